@@ -1,0 +1,42 @@
+"""lisgraph: England's Local Industrial Strategies as a linked-data knowledge graph.
+
+The public surface: :func:`build`, :func:`validate_project`, :class:`Settings`, and the error
+hierarchy of :mod:`lisgraph.errors`. The web app lives in :mod:`lisgraph.web`.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .build import BuildResult, build, validate_project  # noqa: E402
+from .config import Settings  # noqa: E402
+from .errors import (  # noqa: E402
+    BuildNotFoundError,
+    ConfigError,
+    DataLoadError,
+    LisgraphError,
+    NotConformingError,
+    QueryError,
+    QueryRefusedError,
+    QueryTimeoutError,
+    StoreError,
+    Violation,
+)
+
+__all__ = [
+    "BuildNotFoundError",
+    "BuildResult",
+    "ConfigError",
+    "DataLoadError",
+    "LisgraphError",
+    "NotConformingError",
+    "QueryError",
+    "QueryRefusedError",
+    "QueryTimeoutError",
+    "Settings",
+    "StoreError",
+    "Violation",
+    "__version__",
+    "build",
+    "validate_project",
+]

@@ -1,0 +1,136 @@
+"""The build: sources -> dataset -> validation -> dumps, published all at once or not at all.
+
+Nothing is written unless the whole dataset loads and conforms; the new dumps are written to a
+staging directory beside the output and swapped in with renames, so an interrupted or failed
+build leaves the last good dumps in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Settings
+from .dumps import write_dumps
+from .errors import BuildNotFoundError, Violation
+from .loading import Loaded, load, to_rdflib
+from .validate import check, load_shapes, violations
+
+__all__ = ["BUILD_INFO", "BuildResult", "build", "inputs_digest", "read_build_info", "validate_project"]
+
+BUILD_INFO = "build.json"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a successful build wrote."""
+
+    out_dir: Path
+    triples: int
+    quads: int
+    inputs_digest: str
+    files: list[Path]
+
+
+def _input_files(settings: Settings) -> list[Path]:
+    files: list[Path] = []
+    for directory in (settings.ontology_dir, settings.data_dir, settings.shapes_dir):
+        files += sorted(directory.glob("*.ttl"))
+    files.append(settings.reference_csv)
+    return files
+
+
+def inputs_digest(settings: Settings) -> str:
+    """SHA-256 over the build's inputs (names and bytes), the base IRI and lisgraph's version.
+
+    Two builds with the same digest publish the same bytes.
+    """
+    digest = hashlib.sha256(f"lisgraph {__version__}\n{settings.base}\n".encode())
+    for path in _input_files(settings):
+        if path.exists():
+            digest.update(f"{path.relative_to(settings.project_dir)}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def validate_project(settings: Settings, files: list[Path] | None = None) -> list[Violation]:
+    """Load the ontology with the project's data (or only ``files``) and validate it.
+
+    Returns the violations (empty when the data conforms). Raises DataLoadError when a file
+    cannot be read or parsed.
+    """
+    loaded = load(settings, data_files=files, with_reference=files is None)
+    return violations(to_rdflib(loaded.store), load_shapes(settings.shapes_dir, settings.base))
+
+
+def _count_triples(loaded: Loaded) -> int:
+    result = loaded.store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    return int(next(iter(result))["n"].value)
+
+
+def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
+    """Build, validate and publish the dumps into ``out_dir`` (default: the settings' dist dir).
+
+    Raises DataLoadError or NotConformingError, in which case nothing was written.
+    """
+    out = (out_dir or settings.dist_dir).resolve()
+    loaded = load(settings)
+    check(to_rdflib(loaded.store), load_shapes(settings.shapes_dir, settings.base))
+
+    digest = inputs_digest(settings)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        files = write_dumps(loaded.store, settings.base, staging)
+        info: dict[str, Any] = {
+            "lisgraph_version": __version__,
+            "base_iri": settings.base,
+            "inputs_digest": digest,
+            "triples": _count_triples(loaded),
+            "quads": len(loaded.store),
+            "files": {p.name: p.stat().st_size for p in files},
+        }
+        (staging / BUILD_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+        os.chmod(staging, 0o755)
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(
+        out_dir=out,
+        triples=info["triples"],
+        quads=info["quads"],
+        inputs_digest=digest,
+        files=[out / p.name for p in files],
+    )
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` with two renames on one filesystem."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.rename(out, old)
+    os.rename(staging, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_build_info(out_dir: Path) -> dict[str, Any]:
+    """The build.json of a previous build. Raises BuildNotFoundError when there is none."""
+    path = out_dir / BUILD_INFO
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError as exc:
+        raise BuildNotFoundError(
+            f"No build found in {out_dir}: run 'lisgraph build' first."
+        ) from exc

@@ -1,0 +1,162 @@
+"""The ``lisgraph`` command. It owns printing and exit codes; the library only raises.
+
+Exit codes (as pySHACL's): 0 success; 1 the data does not conform to the shapes; 2 any other
+error (unreadable or malformed input, no build, bad query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .build import build, validate_project
+from .config import Settings
+from .errors import LisgraphError, NotConformingError, Violation
+from .stats import compute_stats
+from .store import GRAPH_FORMATS, RESULT_FORMATS, EmbeddedStore
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_NOT_CONFORMING, EXIT_ERROR = 0, 1, 2
+
+
+def _print_violations(violations: Sequence[Violation], out: TextIO) -> None:
+    for number, violation in enumerate(violations, start=1):
+        print(f"{number}. {violation.describe()}", file=out)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_mapping({"BASE_IRI": args.base_iri, "DIST_DIR": getattr(args, "out", None)})
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    result = build(settings, Path(args.out) if args.out else None)
+    print(f"Built {result.triples} triples ({result.quads} quads) into {result.out_dir}:")
+    for path in result.files:
+        print(f"  {path.name}")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    files = [Path(f) for f in args.files] or None
+    found = validate_project(settings, files)
+    if found:
+        _print_violations(found, sys.stdout)
+        print(f"Does not conform: {len(found)} violation{'s' if len(found) != 1 else ''}.")
+        return EXIT_NOT_CONFORMING
+    print("Conforms: no violations.")
+    return EXIT_OK
+
+
+def _read_query(text: str) -> str:
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise LisgraphError(f"Cannot read the query file {path}: {exc.strerror}.") from exc
+    return text
+
+
+def _print_table(names: list[str], rows: list[list[str]], out: TextIO) -> None:
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    line = " | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    print(line, file=out)
+    print("-+-".join("-" * w for w in widths), file=out)
+    for row in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)), file=out)
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    store = EmbeddedStore.from_build(settings.dist_dir)
+    result = store.query(_read_query(args.query), base_iri=settings.base)
+    fmt = args.format
+    if fmt == "table":
+        _print_table(*result.table(), sys.stdout)
+        return EXIT_OK
+    if fmt is None:
+        fmt = "turtle" if result.kind == "graph" else "json"
+    try:
+        data = result.serialize(fmt)
+    except ValueError:
+        kinds = "CONSTRUCT/DESCRIBE" if result.kind == "graph" else "SELECT/ASK"
+        allowed = GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS
+        raise LisgraphError(
+            f"--format {fmt} does not suit a {kinds} result; use one of "
+            f"{', '.join([*allowed, 'table'])}."
+        ) from None
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    stats = compute_stats(EmbeddedStore.from_build(settings.dist_dir))
+    print(f"Triples: {stats.triples}")
+    print("Entities per class:")
+    for iri, count in stats.classes:
+        print(f"  {count:6d}  {iri}")
+    print("Sources (resources citing each):")
+    for iri, title, count in stats.sources:
+        print(f"  {count:6d}  {title or iri}  <{iri}>")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lisgraph",
+        description="England's Local Industrial Strategies as linked data: build, validate, query.",
+    )
+    parser.add_argument("--version", action="version", version=f"lisgraph {__version__}")
+    parser.add_argument("--base-iri", help="base IRI of the dataset (default https://w3id.org/lisgraph/)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("build", help="validate the data and write the dumps")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: dist/)")
+    p.set_defaults(func=_cmd_build)
+
+    p = commands.add_parser("validate", help="validate the data (or FILEs) against the shapes")
+    p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files to validate with the ontology")
+    p.set_defaults(func=_cmd_validate)
+
+    p = commands.add_parser("query", help="run a SPARQL query over the last build")
+    p.add_argument("query", metavar="QUERY|@FILE", help="a SPARQL query, or @file to read it from")
+    p.add_argument("--format", choices=[*RESULT_FORMATS, *GRAPH_FORMATS, "table"],
+                   help="output format (default: json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)")
+    p.add_argument("--out", metavar="DIR", help="the build to query (default: dist/)")
+    p.set_defaults(func=_cmd_query)
+
+    p = commands.add_parser("stats", help="triples, entities per class, sources")
+    p.add_argument("--out", metavar="DIR", help="the build to describe (default: dist/)")
+    p.set_defaults(func=_cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except NotConformingError as exc:
+        _print_violations(exc.violations, sys.stderr)
+        print(f"lisgraph: {exc}", file=sys.stderr)
+        return EXIT_NOT_CONFORMING
+    except LisgraphError as exc:
+        print(f"lisgraph: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("lisgraph: interrupted.", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error worth a traceback.
+        sys.stderr.close()
+        return EXIT_OK

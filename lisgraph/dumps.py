@@ -1,0 +1,120 @@
+"""Write the published dumps: the same graph in several RDF syntaxes, byte-stable.
+
+Same input, same bytes: N-Triples and N-Quads lines are sorted, the rdflib serialisations are
+made from a graph filled in sorted order, JSON-LD nodes are sorted by ``@id``, gzip copies carry
+no timestamp or file name, and the checksum file lists files in name order.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+
+from .namespaces import ORG, PROV, TIME
+
+__all__ = ["DUMP_FORMATS", "CHECKSUM_FILE", "DumpFormat", "write_dumps"]
+
+CHECKSUM_FILE = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    """One dump: its file name, media type and a human name."""
+
+    filename: str
+    media_type: str
+    name: str
+
+
+#: Every dump the build writes (each also as ``filename + ".gz"``).
+DUMP_FORMATS: tuple[DumpFormat, ...] = (
+    DumpFormat("lisgraph.ttl", "text/turtle", "Turtle"),
+    DumpFormat("lisgraph.nt", "application/n-triples", "N-Triples"),
+    DumpFormat("lisgraph.jsonld", "application/ld+json", "JSON-LD"),
+    DumpFormat("lisgraph.rdf", "application/rdf+xml", "RDF/XML"),
+    DumpFormat("lisgraph.nq", "application/n-quads", "N-Quads (with one named graph per source file)"),
+)
+
+
+def _prefixes(base: str) -> dict[str, Namespace]:
+    return {
+        "lis": Namespace(base + "def/lis#"),
+        "dcterms": DCTERMS, "dcat": DCAT, "foaf": FOAF, "org": ORG, "owl": OWL, "prov": PROV,
+        "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "time": TIME, "xsd": XSD,
+        "schema": Namespace("https://schema.org/"),
+        "vann": Namespace("http://purl.org/vocab/vann/"),
+    }
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted(set(line for line in data.split(b"\n") if line.strip()))
+    return b"\n".join(lines) + b"\n"
+
+
+def _canonical_jsonld(text: str) -> bytes:
+    doc = json.loads(text)
+    nodes = doc if isinstance(doc, list) else doc.get("@graph", [doc])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
+    nodes.sort(key=lambda n: n.get("@id", ""))
+    out = {"@context": doc.get("@context", {}), "@graph": nodes} if isinstance(doc, dict) else nodes
+    return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_dumps(store: ox.Store, base: str, out_dir: Path) -> list[Path]:
+    """Write every dump, its gzip copy and the checksum file into ``out_dir`` (which exists).
+
+    Returns the paths written, in name order.
+    """
+    union_nt = _sorted_lines(
+        store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(
+            format=ox.RdfFormat.N_TRIPLES
+        )
+    )
+    quads = _sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS))
+
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in _prefixes(base).items():
+        graph.bind(prefix, namespace)
+    graph.parse(data=union_nt, format="nt")
+
+    contents: dict[str, bytes] = {
+        "lisgraph.nt": union_nt,
+        "lisgraph.nq": quads,
+        "lisgraph.ttl": graph.serialize(format="turtle", encoding="utf-8"),
+        # rdflib's RDF/XML writers order nodes by hash; Oxigraph's keeps the sorted input order.
+        "lisgraph.rdf": ox.serialize(
+            ox.parse(input=union_nt, format=ox.RdfFormat.N_TRIPLES),
+            format=ox.RdfFormat.RDF_XML,
+            prefixes={p: str(n) for p, n in _prefixes(base).items()},
+        ),
+        "lisgraph.jsonld": _canonical_jsonld(
+            graph.serialize(format="json-ld", context={p: str(n) for p, n in _prefixes(base).items()})
+        ),
+    }
+    written: list[Path] = []
+    for name, data in contents.items():
+        path = out_dir / name
+        path.write_bytes(data)
+        gz_path = out_dir / f"{name}.gz"
+        with gz_path.open("wb") as raw, gzip.GzipFile(
+            filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
+        ) as gz:
+            gz.write(data)
+        written += [path, gz_path]
+    written.sort()
+    sums = "".join(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in written
+    )
+    checksum = out_dir / CHECKSUM_FILE
+    checksum.write_text(sums, encoding="utf-8")
+    return sorted([*written, checksum])

@@ -1,0 +1,106 @@
+"""The exceptions lisgraph raises. The library raises; only the CLI prints and exits.
+
+::
+
+    LisgraphError                  base of everything lisgraph raises on purpose
+    ├── ConfigError                a setting is missing or malformed
+    ├── DataLoadError              a source file cannot be read or parsed (names file and line)
+    ├── NotConformingError         the graph does not conform to the shapes (lists violations)
+    ├── BuildNotFoundError         no build to serve or query yet
+    ├── QueryError                 a SPARQL query is malformed or not allowed (client's fault)
+    │   └── QueryRefusedError      well-formed but refused: an update, SERVICE, FROM <remote>...
+    ├── QueryTimeoutError          a query ran past the configured time limit
+    └── StoreError                 the store failed (server's fault, not the query's)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "BuildNotFoundError",
+    "ConfigError",
+    "DataLoadError",
+    "LisgraphError",
+    "NotConformingError",
+    "QueryError",
+    "QueryRefusedError",
+    "QueryTimeoutError",
+    "StoreError",
+    "Violation",
+]
+
+
+class LisgraphError(Exception):
+    """Base class of all errors lisgraph raises deliberately."""
+
+
+class ConfigError(LisgraphError):
+    """A setting is missing or has a value lisgraph cannot use."""
+
+
+class DataLoadError(LisgraphError):
+    """A source file could not be read or parsed.
+
+    ``path`` and ``line`` (1-based, or None when unknown) say where.
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, in plain words."""
+
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+    severity: str = "Violation"
+
+    def describe(self) -> str:
+        """A one-paragraph, human-readable account of the violation."""
+        parts = [f"{self.severity}: {self.message}", f"  focus node: {self.focus_node}"]
+        if self.path:
+            parts.append(f"  path: {self.path}")
+        if self.value:
+            parts.append(f"  value: {self.value}")
+        parts.append(f"  shape: {self.shape}")
+        return "\n".join(parts)
+
+
+class NotConformingError(LisgraphError):
+    """The graph does not conform to the SHACL shapes; ``violations`` lists why."""
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = list(violations)
+        count = len(self.violations)
+        super().__init__(
+            f"The data does not conform to the shapes: {count} violation"
+            f"{'' if count == 1 else 's'}. Nothing was published."
+        )
+
+
+class BuildNotFoundError(LisgraphError):
+    """There is no build output where one was expected."""
+
+
+class QueryError(LisgraphError):
+    """A SPARQL query is malformed or unacceptable: the client's fault (HTTP 400)."""
+
+
+class QueryRefusedError(QueryError):
+    """A well-formed request lisgraph will not run (updates, remote fetches)."""
+
+
+class QueryTimeoutError(LisgraphError):
+    """A query ran longer than the configured limit and was stopped."""
+
+
+class StoreError(LisgraphError):
+    """The store itself failed; not caused by the query."""

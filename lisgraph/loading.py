@@ -1,0 +1,140 @@
+"""Read the ontology, the data files and the reference lookup into one dataset.
+
+Each file becomes a named graph, so every triple can be traced to the file and so to the
+source it was taken from:
+
+- ``ontology/lis.ttl`` -> ``{base}def/lis``; ``ontology/NAME.ttl`` -> ``{base}def/lis/NAME``
+- ``data/NAME.ttl`` -> ``{base}graph/NAME``, which must state
+  ``<graph/NAME> prov:wasDerivedFrom <id/source/...>``
+- the ONS lookup CSV -> ``{base}graph/ons-lad-lep-2020``
+
+Files use relative IRIs, resolved against the configured base IRI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from .config import Settings
+from .errors import DataLoadError
+from .namespaces import PROV
+from .reference import lookup_graph
+
+__all__ = ["REFERENCE_GRAPH", "Loaded", "data_graph_iri", "load", "parse_turtle", "to_rdflib"]
+
+REFERENCE_GRAPH = "graph/ons-lad-lep-2020"
+_DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
+
+
+@dataclass
+class Loaded:
+    """The loaded dataset: an in-memory Oxigraph store of quads, and the files read."""
+
+    store: ox.Store
+    files: list[Path]
+
+
+def parse_turtle(path: Path, base: str) -> list[ox.Triple]:
+    """Parse one Turtle file with relative IRIs resolved against ``base``.
+
+    Raises DataLoadError naming the file, line and column of a syntax error.
+    """
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base))
+    except SyntaxError as exc:
+        line = exc.lineno
+        message = str(exc.msg if hasattr(exc, "msg") else exc)
+        raise DataLoadError(
+            f"{path}:{line}: malformed Turtle: {message}", str(path), line
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise DataLoadError(f"Cannot read {path}: {exc}", str(path)) from exc
+
+
+def data_graph_iri(path: Path, base: str) -> str:
+    """The named graph a data file is loaded into."""
+    return f"{base}graph/{path.stem}"
+
+
+def _ontology_graph_iri(path: Path, base: str) -> str:
+    return f"{base}def/lis" if path.stem == "lis" else f"{base}def/lis/{path.stem}"
+
+
+def _turtle_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise DataLoadError(f"The directory {directory} does not exist.", str(directory))
+    files = sorted(directory.glob("*.ttl"))
+    if not files:
+        raise DataLoadError(f"The directory {directory} holds no .ttl files.", str(directory))
+    return files
+
+
+def _add(store: ox.Store, triples: Iterable[ox.Triple], graph: str) -> None:
+    name = ox.NamedNode(graph)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+
+
+def load(
+    settings: Settings, data_files: list[Path] | None = None, with_reference: bool = True
+) -> Loaded:
+    """Load the ontology, the data (all of data/*.ttl, or ``data_files``) and, unless
+    ``with_reference`` is false, the ONS lookup.
+
+    Raises DataLoadError for an unreadable or malformed file, or a data file that does not say
+    which source it comes from.
+    """
+    base = settings.base
+    store = ox.Store()
+    read: list[Path] = []
+    for path in _turtle_files(settings.ontology_dir):
+        _add(store, parse_turtle(path, base), _ontology_graph_iri(path, base))
+        read.append(path)
+
+    for path in data_files if data_files is not None else _turtle_files(settings.data_dir):
+        triples = parse_turtle(path, base)
+        graph = data_graph_iri(path, base)
+        graph_node = ox.NamedNode(graph)
+        if not any(t.subject == graph_node and t.predicate == _DERIVED_FROM for t in triples):
+            raise DataLoadError(
+                f"{path}: the file does not say which source its facts come from. Add a line "
+                f"<graph/{path.stem}> prov:wasDerivedFrom <id/source/...> . naming the source.",
+                str(path),
+            )
+        _add(store, triples, graph)
+        read.append(path)
+
+    if not with_reference:
+        return Loaded(store=store, files=read)
+    lookup = lookup_graph(settings.reference_csv, base)
+    reference_graph = base + REFERENCE_GRAPH
+    lookup_triples = ox.parse(
+        input=lookup.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+    )
+    _add(store, lookup_triples, reference_graph)
+    store.add(
+        ox.Quad(
+            ox.NamedNode(reference_graph),
+            _DERIVED_FROM,
+            ox.NamedNode(base + "id/source/ons-lad-lep-2020"),
+            ox.NamedNode(reference_graph),
+        )
+    )
+    read.append(settings.reference_csv)
+    return Loaded(store=store, files=read)
+
+
+def to_rdflib(store: ox.Store, union: bool = True) -> Graph:
+    """Copy an Oxigraph store into rdflib: the union of all graphs, or a Dataset of quads."""
+    if union:
+        graph = Graph()
+        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        graph.parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
+        return graph
+    dataset = Dataset()
+    dataset.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
+    return dataset

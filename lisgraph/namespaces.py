@@ -1,0 +1,157 @@
+"""Namespaces, with the lisgraph ontology's own terms checked.
+
+``LIS`` is a closed :class:`rdflib.namespace.DefinedNamespace`: a typo such as
+``LIS.Stratgy`` raises AttributeError instead of minting a wrong IRI. Its IRIs use the default
+base; :func:`rebase` moves any IRI under the default base to a configured one. A test keeps
+this list and the ontology in step.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+from .config import DEFAULT_BASE_IRI
+
+__all__ = ["LIS", "ORG", "PROV", "SD", "TIME", "VOID", "rebase"]
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+class LIS(DefinedNamespace):
+    """The lisgraph ontology (``{base}def/lis#``) at the default base."""
+
+    _NS = Namespace(DEFAULT_BASE_IRI + "def/lis#")
+    _fail = True
+
+    Ambition: URIRef
+    Appointment: URIRef
+    Area: URIRef
+    Closure: URIRef
+    CombinedAuthority: URIRef
+    CommitteeReport: URIRef
+    Company: URIRef
+    Consultation: URIRef
+    Document: URIRef
+    EconomicStrategyStatement: URIRef
+    EvidenceBase: URIRef
+    Facility: URIRef
+    Foundation: URIRef
+    FunctionTransfer: URIRef
+    FundingProgramme: URIRef
+    GovernmentBody: URIRef
+    GrandChallenge: URIRef
+    GrowthDeal: URIRef
+    Investment: URIRef
+    LEPArea: URIRef
+    LocalAuthority: URIRef
+    LocalAuthorityDistrict: URIRef
+    LocalEnterprisePartnership: URIRef
+    LocalIndustrialStrategy: URIRef
+    Measure: URIRef
+    NationalStrategy: URIRef
+    Partnership: URIRef
+    Priority: URIRef
+    Programme: URIRef
+    ProgressStatement: URIRef
+    Project: URIRef
+    Prospectus: URIRef
+    Qualifier: URIRef
+    Review: URIRef
+    SecondarySource: URIRef
+    Sector: URIRef
+    Site: URIRef
+    Source: URIRef
+    Statistic: URIRef
+    Status: URIRef
+    StatusRecord: URIRef
+    StrategicEconomicPlan: URIRef
+    Target: URIRef
+    Theme: URIRef
+    Unit: URIRef
+    University: URIRef
+    Wave: URIRef
+    WiderArea: URIRef
+    address: URIRef
+    addressesChallenge: URIRef
+    aim: URIRef
+    amount: URIRef
+    announced: URIRef
+    appointedBy: URIRef
+    appointedFor: URIRef
+    appointee: URIRef
+    area: URIRef
+    baselinePeriod: URIRef
+    boundariesAsOf: URIRef
+    buildsOn: URIRef
+    capability: URIRef
+    captureFile: URIRef
+    changeOf: URIRef
+    client: URIRef
+    closes: URIRef
+    consultationFor: URIRef
+    contactOfficer: URIRef
+    coversArea: URIRef
+    currency: URIRef
+    featuredSite: URIRef
+    functionsPassedTo: URIRef
+    funder: URIRef
+    fundsProject: URIRef
+    gssCode: URIRef
+    guides: URIRef
+    horizon: URIRef
+    inLEPArea: URIRef
+    informs: URIRef
+    keyAsset: URIRef
+    ledBy: URIRef
+    listPosition: URIRef
+    locatedIn: URIRef
+    mandatedBy: URIRef
+    measure: URIRef
+    numberOfProjects: URIRef
+    onBehalfOf: URIRef
+    opened: URIRef
+    partOfWiderArea: URIRef
+    participantCount: URIRef
+    participantKind: URIRef
+    periodNote: URIRef
+    plannedPublication: URIRef
+    presenter: URIRef
+    priority: URIRef
+    purpose: URIRef
+    recipient: URIRef
+    refArea: URIRef
+    refPeriod: URIRef
+    sectorSpecialism: URIRef
+    servesFoundation: URIRef
+    sourceNote: URIRef
+    statisticalGeography: URIRef
+    status: URIRef
+    statusRecord: URIRef
+    target: URIRef
+    targetDate: URIRef
+    targetMeasure: URIRef
+    targetValue: URIRef
+    telephone: URIRef
+    underpinnedBy: URIRef
+    unit: URIRef
+    value: URIRef
+    valueQualifier: URIRef
+    vision: URIRef
+    wave: URIRef
+    waveMember: URIRef
+    waveNumber: URIRef
+
+
+def rebase(iri: str, base: str) -> URIRef:
+    """Return ``iri`` with the default base IRI replaced by ``base`` (which ends with /).
+
+    IRIs outside the default base are returned unchanged.
+    """
+    if iri.startswith(DEFAULT_BASE_IRI):
+        return URIRef(base + iri[len(DEFAULT_BASE_IRI) :])
+    return URIRef(iri)

@@ -1,0 +1,162 @@
+"""The store the CLI and the web app query: one small interface, results in any SPARQL format.
+
+:class:`EmbeddedStore` loads a build's N-Quads dump into an in-memory Oxigraph store; the
+default graph is the union of the named graphs (one per source file) unless the request names
+default graphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+import pyoxigraph as ox
+
+from .errors import BuildNotFoundError, QueryError, StoreError
+from .guard import check_query
+
+__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "EmbeddedStore", "QueryResult", "Store"]
+
+#: Result formats for SELECT and ASK, by short name.
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+#: RDF formats for CONSTRUCT and DESCRIBE, by short name.
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+ResultKind = Literal["solutions", "boolean", "graph"]
+
+
+@dataclass
+class QueryResult:
+    """The answer to one query: solutions (SELECT), a boolean (ASK) or triples (graph)."""
+
+    kind: ResultKind
+    raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+    def serialize(self, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+        """The result in format ``fmt`` (a key of RESULT_FORMATS or GRAPH_FORMATS).
+
+        Raises ValueError when the format does not suit the kind of result.
+        """
+        if self.kind == "graph":
+            if fmt not in GRAPH_FORMATS:
+                raise ValueError(f"{fmt} is not an RDF format")
+            assert isinstance(self.raw, ox.QueryTriples)
+            fmt_obj = GRAPH_FORMATS[fmt]
+            if prefixes and fmt_obj in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+                return ox.serialize(self.raw, format=fmt_obj, prefixes=prefixes)
+            return self.raw.serialize(format=fmt_obj)
+        if fmt not in RESULT_FORMATS:
+            raise ValueError(f"{fmt} is not a SPARQL results format")
+        assert not isinstance(self.raw, ox.QueryTriples)
+        return self.raw.serialize(format=RESULT_FORMATS[fmt])
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """Variables and rows as display strings (for SELECT; ASK gives one 'boolean' column)."""
+        if isinstance(self.raw, ox.QueryBoolean):
+            return ["boolean"], [[str(bool(self.raw)).lower()]]
+        if isinstance(self.raw, ox.QuerySolutions):
+            names = [v.value for v in self.raw.variables]
+            rows = [[_display(sol[n]) for n in names] for sol in self.raw]
+            return names, rows
+        rows = [[_display(t.subject), _display(t.predicate), _display(t.object)] for t in self.raw]
+        return ["subject", "predicate", "object"], rows
+
+
+def _display(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+class Store(Protocol):
+    """What the CLI and the web app need of a store."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult: ...
+
+    def triple_count(self) -> int: ...
+
+
+class EmbeddedStore:
+    """An in-memory Oxigraph store holding one build."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    @classmethod
+    def from_build(cls, dist_dir: Path) -> EmbeddedStore:
+        """Load the N-Quads dump of the build in ``dist_dir``.
+
+        Raises BuildNotFoundError when there is no build there.
+        """
+        path = dist_dir / "lisgraph.nq"
+        if not path.is_file():
+            raise BuildNotFoundError(f"No build found in {dist_dir}: run 'lisgraph build' first.")
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        return cls(store)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        """Run a read-only SPARQL query.
+
+        Raises QueryError for a malformed query or an update, QueryRefusedError for a query that
+        would contact another host, StoreError when the engine fails.
+        """
+        check_query(sparql)
+        kwargs: dict[str, object] = {"base_iri": base_iri}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            raw = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise QueryError(f"The query is not valid SPARQL 1.1: {exc}") from exc
+        except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
+            raise QueryError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreError(f"The store failed while answering the query: {exc}") from exc
+        if isinstance(raw, ox.QueryBoolean):
+            return QueryResult("boolean", raw)
+        if isinstance(raw, ox.QueryTriples):
+            return QueryResult("graph", raw)
+        return QueryResult("solutions", raw)
+
+    def triple_count(self) -> int:
+        result = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+        )
+        assert isinstance(result.raw, ox.QuerySolutions)
+        return int(next(iter(result.raw))["n"].value)  # type: ignore[union-attr]
