@@ -20,10 +20,17 @@ from . import __version__
 from .config import Settings
 from .dumps import write_dumps
 from .errors import BuildNotFoundError, Violation
-from .loading import Loaded, load, to_rdflib
+from .loading import Loaded, load, merged_ntriples, to_rdflib
 from .validate import check, load_shapes, violations
 
-__all__ = ["BUILD_INFO", "BuildResult", "build", "inputs_digest", "read_build_info", "validate_project"]
+__all__ = [
+    "BUILD_INFO",
+    "BuildResult",
+    "build",
+    "inputs_digest",
+    "read_build_info",
+    "validate_project",
+]
 
 BUILD_INFO = "build.json"
 
@@ -71,10 +78,7 @@ def validate_project(settings: Settings, files: list[Path] | None = None) -> lis
 
 
 def _count_triples(loaded: Loaded) -> int:
-    result = loaded.store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-    )
-    return int(next(iter(result))["n"].value)
+    return merged_ntriples(loaded.store).count(b"\n")
 
 
 def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:

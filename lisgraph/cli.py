@@ -30,7 +30,9 @@ def _print_violations(violations: Sequence[Violation], out: TextIO) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_mapping({"BASE_IRI": args.base_iri, "DIST_DIR": getattr(args, "out", None)})
+    return Settings.from_mapping(
+        {"BASE_IRI": args.base_iri, "DIST_DIR": getattr(args, "out", None)}
+    )
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -117,7 +119,9 @@ def _parser() -> argparse.ArgumentParser:
         description="England's Local Industrial Strategies as linked data: build, validate, query.",
     )
     parser.add_argument("--version", action="version", version=f"lisgraph {__version__}")
-    parser.add_argument("--base-iri", help="base IRI of the dataset (default https://w3id.org/lisgraph/)")
+    parser.add_argument(
+        "--base-iri", help="base IRI of the dataset (default https://w3id.org/lisgraph/)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("build", help="validate the data and write the dumps")
@@ -125,13 +129,18 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = commands.add_parser("validate", help="validate the data (or FILEs) against the shapes")
-    p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files to validate with the ontology")
+    p.add_argument(
+        "files", nargs="*", metavar="FILE", help="Turtle files to validate with the ontology"
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = commands.add_parser("query", help="run a SPARQL query over the last build")
     p.add_argument("query", metavar="QUERY|@FILE", help="a SPARQL query, or @file to read it from")
-    p.add_argument("--format", choices=[*RESULT_FORMATS, *GRAPH_FORMATS, "table"],
-                   help="output format (default: json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)")
+    p.add_argument(
+        "--format",
+        choices=[*RESULT_FORMATS, *GRAPH_FORMATS, "table"],
+        help="output format (default: json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)",
+    )
     p.add_argument("--out", metavar="DIR", help="the build to query (default: dist/)")
     p.set_defaults(func=_cmd_query)
 

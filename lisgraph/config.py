@@ -66,7 +66,7 @@ class Settings:
         if mapping:
             values.update({k: v for k, v in mapping.items() if k in DEFAULTS and v is not None})
         base = str(values["BASE_IRI"])
-        if not base.startswith(("http://", "https://")) or any(c in base for c in " <>\"{}|\\^`#?"):
+        if not base.startswith(("http://", "https://")) or any(c in base for c in ' <>"{}|\\^`#?'):
             raise ConfigError(
                 f"The base IRI {base!r} is not an absolute http(s) IRI without query or fragment."
             )

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
+from .loading import merged_ntriples, sorted_lines
 from .namespaces import ORG, PROV, TIME
 
 __all__ = ["DUMP_FORMATS", "CHECKSUM_FILE", "DumpFormat", "write_dumps"]
@@ -39,23 +40,29 @@ DUMP_FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat("lisgraph.nt", "application/n-triples", "N-Triples"),
     DumpFormat("lisgraph.jsonld", "application/ld+json", "JSON-LD"),
     DumpFormat("lisgraph.rdf", "application/rdf+xml", "RDF/XML"),
-    DumpFormat("lisgraph.nq", "application/n-quads", "N-Quads (with one named graph per source file)"),
+    DumpFormat(
+        "lisgraph.nq", "application/n-quads", "N-Quads (with one named graph per source file)"
+    ),
 )
 
 
-def _prefixes(base: str) -> dict[str, Namespace]:
+def _prefixes(base: str) -> dict[str, str]:
     return {
-        "lis": Namespace(base + "def/lis#"),
-        "dcterms": DCTERMS, "dcat": DCAT, "foaf": FOAF, "org": ORG, "owl": OWL, "prov": PROV,
-        "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "time": TIME, "xsd": XSD,
-        "schema": Namespace("https://schema.org/"),
-        "vann": Namespace("http://purl.org/vocab/vann/"),
+        "lis": base + "def/lis#",
+        "dcterms": str(DCTERMS),
+        "dcat": str(DCAT),
+        "foaf": str(FOAF),
+        "org": str(ORG),
+        "owl": str(OWL),
+        "prov": str(PROV),
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "skos": str(SKOS),
+        "time": str(TIME),
+        "xsd": str(XSD),
+        "schema": "https://schema.org/",
+        "vann": "http://purl.org/vocab/vann/",
     }
-
-
-def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted(set(line for line in data.split(b"\n") if line.strip()))
-    return b"\n".join(lines) + b"\n"
 
 
 def _canonical_jsonld(text: str) -> bytes:
@@ -70,35 +77,34 @@ def _canonical_jsonld(text: str) -> bytes:
     return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
+def _oxigraph_serialize(ntriples: bytes, fmt: ox.RdfFormat, base: str) -> bytes:
+    triples = ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=fmt, prefixes=_prefixes(base)) or b""
+
+
 def write_dumps(store: ox.Store, base: str, out_dir: Path) -> list[Path]:
     """Write every dump, its gzip copy and the checksum file into ``out_dir`` (which exists).
 
     Returns the paths written, in name order.
     """
-    union_nt = _sorted_lines(
-        store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(
-            format=ox.RdfFormat.N_TRIPLES
-        )
-    )
-    quads = _sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS))
+    union_nt = merged_ntriples(store)
+    quads = sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b"")
 
     graph = Graph(bind_namespaces="none")
     for prefix, namespace in _prefixes(base).items():
-        graph.bind(prefix, namespace)
+        graph.bind(prefix, Namespace(namespace))
     graph.parse(data=union_nt, format="nt")
 
     contents: dict[str, bytes] = {
         "lisgraph.nt": union_nt,
         "lisgraph.nq": quads,
-        "lisgraph.ttl": graph.serialize(format="turtle", encoding="utf-8"),
-        # rdflib's RDF/XML writers order nodes by hash; Oxigraph's keeps the sorted input order.
-        "lisgraph.rdf": ox.serialize(
-            ox.parse(input=union_nt, format=ox.RdfFormat.N_TRIPLES),
-            format=ox.RdfFormat.RDF_XML,
-            prefixes={p: str(n) for p, n in _prefixes(base).items()},
-        ),
+        # Oxigraph writes Turtle and RDF/XML in the sorted input order and keeps every literal's
+        # lexical form. rdflib's RDF/XML follows hash order, and its Turtle rewrites
+        # "5000000"^^xsd:decimal as 5000000.0, which is another literal.
+        "lisgraph.ttl": _oxigraph_serialize(union_nt, ox.RdfFormat.TURTLE, base),
+        "lisgraph.rdf": _oxigraph_serialize(union_nt, ox.RdfFormat.RDF_XML, base),
         "lisgraph.jsonld": _canonical_jsonld(
-            graph.serialize(format="json-ld", context={p: str(n) for p, n in _prefixes(base).items()})
+            graph.serialize(format="json-ld", context=_prefixes(base))
         ),
     }
     written: list[Path] = []
@@ -106,15 +112,14 @@ def write_dumps(store: ox.Store, base: str, out_dir: Path) -> list[Path]:
         path = out_dir / name
         path.write_bytes(data)
         gz_path = out_dir / f"{name}.gz"
-        with gz_path.open("wb") as raw, gzip.GzipFile(
-            filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
-        ) as gz:
+        with (
+            gz_path.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+        ):
             gz.write(data)
         written += [path, gz_path]
     written.sort()
-    sums = "".join(
-        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in written
-    )
+    sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in written)
     checksum = out_dir / CHECKSUM_FILE
     checksum.write_text(sums, encoding="utf-8")
     return sorted([*written, checksum])

@@ -18,14 +18,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from .config import Settings
 from .errors import DataLoadError
 from .namespaces import PROV
 from .reference import lookup_graph
 
-__all__ = ["REFERENCE_GRAPH", "Loaded", "data_graph_iri", "load", "parse_turtle", "to_rdflib"]
+__all__ = [
+    "REFERENCE_GRAPH",
+    "Loaded",
+    "data_graph_iri",
+    "load",
+    "merged_ntriples",
+    "parse_turtle",
+    "sorted_lines",
+    "to_rdflib",
+]
 
 REFERENCE_GRAPH = "graph/ons-lad-lep-2020"
 _DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
@@ -49,9 +58,7 @@ def parse_turtle(path: Path, base: str) -> list[ox.Triple]:
     except SyntaxError as exc:
         line = exc.lineno
         message = str(exc.msg if hasattr(exc, "msg") else exc)
-        raise DataLoadError(
-            f"{path}:{line}: malformed Turtle: {message}", str(path), line
-        ) from exc
+        raise DataLoadError(f"{path}:{line}: malformed Turtle: {message}", str(path), line) from exc
     except (OSError, ValueError) as exc:
         raise DataLoadError(f"Cannot read {path}: {exc}", str(path)) from exc
 
@@ -128,13 +135,21 @@ def load(
     return Loaded(store=store, files=read)
 
 
-def to_rdflib(store: ox.Store, union: bool = True) -> Graph:
-    """Copy an Oxigraph store into rdflib: the union of all graphs, or a Dataset of quads."""
-    if union:
-        graph = Graph()
-        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        graph.parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
-        return graph
-    dataset = Dataset()
-    dataset.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
-    return dataset
+def sorted_lines(data: bytes) -> bytes:
+    """N-Triples or N-Quads with duplicate lines removed and the rest sorted."""
+    lines = sorted({line for line in data.split(b"\n") if line.strip()})
+    return b"\n".join(lines) + b"\n"
+
+
+def merged_ntriples(store: ox.Store) -> bytes:
+    """The merge of all named graphs of ``store`` as sorted N-Triples, each triple once."""
+    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(result, ox.QueryTriples)
+    return sorted_lines(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+
+
+def to_rdflib(store: ox.Store) -> Graph:
+    """Copy the merge of all named graphs of an Oxigraph store into an rdflib Graph."""
+    graph = Graph()
+    graph.parse(data=merged_ntriples(store), format="nt")
+    return graph

@@ -33,6 +33,7 @@ def lookup_graph(csv_path: Path, base: str) -> Graph:
     Raises DataLoadError, naming the file and line, for a missing file, wrong columns, a
     malformed GSS code, an empty name or a LEP code used with two names.
     """
+
     def term(iri: str) -> URIRef:
         return rebase(iri, base)
 
@@ -55,17 +56,22 @@ def lookup_graph(csv_path: Path, base: str) -> Graph:
         for line_no, row in enumerate(reader, start=2):
             where = f"{csv_path}:{line_no}"
             if len(row) != 4:
-                raise DataLoadError(f"{where}: expected 4 fields, found {len(row)}.", str(csv_path), line_no)
+                raise DataLoadError(
+                    f"{where}: expected 4 fields, found {len(row)}.", str(csv_path), line_no
+                )
             lad_code, lad_name, lep_code, lep_name = (field.strip() for field in row)
             if not _DISTRICT_CODE.match(lad_code):
                 raise DataLoadError(
-                    f"{where}: {lad_code!r} is not a district GSS code (E06/E07/E08/E09 and six digits).",
-                    str(csv_path), line_no,
+                    f"{where}: {lad_code!r} is not a district GSS code "
+                    "(E06/E07/E08/E09 and six digits).",
+                    str(csv_path),
+                    line_no,
                 )
             if not _LEP_CODE.match(lep_code):
                 raise DataLoadError(
                     f"{where}: {lep_code!r} is not a LEP GSS code (E37 and six digits).",
-                    str(csv_path), line_no,
+                    str(csv_path),
+                    line_no,
                 )
             if not lad_name or not lep_name:
                 raise DataLoadError(f"{where}: a name is empty.", str(csv_path), line_no)
@@ -73,7 +79,8 @@ def lookup_graph(csv_path: Path, base: str) -> Graph:
                 raise DataLoadError(
                     f"{where}: LEP {lep_code} is named {lep_name!r} here but "
                     f"{lep_names[lep_code]!r} earlier.",
-                    str(csv_path), line_no,
+                    str(csv_path),
+                    line_no,
                 )
             district = URIRef(base + f"id/district/{lad_code}")
             graph.add((district, RDF.type, term(LIS.LocalAuthorityDistrict)))

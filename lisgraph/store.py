@@ -1,8 +1,9 @@
 """The store the CLI and the web app query: one small interface, results in any SPARQL format.
 
-:class:`EmbeddedStore` loads a build's N-Quads dump into an in-memory Oxigraph store; the
-default graph is the union of the named graphs (one per source file) unless the request names
-default graphs.
+:class:`EmbeddedStore` loads a build into an in-memory Oxigraph store: the N-Triples dump (the
+merge of all sources, each triple once) as the default graph, and the N-Quads dump as one named
+graph per source file. Oxigraph's own union-default-graph mode would count a triple stated by two
+sources twice, which is not the RDF merge SPARQL's default graph should be.
 """
 
 from __future__ import annotations
@@ -56,12 +57,12 @@ class QueryResult:
             assert isinstance(self.raw, ox.QueryTriples)
             fmt_obj = GRAPH_FORMATS[fmt]
             if prefixes and fmt_obj in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-                return ox.serialize(self.raw, format=fmt_obj, prefixes=prefixes)
-            return self.raw.serialize(format=fmt_obj)
+                return ox.serialize(self.raw, format=fmt_obj, prefixes=prefixes) or b""
+            return self.raw.serialize(format=fmt_obj) or b""
         if fmt not in RESULT_FORMATS:
             raise ValueError(f"{fmt} is not a SPARQL results format")
         assert not isinstance(self.raw, ox.QueryTriples)
-        return self.raw.serialize(format=RESULT_FORMATS[fmt])
+        return self.raw.serialize(format=RESULT_FORMATS[fmt]) or b""
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Variables and rows as display strings (for SELECT; ASK gives one 'boolean' column)."""
@@ -112,11 +113,14 @@ class EmbeddedStore:
 
         Raises BuildNotFoundError when there is no build there.
         """
-        path = dist_dir / "lisgraph.nq"
-        if not path.is_file():
+        quads, triples = dist_dir / "lisgraph.nq", dist_dir / "lisgraph.nt"
+        if not (quads.is_file() and triples.is_file()):
             raise BuildNotFoundError(f"No build found in {dist_dir}: run 'lisgraph build' first.")
         store = ox.Store()
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(
+            path=str(triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()
+        )
         return cls(store)
 
     def query(
@@ -136,8 +140,6 @@ class EmbeddedStore:
         kwargs: dict[str, object] = {"base_iri": base_iri}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
@@ -155,8 +157,6 @@ class EmbeddedStore:
         return QueryResult("solutions", raw)
 
     def triple_count(self) -> int:
-        result = self.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-        )
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert isinstance(result.raw, ox.QuerySolutions)
         return int(next(iter(result.raw))["n"].value)  # type: ignore[union-attr]

@@ -37,8 +37,15 @@ def load_shapes(shapes_dir: Path, base: str) -> Graph:
     if base != DEFAULT_BASE_IRI:
         for decl, namespace in list(shapes.subject_objects(SH.namespace)):
             if str(namespace).startswith(DEFAULT_BASE_IRI):
-                shapes.set((decl, SH.namespace, Literal(
-                    base + str(namespace)[len(DEFAULT_BASE_IRI):], datatype=XSD.anyURI)))
+                shapes.set(
+                    (
+                        decl,
+                        SH.namespace,
+                        Literal(
+                            base + str(namespace)[len(DEFAULT_BASE_IRI) :], datatype=XSD.anyURI
+                        ),
+                    )
+                )
     return shapes
 
 
@@ -48,7 +55,11 @@ def _text(graph: Graph, node: Node | None) -> str | None:
     if isinstance(node, URIRef):
         return str(node)
     if isinstance(node, Literal):
-        dt = f"^^{node.datatype}" if node.datatype else (f"@{node.language}" if node.language else "")
+        dt = (
+            f"^^{node.datatype}"
+            if node.datatype
+            else (f"@{node.language}" if node.language else "")
+        )
         return f'"{node}"{dt}'
     # A blank-node path or shape: describe it by its Turtle form.
     return " ".join(str(t) for t in graph.objects(node, None)) or str(node)
@@ -87,7 +98,8 @@ def violations(data: Graph, shapes: Graph) -> list[Violation]:
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             )
         )
-    return sorted(found, key=lambda v: (v.shape, v.focus_node, v.path or "", v.message))
+    # One value can break two constraints that share a message: report it once.
+    return sorted(set(found), key=lambda v: (v.shape, v.focus_node, v.path or "", v.message))
 
 
 def check(data: Graph, shapes: Graph) -> None:

@@ -1,0 +1,86 @@
+"""The build writes every dump, byte-stable, parseable, isomorphic, with correct checksums."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from lisgraph.build import BuildResult, read_build_info
+from lisgraph.dumps import DUMP_FORMATS
+
+from .conftest import PROJECT_DIR
+
+RDFLIB_FORMATS = {
+    "lisgraph.ttl": "turtle",
+    "lisgraph.nt": "nt",
+    "lisgraph.jsonld": "json-ld",
+    "lisgraph.rdf": "xml",
+}
+
+
+def test_build_writes_every_dump_gzip_and_checksums(built: BuildResult) -> None:
+    names = {p.name for p in built.out_dir.iterdir()}
+    for fmt in DUMP_FORMATS:
+        assert fmt.filename in names and f"{fmt.filename}.gz" in names
+    sums = (built.out_dir / "SHA256SUMS").read_text().splitlines()
+    assert len(sums) == 2 * len(DUMP_FORMATS)
+    for line in sums:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((built.out_dir / name).read_bytes()).hexdigest() == digest
+    for fmt in DUMP_FORMATS:
+        plain = (built.out_dir / fmt.filename).read_bytes()
+        assert gzip.decompress((built.out_dir / f"{fmt.filename}.gz").read_bytes()) == plain
+
+
+def test_every_triple_dump_parses_to_the_same_graph(built: BuildResult) -> None:
+    graphs = {}
+    for name, fmt in RDFLIB_FORMATS.items():
+        graphs[name] = Graph().parse(data=(built.out_dir / name).read_bytes(), format=fmt)
+    reference = graphs["lisgraph.nt"]
+    assert len(reference) == built.triples > 4000
+    for name, graph in graphs.items():
+        assert isomorphic(graph, reference), f"{name} differs from the N-Triples dump"
+
+
+def test_nquads_dump_keeps_one_named_graph_per_source_file(built: BuildResult) -> None:
+    quads = ox.parse(path=str(built.out_dir / "lisgraph.nq"), format=ox.RdfFormat.N_QUADS)
+    names = {q.graph_name.value for q in quads}
+    data_files = sorted((PROJECT_DIR / "data").glob("*.ttl"))
+    assert data_files
+    for path in data_files:
+        assert f"https://w3id.org/lisgraph/graph/{path.stem}" in names
+    assert "https://w3id.org/lisgraph/graph/ons-lad-lep-2020" in names
+    assert "https://w3id.org/lisgraph/def/lis" in names
+
+
+def test_build_info_records_counts(built: BuildResult) -> None:
+    info = read_build_info(built.out_dir)
+    assert info["triples"] == built.triples
+    assert info["inputs_digest"] == built.inputs_digest
+    assert info["files"]["lisgraph.ttl"] == (built.out_dir / "lisgraph.ttl").stat().st_size
+
+
+@pytest.mark.parametrize("seed", ["1", "2"])
+def test_output_is_byte_identical_across_processes(
+    built: BuildResult, tmp_path: Path, seed: str
+) -> None:
+    out = tmp_path / "again"
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run(
+        [sys.executable, "-m", "lisgraph", "build", "--out", str(out)],
+        check=True,
+        env=env,
+        capture_output=True,
+        cwd=PROJECT_DIR,
+    )
+    for path in sorted(built.out_dir.iterdir()):
+        assert (out / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs"

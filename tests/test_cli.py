@@ -1,0 +1,179 @@
+"""The CLI's exit codes and messages, and that a failed build leaves the last good dumps alone.
+
+Each broken-data case copies the project to a temporary directory, builds it once, breaks one
+data file and builds again through the real command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import PROJECT_DIR
+
+
+def run(
+    *args: str, project: Path = PROJECT_DIR, out: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LISGRAPH_PROJECT_DIR": str(project)}
+    if out is not None:
+        env["LISGRAPH_DIST_DIR"] = str(out)
+    return subprocess.run(
+        [sys.executable, "-m", "lisgraph", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(PROJECT_DIR / name, copy / name)
+    return copy
+
+
+def _snapshot(directory: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(directory.iterdir())}
+
+
+def test_validate_exits_0_on_the_project() -> None:
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Conforms" in result.stdout
+
+
+def test_query_table_and_json(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert run("build", project=project, out=out).returncode == 0
+    query = (
+        "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
+        "SELECT ?n WHERE { ?w a lis:Wave ; lis:waveNumber ?n } ORDER BY ?n"
+    )
+    table = run("query", query, "--format", "table", project=project, out=out)
+    assert table.returncode == 0 and table.stdout.splitlines()[2:5] == ["1", "2", "3"]
+    as_json = run("query", query, project=project, out=out)
+    values = [b["n"]["value"] for b in json.loads(as_json.stdout)["results"]["bindings"]]
+    assert values == ["1", "2", "3"]
+    query_file = tmp_path / "q.rq"
+    query_file.write_text(query)
+    assert run(
+        "query", f"@{query_file}", "--format", "csv", project=project, out=out
+    ).stdout.split() == ["n", "1", "2", "3"]
+
+
+def test_query_errors_exit_2_with_the_parser_message(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    no_build = run("query", "SELECT * WHERE { ?s ?p ?o }", project=project, out=out)
+    assert no_build.returncode == 2 and "lisgraph build" in no_build.stderr
+    assert run("build", project=project, out=out).returncode == 0
+    bad = run("query", "SELECT * WHERE { ?s ?p }", project=project, out=out)
+    assert (
+        bad.returncode == 2 and "not valid SPARQL" in bad.stderr and "Traceback" not in bad.stderr
+    )
+    update = run("query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", project=project, out=out)
+    assert update.returncode == 2 and "Traceback" not in update.stderr
+    wrong_format = run("query", "ASK { ?s ?p ?o }", "--format", "turtle", project=project, out=out)
+    assert wrong_format.returncode == 2 and "does not suit" in wrong_format.stderr
+
+
+def test_stats_lists_classes_and_sources(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert run("build", project=project, out=out).returncode == 0
+    stats = run("stats", project=project, out=out)
+    assert stats.returncode == 0
+    assert "LocalEnterprisePartnership" in stats.stdout and "LEP Network" in stats.stdout
+    assert int(stats.stdout.splitlines()[0].split(": ")[1]) > 4000
+
+
+BREAKAGES = {
+    # name: (file, old text, new text, exit code, words the message must contain)
+    "syntax-error": (
+        "seed-003-south-east-lep.ttl",
+        "    lis:numberOfProjects 200 ;",
+        "    lis:numberOfProjects 200 ;;; <",
+        2,
+        ["seed-003-south-east-lep.ttl:", "malformed Turtle"],
+    ),
+    "missing-required-property": (
+        "seed-002-lep-network.ttl",
+        "    lis:waveNumber 2 ;",
+        "",
+        1,
+        ["https://w3id.org/lisgraph/id/wave/2", "lis:waveNumber", "S17"],
+    ),
+    "wrong-datatype": (
+        "seed-001-sem-highlights.ttl",
+        "lis:amount 5000000.0 ;",
+        'lis:amount "£5m" ;',
+        1,
+        ["https://w3id.org/lisgraph/id/investment/millbrook-vehicle-testing", "xsd:decimal", "S27"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BREAKAGES))
+def test_broken_data_fails_clearly_and_keeps_the_last_dumps(
+    project: Path, tmp_path: Path, case: str
+) -> None:
+    out = tmp_path / "dist"
+    first = run("build", project=project, out=out)
+    assert first.returncode == 0, first.stderr
+    before = _snapshot(out)
+
+    filename, old, new, code, words = BREAKAGES[case]
+    path = project / "data" / filename
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    second = run("build", project=project, out=out)
+    assert second.returncode == code, second.stdout + second.stderr
+    for word in words:
+        assert word in second.stderr, f"{word!r} not in: {second.stderr}"
+    assert "Traceback" not in second.stderr
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["dist", "project"], (
+        "staging left behind"
+    )
+
+    validate = run("validate", project=project, out=out)
+    assert validate.returncode == code
+
+
+def test_validate_given_files_reports_each_violation(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        "@prefix lis: <def/lis#> . @prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<graph/broken> prov:wasDerivedFrom <id/source/nowhere> .\n"
+        '<id/project/x> a lis:Project ; rdfs:label "X"@en .\n'
+    )
+    result = run("validate", str(PROJECT_DIR / "data" / "sources.ttl"), str(broken))
+    assert result.returncode == 1
+    assert "focus node: https://w3id.org/lisgraph/id/project/x" in result.stdout
+    assert "Every fact must name its source" in result.stdout
+    assert "violation" in result.stdout
+
+
+def test_data_file_without_source_is_a_load_error(project: Path, tmp_path: Path) -> None:
+    path = project / "data" / "seed-003-south-east-lep.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "<graph/seed-003-south-east-lep> prov:wasDerivedFrom",
+            "<graph/other> prov:wasDerivedFrom",
+        )
+    )
+    result = run("build", project=project, out=tmp_path / "dist")
+    assert result.returncode == 2
+    assert "seed-003-south-east-lep.ttl" in result.stderr and "which source" in result.stderr
+    assert not (tmp_path / "dist").exists()

@@ -1,0 +1,54 @@
+"""The ontology and the checked namespace in code agree; every module and term is documented."""
+
+from __future__ import annotations
+
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib.namespace import DCTERMS
+
+from lisgraph.namespaces import LIS
+
+from .conftest import BASE, PROJECT_DIR
+
+ONTOLOGY_FILES = sorted((PROJECT_DIR / "ontology").glob("*.ttl"))
+
+
+def _ontology() -> Graph:
+    graph = Graph()
+    for path in ONTOLOGY_FILES:
+        graph.parse(path, publicID=BASE)
+    return graph
+
+
+def test_ontology_files_are_present() -> None:
+    assert len(ONTOLOGY_FILES) >= 6
+
+
+def test_namespace_in_code_matches_the_ontology() -> None:
+    ontology = _ontology()
+    ns = f"{BASE}def/lis#"
+    defined = {
+        str(s)[len(ns) :]
+        for s in ontology.subjects(RDFS.isDefinedBy, None)
+        if str(s).startswith(ns)
+    }
+    in_code = {name for name in LIS.__annotations__}
+    assert defined == in_code
+
+
+def test_checked_namespace_rejects_typos() -> None:
+    assert str(LIS.LocalIndustrialStrategy).endswith("#LocalIndustrialStrategy")
+    try:
+        LIS.LocalIndustrialStratgy  # noqa: B018
+    except AttributeError:
+        return
+    raise AssertionError("a misspelt term did not raise")
+
+
+def test_aggregator_imports_every_module() -> None:
+    ontology = _ontology()
+    aggregator = URIRef(f"{BASE}def/lis")
+    imported = set(ontology.objects(aggregator, OWL.imports))
+    modules = set(ontology.subjects(RDF.type, OWL.Ontology)) - {aggregator}
+    assert imported == modules and len(modules) == len(ONTOLOGY_FILES) - 1
+    for module in modules:
+        assert ontology.value(module, DCTERMS.title) is not None
