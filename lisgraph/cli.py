@@ -113,6 +113,20 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .serving import serve
+
+    config: dict[str, object] = {}
+    if args.base_iri:
+        config["BASE_IRI"] = args.base_iri
+    if args.out:
+        config["DIST_DIR"] = args.out
+    if args.public_url:
+        config["PUBLIC_URL"] = args.public_url
+    serve(host=args.host, port=args.port, workers=args.workers, debug=args.debug, config=config)
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lisgraph",
@@ -143,6 +157,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="DIR", help="the build to query (default: dist/)")
     p.set_defaults(func=_cmd_query)
+
+    p = commands.add_parser(
+        "serve", help="serve the SPARQL endpoint, pages, dumps and metadata (builds if needed)"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000)")
+    p.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    p.add_argument("--public-url", help="URL users reach the server at (default: from each request)")
+    p.add_argument("--out", metavar="DIR", help="the build to serve (default: dist/)")
+    p.add_argument("--debug", action="store_true", help="Flask's development server, one process")
+    p.set_defaults(func=_cmd_serve)
 
     p = commands.add_parser("stats", help="triples, entities per class, sources")
     p.add_argument("--out", metavar="DIR", help="the build to describe (default: dist/)")

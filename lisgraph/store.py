@@ -18,7 +18,14 @@ import pyoxigraph as ox
 from .errors import BuildNotFoundError, QueryError, StoreError
 from .guard import check_query
 
-__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "EmbeddedStore", "QueryResult", "Store"]
+__all__ = [
+    "GRAPH_FORMATS",
+    "RESULT_FORMATS",
+    "EmbeddedStore",
+    "QueryResult",
+    "Store",
+    "Term",
+]
 
 #: Result formats for SELECT and ASK, by short name.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -37,6 +44,26 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 ResultKind = Literal["solutions", "boolean", "graph"]
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term in a result row, independent of the store that produced it."""
+
+    kind: Literal["iri", "literal", "bnode"]
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+    @classmethod
+    def from_oxigraph(cls, term: object) -> Term:
+        if isinstance(term, ox.NamedNode):
+            return cls("iri", term.value)
+        if isinstance(term, ox.Literal):
+            return cls("literal", term.value, term.datatype.value, term.language)
+        if isinstance(term, ox.BlankNode):
+            return cls("bnode", term.value)
+        return cls("literal", str(term))
 
 
 @dataclass
@@ -63,6 +90,15 @@ class QueryResult:
             raise ValueError(f"{fmt} is not a SPARQL results format")
         assert not isinstance(self.raw, ox.QueryTriples)
         return self.raw.serialize(format=RESULT_FORMATS[fmt]) or b""
+
+    def rows(self) -> list[dict[str, Term]]:
+        """SELECT solutions as dicts of bound variables (unbound ones are absent)."""
+        if not isinstance(self.raw, ox.QuerySolutions):
+            raise ValueError("only SELECT results have rows")
+        names = [v.value for v in self.raw.variables]
+        return [
+            {n: Term.from_oxigraph(sol[n]) for n in names if sol[n] is not None} for sol in self.raw
+        ]
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Variables and rows as display strings (for SELECT; ASK gives one 'boolean' column)."""

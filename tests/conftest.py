@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from lisgraph import Settings, build
 from lisgraph.build import BuildResult
@@ -35,3 +43,54 @@ def built(settings: Settings) -> BuildResult:
 def store(built: BuildResult) -> EmbeddedStore:
     """The embedded store loaded from the session's build."""
     return EmbeddedStore.from_build(built.out_dir)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(dist: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the real ``lisgraph serve`` on loopback and wait until it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lisgraph", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--out", str(dist), *extra],
+        env={**os.environ, "LISGRAPH_PROJECT_DIR": str(PROJECT_DIR), **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise RuntimeError(f"lisgraph serve exited with {process.returncode}:\n{output}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return process, url
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise RuntimeError("lisgraph serve did not answer within 90 s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    if process.stdout:
+        process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def server(built: BuildResult) -> Iterator[str]:
+    """The real server (gunicorn, two workers) on 127.0.0.1, serving the session's build."""
+    process, url = start_server(built.out_dir, "--workers", "2")
+    yield url
+    stop_server(process)

@@ -1,5 +1,5 @@
-"""The competency questions: each tests/competency/NN-*.rq runs against the built graph and must
-return exactly the rows of its NN-*.csv, which were written from the sources by hand (08a's is
+"""The competency questions: each lisgraph/queries/NN-*.rq runs against the built graph and must
+return exactly the rows of tests/competency/NN-*.csv, written from the sources by hand (08a's is
 the ONS lookup itself). Rows are compared as a multiset; the header must match."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from lisgraph.queries import QUERY_DIR
 from lisgraph.store import EmbeddedStore
 
 from .conftest import COMPETENCY_DIR
 
-QUERIES = sorted(COMPETENCY_DIR.glob("*.rq"))
+QUERIES = sorted(QUERY_DIR.glob("*.rq"))
 
 
 def _rows(text: str) -> tuple[list[str], Counter[tuple[str, ...]]]:
@@ -27,14 +28,14 @@ def _rows(text: str) -> tuple[list[str], Counter[tuple[str, ...]]]:
 def test_all_twelve_questions_are_present() -> None:
     numbers = {q.name[:2] for q in QUERIES}
     assert numbers == {f"{n:02d}" for n in range(1, 13)}
-    assert all(q.with_suffix(".csv").is_file() for q in QUERIES)
+    assert all((COMPETENCY_DIR / f"{q.stem}.csv").is_file() for q in QUERIES)
 
 
 @pytest.mark.parametrize("query_file", QUERIES, ids=lambda p: p.stem)
 def test_competency_question(store: EmbeddedStore, query_file: Path) -> None:
     result = store.query(query_file.read_text(encoding="utf-8"))
     got_header, got = _rows(result.serialize("csv").decode("utf-8"))
-    want_header, want = _rows(query_file.with_suffix(".csv").read_text(encoding="utf-8"))
+    want_header, want = _rows((COMPETENCY_DIR / f"{query_file.stem}.csv").read_text(encoding="utf-8"))
     assert got_header == want_header
     assert want, "an expected answer must not be empty"
     missing, unexpected = want - got, got - want

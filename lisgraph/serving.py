@@ -1,0 +1,71 @@
+"""Run the web app: gunicorn (production: several worker processes) or, with ``debug``, Flask's
+development server.
+
+The app is created, and the dataset loaded (or built and validated), once in the parent process
+before workers are forked, so start-up fails fast and loudly on bad data and workers share the
+loaded store's memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from .web import create_app
+
+__all__ = ["default_workers", "serve"]
+
+
+def default_workers() -> int:
+    """One worker per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: Flask, options: Mapping[str, Any]) -> None:
+        self.application = app
+        self.options = dict(options)
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    workers: int | None = None,
+    debug: bool = False,
+    config: Mapping[str, Any] | None = None,
+) -> None:
+    """Create the app and serve it until interrupted.
+
+    Raises DataLoadError or NotConformingError before listening if the data cannot be published.
+    """
+    app = create_app(config)
+    if debug:
+        app.run(host=host, port=port, debug=True, use_reloader=False)
+        return
+    _Gunicorn(
+        app,
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers or default_workers(),
+            "worker_class": "sync",
+            "timeout": 120,
+            "graceful_timeout": 10,
+            "accesslog": "-",
+            "errorlog": "-",
+            "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"',
+            "preload_app": True,
+        },
+    ).run()

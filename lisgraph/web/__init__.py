@@ -1,0 +1,88 @@
+"""The lisgraph web app: SPARQL 1.1 Protocol endpoint, linked-data pages, dumps and portal
+metadata, one blueprint per surface.
+
+Dereferencing policy: a thing's IRI ``/id/...`` answers 303 See Other to its document
+``/doc/...``, which is content-negotiated (HTML, Turtle, JSON-LD, RDF/XML, N-Triples) and names
+the representation served in ``Content-Location`` (``/doc/....ttl`` and so on, which can also be
+asked for directly). Ontology and graph IRIs (``/def/...``, ``/graph/...``) are documents and are
+served directly. IRIs under the canonical base IRI are answered under whatever URL the server is
+reached at, and every link on pages and in metadata points back at this server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+from flask_cors import CORS
+
+from ..config import DEFAULTS
+from ..errors import QueryError, QueryRefusedError, QueryTimeoutError, StoreError
+from . import downloads, metadata, pages, published, sparql
+from .links import register_template_helpers
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+APP_DEFAULTS: dict[str, Any] = {
+    **DEFAULTS,
+    # Build the dataset at start-up when there is no build, or it was made from other inputs.
+    "AUTO_BUILD": True,
+    # The URL users reach the server at (e.g. https://lisgraph.example.org/); None: from the request.
+    "PUBLIC_URL": None,
+    # Request bodies larger than this are refused with 413.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "INCOMING_LINKS_LIMIT": 500,
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app: defaults, then LISGRAPH_* environment variables, then ``config``.
+
+    Loads (or builds) the dataset; raises DataLoadError or NotConformingError when the data
+    cannot be published, so a server never starts on half the data.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(APP_DEFAULTS)
+    app.config.from_prefixed_env("LISGRAPH")
+    if config:
+        app.config.update(config)
+    published.init_app(app)
+    CORS(
+        app,
+        resources={r"/*": {"origins": "*"}},
+        send_wildcard=True,
+        methods=["GET", "HEAD", "POST", "OPTIONS"],
+        expose_headers=["Content-Location", "ETag", "Last-Modified", "Content-Disposition"],
+    )
+    register_template_helpers(app)
+    for blueprint in (sparql.bp, pages.bp, downloads.bp, metadata.bp):
+        app.register_blueprint(blueprint)
+    _register_error_handlers(app)
+    return app
+
+
+def _text(message: str, status: int) -> Response:
+    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(QueryRefusedError)
+    def refused(exc: QueryRefusedError) -> Response:
+        return _text(str(exc), 403)
+
+    @app.errorhandler(QueryError)
+    def bad_query(exc: QueryError) -> Response:
+        return _text(str(exc), 400)
+
+    @app.errorhandler(QueryTimeoutError)
+    def timeout(exc: QueryTimeoutError) -> Response:
+        return _text(str(exc), 503)
+
+    @app.errorhandler(StoreError)
+    def store_failed(exc: StoreError) -> Response:
+        log.error("store error: %s", exc)
+        return _text("The store failed to answer; the error has been logged.", 500)

@@ -1,0 +1,45 @@
+"""Mapping between canonical IRIs and this server's URLs, and the template helpers using it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, current_app, request
+from markupsafe import Markup
+
+from .published import current
+
+__all__ = ["iri_for_path", "local_url", "public_root", "register_template_helpers"]
+
+
+def public_root() -> str:
+    """The URL this server is reached at, ending with '/'."""
+    configured = current_app.config.get("PUBLIC_URL")
+    root = str(configured) if configured else request.url_root
+    return root if root.endswith("/") else root + "/"
+
+
+def iri_for_path(path: str) -> str:
+    """The canonical IRI of the thing at ``path`` on this server (path without leading '/')."""
+    return current().base + path
+
+
+def local_url(iri: str) -> str:
+    """Where a browser on this server finds ``iri``: under the base IRI, a local URL; else itself."""
+    base = current().base
+    if iri.startswith(base):
+        return public_root() + iri[len(base):]
+    return iri
+
+
+def _json_script(value: Any) -> Markup:
+    # Safe inside <script type="application/ld+json">: no '</' can close the element.
+    text = json.dumps(value, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    return Markup(text)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["local"] = local_url
+    app.jinja_env.filters["json_script"] = _json_script
+    app.jinja_env.globals["public_root"] = public_root

@@ -1,0 +1,235 @@
+"""Metadata for open-data portals: VoID at ``/.well-known/void``, a DCAT-AP 3.0.1 catalogue at
+``/catalog``, schema.org ``Dataset`` JSON-LD (embedded in the landing page), and ``/sitemap.xml``.
+
+Catalogue resources are named by this server's URLs; the dataset's things keep their canonical
+IRIs (``void:uriSpace``) and ``void:exampleResource`` points at them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response, request
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
+
+from ..dumps import DUMP_FORMATS
+from .links import local_url, public_root
+from .negotiation import by_key, choose
+from .published import current
+
+__all__ = ["bp", "catalog_graph", "schema_org_dataset", "void_graph"]
+
+bp = Blueprint("metadata", __name__)
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
+TITLE = "lisgraph: England's Local Industrial Strategies"
+DESCRIPTION = (
+    "A linked-data knowledge graph of England's Local Industrial Strategies (2017-2024): Local "
+    "Enterprise Partnerships and their areas, combined and local authorities, strategies and their "
+    "waves, priorities mapped to the five foundations of productivity and the four Grand "
+    "Challenges, projects and investments, statistics, and the ONS April 2020 district-to-LEP "
+    "lookup. Every fact cites its source."
+)
+_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+_EXAMPLES = ("id/lep/E37000057", "id/strategy/south-east-midlands-lis", "id/wave/1")
+
+
+def _publisher(graph: Graph) -> URIRef:
+    publisher = URIRef(public_root() + "catalog#publisher")
+    graph.add((publisher, RDF.type, FOAF.Agent))
+    graph.add((publisher, FOAF.name, Literal("lisgraph project", lang="en")))
+    return publisher
+
+
+def _dump_sizes() -> dict[str, int]:
+    return dict(current().build_info.get("files", {}))
+
+
+def void_graph() -> Graph:
+    """The VoID description of the dataset."""
+    published = current()
+    root = public_root()
+    graph = Graph()
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    dataset = URIRef(root + ".well-known/void#lisgraph")
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
+    graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    graph.add((dataset, DCTERMS.license, OGL))
+    graph.add((dataset, FOAF.homepage, URIRef(root)))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(root + "sparql")))
+    graph.add((dataset, VOID.uriSpace, Literal(published.base + "id/")))
+    graph.add((dataset, VOID.vocabulary, URIRef(published.base + "def/lis#")))
+    for fmt in DUMP_FORMATS:
+        graph.add((dataset, VOID.dataDump, URIRef(f"{root}downloads/{fmt.filename}")))
+    for path in _EXAMPLES:
+        graph.add((dataset, VOID.exampleResource, URIRef(published.base + path)))
+    info = published.build_info
+    if "triples" in info:
+        graph.add((dataset, VOID.triples, Literal(int(info["triples"]))))
+    counts = published.store.query(
+        "SELECT (COUNT(DISTINCT ?s) AS ?entities) (COUNT(DISTINCT ?c) AS ?classes) "
+        "(COUNT(DISTINCT ?p) AS ?properties) WHERE { { ?s a ?c } UNION { ?x ?p ?y } }"
+    ).rows()[0]
+    graph.add((dataset, VOID.entities, Literal(int(counts["entities"].value))))
+    graph.add((dataset, VOID.classes, Literal(int(counts["classes"].value))))
+    graph.add((dataset, VOID.properties, Literal(int(counts["properties"].value))))
+    return graph
+
+
+def catalog_graph() -> Graph:
+    """A DCAT-AP 3.0.1 catalogue: catalogue, dataset, one distribution per dump, and the SPARQL
+    endpoint as a data service."""
+    from .downloads import checksums
+
+    published = current()
+    root = public_root()
+    graph = Graph()
+    for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("spdx", SPDX)):
+        graph.bind(prefix, ns)
+    catalog = URIRef(root + "catalog")
+    dataset = URIRef(root + "catalog#dataset")
+    service = URIRef(root + "catalog#sparql-service")
+    publisher = _publisher(graph)
+    licence = OGL
+    graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
+
+    graph.add((catalog, RDF.type, DCAT.Catalog))
+    graph.add((catalog, DCTERMS.title, Literal("lisgraph catalogue", lang="en")))
+    graph.add((catalog, DCTERMS.description, Literal(
+        "The datasets and data services published by this lisgraph server.", lang="en")))
+    graph.add((catalog, DCTERMS.publisher, publisher))
+    graph.add((catalog, DCTERMS.license, licence))
+    graph.add((catalog, FOAF.homepage, URIRef(root)))
+    graph.add((catalog, DCAT.dataset, dataset))
+    graph.add((catalog, DCAT.service, service))
+
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
+    graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCAT.landingPage, URIRef(root)))
+    graph.add((dataset, DCTERMS.identifier, Literal(published.base + "id/")))
+    for keyword in ("Local Industrial Strategy", "Local Enterprise Partnership", "productivity",
+                    "linked data", "England"):
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
+    sizes, sums = _dump_sizes(), checksums()
+    for fmt in DUMP_FORMATS:
+        for name, media in ((fmt.filename, fmt.media_type), (fmt.filename + ".gz", "application/gzip")):
+            dist = URIRef(f"{root}catalog#distribution-{name.replace('.', '-')}")
+            url = URIRef(f"{root}downloads/{name}")
+            graph.add((dataset, DCAT.distribution, dist))
+            graph.add((dist, RDF.type, DCAT.Distribution))
+            title = fmt.name + (" (gzip)" if name.endswith(".gz") else "")
+            graph.add((dist, DCTERMS.title, Literal(f"lisgraph dump: {title}", lang="en")))
+            graph.add((dist, DCAT.accessURL, url))
+            graph.add((dist, DCAT.downloadURL, url))
+            # A gzip copy has the dump's media type, compressed with gzip.
+            media_type = URIRef(_MEDIA_TYPES + fmt.media_type)
+            graph.add((media_type, RDF.type, DCTERMS.MediaType))
+            graph.add((dist, DCAT.mediaType, media_type))
+            if media == "application/gzip":
+                gzip_type = URIRef(_MEDIA_TYPES + media)
+                graph.add((gzip_type, RDF.type, DCTERMS.MediaType))
+                graph.add((dist, DCAT.compressFormat, gzip_type))
+            graph.add((dist, DCTERMS.license, licence))
+            if name in sizes:
+                graph.add((dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
+            if name in sums:
+                checksum = URIRef(f"{dist}-checksum")
+                graph.add((dist, SPDX.checksum, checksum))
+                graph.add((checksum, RDF.type, SPDX.Checksum))
+                graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+                graph.add((checksum, SPDX.checksumValue, Literal(sums[name], datatype=XSD.hexBinary)))
+
+    graph.add((service, RDF.type, DCAT.DataService))
+    graph.add((service, DCTERMS.title, Literal("lisgraph SPARQL 1.1 endpoint", lang="en")))
+    graph.add((service, DCAT.endpointURL, URIRef(root + "sparql")))
+    graph.add((service, DCAT.endpointDescription, URIRef(root + "sparql")))
+    graph.add((service, DCAT.servesDataset, dataset))
+    graph.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    graph.add((service, DCTERMS.license, licence))
+    graph.add((dataset, DCAT.distribution, URIRef(root + "catalog#distribution-sparql")))
+    sparql_dist = URIRef(root + "catalog#distribution-sparql")
+    graph.add((sparql_dist, RDF.type, DCAT.Distribution))
+    graph.add((sparql_dist, DCTERMS.title, Literal("lisgraph SPARQL endpoint", lang="en")))
+    graph.add((sparql_dist, DCAT.accessURL, URIRef(root + "sparql")))
+    graph.add((sparql_dist, DCAT.accessService, service))
+    graph.add((sparql_dist, DCTERMS.license, licence))
+    return graph
+
+
+def schema_org_dataset() -> dict[str, Any]:
+    """schema.org ``Dataset`` JSON-LD for search engines (Google Dataset Search)."""
+    root = public_root()
+    sizes = _dump_sizes()
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": TITLE,
+        "description": DESCRIPTION,
+        "url": root,
+        "license": str(OGL),
+        "isAccessibleForFree": True,
+        "keywords": ["Local Industrial Strategy", "Local Enterprise Partnership", "productivity",
+                     "England", "linked data"],
+        "creator": {"@type": "Organization", "name": "lisgraph project", "url": root},
+        "spatialCoverage": {"@type": "Place", "name": "England"},
+        "temporalCoverage": "2014/2024",
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": fmt.media_type,
+                "contentUrl": f"{root}downloads/{fmt.filename}",
+                **({"contentSize": f"{sizes[fmt.filename]} B"} if fmt.filename in sizes else {}),
+            }
+            for fmt in DUMP_FORMATS
+        ],
+    }
+
+
+_RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+
+def _rdf_response(graph: Graph) -> Response:
+    requested = request.args.get("format")
+    fmt = by_key(requested) if requested else choose(request.accept_mimetypes, "rdf", "turtle", html=False)
+    if fmt is None or fmt.key not in _RDFLIB_FORMATS:
+        return Response(
+            "Available as text/turtle, application/ld+json, application/rdf+xml and "
+            "application/n-triples.\n", status=406, mimetype="text/plain")
+    response = Response(graph.serialize(format=_RDFLIB_FORMATS[fmt.key], encoding="utf-8"),
+                        content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/.well-known/void")
+def void() -> Response:
+    return _rdf_response(void_graph())
+
+
+@bp.route("/catalog")
+def catalog() -> Response:
+    return _rdf_response(catalog_graph())
+
+
+@bp.route("/sitemap.xml")
+def sitemap() -> Response:
+    published = current()
+    root = public_root()
+    rows = published.store.query(
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
+        f'"{published.base}id/")) }} ORDER BY ?s'
+    ).rows()
+    urls = [root, root + "sparql", root + "def/lis"]
+    urls += [local_url(r["s"].value).replace(root + "id/", root + "doc/", 1) for r in rows]
+    body = ['<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    body += [f"  <url><loc>{escape(u)}</loc></url>" for u in urls]
+    body.append("</urlset>")
+    return Response("\n".join(body) + "\n", content_type="application/xml; charset=utf-8")

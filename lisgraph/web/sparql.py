@@ -1,0 +1,263 @@
+"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint.
+
+Queries arrive by GET, by POST of a form, or by POST of ``application/sparql-query``;
+``default-graph-uri`` and ``named-graph-uri`` select the dataset; relative IRIs in a query resolve
+against the endpoint's URL. Results are negotiated by ``Accept`` or chosen by ``format``. With no
+query, the endpoint describes itself (SPARQL Service Description) to RDF clients and shows a query
+page to browsers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, render_template, request
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, VOID
+
+from ..errors import QueryError, QueryRefusedError
+from ..namespaces import SD
+from ..queries import example_queries
+from ..store import QueryResult
+from .links import public_root
+from .negotiation import FORMATS, Format, by_key, choose
+from .published import current
+
+__all__ = ["bp"]
+
+bp = Blueprint("sparql", __name__)
+
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+_FORMAT_IRIS = {
+    "json": FORMATS_NS.SPARQL_Results_JSON,
+    "xml": FORMATS_NS.SPARQL_Results_XML,
+    "csv": FORMATS_NS.SPARQL_Results_CSV,
+    "tsv": FORMATS_NS.SPARQL_Results_TSV,
+    "turtle": FORMATS_NS.Turtle,
+    "ntriples": FORMATS_NS["N-Triples"],
+    "jsonld": FORMATS_NS["JSON-LD"],
+    "rdfxml": FORMATS_NS.RDF_XML,
+}
+_UPDATE_START = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+OGL = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+_READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted here."
+
+
+class ProtocolError(QueryError):
+    """A request that breaks the SPARQL Protocol; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class ProtocolRequest:
+    """The parts of a SPARQL Protocol request."""
+
+    query: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    format: str | None = None
+
+
+def _decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(
+            raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="strict"
+        )
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"The {where} is not valid UTF-8 once percent-decoded.") from exc
+    except ValueError as exc:
+        raise ProtocolError(f"The {where} is malformed: {exc}.") from exc
+
+
+def _parse_request() -> ProtocolRequest:
+    """Read the protocol parameters from the current request. Raises ProtocolError."""
+    params = _decode_params(request.query_string, "query string")
+    body_query: str | None = None
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == "application/x-www-form-urlencoded":
+            params += _decode_params(request.get_data(), "request body")
+        elif mimetype == "application/sparql-query":
+            try:
+                body_query = request.get_data().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ProtocolError("The request body is not valid UTF-8.") from exc
+        elif mimetype == "application/sparql-update":
+            raise QueryRefusedError(_READ_ONLY)
+        elif not mimetype:
+            raise ProtocolError(
+                "A POST to the SPARQL endpoint needs a Content-Type: "
+                "application/x-www-form-urlencoded (with query=...) or application/sparql-query.",
+                415,
+            )
+        else:
+            raise ProtocolError(
+                f"Content-Type {mimetype} is not accepted: send application/x-www-form-urlencoded "
+                "(with query=...) or application/sparql-query.",
+                415,
+            )
+    names = [name for name, _ in params]
+    if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
+        raise QueryRefusedError(_READ_ONLY)
+    queries = [value for name, value in params if name == "query"]
+    if body_query is not None:
+        if queries:
+            raise ProtocolError("Send the query either in the body or as a parameter, not both.")
+        queries = [body_query]
+    if len(queries) > 1:
+        raise ProtocolError(f"Exactly one query parameter is allowed; this request has {len(queries)}.")
+    return ProtocolRequest(
+        query=queries[0] if queries else None,
+        default_graphs=[v for n, v in params if n == "default-graph-uri"],
+        named_graphs=[v for n, v in params if n == "named-graph-uri"],
+        format=_format_parameter([v for n, v in params if n in ("format", "output")]),
+    )
+
+
+def _format_parameter(values: list[str]) -> str | None:
+    """The one format asked for by ``format``/``output`` parameters. Clients such as SPARQLWrapper
+    repeat it under several spellings (``tsv`` and ``text/tab-separated-values``); spellings of
+    one format are fine, different formats are a 400."""
+    if not values:
+        return None
+    keys = {fmt.key if (fmt := by_key(v)) else v for v in values}
+    if len(keys) > 1:
+        raise ProtocolError(f"The format parameters ask for different formats: {', '.join(values)}.")
+    return values[0]
+
+
+def _choose_format(requested: str | None, kind: str, default: str) -> Format | None:
+    if requested:
+        fmt = by_key(requested)
+        if fmt is None or kind not in fmt.kinds:
+            allowed = ", ".join(f.key for f in FORMATS if kind in f.kinds)
+            raise ProtocolError(f"format={requested} is not available here; use one of: {allowed}.", 406)
+        return fmt
+    return choose(request.accept_mimetypes, kind, default)  # type: ignore[arg-type]
+
+
+def _not_acceptable(kind: str) -> Response:
+    offered = ", ".join(f.media_type for f in FORMATS if kind in f.kinds)
+    return Response(
+        f"None of the media types in the Accept header can be produced. Available: {offered}.\n",
+        status=406,
+        mimetype="text/plain",
+    )
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    try:
+        parsed = _parse_request()
+    except ProtocolError as exc:
+        return Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
+    if parsed.query is None:
+        return _describe_service(parsed)
+    if _UPDATE_START.match(parsed.query):
+        raise QueryRefusedError(_READ_ONLY)
+    if not parsed.query.strip():
+        raise ProtocolError("The query is empty.")
+
+    store = current().store
+    result = store.query(
+        parsed.query,
+        base_iri=request.base_url,
+        default_graphs=parsed.default_graphs,
+        named_graphs=parsed.named_graphs,
+    )
+    kind = "rdf" if result.kind == "graph" else "results"
+    try:
+        fmt = _choose_format(parsed.format, kind, "turtle" if kind == "rdf" else "json")
+    except ProtocolError as exc:
+        return Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
+    if fmt is None:
+        return _not_acceptable(kind)
+    if fmt.key == "html":
+        return _html_results(parsed.query, result)
+    body = result.serialize(fmt.key, prefixes=_prefixes())
+    response = Response(body, content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+def _prefixes() -> dict[str, str]:
+    base = current().base
+    return {
+        "lis": base + "def/lis#",
+        "dcterms": str(DCTERMS),
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "org": "http://www.w3.org/ns/org#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    }
+
+
+def _html_results(query: str, result: QueryResult) -> Response:
+    names, rows = result.table()
+    html = render_template(
+        "sparql.html", query=query, names=names, rows=rows, examples=example_queries(), ran=True
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _describe_service(parsed: ProtocolRequest) -> Response:
+    fmt = _choose_format(parsed.format, "rdf", "turtle")
+    if fmt is None:
+        return _not_acceptable("rdf")
+    if fmt.key == "html":
+        html = render_template(
+            "sparql.html", query="", names=[], rows=[], examples=example_queries(), ran=False
+        )
+        return Response(html, content_type="text/html; charset=utf-8")
+    graph = service_description()
+    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt.key]
+    response = Response(graph.serialize(format=rdflib_format, encoding="utf-8"), content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+def service_description() -> Graph:
+    """The SPARQL 1.1 Service Description of this endpoint."""
+    published = current()
+    endpoint_url = URIRef(public_root() + "sparql")
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    service = URIRef(public_root() + "sparql#service")
+    dataset = URIRef(public_root() + "sparql#dataset")
+    default_graph = URIRef(public_root() + "sparql#default-graph")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, endpoint_url))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for iri in _FORMAT_IRIS.values():
+        graph.add((service, SD.resultFormat, iri))
+    graph.add((service, DCTERMS.description, Literal(
+        "Read-only SPARQL 1.1 query endpoint for lisgraph, England's Local Industrial Strategies "
+        "as linked data. The default graph is the merge of every source's named graph; SPARQL "
+        "Update and SERVICE (federated query) are refused.", lang="en")))
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default_graph))
+    graph.add((default_graph, RDF.type, SD.Graph))
+    triples = published.build_info.get("triples")
+    if triples is not None:
+        graph.add((default_graph, VOID.triples, Literal(int(triples))))
+    rows = published.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g").rows()
+    for number, row in enumerate(rows, start=1):
+        node = URIRef(f"{public_root()}sparql#named-graph-{number}")
+        graph.add((dataset, SD.namedGraph, node))
+        graph.add((node, RDF.type, SD.NamedGraph))
+        graph.add((node, SD.name, URIRef(row["g"].value)))
+    graph.add((service, DCTERMS.license, URIRef(OGL)))
+    return graph
