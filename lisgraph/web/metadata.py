@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, request
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, VOID
 
 from ..dumps import DUMP_FORMATS
 from .links import local_url, public_root
@@ -104,7 +104,9 @@ def catalog_graph() -> Graph:
         "The datasets and data services published by this lisgraph server.", lang="en")))
     graph.add((catalog, DCTERMS.publisher, publisher))
     graph.add((catalog, DCTERMS.license, licence))
-    graph.add((catalog, FOAF.homepage, URIRef(root)))
+    homepage = URIRef(root)
+    graph.add((homepage, RDF.type, FOAF.Document))
+    graph.add((catalog, FOAF.homepage, homepage))
     graph.add((catalog, DCAT.dataset, dataset))
     graph.add((catalog, DCAT.service, service))
 
@@ -112,7 +114,7 @@ def catalog_graph() -> Graph:
     graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
     graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
     graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCAT.landingPage, URIRef(root)))
+    graph.add((dataset, DCAT.landingPage, homepage))
     graph.add((dataset, DCTERMS.identifier, Literal(published.base + "id/")))
     for keyword in ("Local Industrial Strategy", "Local Enterprise Partnership", "productivity",
                     "linked data", "England"):
@@ -144,14 +146,20 @@ def catalog_graph() -> Graph:
                 graph.add((dist, SPDX.checksum, checksum))
                 graph.add((checksum, RDF.type, SPDX.Checksum))
                 graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+                graph.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
                 graph.add((checksum, SPDX.checksumValue, Literal(sums[name], datatype=XSD.hexBinary)))
 
     graph.add((service, RDF.type, DCAT.DataService))
     graph.add((service, DCTERMS.title, Literal("lisgraph SPARQL 1.1 endpoint", lang="en")))
-    graph.add((service, DCAT.endpointURL, URIRef(root + "sparql")))
-    graph.add((service, DCAT.endpointDescription, URIRef(root + "sparql")))
+    endpoint = URIRef(root + "sparql")
+    graph.add((endpoint, RDF.type, RDFS.Resource))
+    graph.add((service, DCAT.endpointURL, endpoint))
+    # The endpoint describes itself (SPARQL Service Description) when asked for RDF.
+    graph.add((service, DCAT.endpointDescription, endpoint))
     graph.add((service, DCAT.servesDataset, dataset))
-    graph.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    protocol = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+    graph.add((protocol, RDF.type, DCTERMS.Standard))
+    graph.add((service, DCTERMS.conformsTo, protocol))
     graph.add((service, DCTERMS.license, licence))
     graph.add((dataset, DCAT.distribution, URIRef(root + "catalog#distribution-sparql")))
     sparql_dist = URIRef(root + "catalog#distribution-sparql")
