@@ -164,7 +164,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000)")
     p.add_argument("--workers", type=int, help="worker processes (default: one per core)")
-    p.add_argument("--public-url", help="URL users reach the server at (default: from each request)")
+    p.add_argument(
+        "--public-url", help="URL users reach the server at (default: from each request)"
+    )
     p.add_argument("--out", metavar="DIR", help="the build to serve (default: dist/)")
     p.add_argument("--debug", action="store_true", help="Flask's development server, one process")
     p.set_defaults(func=_cmd_serve)

@@ -181,7 +181,8 @@ def describe_rdf(store: Store, iri: str, incoming_limit: int = 500) -> QueryResu
         f"{{ BIND({node} AS ?s) {node} ?p ?o . "
         f"  OPTIONAL {{ ?o ?lp ?l VALUES ?lp {{ {props} }} FILTER(isIRI(?o)) BIND(?o AS ?x) }} }} "
         f"UNION {{ {{ SELECT ?s ?p WHERE {{ ?s ?p {node} }} LIMIT {incoming_limit} }} "
-        f"  BIND({node} AS ?o) OPTIONAL {{ ?s ?lp ?l VALUES ?lp {{ {props} }} BIND(?s AS ?x) }} }} }}"
+        f"  BIND({node} AS ?o) "
+        f"  OPTIONAL {{ ?s ?lp ?l VALUES ?lp {{ {props} }} BIND(?s AS ?x) }} }} }}"
     )
 
 
@@ -207,14 +208,18 @@ def ontology_terms(store: Store, namespace: str) -> list[OntologyTerm]:
         "(GROUP_CONCAT(DISTINCT STR(?parent); separator=' ') AS ?parents) "
         "(SAMPLE(?d) AS ?domain) (SAMPLE(?r) AS ?range) WHERE { "
         f"VALUES ?type {{ <{owl}Class> <{owl}ObjectProperty> <{owl}DatatypeProperty> }} "
-        f"?t a ?type ; <{RDFS}label> ?label ; <{RDFS}comment> ?comment ; <{RDFS}isDefinedBy> ?module . "
+        f"?t a ?type ; <{RDFS}label> ?label ; <{RDFS}comment> ?comment ; "
+        f"<{RDFS}isDefinedBy> ?module . "
         f"FILTER(STRSTARTS(STR(?t), {_string(namespace)})) "
         f"OPTIONAL {{ ?t <{RDFS}subClassOf>|<{RDFS}subPropertyOf> ?parent }} "
         f"OPTIONAL {{ ?t <{RDFS}domain> ?d }} OPTIONAL {{ ?t <{RDFS}range> ?r }} "
         "} GROUP BY ?t ?type ?label ?comment ?module"
     ).rows()
-    kinds = {f"{owl}Class": "class", f"{owl}ObjectProperty": "object property",
-             f"{owl}DatatypeProperty": "datatype property"}
+    kinds = {
+        f"{owl}Class": "class",
+        f"{owl}ObjectProperty": "object property",
+        f"{owl}DatatypeProperty": "datatype property",
+    }
     terms = [
         OntologyTerm(
             iri=r["t"].value,

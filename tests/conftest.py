@@ -52,14 +52,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(dist: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    dist: Path, *extra: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start the real ``lisgraph serve`` on loopback and wait until it answers."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "lisgraph", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--out", str(dist), *extra],
+        [
+            sys.executable,
+            "-m",
+            "lisgraph",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--out",
+            str(dist),
+            *extra,
+        ],
         env={**os.environ, "LISGRAPH_PROJECT_DIR": str(PROJECT_DIR), **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90

@@ -35,7 +35,9 @@ def test_all_twelve_questions_are_present() -> None:
 def test_competency_question(store: EmbeddedStore, query_file: Path) -> None:
     result = store.query(query_file.read_text(encoding="utf-8"))
     got_header, got = _rows(result.serialize("csv").decode("utf-8"))
-    want_header, want = _rows((COMPETENCY_DIR / f"{query_file.stem}.csv").read_text(encoding="utf-8"))
+    want_header, want = _rows(
+        (COMPETENCY_DIR / f"{query_file.stem}.csv").read_text(encoding="utf-8")
+    )
     assert got_header == want_header
     assert want, "an expected answer must not be empty"
     missing, unexpected = want - got, got - want

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
 
@@ -58,13 +57,21 @@ def test_document_negotiates_rdf(server: str, accept: str, rdflib_format: str) -
     graph = Graph().parse(data=response.content, format=rdflib_format)
     assert (URIRef(SEMLEP), RDF.type, URIRef(LIS + "LocalEnterprisePartnership")) in graph
     # Both directions: the strategy that names SEMLEP as its author.
-    assert (URIRef("https://w3id.org/lisgraph/id/strategy/south-east-midlands-lis"), None, URIRef(SEMLEP)) in graph
+    assert (
+        URIRef("https://w3id.org/lisgraph/id/strategy/south-east-midlands-lis"),
+        None,
+        URIRef(SEMLEP),
+    ) in graph
 
 
 @pytest.mark.parametrize("fmt", DUMP_FORMATS[:4], ids=lambda f: f.filename)
 def test_explicit_document_urls(server: str, fmt) -> None:
-    ext = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/rdf+xml": "rdf",
-           "application/n-triples": "nt"}[fmt.media_type]
+    ext = {
+        "text/turtle": "ttl",
+        "application/ld+json": "jsonld",
+        "application/rdf+xml": "rdf",
+        "application/n-triples": "nt",
+    }[fmt.media_type]
     response = requests.get(server + f"doc/lep/E37000057.{ext}", timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == fmt.media_type
@@ -72,7 +79,9 @@ def test_explicit_document_urls(server: str, fmt) -> None:
 
 
 def test_html_page_of_a_resource(server: str) -> None:
-    response = requests.get(server + "id/lep/E37000057", headers={"Accept": "text/html"}, timeout=30)
+    response = requests.get(
+        server + "id/lep/E37000057", headers={"Accept": "text/html"}, timeout=30
+    )
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
     page = response.text
     assert "<h1>South East Midlands LEP</h1>" in page
@@ -88,10 +97,15 @@ def test_html_page_of_a_resource(server: str) -> None:
 
 @pytest.mark.parametrize(
     ("accept", "content_type", "words"),
-    [("text/turtle", "text/turtle", "404 Not Found"), ("text/html", "text/html", "Not found"),
-     ("application/ld+json", "application/ld+json", "error")],
+    [
+        ("text/turtle", "text/turtle", "404 Not Found"),
+        ("text/html", "text/html", "Not found"),
+        ("application/ld+json", "application/ld+json", "error"),
+    ],
 )
-def test_unknown_iri_is_404_in_the_negotiated_format(server: str, accept: str, content_type: str, words: str) -> None:
+def test_unknown_iri_is_404_in_the_negotiated_format(
+    server: str, accept: str, content_type: str, words: str
+) -> None:
     for path in ("id/lep/E37999999", "doc/lep/E37999999", "def/nothing"):
         response = requests.get(server + path, headers={"Accept": accept}, timeout=30)
         assert response.status_code == 404, path
@@ -103,7 +117,8 @@ def test_ontology_documentation_lists_every_term(server: str, store) -> None:
     page = requests.get(server + "def/lis", headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200
     terms = store.query(
-        f"SELECT ?t ?l WHERE {{ ?t <{RDFS}isDefinedBy> ?m ; <{RDFS}label> ?l FILTER(STRSTARTS(STR(?t), \"{LIS}\")) }}"
+        f"SELECT ?t ?l WHERE {{ ?t <{RDFS}isDefinedBy> ?m ; <{RDFS}label> ?l "
+        f'FILTER(STRSTARTS(STR(?t), "{LIS}")) }}'
     ).rows()
     assert len(terms) > 100
     for row in terms:
@@ -113,15 +128,24 @@ def test_ontology_documentation_lists_every_term(server: str, store) -> None:
     graph = Graph().parse(data=turtle.content, format="turtle")
     assert (URIRef(LIS + "LocalIndustrialStrategy"), RDFS.label, None) in graph
     module = requests.get(server + "def/lis/projects", headers={"Accept": "text/html"}, timeout=30)
-    assert module.status_code == 200 and 'id="Investment"' in module.text and 'id="Wave"' not in module.text
+    assert (
+        module.status_code == 200
+        and 'id="Investment"' in module.text
+        and 'id="Wave"' not in module.text
+    )
 
 
 def test_named_graph_of_a_source_file(server: str) -> None:
-    response = requests.get(server + "graph/seed-001-sem-highlights", headers={"Accept": "text/turtle"}, timeout=30)
+    response = requests.get(
+        server + "graph/seed-001-sem-highlights", headers={"Accept": "text/turtle"}, timeout=30
+    )
     assert response.status_code == 200
     graph = Graph().parse(data=response.content, format="turtle")
-    assert (None, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
-            URIRef("https://w3id.org/lisgraph/id/source/sem-highlights")) in graph
+    assert (
+        None,
+        URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+        URIRef("https://w3id.org/lisgraph/id/source/sem-highlights"),
+    ) in graph
 
 
 def test_landing_page(server: str) -> None:
@@ -148,7 +172,9 @@ def test_every_local_link_works(server: str, start: str) -> None:
     assert not [t for t in targets if urlparse(t).netloc == "w3id.org"]
 
 
-@pytest.mark.parametrize("name", [f.filename for f in DUMP_FORMATS] + [f.filename + ".gz" for f in DUMP_FORMATS])
+@pytest.mark.parametrize(
+    "name", [f.filename for f in DUMP_FORMATS] + [f.filename + ".gz" for f in DUMP_FORMATS]
+)
 def test_dump_download_headers_and_content(server: str, built, name: str) -> None:
     url = server + f"downloads/{name}"
     response = requests.get(url, timeout=60)
@@ -159,11 +185,24 @@ def test_dump_download_headers_and_content(server: str, built, name: str) -> Non
     assert response.headers["ETag"] and response.headers["Last-Modified"]
     assert f"filename={name}" in response.headers["Content-Disposition"]
     assert "attachment" in response.headers["Content-Disposition"]
-    expected = "application/gzip" if name.endswith(".gz") else next(
-        f.media_type for f in DUMP_FORMATS if f.filename == name)
+    expected = (
+        "application/gzip"
+        if name.endswith(".gz")
+        else next(f.media_type for f in DUMP_FORMATS if f.filename == name)
+    )
     assert response.headers["Content-Type"].split(";")[0] == expected
-    assert requests.get(url, headers={"If-None-Match": response.headers["ETag"]}, timeout=30).status_code == 304
-    assert requests.get(url, headers={"If-Modified-Since": response.headers["Last-Modified"]}, timeout=30).status_code == 304
+    assert (
+        requests.get(
+            url, headers={"If-None-Match": response.headers["ETag"]}, timeout=30
+        ).status_code
+        == 304
+    )
+    assert (
+        requests.get(
+            url, headers={"If-Modified-Since": response.headers["Last-Modified"]}, timeout=30
+        ).status_code
+        == 304
+    )
     fmt = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}.get(name.split(".")[1])
     if fmt:
         data = gzip.decompress(response.content) if name.endswith(".gz") else response.content
@@ -171,8 +210,14 @@ def test_dump_download_headers_and_content(server: str, built, name: str) -> Non
 
 
 def test_unknown_download_and_path_tricks_are_404(server: str) -> None:
-    for path in ("downloads/nothing.ttl", "downloads/..%2Fbuild.json", "downloads/build.json",
-                 "doc/..%2F..%2Fetc%2Fpasswd", "id/lep/%00", "doc/lep/E37000057%2F..%2F.."):
+    for path in (
+        "downloads/nothing.ttl",
+        "downloads/..%2Fbuild.json",
+        "downloads/build.json",
+        "doc/..%2F..%2Fetc%2Fpasswd",
+        "id/lep/%00",
+        "doc/lep/E37000057%2F..%2F..",
+    ):
         response = requests.get(server + path, timeout=30)
         assert response.status_code == 404, path
         assert "root:" not in response.text

@@ -1,11 +1,10 @@
-"""VoID, the DCAT-AP catalogue (validated against the DCAT-AP 3.0.1 shapes), schema.org and sitemap."""
+"""VoID, the DCAT-AP catalogue (checked against the DCAT-AP 3.0.1 shapes), schema.org, sitemap."""
 
 from __future__ import annotations
 
 import json
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 import requests
@@ -24,7 +23,9 @@ SHARED_DCAT_AP = PROJECT_DIR.parent / "shared" / "reference" / "dcat-ap-3.0.1"
 def _graph(server: str, path: str, accept: str = "text/turtle") -> Graph:
     response = requests.get(server + path, headers={"Accept": accept}, timeout=30)
     assert response.status_code == 200
-    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}[accept]
+    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}[
+        accept
+    ]
     return Graph().parse(data=response.content, format=fmt)
 
 
@@ -62,7 +63,9 @@ def _dcat_ap_shapes() -> Graph:
     shapes = Graph()
     for name in ("dcat-ap-SHACL.ttl", "ranges.ttl"):
         shapes.parse(DCAT_AP / name, format="turtle")
-    dangling = [(s, o) for s, o in shapes.subject_objects(SH.property) if (o, SH.path, None) not in shapes]
+    dangling = [
+        (s, o) for s, o in shapes.subject_objects(SH.property) if (o, SH.path, None) not in shapes
+    ]
     assert len(dangling) == KNOWN_DANGLING_PROPERTY_SHAPES
     for subject, shape in dangling:
         shapes.remove((subject, SH.property, shape))
@@ -72,7 +75,9 @@ def _dcat_ap_shapes() -> Graph:
 @pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/ld+json"])
 def test_catalog_conforms_to_dcat_ap_3(server: str, accept: str) -> None:
     catalog = _graph(server, "catalog", accept)
-    conforms, _, text = validate(catalog, shacl_graph=_dcat_ap_shapes(), inference="none", allow_warnings=True)
+    conforms, _, text = validate(
+        catalog, shacl_graph=_dcat_ap_shapes(), inference="none", allow_warnings=True
+    )
     assert conforms, text
 
 
@@ -80,7 +85,9 @@ def test_dcat_ap_shapes_reject_a_broken_catalogue(server: str) -> None:
     catalog = _graph(server, "catalog")
     for dataset in list(catalog.subjects(RDF.type, DCAT.Dataset)):
         catalog.remove((dataset, DCTERMS.title, None))
-    conforms, _, _ = validate(catalog, shacl_graph=_dcat_ap_shapes(), inference="none", allow_warnings=True)
+    conforms, _, _ = validate(
+        catalog, shacl_graph=_dcat_ap_shapes(), inference="none", allow_warnings=True
+    )
     assert not conforms
 
 
@@ -95,7 +102,10 @@ def test_catalog_describes_every_dump_and_the_endpoint(server: str, built) -> No
             downloads[str(url)] = dist
     expected = {server + f"downloads/{f.filename}{gz}" for f in DUMP_FORMATS for gz in ("", ".gz")}
     assert set(downloads) == expected
-    sums = dict(reversed(line.split("  ")) for line in (built.out_dir / "SHA256SUMS").read_text().splitlines())
+    sums = dict(
+        reversed(line.split("  "))
+        for line in (built.out_dir / "SHA256SUMS").read_text().splitlines()
+    )
     spdx = "http://spdx.org/rdf/terms#"
     for url, dist in downloads.items():
         name = url.rsplit("/", 1)[1]
@@ -115,7 +125,9 @@ def test_schema_org_dataset_on_the_landing_page(server: str) -> None:
     assert data["@type"] == "Dataset" and data["name"] and data["description"]
     assert "open-government-licence" in data["license"]
     assert data["creator"]["name"]
-    assert {d["contentUrl"] for d in data["distribution"]} == {server + f"downloads/{f.filename}" for f in DUMP_FORMATS}
+    assert {d["contentUrl"] for d in data["distribution"]} == {
+        server + f"downloads/{f.filename}" for f in DUMP_FORMATS
+    }
 
 
 def test_sitemap_lists_the_pages(server: str) -> None:

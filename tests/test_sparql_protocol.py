@@ -10,7 +10,18 @@ import json
 import pytest
 import requests
 from rdflib import Graph, Namespace, URIRef
-from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import (
+    CSV,
+    JSON,
+    JSONLD,
+    POST,
+    POSTDIRECTLY,
+    RDFXML,
+    TSV,
+    TURTLE,
+    XML,
+    SPARQLWrapper,
+)
 
 LIS = "https://w3id.org/lisgraph/def/lis#"
 SEMLEP = "https://w3id.org/lisgraph/id/lep/E37000057"
@@ -74,15 +85,23 @@ def test_sparqlwrapper_graph_results(server: str, fmt: str, method: str, form: s
     client.setQuery(CONSTRUCT if form == "CONSTRUCT" else f"DESCRIBE <{SEMLEP}>")
     client.setReturnFormat(fmt)
     result = client.query().convert()
-    graph = result if isinstance(result, Graph) else Graph().parse(
-        data=result, format={TURTLE: "turtle", JSONLD: "json-ld", RDFXML: "xml"}[fmt]
+    graph = (
+        result
+        if isinstance(result, Graph)
+        else Graph().parse(
+            data=result, format={TURTLE: "turtle", JSONLD: "json-ld", RDFXML: "xml"}[fmt]
+        )
     )
     assert (URIRef(SEMLEP), None, URIRef(f"{LIS}LocalEnterprisePartnership")) in graph
 
 
 def test_relative_iris_resolve_against_the_endpoint(server: str) -> None:
-    response = requests.get(server + "sparql", params={"query": "SELECT (<x> AS ?iri) WHERE {}"},
-                            headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    response = requests.get(
+        server + "sparql",
+        params={"query": "SELECT (<x> AS ?iri) WHERE {}"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
     assert response.json()["results"]["bindings"][0]["iri"]["value"] == server + "x"
 
 
@@ -90,15 +109,25 @@ def test_default_and_named_graph_uris(server: str) -> None:
     graph = "https://w3id.org/lisgraph/graph/seed-003-south-east-lep"
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     headers = {"Accept": "text/csv"}
-    everything = requests.get(server + "sparql", params={"query": count}, headers=headers, timeout=30)
-    one = requests.get(server + "sparql", params={"query": count, "default-graph-uri": graph},
-                       headers=headers, timeout=30)
+    everything = requests.get(
+        server + "sparql", params={"query": count}, headers=headers, timeout=30
+    )
+    one = requests.get(
+        server + "sparql",
+        params={"query": count, "default-graph-uri": graph},
+        headers=headers,
+        timeout=30,
+    )
     n_all, n_one = int(everything.text.split()[1]), int(one.text.split()[1])
     assert 0 < n_one < n_all
     named = requests.post(
         server + "sparql",
-        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": graph},
-        headers=headers, timeout=30,
+        data={
+            "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "named-graph-uri": graph,
+        },
+        headers=headers,
+        timeout=30,
     )
     assert named.text.split()[1:] == [graph]
 
@@ -115,7 +144,9 @@ def test_default_and_named_graph_uris(server: str) -> None:
     ],
 )
 def test_select_negotiation(server: str, accept: str, media_type: str) -> None:
-    response = requests.get(server + "sparql", params={"query": WAVES}, headers={"Accept": accept}, timeout=30)
+    response = requests.get(
+        server + "sparql", params={"query": WAVES}, headers={"Accept": accept}, timeout=30
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == media_type
     assert "Accept" in response.headers.get("Vary", "")
@@ -133,14 +164,20 @@ def test_format_parameter_and_html_results(server: str) -> None:
     [(WAVES, "text/turtle"), (CONSTRUCT, "text/csv"), (WAVES, "image/png")],
 )
 def test_406_when_nothing_acceptable(server: str, query: str, accept: str) -> None:
-    response = requests.get(server + "sparql", params={"query": query}, headers={"Accept": accept}, timeout=30)
+    response = requests.get(
+        server + "sparql", params={"query": query}, headers={"Accept": accept}, timeout=30
+    )
     assert response.status_code == 406
     assert "Available" in response.text
 
 
 def _count(server: str) -> int:
-    response = requests.get(server + "sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
-                            headers={"Accept": "text/csv"}, timeout=30)
+    response = requests.get(
+        server + "sparql",
+        params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+        headers={"Accept": "text/csv"},
+        timeout=30,
+    )
     return int(response.text.split()[1])
 
 
@@ -148,7 +185,10 @@ def _count(server: str) -> int:
     "request_kwargs",
     [
         {"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
-        {"data": "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "headers": {"Content-Type": "application/sparql-update"}},
+        {
+            "data": "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "headers": {"Content-Type": "application/sparql-update"},
+        },
         {"data": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
         {"data": {"query": "PREFIX x: <urn:x#> DELETE WHERE { ?s ?p ?o }"}},
         {"data": {"query": "LOAD <file:///etc/passwd>"}},
@@ -169,12 +209,35 @@ def test_updates_are_refused_and_change_nothing(server: str, request_kwargs: dic
         ({"params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "not valid SPARQL"),
         ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "Exactly one query"),
         ({"params": {"query": ""}}, 400, "empty"),
-        ({"method": "POST", "data": "ASK {}", "headers": {"Content-Type": "text/plain"}}, 415, "text/plain"),
-        ({"method": "POST", "data": b"ASK {}", "headers": {"Content-Type": ""}}, 415, "Content-Type"),
-        ({"method": "POST", "data": b"ASK { ?s ?p \"\xff\" }",
-          "headers": {"Content-Type": "application/sparql-query"}}, 400, "UTF-8"),
+        (
+            {"method": "POST", "data": "ASK {}", "headers": {"Content-Type": "text/plain"}},
+            415,
+            "text/plain",
+        ),
+        (
+            {"method": "POST", "data": b"ASK {}", "headers": {"Content-Type": ""}},
+            415,
+            "Content-Type",
+        ),
+        (
+            {
+                "method": "POST",
+                "data": b'ASK { ?s ?p "\xff" }',
+                "headers": {"Content-Type": "application/sparql-query"},
+            },
+            400,
+            "UTF-8",
+        ),
         ({"url_suffix": "?query=ASK%20%7B%20%3Fs%20%3Fp%20%22%FF%22%20%7D"}, 400, "UTF-8"),
-        ({"method": "POST", "data": b"query=ASK%20%7B%7D%FF", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 400, "UTF-8"),
+        (
+            {
+                "method": "POST",
+                "data": b"query=ASK%20%7B%7D%FF",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            400,
+            "UTF-8",
+        ),
         ({"params": {"query": "ASK {}", "format": "png"}}, 406, "format=png"),
     ],
 )
@@ -195,12 +258,18 @@ def test_service_description_for_rdf_clients(server: str) -> None:
     assert (None, SD.endpoint, URIRef(server + "sparql")) in graph
     assert len(list(graph.objects(None, SD.resultFormat))) >= 8
     assert list(graph.objects(None, SD.namedGraph))
-    as_jsonld = requests.get(server + "sparql", headers={"Accept": "application/ld+json"}, timeout=30)
+    as_jsonld = requests.get(
+        server + "sparql", headers={"Accept": "application/ld+json"}, timeout=30
+    )
     assert json.loads(as_jsonld.text)
 
 
 def test_query_page_for_browsers_runs_every_example(server: str) -> None:
-    page = requests.get(server + "sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, timeout=30)
+    page = requests.get(
+        server + "sparql",
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+        timeout=30,
+    )
     assert page.status_code == 200 and "<textarea" in page.text
     from lisgraph.queries import example_queries
 
@@ -208,20 +277,38 @@ def test_query_page_for_browsers_runs_every_example(server: str) -> None:
     assert len(examples) >= 12
     for example in examples:
         assert example.question in html.unescape(page.text)
-        result = requests.get(server + "sparql", params={"query": example.sparql, "format": "html"}, timeout=30)
+        result = requests.get(
+            server + "sparql", params={"query": example.sparql, "format": "html"}, timeout=30
+        )
         assert result.status_code == 200 and "<table" in result.text, example.name
 
 
 def test_cors_is_open(server: str) -> None:
-    response = requests.get(server + "sparql", params={"query": WAVES},
-                            headers={"Origin": "https://example.org"}, timeout=30)
+    response = requests.get(
+        server + "sparql",
+        params={"query": WAVES},
+        headers={"Origin": "https://example.org"},
+        timeout=30,
+    )
     assert response.headers.get("Access-Control-Allow-Origin") == "*"
-    preflight = requests.options(server + "sparql", headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "Content-Type"}, timeout=30)
-    assert preflight.status_code == 200 and "POST" in preflight.headers.get("Access-Control-Allow-Methods", "")
+    preflight = requests.options(
+        server + "sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+        timeout=30,
+    )
+    assert preflight.status_code == 200 and "POST" in preflight.headers.get(
+        "Access-Control-Allow-Methods", ""
+    )
 
 
 def test_service_refused(server: str) -> None:
-    response = requests.get(server + "sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}, timeout=30)
+    response = requests.get(
+        server + "sparql",
+        params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"},
+        timeout=30,
+    )
     assert response.status_code == 403 and "SERVICE" in response.text

@@ -30,6 +30,8 @@ def example_queries() -> list[ExampleQuery]:
     for path in sorted(QUERY_DIR.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         first = text.splitlines()[0] if text else ""
-        question = first.lstrip("# ").split(":", 1)[-1].strip() if first.startswith("#") else path.stem
+        question = (
+            first.lstrip("# ").split(":", 1)[-1].strip() if first.startswith("#") else path.stem
+        )
         examples.append(ExampleQuery(name=path.stem, question=question, sparql=text))
     return examples

@@ -31,7 +31,7 @@ APP_DEFAULTS: dict[str, Any] = {
     **DEFAULTS,
     # Build the dataset at start-up when there is no build, or it was made from other inputs.
     "AUTO_BUILD": True,
-    # The URL users reach the server at (e.g. https://lisgraph.example.org/); None: from the request.
+    # The URL users reach the server at (https://lisgraph.example.org/); None: from each request.
     "PUBLIC_URL": None,
     # Request bodies larger than this are refused with 413.
     "MAX_CONTENT_LENGTH": 1024 * 1024,

@@ -18,7 +18,9 @@ bp = Blueprint("downloads", __name__)
 #: Every downloadable file name and its media type.
 DOWNLOADS: dict[str, str] = {CHECKSUM_FILE: "text/plain; charset=utf-8"}
 for _fmt in DUMP_FORMATS:
-    DOWNLOADS[_fmt.filename] = _fmt.media_type + ("; charset=utf-8" if _fmt.media_type.startswith("text/") else "")
+    DOWNLOADS[_fmt.filename] = _fmt.media_type + (
+        "; charset=utf-8" if _fmt.media_type.startswith("text/") else ""
+    )
     DOWNLOADS[_fmt.filename + ".gz"] = "application/gzip"
 
 

@@ -26,10 +26,10 @@ def iri_for_path(path: str) -> str:
 
 
 def local_url(iri: str) -> str:
-    """Where a browser on this server finds ``iri``: under the base IRI, a local URL; else itself."""
+    """Where a browser finds ``iri``: a URL on this server if it is under the base IRI."""
     base = current().base
     if iri.startswith(base):
-        return public_root() + iri[len(base):]
+        return public_root() + iri[len(base) :]
     return iri
 
 

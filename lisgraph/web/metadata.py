@@ -100,8 +100,13 @@ def catalog_graph() -> Graph:
 
     graph.add((catalog, RDF.type, DCAT.Catalog))
     graph.add((catalog, DCTERMS.title, Literal("lisgraph catalogue", lang="en")))
-    graph.add((catalog, DCTERMS.description, Literal(
-        "The datasets and data services published by this lisgraph server.", lang="en")))
+    graph.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal("The datasets and data services published by this lisgraph server.", lang="en"),
+        )
+    )
     graph.add((catalog, DCTERMS.publisher, publisher))
     graph.add((catalog, DCTERMS.license, licence))
     homepage = URIRef(root)
@@ -116,12 +121,20 @@ def catalog_graph() -> Graph:
     graph.add((dataset, DCTERMS.publisher, publisher))
     graph.add((dataset, DCAT.landingPage, homepage))
     graph.add((dataset, DCTERMS.identifier, Literal(published.base + "id/")))
-    for keyword in ("Local Industrial Strategy", "Local Enterprise Partnership", "productivity",
-                    "linked data", "England"):
+    for keyword in (
+        "Local Industrial Strategy",
+        "Local Enterprise Partnership",
+        "productivity",
+        "linked data",
+        "England",
+    ):
         graph.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
     sizes, sums = _dump_sizes(), checksums()
     for fmt in DUMP_FORMATS:
-        for name, media in ((fmt.filename, fmt.media_type), (fmt.filename + ".gz", "application/gzip")):
+        for name, media in (
+            (fmt.filename, fmt.media_type),
+            (fmt.filename + ".gz", "application/gzip"),
+        ):
             dist = URIRef(f"{root}catalog#distribution-{name.replace('.', '-')}")
             url = URIRef(f"{root}downloads/{name}")
             graph.add((dataset, DCAT.distribution, dist))
@@ -140,14 +153,18 @@ def catalog_graph() -> Graph:
                 graph.add((dist, DCAT.compressFormat, gzip_type))
             graph.add((dist, DCTERMS.license, licence))
             if name in sizes:
-                graph.add((dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
+                graph.add(
+                    (dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger))
+                )
             if name in sums:
                 checksum = URIRef(f"{dist}-checksum")
                 graph.add((dist, SPDX.checksum, checksum))
                 graph.add((checksum, RDF.type, SPDX.Checksum))
                 graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
                 graph.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-                graph.add((checksum, SPDX.checksumValue, Literal(sums[name], datatype=XSD.hexBinary)))
+                graph.add(
+                    (checksum, SPDX.checksumValue, Literal(sums[name], datatype=XSD.hexBinary))
+                )
 
     graph.add((service, RDF.type, DCAT.DataService))
     graph.add((service, DCTERMS.title, Literal("lisgraph SPARQL 1.1 endpoint", lang="en")))
@@ -183,8 +200,13 @@ def schema_org_dataset() -> dict[str, Any]:
         "url": root,
         "license": str(OGL),
         "isAccessibleForFree": True,
-        "keywords": ["Local Industrial Strategy", "Local Enterprise Partnership", "productivity",
-                     "England", "linked data"],
+        "keywords": [
+            "Local Industrial Strategy",
+            "Local Enterprise Partnership",
+            "productivity",
+            "England",
+            "linked data",
+        ],
         "creator": {"@type": "Organization", "name": "lisgraph project", "url": root},
         "spatialCoverage": {"@type": "Place", "name": "England"},
         "temporalCoverage": "2014/2024",
@@ -205,13 +227,22 @@ _RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "r
 
 def _rdf_response(graph: Graph) -> Response:
     requested = request.args.get("format")
-    fmt = by_key(requested) if requested else choose(request.accept_mimetypes, "rdf", "turtle", html=False)
+    fmt = (
+        by_key(requested)
+        if requested
+        else choose(request.accept_mimetypes, "rdf", "turtle", html=False)
+    )
     if fmt is None or fmt.key not in _RDFLIB_FORMATS:
         return Response(
             "Available as text/turtle, application/ld+json, application/rdf+xml and "
-            "application/n-triples.\n", status=406, mimetype="text/plain")
-    response = Response(graph.serialize(format=_RDFLIB_FORMATS[fmt.key], encoding="utf-8"),
-                        content_type=fmt.content_type)
+            "application/n-triples.\n",
+            status=406,
+            mimetype="text/plain",
+        )
+    response = Response(
+        graph.serialize(format=_RDFLIB_FORMATS[fmt.key], encoding="utf-8"),
+        content_type=fmt.content_type,
+    )
     response.vary.add("Accept")
     return response
 
@@ -236,8 +267,10 @@ def sitemap() -> Response:
     ).rows()
     urls = [root, root + "sparql", root + "def/lis"]
     urls += [local_url(r["s"].value).replace(root + "id/", root + "doc/", 1) for r in rows]
-    body = ['<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    body = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     body += [f"  <url><loc>{escape(u)}</loc></url>" for u in urls]
     body.append("</urlset>")
     return Response("\n".join(body) + "\n", content_type="application/xml; charset=utf-8")

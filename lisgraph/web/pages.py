@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from rdflib import Graph
 
 from ..describe import describe_rdf, fallback_label, label_map, ontology_terms, resource_view
@@ -94,11 +94,15 @@ def landing() -> str:
 
 def _leps() -> list[tuple[str, str]]:
     lis = current().base + "def/lis#"
-    rows = current().store.query(
-        "SELECT ?lep ?name WHERE { ?lep a <" + lis + "LocalEnterprisePartnership> ; "
-        "<" + lis + "area> ?area ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name } "
-        "ORDER BY ?name"
-    ).rows()
+    rows = (
+        current()
+        .store.query(
+            "SELECT ?lep ?name WHERE { ?lep a <" + lis + "LocalEnterprisePartnership> ; "
+            "<" + lis + "area> ?area ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name } "
+            "ORDER BY ?name"
+        )
+        .rows()
+    )
     return [(r["lep"].value, r["name"].value) for r in rows]
 
 
@@ -108,8 +112,7 @@ def thing(path: str) -> Response:
     iri = iri_for_path(f"id/{path}")
     if not resource_view(current().store, iri, incoming_limit=1).exists:
         return _not_found(iri, _negotiated())
-    response = redirect(public_root() + f"doc/{path}", code=303)
-    return response
+    return Response(status=303, headers={"Location": public_root() + f"doc/{path}"})
 
 
 @bp.route("/doc/<path:path>")
@@ -135,6 +138,7 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
         return _not_found(iri, fmt)
     if fmt is None:
         return _not_acceptable()
+    body: str | bytes
     if fmt.key == "html":
         body = render_template("resource.html", view=view, doc_path=doc_path, iri=iri)
     else:
@@ -182,6 +186,7 @@ def definition(path: str) -> Response:
         return _not_found(graph_iri, fmt)
     if fmt is None:
         return _not_acceptable()
+    body: str | bytes
     if fmt.key == "html":
         namespace = published.base + "def/lis#"
         terms = ontology_terms(published.store, namespace)
@@ -192,8 +197,14 @@ def definition(path: str) -> Response:
         iris |= {t.domain for t in terms if t.domain} | {t.range for t in terms if t.range}
         labels = label_map(published.store, iris)
         body = render_template(
-            "ontology.html", terms=terms, modules=modules, labels=labels, iri=graph_iri,
-            namespace=namespace, fallback_label=fallback_label, doc_path=f"def/{stem}",
+            "ontology.html",
+            terms=terms,
+            modules=modules,
+            labels=labels,
+            iri=graph_iri,
+            namespace=namespace,
+            fallback_label=fallback_label,
+            doc_path=f"def/{stem}",
         )
     else:
         values = " ".join(f"<{g}>" for g in graphs)
@@ -228,6 +239,7 @@ def _shapes_document(explicit: Format | None) -> Response:
     if not path.is_file():
         return _not_found(published.base + "def/shapes", fmt)
     graph = Graph().parse(path, format="turtle", publicID=published.base)
+    body: str | bytes
     if fmt.key == "html":
         body = render_template("shapes.html", turtle=graph.serialize(format="turtle"))
     else:

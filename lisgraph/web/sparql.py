@@ -114,7 +114,9 @@ def _parse_request() -> ProtocolRequest:
             raise ProtocolError("Send the query either in the body or as a parameter, not both.")
         queries = [body_query]
     if len(queries) > 1:
-        raise ProtocolError(f"Exactly one query parameter is allowed; this request has {len(queries)}.")
+        raise ProtocolError(
+            f"Exactly one query parameter is allowed; this request has {len(queries)}."
+        )
     return ProtocolRequest(
         query=queries[0] if queries else None,
         default_graphs=[v for n, v in params if n == "default-graph-uri"],
@@ -131,7 +133,9 @@ def _format_parameter(values: list[str]) -> str | None:
         return None
     keys = {fmt.key if (fmt := by_key(v)) else v for v in values}
     if len(keys) > 1:
-        raise ProtocolError(f"The format parameters ask for different formats: {', '.join(values)}.")
+        raise ProtocolError(
+            f"The format parameters ask for different formats: {', '.join(values)}."
+        )
     return values[0]
 
 
@@ -140,7 +144,9 @@ def _choose_format(requested: str | None, kind: str, default: str) -> Format | N
         fmt = by_key(requested)
         if fmt is None or kind not in fmt.kinds:
             allowed = ", ".join(f.key for f in FORMATS if kind in f.kinds)
-            raise ProtocolError(f"format={requested} is not available here; use one of: {allowed}.", 406)
+            raise ProtocolError(
+                f"format={requested} is not available here; use one of: {allowed}.", 406
+            )
         return fmt
     return choose(request.accept_mimetypes, kind, default)  # type: ignore[arg-type]
 
@@ -219,8 +225,12 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
         )
         return Response(html, content_type="text/html; charset=utf-8")
     graph = service_description()
-    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt.key]
-    response = Response(graph.serialize(format=rdflib_format, encoding="utf-8"), content_type=fmt.content_type)
+    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[
+        fmt.key
+    ]
+    response = Response(
+        graph.serialize(format=rdflib_format, encoding="utf-8"), content_type=fmt.content_type
+    )
     response.vary.add("Accept")
     return response
 
@@ -242,10 +252,19 @@ def service_description() -> Graph:
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for iri in _FORMAT_IRIS.values():
         graph.add((service, SD.resultFormat, iri))
-    graph.add((service, DCTERMS.description, Literal(
-        "Read-only SPARQL 1.1 query endpoint for lisgraph, England's Local Industrial Strategies "
-        "as linked data. The default graph is the merge of every source's named graph; SPARQL "
-        "Update and SERVICE (federated query) are refused.", lang="en")))
+    graph.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal(
+                "Read-only SPARQL 1.1 query endpoint for lisgraph, England's Local Industrial "
+                "Strategies as linked data. The default graph is the merge of every source's "
+                "named graph; SPARQL "
+                "Update and SERVICE (federated query) are refused.",
+                lang="en",
+            ),
+        )
+    )
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, default_graph))

@@ -1,0 +1,97 @@
+"""The README's commands work as written: the curl examples and the production gunicorn command,
+run against servers on loopback; and CI runs the README's test command."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import PROJECT_DIR, free_port
+
+README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+DEFAULT_URL = "http://127.0.0.1:5000/"
+
+
+def _section_block(heading: str) -> str:
+    section = README.split(f"## {heading}", 1)[1]
+    return re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1)  # type: ignore[union-attr]
+
+
+CURL_EXAMPLES = [
+    line for line in _section_block("Querying with curl").splitlines() if line.startswith("curl ")
+]
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    first_block = re.search(r"```sh\n(.*?)```", README, re.DOTALL).group(1)  # type: ignore[union-attr]
+    lines = first_block.splitlines()
+    assert lines[0].startswith("# run:") and "lisgraph serve" in lines[1]
+    assert lines[2].startswith("# test:") and "pytest" in lines[3]
+    assert README.index("```sh") < README.index("England's Local Industrial Strategies")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    script = (PROJECT_DIR / ".ci" / "run").read_text(encoding="utf-8")
+    assert "awk '/^# test:/" in script and 'bash -c "$test_command"' in script
+
+
+def test_readme_has_curl_examples() -> None:
+    assert len(CURL_EXAMPLES) >= 4
+
+
+@pytest.mark.parametrize("command", CURL_EXAMPLES)
+def test_readme_curl_example(server: str, tmp_path: Path, command: str) -> None:
+    command = command.replace(DEFAULT_URL, server).replace(
+        "@lisgraph/", f"@{PROJECT_DIR}/lisgraph/"
+    )
+    result = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout or any(tmp_path.iterdir())
+
+
+def test_readme_production_command(built, tmp_path: Path) -> None:
+    line = next(x for x in _section_block("The server").splitlines() if "gunicorn" in x)
+    port = free_port()
+    command = line.replace("8000", str(port)).replace(
+        ".venv/bin/", f"{Path(sys.executable).parent}/"
+    )
+    env = {
+        **os.environ,
+        "LISGRAPH_DIST_DIR": str(built.out_dir),
+        "LISGRAPH_PROJECT_DIR": str(PROJECT_DIR),
+    }
+    process = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = requests.get(url, timeout=2)
+                break
+            except requests.ConnectionError:
+                assert process.poll() is None and time.monotonic() < deadline, (
+                    "gunicorn did not start"
+                )
+                time.sleep(0.2)
+        assert page.status_code == 200 and f'href="{url}sparql"' in page.text
+        answer = requests.get(url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+        assert answer.json()["boolean"] is True
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
