@@ -53,42 +53,49 @@ def free_port() -> int:
 
 
 def start_server(
-    dist: Path, *extra: str, env: dict[str, str] | None = None
+    dist: Path, *extra: str, env: dict[str, str] | None = None, log: Path | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start the real ``lisgraph serve`` on loopback and wait until it answers."""
+    """Start the real ``lisgraph serve`` on loopback and wait until it answers.
+
+    Its output goes to a log file, never to an unread pipe: a full pipe would block the workers
+    as soon as the access log filled it.
+    """
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "lisgraph",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--out",
-            str(dist),
-            *extra,
-        ],
-        env={**os.environ, "LISGRAPH_PROJECT_DIR": str(PROJECT_DIR), **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    log = log or Path(os.environ.get("TMPDIR", "/tmp")) / f"lisgraph-serve-{port}.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "lisgraph",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--out",
+                str(dist),
+                *extra,
+            ],
+            env={**os.environ, "LISGRAPH_PROJECT_DIR": str(PROJECT_DIR), **(env or {})},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"lisgraph serve exited with {process.returncode}:\n{output}")
+            raise RuntimeError(
+                f"lisgraph serve exited with {process.returncode}:\n{log.read_text()[-4000:]}"
+            )
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return process, url
         except requests.ConnectionError:
             time.sleep(0.2)
     stop_server(process)
-    raise RuntimeError("lisgraph serve did not answer within 90 s")
+    raise RuntimeError(f"lisgraph serve did not answer within 90 s:\n{log.read_text()[-4000:]}")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
@@ -99,13 +106,12 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    if process.stdout:
-        process.stdout.close()
 
 
 @pytest.fixture(scope="session")
-def server(built: BuildResult) -> Iterator[str]:
+def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real server (gunicorn, two workers) on 127.0.0.1, serving the session's build."""
-    process, url = start_server(built.out_dir, "--workers", "2")
+    log = tmp_path_factory.mktemp("server") / "serve.log"
+    process, url = start_server(built.out_dir, "--workers", "2", log=log)
     yield url
     stop_server(process)
