@@ -1,10 +1,11 @@
-"""WSGI entry point: ``gunicorn server:app``, or ``python server.py`` to serve as ``lisgraph serve`` does."""
+"""WSGI entry point: ``gunicorn server:app``; ``python server.py`` serves it as ``lisgraph serve``
+does (gunicorn on 127.0.0.1:5000, one worker per core)."""
 
 from lisgraph.web import create_app
 
 app = create_app()
 
 if __name__ == "__main__":
-    from lisgraph.cli import main
+    from lisgraph.serving import run
 
-    raise SystemExit(main(["serve"]))
+    run(app)

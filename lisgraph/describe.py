@@ -118,6 +118,15 @@ def label_map(store: Store, iris: set[str]) -> dict[str, str]:
     return labels
 
 
+# Where a property goes on a page: type and names first, sources last, the rest by label.
+_ORDER: dict[str, float] = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": -2,
+    **{p: -1 for p in LABEL_PROPERTIES},
+    f"{SKOS}altLabel": -0.5,
+    f"{DCT}source": 2,
+}
+
+
 @dataclass
 class ResourceView:
     """A resource as a page shows it."""
@@ -168,6 +177,7 @@ def resource_view(store: Store, iri: str, incoming_limit: int = 500) -> Resource
     wanted |= {s.value for s, _ in view.incoming if s.kind == "iri"}
     wanted |= {g for g, _ in view.graphs} | {s for _, s in view.graphs if s}
     view.labels = label_map(store, wanted)
+    view.outgoing.sort(key=lambda pair: (_ORDER.get(pair[0], 1), view.label(pair[0]).lower()))
     return view
 
 

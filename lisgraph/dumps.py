@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from .loading import merged_ntriples, sorted_lines
-from .namespaces import ORG, PROV, TIME
+from .namespaces import prefixes
 
 __all__ = ["DUMP_FORMATS", "CHECKSUM_FILE", "DumpFormat", "write_dumps"]
 
@@ -46,25 +45,6 @@ DUMP_FORMATS: tuple[DumpFormat, ...] = (
 )
 
 
-def _prefixes(base: str) -> dict[str, str]:
-    return {
-        "lis": base + "def/lis#",
-        "dcterms": str(DCTERMS),
-        "dcat": str(DCAT),
-        "foaf": str(FOAF),
-        "org": str(ORG),
-        "owl": str(OWL),
-        "prov": str(PROV),
-        "rdf": str(RDF),
-        "rdfs": str(RDFS),
-        "skos": str(SKOS),
-        "time": str(TIME),
-        "xsd": str(XSD),
-        "schema": "https://schema.org/",
-        "vann": "http://purl.org/vocab/vann/",
-    }
-
-
 def _canonical_jsonld(text: str) -> bytes:
     doc = json.loads(text)
     nodes = doc if isinstance(doc, list) else doc.get("@graph", [doc])
@@ -79,7 +59,7 @@ def _canonical_jsonld(text: str) -> bytes:
 
 def _oxigraph_serialize(ntriples: bytes, fmt: ox.RdfFormat, base: str) -> bytes:
     triples = ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=fmt, prefixes=_prefixes(base)) or b""
+    return ox.serialize(triples, format=fmt, prefixes=prefixes(base)) or b""
 
 
 def write_dumps(store: ox.Store, base: str, out_dir: Path) -> list[Path]:
@@ -91,7 +71,7 @@ def write_dumps(store: ox.Store, base: str, out_dir: Path) -> list[Path]:
     quads = sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b"")
 
     graph = Graph(bind_namespaces="none")
-    for prefix, namespace in _prefixes(base).items():
+    for prefix, namespace in prefixes(base).items():
         graph.bind(prefix, Namespace(namespace))
     graph.parse(data=union_nt, format="nt")
 
@@ -104,7 +84,7 @@ def write_dumps(store: ox.Store, base: str, out_dir: Path) -> list[Path]:
         "lisgraph.ttl": _oxigraph_serialize(union_nt, ox.RdfFormat.TURTLE, base),
         "lisgraph.rdf": _oxigraph_serialize(union_nt, ox.RdfFormat.RDF_XML, base),
         "lisgraph.jsonld": _canonical_jsonld(
-            graph.serialize(format="json-ld", context=_prefixes(base))
+            graph.serialize(format="json-ld", context=prefixes(base))
         ),
     }
     written: list[Path] = []

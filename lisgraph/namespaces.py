@@ -13,7 +13,7 @@ from rdflib.namespace import DefinedNamespace
 
 from .config import DEFAULT_BASE_IRI
 
-__all__ = ["LIS", "ORG", "PROV", "SD", "TIME", "VOID", "rebase"]
+__all__ = ["LIS", "ORG", "PROV", "SD", "TIME", "VOID", "prefixes", "rebase"]
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -155,3 +155,23 @@ def rebase(iri: str, base: str) -> URIRef:
     if iri.startswith(DEFAULT_BASE_IRI):
         return URIRef(base + iri[len(DEFAULT_BASE_IRI) :])
     return URIRef(iri)
+
+
+def prefixes(base: str) -> dict[str, str]:
+    """The prefixes lisgraph writes RDF with, ``lis:`` under ``base``."""
+    return {
+        "lis": base + "def/lis#",
+        "dcterms": "http://purl.org/dc/terms/",
+        "dcat": "http://www.w3.org/ns/dcat#",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+        "org": str(ORG),
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "prov": str(PROV),
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "time": str(TIME),
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "schema": "https://schema.org/",
+        "vann": "http://purl.org/vocab/vann/",
+    }

@@ -17,7 +17,7 @@ from gunicorn.app.base import BaseApplication
 
 from .web import create_app
 
-__all__ = ["default_workers", "serve"]
+__all__ = ["default_workers", "run", "serve"]
 
 
 def default_workers() -> int:
@@ -40,18 +40,14 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
-def serve(
+def run(
+    app: Flask,
     host: str = "127.0.0.1",
     port: int = 5000,
     workers: int | None = None,
     debug: bool = False,
-    config: Mapping[str, Any] | None = None,
 ) -> None:
-    """Create the app and serve it until interrupted.
-
-    Raises DataLoadError or NotConformingError before listening if the data cannot be published.
-    """
-    app = create_app(config)
+    """Serve an app made by :func:`~lisgraph.web.create_app` until interrupted."""
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return
@@ -69,3 +65,17 @@ def serve(
             "preload_app": True,
         },
     ).run()
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    workers: int | None = None,
+    debug: bool = False,
+    config: Mapping[str, Any] | None = None,
+) -> None:
+    """Create the app and serve it until interrupted.
+
+    Raises DataLoadError or NotConformingError before listening if the data cannot be published.
+    """
+    run(create_app(config), host=host, port=port, workers=workers, debug=debug)

@@ -222,9 +222,6 @@ def schema_org_dataset() -> dict[str, Any]:
     }
 
 
-_RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
-
-
 def _rdf_response(graph: Graph) -> Response:
     requested = request.args.get("format")
     fmt = (
@@ -232,7 +229,7 @@ def _rdf_response(graph: Graph) -> Response:
         if requested
         else choose(request.accept_mimetypes, "rdf", "turtle", html=False)
     )
-    if fmt is None or fmt.key not in _RDFLIB_FORMATS:
+    if fmt is None or not fmt.rdflib:
         return Response(
             "Available as text/turtle, application/ld+json, application/rdf+xml and "
             "application/n-triples.\n",
@@ -240,7 +237,7 @@ def _rdf_response(graph: Graph) -> Response:
             mimetype="text/plain",
         )
     response = Response(
-        graph.serialize(format=_RDFLIB_FORMATS[fmt.key], encoding="utf-8"),
+        graph.serialize(format=fmt.rdflib, encoding="utf-8"),
         content_type=fmt.content_type,
     )
     response.vary.add("Accept")

@@ -24,6 +24,7 @@ class Format:
     media_type: str
     kinds: frozenset[Kind]
     extension: str | None = None
+    rdflib: str | None = None  # rdflib's name for the format, for graphs rdflib serialises
     charset: bool = True
 
     @property
@@ -37,10 +38,10 @@ _RESULTS: frozenset[Kind] = frozenset({"results"})
 #: Every format, in order of preference when the client accepts several equally.
 FORMATS: tuple[Format, ...] = (
     Format("html", "text/html", frozenset({"html", "rdf", "results"}), "html"),
-    Format("turtle", "text/turtle", _RDF, "ttl"),
-    Format("jsonld", "application/ld+json", _RDF, "jsonld"),
-    Format("rdfxml", "application/rdf+xml", _RDF, "rdf"),
-    Format("ntriples", "application/n-triples", _RDF, "nt"),
+    Format("turtle", "text/turtle", _RDF, "ttl", "turtle"),
+    Format("jsonld", "application/ld+json", _RDF, "jsonld", "json-ld"),
+    Format("rdfxml", "application/rdf+xml", _RDF, "rdf", "xml"),
+    Format("ntriples", "application/n-triples", _RDF, "nt", "nt"),
     Format("json", "application/sparql-results+json", _RESULTS),
     Format("xml", "application/sparql-results+xml", _RESULTS),
     Format("csv", "text/csv", _RESULTS),

@@ -16,6 +16,7 @@ from rdflib import Graph
 
 from ..describe import describe_rdf, fallback_label, label_map, ontology_terms, resource_view
 from ..dumps import DUMP_FORMATS
+from ..namespaces import prefixes
 from ..queries import example_queries
 from .links import iri_for_path, public_root
 from .metadata import schema_org_dataset
@@ -143,26 +144,13 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
         body = render_template("resource.html", view=view, doc_path=doc_path, iri=iri)
     else:
         body = describe_rdf(published.store, iri, incoming_limit=limit).serialize(
-            fmt.key, prefixes=_prefixes()
+            fmt.key, prefixes=prefixes(current().base)
         )
     response = Response(body, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{public_root()}{doc_path}.{fmt.extension}"
     if explicit is None:
         response.vary.add("Accept")
     return response
-
-
-def _prefixes() -> dict[str, str]:
-    base = current().base
-    return {
-        "lis": base + "def/lis#",
-        "dcterms": "http://purl.org/dc/terms/",
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "org": "http://www.w3.org/ns/org#",
-        "prov": "http://www.w3.org/ns/prov#",
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-    }
 
 
 @bp.route("/def/<path:path>")
@@ -210,7 +198,7 @@ def definition(path: str) -> Response:
         values = " ".join(f"<{g}>" for g in graphs)
         body = published.store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        ).serialize(fmt.key, prefixes=_prefixes())
+        ).serialize(fmt.key, prefixes=prefixes(current().base))
     response = Response(body, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{public_root()}def/{stem}.{fmt.extension}"
     if explicit is None:
@@ -243,8 +231,8 @@ def _shapes_document(explicit: Format | None) -> Response:
     if fmt.key == "html":
         body = render_template("shapes.html", turtle=graph.serialize(format="turtle"))
     else:
-        rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
-        body = graph.serialize(format=rdflib_format[fmt.key], encoding="utf-8")
+        assert fmt.rdflib is not None  # every non-HTML RDF format has one
+        body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
     response = Response(body, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{public_root()}def/shapes.{fmt.extension}"
     return response

@@ -18,7 +18,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from ..errors import QueryError, QueryRefusedError
-from ..namespaces import SD
+from ..namespaces import SD, prefixes
 from ..queries import example_queries
 from ..store import QueryResult
 from .links import public_root
@@ -189,22 +189,10 @@ def endpoint() -> Response:
         return _not_acceptable(kind)
     if fmt.key == "html":
         return _html_results(parsed.query, result)
-    body = result.serialize(fmt.key, prefixes=_prefixes())
+    body = result.serialize(fmt.key, prefixes=prefixes(current().base))
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
     return response
-
-
-def _prefixes() -> dict[str, str]:
-    base = current().base
-    return {
-        "lis": base + "def/lis#",
-        "dcterms": str(DCTERMS),
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "org": "http://www.w3.org/ns/org#",
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-    }
 
 
 def _html_results(query: str, result: QueryResult) -> Response:
@@ -225,11 +213,9 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
         )
         return Response(html, content_type="text/html; charset=utf-8")
     graph = service_description()
-    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[
-        fmt.key
-    ]
+    assert fmt.rdflib is not None  # every non-HTML RDF format has one
     response = Response(
-        graph.serialize(format=rdflib_format, encoding="utf-8"), content_type=fmt.content_type
+        graph.serialize(format=fmt.rdflib, encoding="utf-8"), content_type=fmt.content_type
     )
     response.vary.add("Accept")
     return response
