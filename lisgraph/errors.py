@@ -9,7 +9,8 @@
     ├── BuildNotFoundError         no build to serve or query yet
     ├── QueryError                 a SPARQL query is malformed or not allowed (client's fault)
     │   └── QueryRefusedError      well-formed but refused: an update, SERVICE, FROM <remote>...
-    ├── QueryTimeoutError          a query ran past the configured time limit
+    ├── QueryLimitError            a query passed a resource limit (memory) and was stopped
+    │   └── QueryTimeoutError      a query ran past the configured time limit
     └── StoreError                 the store failed (server's fault, not the query's)
 """
 
@@ -25,6 +26,7 @@ __all__ = [
     "LisgraphError",
     "NotConformingError",
     "QueryError",
+    "QueryLimitError",
     "QueryRefusedError",
     "QueryTimeoutError",
     "StoreError",
@@ -98,7 +100,11 @@ class QueryRefusedError(QueryError):
     """A well-formed request lisgraph will not run (updates, remote fetches)."""
 
 
-class QueryTimeoutError(LisgraphError):
+class QueryLimitError(LisgraphError):
+    """A query needed more of a resource (memory, time) than allowed and was stopped."""
+
+
+class QueryTimeoutError(QueryLimitError):
     """A query ran longer than the configured limit and was stopped."""
 
 

@@ -111,6 +111,9 @@ class LIS(DefinedNamespace):
     listPosition: URIRef
     locatedIn: URIRef
     mandatedBy: URIRef
+    maxQueryLength: URIRef
+    maxRequestBytes: URIRef
+    maxResultRows: URIRef
     measure: URIRef
     numberOfProjects: URIRef
     onBehalfOf: URIRef
@@ -123,6 +126,8 @@ class LIS(DefinedNamespace):
     presenter: URIRef
     priority: URIRef
     purpose: URIRef
+    queryMemoryLimit: URIRef
+    queryTimeout: URIRef
     recipient: URIRef
     refArea: URIRef
     refPeriod: URIRef

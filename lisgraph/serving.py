@@ -8,7 +8,9 @@ loaded store's memory.
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +20,16 @@ from gunicorn.app.base import BaseApplication
 from .web import create_app
 
 __all__ = ["default_workers", "run", "serve"]
+
+
+def _log_access_to_stdout() -> None:
+    access = logging.getLogger("lisgraph.access")
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
 
 
 def default_workers() -> int:
@@ -48,6 +60,7 @@ def run(
     debug: bool = False,
 ) -> None:
     """Serve an app made by :func:`~lisgraph.web.create_app` until interrupted."""
+    _log_access_to_stdout()
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return
@@ -59,9 +72,9 @@ def run(
             "worker_class": "sync",
             "timeout": 120,
             "graceful_timeout": 10,
-            "accesslog": "-",
+            # lisgraph writes its own JSON access log (lisgraph.web.operations).
+            "accesslog": None,
             "errorlog": "-",
-            "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"',
             "preload_app": True,
         },
     ).run()

@@ -19,8 +19,8 @@ from flask import Flask, Response
 from flask_cors import CORS
 
 from ..config import DEFAULTS
-from ..errors import QueryError, QueryRefusedError, QueryTimeoutError, StoreError
-from . import downloads, metadata, pages, published, sparql
+from ..errors import QueryError, QueryLimitError, QueryRefusedError, StoreError
+from . import downloads, metadata, operations, pages, published, sparql
 from .links import register_template_helpers
 
 __all__ = ["create_app"]
@@ -36,6 +36,11 @@ APP_DEFAULTS: dict[str, Any] = {
     # Request bodies larger than this are refused with 413.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "INCOMING_LINKS_LIMIT": 500,
+    # Limits on visitors' SPARQL queries (see lisgraph.runner): seconds, rows, characters, MB.
+    "QUERY_TIMEOUT": 30.0,
+    "MAX_RESULT_ROWS": 100_000,
+    "MAX_QUERY_LENGTH": 100_000,
+    "QUERY_MEMORY_MB": 4096,
 }
 
 
@@ -59,8 +64,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         expose_headers=["Content-Location", "ETag", "Last-Modified", "Content-Disposition"],
     )
     register_template_helpers(app)
-    for blueprint in (sparql.bp, pages.bp, downloads.bp, metadata.bp):
+    for blueprint in (sparql.bp, pages.bp, downloads.bp, metadata.bp, operations.bp):
         app.register_blueprint(blueprint)
+    operations.init_access_log(app)
     _register_error_handlers(app)
     return app
 
@@ -78,8 +84,8 @@ def _register_error_handlers(app: Flask) -> None:
     def bad_query(exc: QueryError) -> Response:
         return _text(str(exc), 400)
 
-    @app.errorhandler(QueryTimeoutError)
-    def timeout(exc: QueryTimeoutError) -> Response:
+    @app.errorhandler(QueryLimitError)
+    def over_limit(exc: QueryLimitError) -> Response:
         return _text(str(exc), 503)
 
     @app.errorhandler(StoreError)

@@ -27,9 +27,10 @@ __all__ = ["bp"]
 
 bp = Blueprint("pages", __name__)
 
-# Paths are built from IRI segments: letters, digits and - _ . / only; anything else (encoded
-# slashes, '..', NUL, spaces) is not a resource of this dataset.
-_SAFE_PATH = re.compile(r"^[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)*$")
+# A path is IRI path segments of unreserved characters and sub-delimiters (RFC 3986); '.' and
+# '..' segments, empty segments, controls, spaces and anything else are not resources here.
+_SEGMENT = r"[A-Za-z0-9_.\-~!$&'()*+,;=:@]+"
+_SAFE_PATH = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})*$")
 
 
 def _check_path(path: str) -> None:

@@ -7,6 +7,7 @@ and attaches a :class:`Published` to the app; views reach it with :func:`current
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from flask import Flask, current_app
 from ..build import build, inputs_digest, read_build_info
 from ..config import Settings
 from ..errors import BuildNotFoundError
+from ..runner import Limits, QueryRunner
 from ..store import EmbeddedStore
 
 __all__ = ["Published", "current", "init_app", "load_published"]
@@ -32,11 +34,20 @@ class Published:
     store: EmbeddedStore
     build_info: dict[str, Any]
     dist_dir: Path
-    labels: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    _runner: QueryRunner | None = field(default=None, repr=False)
+    _runner_pid: int = field(default=0, repr=False)
 
     @property
     def base(self) -> str:
         return self.settings.base
+
+    def runner(self) -> QueryRunner:
+        """This process's query runner (made on first use, so each web worker has its own)."""
+        if self._runner is None or self._runner_pid != os.getpid():
+            self._runner = QueryRunner(self.store, self.limits)
+            self._runner_pid = os.getpid()
+        return self._runner
 
 
 def load_published(settings: Settings, auto_build: bool = True) -> Published:
@@ -72,7 +83,14 @@ def init_app(app: Flask) -> None:
             "DIST_DIR": app.config["DIST_DIR"],
         }
     )
-    app.extensions[EXTENSION_KEY] = load_published(settings, app.config["AUTO_BUILD"])
+    published = load_published(settings, app.config["AUTO_BUILD"])
+    published.limits = Limits(
+        timeout=float(app.config["QUERY_TIMEOUT"]),
+        max_rows=int(app.config["MAX_RESULT_ROWS"]),
+        max_query_length=int(app.config["MAX_QUERY_LENGTH"]),
+        memory_mb=int(app.config["QUERY_MEMORY_MB"]),
+    )
+    app.extensions[EXTENSION_KEY] = published
 
 
 def current() -> Published:

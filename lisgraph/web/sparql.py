@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from ..errors import QueryError, QueryRefusedError
 from ..namespaces import SD, prefixes
 from ..queries import example_queries
-from ..store import QueryResult
+from ..runner import Job
 from .links import public_root
 from .negotiation import FORMATS, Format, by_key, choose
 from .published import current
@@ -172,31 +173,58 @@ def endpoint() -> Response:
         raise QueryRefusedError(_READ_ONLY)
     if not parsed.query.strip():
         raise ProtocolError("The query is empty.")
-
-    store = current().store
-    result = store.query(
-        parsed.query,
-        base_iri=request.base_url,
-        default_graphs=parsed.default_graphs,
-        named_graphs=parsed.named_graphs,
-    )
-    kind = "rdf" if result.kind == "graph" else "results"
     try:
-        fmt = _choose_format(parsed.format, kind, "turtle" if kind == "rdf" else "json")
+        return _answer(parsed)
     except ProtocolError as exc:
         return Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
-    if fmt is None:
-        return _not_acceptable(kind)
-    if fmt.key == "html":
-        return _html_results(parsed.query, result)
-    body = result.serialize(fmt.key, prefixes=prefixes(current().base))
-    response = Response(body, content_type=fmt.content_type)
+
+
+def _answer(parsed: ProtocolRequest) -> Response:
+    assert parsed.query is not None
+
+    results_fmt, graph_fmt = _acceptable_formats(parsed.format)
+    job = Job(
+        query=parsed.query,
+        base_iri=request.base_url,
+        default_graphs=tuple(parsed.default_graphs),
+        named_graphs=tuple(parsed.named_graphs),
+        results_format=_job_format(results_fmt),
+        graph_format=_job_format(graph_fmt),
+        prefixes=prefixes(current().base),
+    )
+    outcome = current().runner().run(job)
+    if outcome.format is None:
+        return _not_acceptable("rdf" if outcome.kind == "graph" else "results")
+    if outcome.table is not None:
+        return _html_results(parsed.query, *outcome.table)
+    fmt = by_key(outcome.format)
+    assert fmt is not None
+    response = Response(outcome.body, content_type=fmt.content_type)
     response.vary.add("Accept")
     return response
 
 
-def _html_results(query: str, result: QueryResult) -> Response:
-    names, rows = result.table()
+def _job_format(fmt: Format | None) -> str | None:
+    if fmt is None:
+        return None
+    return "table" if fmt.key == "html" else fmt.key
+
+
+def _acceptable_formats(requested: str | None) -> tuple[Format | None, Format | None]:
+    """The format to use for SELECT/ASK results and for CONSTRUCT/DESCRIBE results."""
+    if requested:
+        fmt = by_key(requested)
+        if fmt is None:
+            allowed = ", ".join(f.key for f in FORMATS)
+            raise ProtocolError(
+                f"format={requested} is not available here; use one of: {allowed}.", 406
+            )
+        return (fmt if "results" in fmt.kinds else None, fmt if "rdf" in fmt.kinds else None)
+    accept = request.accept_mimetypes
+    return choose(accept, "results", "json"), choose(accept, "rdf", "turtle")
+
+
+def _html_results(query: str, names: list[str], rows: list[list[str]]) -> Response:
     html = render_template(
         "sparql.html", query=query, names=names, rows=rows, examples=example_queries(), ran=True
     )
@@ -265,4 +293,14 @@ def service_description() -> Graph:
         graph.add((node, RDF.type, SD.NamedGraph))
         graph.add((node, SD.name, URIRef(row["g"].value)))
     graph.add((service, DCTERMS.license, URIRef(OGL)))
+    lis = Namespace(published.base + "def/lis#")
+    graph.bind("lis", lis)
+    limits = published.limits
+    graph.add((service, lis.queryTimeout, Literal(Decimal(str(limits.timeout)))))
+    graph.add((service, lis.maxResultRows, Literal(limits.max_rows)))
+    graph.add((service, lis.maxQueryLength, Literal(limits.max_query_length)))
+    graph.add((service, lis.queryMemoryLimit, Literal(limits.memory_mb)))
+    max_body = current_app.config.get("MAX_CONTENT_LENGTH")
+    if max_body:
+        graph.add((service, lis.maxRequestBytes, Literal(int(max_body))))
     return graph

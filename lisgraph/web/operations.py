@@ -1,0 +1,87 @@
+"""For operators: ``/health``, and one structured (JSON) access-log line per request.
+
+The access log goes to the ``lisgraph.access`` logger: time, client, method, path, status,
+bytes, duration in milliseconds and, for SPARQL requests, a short hash of the query text
+(enough to find repeated or slow queries without writing visitors' queries to the log).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from typing import Any
+
+from flask import Blueprint, Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from .published import current
+
+__all__ = ["bp", "init_access_log"]
+
+bp = Blueprint("operations", __name__)
+access_log = logging.getLogger("lisgraph.access")
+
+
+@bp.route("/health")
+def health() -> Response:
+    """200 with what is served while the store answers; 503 otherwise."""
+    published = current()
+    try:
+        ok = bool(published.store.query("ASK { ?s ?p ?o }").raw)
+    except Exception:  # noqa: BLE001 - any failure means unhealthy; it is logged
+        logging.getLogger(__name__).exception("health check failed")
+        ok = False
+    body: dict[str, Any] = {
+        "status": "ok" if ok else "failing",
+        "triples": published.build_info.get("triples"),
+        "build": published.build_info.get("inputs_digest"),
+    }
+    response = Response(
+        json.dumps(body) + "\n", status=200 if ok else 503, mimetype="application/json"
+    )
+    response.cache_control.no_store = True
+    return response
+
+
+def _query_hash() -> str | None:
+    """A short hash of the request's query, if there is one. Never fails: the access log must
+    not turn a refused request (say, an oversized body) into a server error."""
+    if request.path != "/sparql":
+        return None
+    try:
+        text = request.args.get("query")
+        if text is None and request.mimetype == "application/x-www-form-urlencoded":
+            text = request.form.get("query")
+        if text is None and request.mimetype == "application/sparql-query":
+            text = request.get_data(as_text=True)
+    except HTTPException:  # the body was refused (too large, unreadable)
+        return None
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:12] if text else None
+
+
+def init_access_log(app: Flask) -> None:
+    """Log every request to ``lisgraph.access`` as one JSON object."""
+
+    @app.before_request
+    def _start() -> None:
+        g.lisgraph_started = time.perf_counter()
+
+    @app.after_request
+    def _log(response: Response) -> Response:
+        if access_log.isEnabledFor(logging.INFO):
+            started = g.get("lisgraph_started", time.perf_counter())
+            record = {
+                "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "remote": request.remote_addr,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "bytes": response.calculate_content_length(),
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+                "query": _query_hash(),
+                "agent": request.user_agent.string[:200],
+            }
+            access_log.info(json.dumps(record))
+        return response
