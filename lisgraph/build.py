@@ -1,8 +1,10 @@
 """The build: sources -> dataset -> validation -> dumps, published all at once or not at all.
 
-Nothing is written unless the whole dataset loads and conforms; the new dumps are written to a
-staging directory beside the output and swapped in with renames, so an interrupted or failed
-build leaves the last good dumps in place.
+Nothing is written unless the whole dataset loads and conforms. Each build is written to its own
+directory under ``.{out}.builds/`` beside the output, and the output path ``{out}`` is a symbolic
+link switched to it with one atomic rename: readers see the old build or the new one, never a
+mix, and an interrupted or failed build leaves the last good dumps in place. The previous build
+is kept (a server may still be sending its files); older ones are removed.
 """
 
 from __future__ import annotations
@@ -86,13 +88,14 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
 
     Raises DataLoadError or NotConformingError, in which case nothing was written.
     """
-    out = (out_dir or settings.dist_dir).resolve()
+    out = Path(os.path.abspath(out_dir or settings.dist_dir))  # not resolve(): out is a link
     loaded = load(settings)
     check(to_rdflib(loaded.store), load_shapes(settings.shapes_dir, settings.base))
 
     digest = inputs_digest(settings)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    builds = _builds_dir(out)
+    builds.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{digest[:12]}-", dir=builds))
     try:
         files = write_dumps(loaded.store, settings.base, staging)
         info: dict[str, Any] = {
@@ -105,10 +108,11 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
         }
         (staging / BUILD_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
         os.chmod(staging, 0o755)
-        _swap_in(staging, out)
+        _switch(out, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _prune(builds, keep={staging.name})
     return BuildResult(
         out_dir=out,
         triples=info["triples"],
@@ -118,14 +122,29 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     )
 
 
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with two renames on one filesystem."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.rename(out, old)
-    os.rename(staging, out)
-    if old is not None:
+def _builds_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.builds"
+
+
+def _switch(out: Path, target: Path) -> None:
+    """Point the symbolic link ``out`` at ``target`` atomically (rename over the old link)."""
+    if out.exists() and not out.is_symlink():
+        # An output directory from before builds were versioned: move it into the builds folder.
+        os.rename(out, _builds_dir(out) / f"legacy-{os.getpid()}")
+    link = out.with_name(f".{out.name}.link-{os.getpid()}")
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(target, out.parent), link)
+    os.replace(link, out)
+
+
+def _prune(builds: Path, keep: set[str]) -> None:
+    """Keep the builds named in ``keep`` and the most recent other one; remove the rest."""
+    others = sorted(
+        (p for p in builds.iterdir() if p.is_dir() and p.name not in keep),
+        key=lambda p: p.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for old in others[1:]:
         shutil.rmtree(old, ignore_errors=True)
 
 

@@ -74,5 +74,6 @@ class Settings:
             base += "/"
         project_dir = Path(values["PROJECT_DIR"]).resolve()
         dist = values["DIST_DIR"]
-        dist_dir = Path(dist).resolve() if dist else project_dir / "dist"
+        # absolute, not resolve(): the output path is a symbolic link to the current build
+        dist_dir = Path(os.path.abspath(dist)) if dist else project_dir / "dist"
         return cls(base=base, project_dir=project_dir, dist_dir=dist_dir)

@@ -141,9 +141,9 @@ def test_broken_data_fails_clearly_and_keeps_the_last_dumps(
         assert word in second.stderr, f"{word!r} not in: {second.stderr}"
     assert "Traceback" not in second.stderr
     assert _snapshot(out) == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["dist", "project"], (
-        "staging left behind"
-    )
+    assert sorted(p.name for p in out.parent.iterdir()) == [".dist.builds", "dist", "project"]
+    builds = list((out.parent / ".dist.builds").iterdir())
+    assert builds == [out.resolve()], "a staging directory was left behind"
 
     validate = run("validate", project=project, out=out)
     assert validate.returncode == code

@@ -1,39 +1,43 @@
-"""The published dataset the web app serves: a store, the build it came from, and settings.
+"""The published dataset the web app serves, and how a new build replaces it.
 
-:func:`init_app` builds (when the last build is missing or out of date) or loads the last build,
-and attaches a :class:`Published` to the app; views reach it with :func:`current`.
+:func:`init_app` builds (when the last build is missing or out of date) or loads the last build
+and attaches a :class:`Publisher` to the app. Each request works on one :class:`Published`
+snapshot (taken in ``before_request``), so everything a response says comes from one build.
+When ``lisgraph build`` switches the output link to a new build, the next request in each worker
+loads it and later requests see only the new data; if loading fails the old snapshot stays.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from ..build import build, inputs_digest, read_build_info
 from ..config import Settings
-from ..errors import BuildNotFoundError
+from ..errors import BuildNotFoundError, LisgraphError
 from ..runner import Limits, QueryRunner
 from ..store import EmbeddedStore
 
-__all__ = ["Published", "current", "init_app", "load_published"]
+__all__ = ["Published", "Publisher", "current", "init_app", "load_published"]
 
 log = logging.getLogger(__name__)
-EXTENSION_KEY = "lisgraph.published"
+EXTENSION_KEY = "lisgraph.publisher"
 
 
 @dataclass
 class Published:
-    """What one running app serves."""
+    """One build, as served: its store, build information and files."""
 
     settings: Settings
     store: EmbeddedStore
     build_info: dict[str, Any]
-    dist_dir: Path
+    dist_dir: Path  # the build's own directory (the output link resolved)
     limits: Limits = field(default_factory=Limits)
     _runner: QueryRunner | None = field(default=None, repr=False)
     _runner_pid: int = field(default=0, repr=False)
@@ -49,8 +53,24 @@ class Published:
             self._runner_pid = os.getpid()
         return self._runner
 
+    def close(self) -> None:
+        if self._runner is not None and self._runner_pid == os.getpid():
+            self._runner.close()
 
-def load_published(settings: Settings, auto_build: bool = True) -> Published:
+
+def _identity(dist: Path) -> tuple[str, int, int] | None:
+    """What identifies the build at ``dist``: its resolved directory and build.json's inode and
+    modification time. None when there is no readable build there right now."""
+    try:
+        info = (dist / "build.json").stat()
+    except OSError:
+        return None
+    return os.path.realpath(dist), info.st_ino, info.st_mtime_ns
+
+
+def load_published(
+    settings: Settings, auto_build: bool = True, limits: Limits | None = None
+) -> Published:
     """Load the last build in the settings' dist directory, building it first when it is missing
     or was made from other inputs (and ``auto_build`` is true).
 
@@ -69,13 +89,46 @@ def load_published(settings: Settings, auto_build: bool = True) -> Published:
     if stale and auto_build:
         log.info("Building the dataset into %s", dist)
         build(settings, dist)
-        info = read_build_info(dist)
-    store = EmbeddedStore.from_build(dist)
-    return Published(settings=settings, store=store, build_info=info, dist_dir=dist)
+    return _load(settings, limits or Limits())
+
+
+def _load(settings: Settings, limits: Limits) -> Published:
+    # Resolve the link once, so the store, build.json and the files served are one build.
+    real = Path(os.path.realpath(settings.dist_dir))
+    info = read_build_info(real)
+    store = EmbeddedStore.from_build(real)
+    return Published(settings=settings, store=store, build_info=info, dist_dir=real, limits=limits)
+
+
+class Publisher:
+    """Holds the current snapshot and swaps in a new build when the output link changes."""
+
+    def __init__(self, published: Published) -> None:
+        self._published = published
+        self._identity = _identity(published.settings.dist_dir)
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Published:
+        """The current build, reloading first if a new one has been published."""
+        settings = self._published.settings
+        identity = _identity(settings.dist_dir)
+        if identity is None or identity == self._identity:
+            return self._published
+        with self._lock:
+            if identity != self._identity:
+                try:
+                    fresh = _load(settings, self._published.limits)
+                except (LisgraphError, OSError) as exc:
+                    log.error("Could not load the new build (still serving the old one): %s", exc)
+                    return self._published
+                old, self._published, self._identity = self._published, fresh, identity
+                old.close()
+                log.info("Now serving build %s", fresh.build_info.get("inputs_digest"))
+        return self._published
 
 
 def init_app(app: Flask) -> None:
-    """Attach the published dataset to ``app`` according to its config."""
+    """Attach the publisher to ``app`` per its config, and bind one snapshot to each request."""
     settings = Settings.from_mapping(
         {
             "BASE_IRI": app.config["BASE_IRI"],
@@ -83,17 +136,25 @@ def init_app(app: Flask) -> None:
             "DIST_DIR": app.config["DIST_DIR"],
         }
     )
-    published = load_published(settings, app.config["AUTO_BUILD"])
-    published.limits = Limits(
+    limits = Limits(
         timeout=float(app.config["QUERY_TIMEOUT"]),
         max_rows=int(app.config["MAX_RESULT_ROWS"]),
         max_query_length=int(app.config["MAX_QUERY_LENGTH"]),
         memory_mb=int(app.config["QUERY_MEMORY_MB"]),
     )
-    app.extensions[EXTENSION_KEY] = published
+    publisher = Publisher(load_published(settings, app.config["AUTO_BUILD"], limits))
+    app.extensions[EXTENSION_KEY] = publisher
+
+    @app.before_request
+    def _bind_snapshot() -> None:
+        g.lisgraph_published = publisher.snapshot()
 
 
 def current() -> Published:
-    """The dataset the current app serves."""
-    published: Published = current_app.extensions[EXTENSION_KEY]
+    """The build the current request is answered from."""
+    published = g.get("lisgraph_published")
+    if published is None:
+        publisher: Publisher = current_app.extensions[EXTENSION_KEY]
+        published = g.lisgraph_published = publisher.snapshot()
+    assert isinstance(published, Published)
     return published
