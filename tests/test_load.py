@@ -15,9 +15,22 @@ LOAD = PROJECT_DIR / "bench" / "load.py"
 
 def _load(url: str, pgid: int, seconds: int, clients: int) -> dict:
     result = subprocess.run(
-        [sys.executable, str(LOAD), "--url", url, "--seconds", str(seconds), "--clients", str(clients),
-         "--pgid", str(pgid)],
-        capture_output=True, text=True, timeout=seconds + 120, check=True,
+        [
+            sys.executable,
+            str(LOAD),
+            "--url",
+            url,
+            "--seconds",
+            str(seconds),
+            "--clients",
+            str(clients),
+            "--pgid",
+            str(pgid),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
+        check=True,
     )
     return dict(json.loads(result.stdout))
 

@@ -35,8 +35,13 @@ def _edit(project: Path, file: str, old: str, new: str) -> None:
 
 def _build(project: Path, dist: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LISGRAPH_PROJECT_DIR": str(project)}
-    return subprocess.run([sys.executable, "-m", "lisgraph", "build", "--out", str(dist)],
-                          env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "lisgraph", "build", "--out", str(dist)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_reload_under_load_is_atomic_and_loses_nothing(tmp_path: Path) -> None:
@@ -45,8 +50,13 @@ def test_reload_under_load_is_atomic_and_loses_nothing(tmp_path: Path) -> None:
         shutil.copytree(PROJECT_DIR / name, project / name)
     dist = tmp_path / "dist"
     assert _build(project, dist).returncode == 0
-    process, url = start_server(dist, "--workers", "2", env={"LISGRAPH_PROJECT_DIR": str(project)},
-                                log=tmp_path / "serve.log")
+    process, url = start_server(
+        dist,
+        "--workers",
+        "2",
+        env={"LISGRAPH_PROJECT_DIR": str(project)},
+        log=tmp_path / "serve.log",
+    )
     seen: Counter[tuple[str, ...]] = Counter()
     failures: list[str] = []
     stop = threading.Event()
@@ -55,8 +65,12 @@ def test_reload_under_load_is_atomic_and_loses_nothing(tmp_path: Path) -> None:
         session = requests.Session()
         while not stop.is_set():
             try:
-                response = session.get(url + "sparql", params={"query": QUERY},
-                                       headers={"Accept": "text/csv"}, timeout=30)
+                response = session.get(
+                    url + "sparql",
+                    params={"query": QUERY},
+                    headers={"Accept": "text/csv"},
+                    timeout=30,
+                )
             except requests.RequestException as exc:
                 failures.append(repr(exc))
                 continue
@@ -71,8 +85,18 @@ def test_reload_under_load_is_atomic_and_loses_nothing(tmp_path: Path) -> None:
         for thread in threads:
             thread.start()
         time.sleep(2)
-        _edit(project, "seed-002-lep-network.ttl", 'skos:prefLabel "Wave 2"@en', f'skos:prefLabel "{NEW[0]}"@en')
-        _edit(project, "seed-003-south-east-lep.ttl", 'skos:altLabel "South East LEP"@en', f'skos:altLabel "{NEW[1]}"@en')
+        _edit(
+            project,
+            "seed-002-lep-network.ttl",
+            'skos:prefLabel "Wave 2"@en',
+            f'skos:prefLabel "{NEW[0]}"@en',
+        )
+        _edit(
+            project,
+            "seed-003-south-east-lep.ttl",
+            'skos:altLabel "South East LEP"@en',
+            f'skos:altLabel "{NEW[1]}"@en',
+        )
         assert _build(project, dist).returncode == 0
         time.sleep(3)
         new_count = seen[NEW]
