@@ -238,8 +238,9 @@ class QueryRunner:
             except (EOFError, OSError):
                 self._stop_child()
                 raise QueryLimitError(
-                    "The query stopped before it finished: it probably needed more memory than "
-                    f"this endpoint allows ({self.limits.memory_mb} MB)."
+                    "The query engine stopped while answering this query: it needed more memory "
+                    f"than this endpoint allows ({self.limits.memory_mb} MB) or more stack than "
+                    "its parser has. Simplify the query."
                 ) from None
         if status == "ok":
             outcome: Outcome = payload

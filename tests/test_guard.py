@@ -34,3 +34,16 @@ def test_service_is_refused(query: str) -> None:
 )
 def test_the_word_elsewhere_is_fine(query: str) -> None:
     check_query(query)
+
+
+def test_deep_nesting_is_refused_but_ordinary_nesting_is_fine() -> None:
+    from lisgraph.errors import QueryError
+    from lisgraph.guard import MAX_NESTING
+
+    check_query("SELECT * WHERE " + "{" * 50 + " ?s ?p ?o " + "}" * 50)
+    with pytest.raises(QueryError, match="nested more than"):
+        check_query(
+            "SELECT * WHERE " + "{" * (MAX_NESTING + 1) + " ?s ?p ?o " + "}" * (MAX_NESTING + 1)
+        )
+    # Brackets inside strings, IRIs and comments do not count.
+    check_query('SELECT * WHERE { ?s ?p "' + "{" * 5000 + '" } # ' + "(" * 5000)

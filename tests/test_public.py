@@ -5,6 +5,8 @@ Runs against real servers on 127.0.0.1: the shared one, and one started with sma
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import socket
@@ -37,11 +39,11 @@ LIMITS = {
 
 
 @pytest.fixture(scope="module")
-def limited(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """A server with a 3-second query limit and small size limits: (URL, process group id)."""
+def limited(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, Path]]:
+    """A server with a 3-second query limit and small size limits: (URL, process group, log)."""
     log = tmp_path_factory.mktemp("limited") / "serve.log"
     process, url = start_server(built.out_dir, "--workers", "2", env=LIMITS, log=log)
-    yield url, process.pid
+    yield url, process.pid, log
     stop_server(process)
 
 
@@ -61,9 +63,9 @@ def _cpu_seconds(pgid: int) -> float:
 
 
 def test_a_query_over_the_time_limit_is_stopped_and_others_are_served(
-    limited: tuple[str, int],
+    limited: tuple[str, int, Path],
 ) -> None:
-    url, pgid = limited
+    url, pgid, _ = limited
     quick = {"query": f"SELECT ?n WHERE {{ ?w <{LIS}waveNumber> ?n }}", "format": "csv"}
     with ThreadPoolExecutor(max_workers=1) as pool:
         started = time.monotonic()
@@ -90,8 +92,8 @@ def test_a_query_over_the_time_limit_is_stopped_and_others_are_served(
         assert requests.get(url + "sparql", params=quick, timeout=10).status_code == 200
 
 
-def test_limits_are_advertised_in_the_service_description(limited: tuple[str, int]) -> None:
-    url, _ = limited
+def test_limits_are_advertised_in_the_service_description(limited: tuple[str, int, Path]) -> None:
+    url, _, _ = limited
     graph = Graph().parse(
         data=requests.get(url + "sparql", headers={"Accept": "text/turtle"}, timeout=30).text,
         format="turtle",
@@ -108,8 +110,8 @@ def test_limits_are_advertised_in_the_service_description(limited: tuple[str, in
     assert advertised(LIS.maxRequestBytes) == Literal(20000)
 
 
-def test_result_rows_limit(limited: tuple[str, int]) -> None:
-    url, _ = limited
+def test_result_rows_limit(limited: tuple[str, int, Path]) -> None:
+    url, _, _ = limited
     everything = requests.get(
         url + "sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=30
     )
@@ -127,8 +129,21 @@ def test_result_rows_limit(limited: tuple[str, int]) -> None:
     assert page.status_code == 200 and len(page.text.splitlines()) == 1001
 
 
-def test_query_length_and_body_size_limits(limited: tuple[str, int]) -> None:
-    url, _ = limited
+def test_deeply_nested_queries_get_a_clear_4xx(server: str) -> None:
+    for depth in (600, 2000):
+        query = "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
+        response = requests.post(server + "sparql", data={"query": query}, timeout=30)
+        assert response.status_code == 400 and "nested more than" in response.text
+    nested_calls = "SELECT (" + "STR(" * 3000 + "1" + ")" * 3000 + " AS ?x) {}"
+    response = requests.post(server + "sparql", data={"query": nested_calls}, timeout=30)
+    assert response.status_code == 400
+    assert (
+        requests.get(server + "sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
+    )
+
+
+def test_query_length_and_body_size_limits(limited: tuple[str, int, Path]) -> None:
+    url, _, _ = limited
     long_query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 6000
     response = requests.post(
         url + "sparql",
@@ -388,3 +403,27 @@ def test_health(server: str) -> None:
     response = requests.get(server + "health", timeout=30)
     assert response.status_code == 200 and response.json()["status"] == "ok"
     assert response.json()["triples"] > 4000
+
+
+def test_access_log_is_one_json_object_per_request(limited: tuple[str, int, Path]) -> None:
+    url, _, log = limited
+    marker = f"ASK {{ ?s ?p ?o }} # {time.time()}"
+    assert requests.get(url + "sparql", params={"query": marker}, timeout=30).status_code == 200
+    assert (
+        requests.get(
+            url + "doc/lep/E37000057", headers={"Accept": "text/turtle"}, timeout=30
+        ).status_code
+        == 200
+    )
+    time.sleep(0.5)
+    records = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        if line.startswith("{"):
+            records.append(json.loads(line))
+    expected_hash = hashlib.sha256(marker.encode()).hexdigest()[:12]
+    query_record = next(r for r in records if r["query"] == expected_hash)
+    assert query_record["path"] == "/sparql" and query_record["status"] == 200
+    assert isinstance(query_record["ms"], float) and query_record["ms"] >= 0
+    assert marker not in log.read_text(encoding="utf-8"), "query text must not be logged"
+    page = [r for r in records if r["path"] == "/doc/lep/E37000057"]
+    assert page and page[-1]["bytes"] > 0 and page[-1]["method"] == "GET"
