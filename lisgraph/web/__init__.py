@@ -20,7 +20,7 @@ from flask_cors import CORS
 
 from ..config import DEFAULTS
 from ..errors import QueryError, QueryLimitError, QueryRefusedError, StoreError
-from . import downloads, metadata, operations, pages, published, sparql
+from . import caching, downloads, metadata, operations, pages, published, sparql
 from .links import register_template_helpers
 
 __all__ = ["create_app"]
@@ -41,6 +41,10 @@ APP_DEFAULTS: dict[str, Any] = {
     "MAX_RESULT_ROWS": 100_000,
     "MAX_QUERY_LENGTH": 100_000,
     "QUERY_MEMORY_MB": 4096,
+    # Seconds clients and proxies may reuse a page or result (it can change only with a build).
+    "CACHE_MAX_AGE": 300,
+    # Identical queries answered from memory, per worker and per build (0 turns the cache off).
+    "QUERY_CACHE_ENTRIES": 512,
 }
 
 
@@ -66,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     for blueprint in (sparql.bp, pages.bp, downloads.bp, metadata.bp, operations.bp):
         app.register_blueprint(blueprint)
+    caching.init_conditional_responses(app)
     operations.init_access_log(app)
     _register_error_handlers(app)
     return app

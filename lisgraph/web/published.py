@@ -23,6 +23,7 @@ from ..config import Settings
 from ..errors import BuildNotFoundError, LisgraphError
 from ..runner import Limits, QueryRunner
 from ..store import EmbeddedStore
+from .caching import QueryCache
 
 __all__ = ["Published", "Publisher", "current", "init_app", "load_published"]
 
@@ -39,6 +40,7 @@ class Published:
     build_info: dict[str, Any]
     dist_dir: Path  # the build's own directory (the output link resolved)
     limits: Limits = field(default_factory=Limits)
+    cache: QueryCache = field(default_factory=QueryCache)
     _runner: QueryRunner | None = field(default=None, repr=False)
     _runner_pid: int = field(default=0, repr=False)
 
@@ -69,7 +71,10 @@ def _identity(dist: Path) -> tuple[str, int, int] | None:
 
 
 def load_published(
-    settings: Settings, auto_build: bool = True, limits: Limits | None = None
+    settings: Settings,
+    auto_build: bool = True,
+    limits: Limits | None = None,
+    cache_entries: int = 512,
 ) -> Published:
     """Load the last build in the settings' dist directory, building it first when it is missing
     or was made from other inputs (and ``auto_build`` is true).
@@ -89,15 +94,22 @@ def load_published(
     if stale and auto_build:
         log.info("Building the dataset into %s", dist)
         build(settings, dist)
-    return _load(settings, limits or Limits())
+    return _load(settings, limits or Limits(), cache_entries)
 
 
-def _load(settings: Settings, limits: Limits) -> Published:
+def _load(settings: Settings, limits: Limits, cache_entries: int) -> Published:
     # Resolve the link once, so the store, build.json and the files served are one build.
     real = Path(os.path.realpath(settings.dist_dir))
     info = read_build_info(real)
     store = EmbeddedStore.from_build(real)
-    return Published(settings=settings, store=store, build_info=info, dist_dir=real, limits=limits)
+    return Published(
+        settings=settings,
+        store=store,
+        build_info=info,
+        dist_dir=real,
+        limits=limits,
+        cache=QueryCache(max_entries=cache_entries),
+    )
 
 
 class Publisher:
@@ -117,7 +129,9 @@ class Publisher:
         with self._lock:
             if identity != self._identity:
                 try:
-                    fresh = _load(settings, self._published.limits)
+                    fresh = _load(
+                        settings, self._published.limits, self._published.cache.max_entries
+                    )
                 except (LisgraphError, OSError) as exc:
                     log.error("Could not load the new build (still serving the old one): %s", exc)
                     return self._published
@@ -142,7 +156,11 @@ def init_app(app: Flask) -> None:
         max_query_length=int(app.config["MAX_QUERY_LENGTH"]),
         memory_mb=int(app.config["QUERY_MEMORY_MB"]),
     )
-    publisher = Publisher(load_published(settings, app.config["AUTO_BUILD"], limits))
+    publisher = Publisher(
+        load_published(
+            settings, app.config["AUTO_BUILD"], limits, int(app.config["QUERY_CACHE_ENTRIES"])
+        )
+    )
     app.extensions[EXTENSION_KEY] = publisher
 
     @app.before_request

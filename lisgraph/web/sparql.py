@@ -192,15 +192,30 @@ def _answer(parsed: ProtocolRequest) -> Response:
         graph_format=_job_format(graph_fmt),
         prefixes=prefixes(current().base),
     )
-    outcome = current().runner().run(job)
+    published = current()
+    key = (
+        job.query,
+        job.base_iri,
+        job.default_graphs,
+        job.named_graphs,
+        job.results_format,
+        job.graph_format,
+    )
+    outcome = published.cache.get(key)
+    cache_state = "hit" if outcome is not None else "miss"
+    if outcome is None:
+        outcome = published.runner().run(job)
+        published.cache.put(key, outcome)
     if outcome.format is None:
         return _not_acceptable("rdf" if outcome.kind == "graph" else "results")
     if outcome.table is not None:
-        return _html_results(parsed.query, *outcome.table)
-    fmt = by_key(outcome.format)
-    assert fmt is not None
-    response = Response(outcome.body, content_type=fmt.content_type)
-    response.vary.add("Accept")
+        response = _html_results(parsed.query, *outcome.table)
+    else:
+        fmt = by_key(outcome.format)
+        assert fmt is not None
+        response = Response(outcome.body, content_type=fmt.content_type)
+        response.vary.add("Accept")
+    response.headers["X-Lisgraph-Cache"] = cache_state
     return response
 
 
