@@ -14,6 +14,7 @@ __all__ = [
     "OntologyTerm",
     "ResourceView",
     "describe_rdf",
+    "exists",
     "fallback_label",
     "label_map",
     "ontology_terms",
@@ -153,6 +154,13 @@ class ResourceView:
     def types(self) -> list[str]:
         rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
         return [o.value for p, o in self.outgoing if p == rdf_type and o.kind == "iri"]
+
+
+def exists(store: Store, iri: str) -> bool:
+    """Whether any statement has ``iri`` as its subject or object."""
+    node = _iri(iri)
+    result = store.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
+    return bool(result.raw)
 
 
 def resource_view(store: Store, iri: str, incoming_limit: int = 500) -> ResourceView:

@@ -44,6 +44,8 @@ def test_void(server: str, built) -> None:
         local = str(example).replace("https://w3id.org/lisgraph/", server)
         assert requests.get(local, timeout=30).status_code == 200
     assert int(graph.value(dataset, VOID.triples)) == built.triples
+    assert int(graph.value(dataset, VOID.entities)) > 314 + 38 + 38  # districts, LEP areas, LEPs
+    assert 40 < int(graph.value(dataset, VOID.classes)) < int(graph.value(dataset, VOID.properties))
 
 
 def test_dcat_ap_shapes_match_the_shared_reference() -> None:

@@ -14,7 +14,14 @@ import re
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from rdflib import Graph
 
-from ..describe import describe_rdf, fallback_label, label_map, ontology_terms, resource_view
+from ..describe import (
+    describe_rdf,
+    exists,
+    fallback_label,
+    label_map,
+    ontology_terms,
+    resource_view,
+)
 from ..dumps import DUMP_FORMATS
 from ..namespaces import prefixes
 from ..queries import example_queries
@@ -112,7 +119,7 @@ def _leps() -> list[tuple[str, str]]:
 def thing(path: str) -> Response:
     _check_path(path)
     iri = iri_for_path(f"id/{path}")
-    if not resource_view(current().store, iri, incoming_limit=1).exists:
+    if not exists(current().store, iri):
         return _not_found(iri, _negotiated())
     return Response(status=303, headers={"Location": public_root() + f"doc/{path}"})
 
