@@ -76,10 +76,11 @@ def validate_project(settings: Settings, files: list[Path] | None = None) -> lis
     cannot be read or parsed.
     """
     loaded = load(settings, data_files=files, with_reference=files is None)
-    return violations(to_rdflib(loaded.store), load_shapes(settings.shapes_dir, settings.base))
+    merged = to_rdflib(merged_ntriples(loaded.store))
+    return violations(merged, load_shapes(settings.shapes_dir, settings.base))
 
 
-def _counts(loaded: Loaded) -> dict[str, int]:
+def _counts(loaded: Loaded, merged: bytes) -> dict[str, int]:
     """Triples, and the VoID partition counts, of the merged graph."""
     row = next(
         iter(
@@ -91,7 +92,7 @@ def _counts(loaded: Loaded) -> dict[str, int]:
         )
     )
     return {
-        "triples": merged_ntriples(loaded.store).count(b"\n"),
+        "triples": merged.count(b"\n"),
         **{name: int(row[name].value) for name in ("entities", "classes", "properties")},
     }
 
@@ -103,19 +104,22 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     """
     out = Path(os.path.abspath(out_dir or settings.dist_dir))  # not resolve(): out is a link
     loaded = load(settings)
-    check(to_rdflib(loaded.store), load_shapes(settings.shapes_dir, settings.base))
+    # The merge of all sources, computed and parsed once: validated, then written as the dumps.
+    merged = merged_ntriples(loaded.store)
+    graph = to_rdflib(merged)
+    check(graph, load_shapes(settings.shapes_dir, settings.base))
 
     digest = inputs_digest(settings)
     builds = _builds_dir(out)
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{digest[:12]}-", dir=builds))
     try:
-        files = write_dumps(loaded.store, settings.base, staging)
+        files = write_dumps(loaded.store, merged, graph, settings.base, staging)
         info: dict[str, Any] = {
             "lisgraph_version": __version__,
             "base_iri": settings.base,
             "inputs_digest": digest,
-            **_counts(loaded),
+            **_counts(loaded, merged),
             "quads": len(loaded.store),
             "files": {p.name: p.stat().st_size for p in files},
         }

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, Namespace
 
-from .loading import merged_ntriples, sorted_lines
+from .loading import sorted_lines
 from .namespaces import prefixes
 
 __all__ = ["DUMP_FORMATS", "CHECKSUM_FILE", "DumpFormat", "write_dumps"]
@@ -62,18 +62,17 @@ def _oxigraph_serialize(ntriples: bytes, fmt: ox.RdfFormat, base: str) -> bytes:
     return ox.serialize(triples, format=fmt, prefixes=prefixes(base)) or b""
 
 
-def write_dumps(store: ox.Store, base: str, out_dir: Path) -> list[Path]:
+def write_dumps(
+    store: ox.Store, union_nt: bytes, graph: Graph, base: str, out_dir: Path
+) -> list[Path]:
     """Write every dump, its gzip copy and the checksum file into ``out_dir`` (which exists).
 
-    Returns the paths written, in name order.
+    ``union_nt`` is the merge of the store's named graphs (:func:`merged_ntriples`) and
+    ``graph`` the same triples in rdflib. Returns the paths written, in name order.
     """
-    union_nt = merged_ntriples(store)
     quads = sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b"")
-
-    graph = Graph(bind_namespaces="none")
     for prefix, namespace in prefixes(base).items():
-        graph.bind(prefix, Namespace(namespace))
-    graph.parse(data=union_nt, format="nt")
+        graph.bind(prefix, Namespace(namespace), replace=True)
 
     contents: dict[str, bytes] = {
         "lisgraph.nt": union_nt,

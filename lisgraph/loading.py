@@ -148,8 +148,8 @@ def merged_ntriples(store: ox.Store) -> bytes:
     return sorted_lines(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
 
 
-def to_rdflib(store: ox.Store) -> Graph:
-    """Copy the merge of all named graphs of an Oxigraph store into an rdflib Graph."""
-    graph = Graph()
-    graph.parse(data=merged_ntriples(store), format="nt")
+def to_rdflib(merged: bytes) -> Graph:
+    """An rdflib Graph of N-Triples such as :func:`merged_ntriples` gives (no prefixes bound)."""
+    graph = Graph(bind_namespaces="none")
+    graph.parse(data=merged, format="nt")
     return graph
