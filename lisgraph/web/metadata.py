@@ -16,7 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, VOID
 
 from ..dumps import DUMP_FORMATS
 from .links import local_url, public_root
-from .negotiation import by_key, choose
+from .negotiation import negotiate
 from .published import current
 
 __all__ = ["bp", "catalog_graph", "schema_org_dataset", "void_graph"]
@@ -224,11 +224,8 @@ def schema_org_dataset() -> dict[str, Any]:
 
 
 def _rdf_response(graph: Graph) -> Response:
-    requested = request.args.get("format")
-    fmt = (
-        by_key(requested)
-        if requested
-        else choose(request.accept_mimetypes, "rdf", "turtle", html=False)
+    fmt = negotiate(
+        request.accept_mimetypes, request.args.get("format"), "rdf", "turtle", html=False
     )
     if fmt is None or not fmt.rdflib:
         return Response(

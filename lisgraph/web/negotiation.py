@@ -11,7 +11,7 @@ from typing import Literal
 
 from werkzeug.datastructures import MIMEAccept
 
-__all__ = ["FORMATS", "Format", "by_extension", "by_key", "choose"]
+__all__ = ["FORMATS", "Format", "Kind", "by_extension", "by_key", "choose", "negotiate"]
 
 Kind = Literal["rdf", "results", "html"]
 
@@ -109,3 +109,16 @@ def choose(accept: MIMEAccept, kind: Kind, default: str, html: bool = True) -> F
             offered.setdefault(alias, target)
     best = accept.best_match(list(offered))
     return offered[best] if best else None
+
+
+def negotiate(
+    accept: MIMEAccept, requested: str | None, kind: Kind, default: str, html: bool = True
+) -> Format | None:
+    """The format for a response of ``kind``: the one named by ``?format=`` if given (None when
+    it names nothing of that kind), otherwise the best match for the Accept header."""
+    if requested:
+        fmt = by_key(requested)
+        if fmt is None or kind not in fmt.kinds or (fmt.key == "html" and not html):
+            return None
+        return fmt
+    return choose(accept, kind, default, html)

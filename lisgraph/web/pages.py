@@ -27,7 +27,7 @@ from ..namespaces import prefixes
 from ..queries import example_queries
 from .links import iri_for_path, public_root
 from .metadata import schema_org_dataset
-from .negotiation import Format, by_extension, by_key, choose
+from .negotiation import Format, by_extension, negotiate
 from .published import current
 
 __all__ = ["bp"]
@@ -52,12 +52,8 @@ def _split_extension(path: str) -> tuple[str, Format | None]:
     return path, None
 
 
-def _negotiated(default: str = "turtle") -> Format | None:
-    requested = request.args.get("format")
-    if requested:
-        fmt = by_key(requested)
-        return fmt if fmt is not None and "rdf" in fmt.kinds else None
-    return choose(request.accept_mimetypes, "rdf", default)
+def _negotiated() -> Format | None:
+    return negotiate(request.accept_mimetypes, request.args.get("format"), "rdf", "turtle")
 
 
 def _not_found(iri: str, fmt: Format | None) -> Response:
@@ -142,17 +138,17 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
     fmt = explicit or _negotiated()
     published = current()
     limit = int(current_app.config["INCOMING_LINKS_LIMIT"])
-    view = resource_view(published.store, iri, incoming_limit=limit)
-    if not view.exists:
+    if not exists(published.store, iri):
         return _not_found(iri, fmt)
     if fmt is None:
         return _not_acceptable()
     body: str | bytes
     if fmt.key == "html":
+        view = resource_view(published.store, iri, incoming_limit=limit)
         body = render_template("resource.html", view=view, doc_path=doc_path, iri=iri)
     else:
         body = describe_rdf(published.store, iri, incoming_limit=limit).serialize(
-            fmt.key, prefixes=prefixes(current().base)
+            fmt.key, prefixes=prefixes(published.base)
         )
     response = Response(body, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{public_root()}{doc_path}.{fmt.extension}"

@@ -23,7 +23,7 @@ from ..namespaces import SD, prefixes
 from ..queries import example_queries
 from ..runner import Job
 from .links import public_root
-from .negotiation import FORMATS, Format, by_key, choose
+from .negotiation import FORMATS, Format, Kind, by_key, choose, negotiate
 from .published import current
 
 __all__ = ["bp"]
@@ -140,16 +140,14 @@ def _format_parameter(values: list[str]) -> str | None:
     return values[0]
 
 
-def _choose_format(requested: str | None, kind: str, default: str) -> Format | None:
-    if requested:
-        fmt = by_key(requested)
-        if fmt is None or kind not in fmt.kinds:
-            allowed = ", ".join(f.key for f in FORMATS if kind in f.kinds)
-            raise ProtocolError(
-                f"format={requested} is not available here; use one of: {allowed}.", 406
-            )
-        return fmt
-    return choose(request.accept_mimetypes, kind, default)  # type: ignore[arg-type]
+def _choose_format(requested: str | None, kind: Kind, default: str) -> Format | None:
+    fmt = negotiate(request.accept_mimetypes, requested, kind, default)
+    if fmt is None and requested:
+        allowed = ", ".join(f.key for f in FORMATS if kind in f.kinds)
+        raise ProtocolError(
+            f"format={requested} is not available here; use one of: {allowed}.", 406
+        )
+    return fmt
 
 
 def _not_acceptable(kind: str) -> Response:
