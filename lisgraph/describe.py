@@ -139,10 +139,6 @@ class ResourceView:
     graphs: list[tuple[str, str]] = field(default_factory=list)  # (graph, source)
     labels: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def exists(self) -> bool:
-        return bool(self.outgoing or self.incoming)
-
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or fallback_label(iri)
 
