@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+from rdflib import Graph
+
 from . import __version__
 from .config import Settings
 from .dumps import write_dumps
 from .errors import BuildNotFoundError, Violation
-from .loading import Loaded, load, merged_ntriples, to_rdflib
+from .loading import load, merged_ntriples, to_rdflib
 from .validate import check, load_shapes, violations
 
 __all__ = [
@@ -32,6 +35,7 @@ __all__ = [
     "inputs_digest",
     "read_build_info",
     "validate_project",
+    "write_build",
 ]
 
 BUILD_INFO = "build.json"
@@ -80,11 +84,11 @@ def validate_project(settings: Settings, files: list[Path] | None = None) -> lis
     return violations(merged, load_shapes(settings.shapes_dir, settings.base))
 
 
-def _counts(loaded: Loaded, merged: bytes) -> dict[str, int]:
+def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
     """Triples, and the VoID partition counts, of the merged graph."""
     row = next(
         iter(
-            loaded.store.query(
+            store.query(
                 "SELECT (COUNT(DISTINCT ?s) AS ?entities) (COUNT(DISTINCT ?c) AS ?classes) "
                 "(COUNT(DISTINCT ?p) AS ?properties) "
                 "WHERE { GRAPH ?g { { ?s a ?c } UNION { ?x ?p ?y } } }"
@@ -114,17 +118,7 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{digest[:12]}-", dir=builds))
     try:
-        files = write_dumps(loaded.store, merged, graph, settings.base, staging)
-        info: dict[str, Any] = {
-            "lisgraph_version": __version__,
-            "base_iri": settings.base,
-            "inputs_digest": digest,
-            **_counts(loaded, merged),
-            "quads": len(loaded.store),
-            "files": {p.name: p.stat().st_size for p in files},
-        }
-        (staging / BUILD_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
-        os.chmod(staging, 0o755)
+        info = write_build(loaded.store, settings.base, digest, staging, merged, graph)
         _switch(out, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -135,8 +129,37 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
         triples=info["triples"],
         quads=info["quads"],
         inputs_digest=digest,
-        files=[out / p.name for p in files],
+        files=[out / name for name in sorted(info["files"])],
     )
+
+
+def write_build(
+    store: ox.Store,
+    base: str,
+    digest: str,
+    out_dir: Path,
+    merged: bytes | None = None,
+    graph: Graph | None = None,
+) -> dict[str, Any]:
+    """Write the dumps of ``store``'s named graphs and build.json into ``out_dir`` (which exists).
+
+    ``merged`` and ``graph`` are the merge of the graphs (:func:`merged_ntriples`) and the same
+    in rdflib, computed here unless given. Returns what build.json says.
+    """
+    if merged is None:
+        merged = merged_ntriples(store)
+    files = write_dumps(store, merged, graph or to_rdflib(merged), base, out_dir)
+    info: dict[str, Any] = {
+        "lisgraph_version": __version__,
+        "base_iri": base,
+        "inputs_digest": digest,
+        **_counts(store, merged),
+        "quads": len(store),
+        "files": {p.name: p.stat().st_size for p in files},
+    }
+    (out_dir / BUILD_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    os.chmod(out_dir, 0o755)
+    return info
 
 
 def _builds_dir(out: Path) -> Path:

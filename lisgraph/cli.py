@@ -16,6 +16,8 @@ from . import __version__
 from .build import build, validate_project
 from .config import Settings
 from .errors import LisgraphError, NotConformingError, Violation
+from .publish import publish
+from .remote import Endpoint, default_graph
 from .stats import compute_stats
 from .store import GRAPH_FORMATS, RESULT_FORMATS, EmbeddedStore
 
@@ -113,6 +115,27 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    endpoint = Endpoint.from_env(
+        args.endpoint,
+        update_url=args.update_endpoint,
+        graph_store_url=args.graph_store,
+        timeout=args.timeout,
+    )
+    graph = args.graph or default_graph(settings.base)
+    result = publish(
+        settings.dist_dir, endpoint, graph, batch_size=args.batch_size, retries=args.retries
+    )
+    print(
+        f"Published {result.triples} triples to <{result.graph}> at {endpoint.query_url}, "
+        f"with {len(result.graphs)} named graphs ({result.requests} requests):"
+    )
+    for name, count in result.graphs.items():
+        print(f"  {count:6d}  <{name}>")
+    return EXIT_OK
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .serving import serve
 
@@ -123,6 +146,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         config["DIST_DIR"] = args.out
     if args.public_url:
         config["PUBLIC_URL"] = args.public_url
+    if args.store:
+        config["STORE"] = args.store
+    if args.graph:
+        config["STORE_GRAPH"] = args.graph
     serve(host=args.host, port=args.port, workers=args.workers, debug=args.debug, config=config)
     return EXIT_OK
 
@@ -168,8 +195,42 @@ def _parser() -> argparse.ArgumentParser:
         "--public-url", help="URL users reach the server at (default: from each request)"
     )
     p.add_argument("--out", metavar="DIR", help="the build to serve (default: dist/)")
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="serve from this remote SPARQL endpoint (loaded by 'lisgraph publish') instead of "
+        "the embedded store; credentials from LISGRAPH_STORE_USER/_PASSWORD",
+    )
+    p.add_argument(
+        "--graph", metavar="IRI", help="with --store: the graph 'publish' wrote (default: ours)"
+    )
     p.add_argument("--debug", action="store_true", help="Flask's development server, one process")
     p.set_defaults(func=_cmd_serve)
+
+    p = commands.add_parser(
+        "publish",
+        help="load the last build into a remote SPARQL store (credentials from "
+        "LISGRAPH_STORE_USER, LISGRAPH_STORE_PASSWORD, LISGRAPH_STORE_AUTH)",
+    )
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the store's query endpoint")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument(
+        "--update-endpoint", metavar="URL", help="SPARQL Update endpoint (default: --endpoint)"
+    )
+    target.add_argument(
+        "--graph-store",
+        metavar="URL",
+        help="load through this Graph Store Protocol endpoint (the switch still uses SPARQL "
+        "Update at --endpoint)",
+    )
+    p.add_argument(
+        "--graph", metavar="IRI", help="the union graph to write (default: BASE graph/lisgraph)"
+    )
+    p.add_argument("--out", metavar="DIR", help="the build to publish (default: dist/)")
+    p.add_argument("--batch-size", type=int, default=2000, help="triples per request (2000)")
+    p.add_argument("--retries", type=int, default=3, help="retries of a failed request (3)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (60)")
+    p.set_defaults(func=_cmd_publish)
 
     p = commands.add_parser("stats", help="triples, entities per class, sources")
     p.add_argument("--out", metavar="DIR", help="the build to describe (default: dist/)")

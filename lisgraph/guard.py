@@ -11,10 +11,11 @@ store is opened for queries only and rejects update syntax.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .errors import QueryError, QueryRefusedError
 
-__all__ = ["MAX_NESTING", "check_query"]
+__all__ = ["MAX_NESTING", "check_query", "has_dataset_clause", "rewrite_code"]
 
 #: The deepest nesting of { } and ( ) accepted; real queries rarely pass 20.
 MAX_NESTING = 500
@@ -30,6 +31,7 @@ _OPAQUE = re.compile(
     re.DOTALL,
 )
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:])", re.IGNORECASE)
 
 
 def _nesting(code: str) -> int:
@@ -57,3 +59,19 @@ def check_query(query: str) -> None:
             "SERVICE (federated query) is not allowed on this endpoint: it would make the server "
             "contact another host. Run the federated query from your own client instead."
         )
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether ``query`` has a FROM or FROM NAMED clause (the keyword, not the word in a string,
+    an IRI, a comment or a name)."""
+    return bool(_FROM.search(_OPAQUE.sub(" ", query)))
+
+
+def rewrite_code(query: str, rewrite: Callable[[str], str]) -> str:
+    """``query`` with ``rewrite`` applied to its code only: strings, IRIs and comments are kept."""
+    out, last = [], 0
+    for match in _OPAQUE.finditer(query):
+        out += [rewrite(query[last : match.start()]), match.group(0)]
+        last = match.end()
+    out.append(rewrite(query[last:]))
+    return "".join(out)

@@ -29,7 +29,7 @@ from .errors import (
     QueryTimeoutError,
     StoreError,
 )
-from .store import GRAPH_FORMATS, RESULT_FORMATS, EmbeddedStore
+from .store import GRAPH_FORMATS, RESULT_FORMATS, Store
 
 __all__ = ["Job", "Limits", "Outcome", "QueryRunner", "ResultTooLargeError", "execute"]
 
@@ -94,7 +94,7 @@ def _cell(term: object) -> str:
     return "" if term is None else getattr(term, "value", str(term))
 
 
-def execute(store: EmbeddedStore, job: Job, limits: Limits) -> Outcome:
+def execute(store: Store, job: Job, limits: Limits) -> Outcome:
     """Run ``job`` in this process and serialise its answer. Raises QueryError subclasses."""
     result = store.query(
         job.query,
@@ -110,10 +110,10 @@ def execute(store: EmbeddedStore, job: Job, limits: Limits) -> Outcome:
             return Outcome("boolean", "table", table=(["boolean"], [[str(bool(raw)).lower()]]))
         body = raw.serialize(format=RESULT_FORMATS[job.results_format]) or b""
         return Outcome("boolean", job.results_format, body)
-    if isinstance(raw, ox.QueryTriples):
+    if result.kind == "graph":
         if job.graph_format is None:
             return Outcome("graph", None)
-        triples = list(islice(raw, limits.max_rows + 1))
+        triples = list(islice(result.triples(), limits.max_rows + 1))
         if len(triples) > limits.max_rows:
             raise _too_many(limits.max_rows, "triples")
         if job.graph_format == "table":
@@ -145,7 +145,7 @@ _ERRORS: dict[str, type[LisgraphError]] = {
 }
 
 
-def _child(store: EmbeddedStore, conn: Connection, limits: Limits) -> None:
+def _child(store: Store, conn: Connection, limits: Limits) -> None:
     # The child is forked from a web worker and inherits its Python signal handlers (gunicorn's
     # only set a flag, so SIGTERM would be ignored and the worker's exit would hang joining us).
     for signum in (
@@ -182,7 +182,7 @@ def _child(store: EmbeddedStore, conn: Connection, limits: Limits) -> None:
 class QueryRunner:
     """Runs jobs one at a time in a child process of this process, under ``limits``."""
 
-    def __init__(self, store: EmbeddedStore, limits: Limits) -> None:
+    def __init__(self, store: Store, limits: Limits) -> None:
         self.store = store
         self.limits = limits
         self._lock = threading.Lock()

@@ -8,7 +8,7 @@ sources twice, which is not the RDF merge SPARQL's default graph should be.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -68,10 +68,14 @@ class Term:
 
 @dataclass
 class QueryResult:
-    """The answer to one query: solutions (SELECT), a boolean (ASK) or triples (graph)."""
+    """The answer to one query: solutions (SELECT), a boolean (ASK) or triples (graph).
+
+    ``raw`` holds Oxigraph's own result objects; graph results may also be any iterable of
+    ``pyoxigraph.Triple`` (a remote store's answer, parsed).
+    """
 
     kind: ResultKind
-    raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+    raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Iterable[ox.Triple]
 
     def serialize(self, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
         """The result in format ``fmt`` (a key of RESULT_FORMATS or GRAPH_FORMATS).
@@ -81,15 +85,20 @@ class QueryResult:
         if self.kind == "graph":
             if fmt not in GRAPH_FORMATS:
                 raise ValueError(f"{fmt} is not an RDF format")
-            assert isinstance(self.raw, ox.QueryTriples)
             fmt_obj = GRAPH_FORMATS[fmt]
-            if prefixes and fmt_obj in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-                return ox.serialize(self.raw, format=fmt_obj, prefixes=prefixes) or b""
-            return self.raw.serialize(format=fmt_obj) or b""
+            if fmt_obj not in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+                prefixes = None
+            return ox.serialize(self.triples(), format=fmt_obj, prefixes=prefixes) or b""
         if fmt not in RESULT_FORMATS:
             raise ValueError(f"{fmt} is not a SPARQL results format")
-        assert not isinstance(self.raw, ox.QueryTriples)
+        assert isinstance(self.raw, ox.QuerySolutions | ox.QueryBoolean)
         return self.raw.serialize(format=RESULT_FORMATS[fmt]) or b""
+
+    def triples(self) -> Iterable[ox.Triple]:
+        """The triples of a graph result (CONSTRUCT, DESCRIBE)."""
+        if self.kind != "graph" or isinstance(self.raw, ox.QuerySolutions | ox.QueryBoolean):
+            raise ValueError("only CONSTRUCT and DESCRIBE results have triples")
+        return self.raw
 
     def rows(self) -> list[dict[str, Term]]:
         """SELECT solutions as dicts of bound variables (unbound ones are absent)."""
@@ -108,7 +117,9 @@ class QueryResult:
             names = [v.value for v in self.raw.variables]
             rows = [[_display(sol[n]) for n in names] for sol in self.raw]
             return names, rows
-        rows = [[_display(t.subject), _display(t.predicate), _display(t.object)] for t in self.raw]
+        rows = [
+            [_display(t.subject), _display(t.predicate), _display(t.object)] for t in self.triples()
+        ]
         return ["subject", "predicate", "object"], rows
 
 

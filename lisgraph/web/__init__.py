@@ -45,6 +45,13 @@ APP_DEFAULTS: dict[str, Any] = {
     "CACHE_MAX_AGE": 300,
     # Identical queries answered from memory, per worker and per build (0 turns the cache off).
     "QUERY_CACHE_ENTRIES": 512,
+    # A remote SPARQL endpoint to serve from instead of the embedded store (lisgraph.remote),
+    # the union graph 'lisgraph publish' wrote there (None: BASE_IRI + graph/lisgraph), how often
+    # to ask it for a new build, and where to keep the dumps made from it (None: a temp dir).
+    "STORE": None,
+    "STORE_GRAPH": None,
+    "STORE_POLL_SECONDS": 10.0,
+    "MIRROR_DIR": None,
 }
 
 

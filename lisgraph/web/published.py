@@ -1,10 +1,15 @@
 """The published dataset the web app serves, and how a new build replaces it.
 
 :func:`init_app` builds (when the last build is missing or out of date) or loads the last build
-and attaches a :class:`Publisher` to the app. Each request works on one :class:`Published`
-snapshot (taken in ``before_request``), so everything a response says comes from one build.
-When ``lisgraph build`` switches the output link to a new build, the next request in each worker
-loads it and later requests see only the new data; if loading fails the old snapshot stays.
+(:class:`LocalSource`), or connects to a remote store ``lisgraph publish`` loaded
+(:class:`RemoteSource`), and attaches a :class:`Publisher` to the app. Each request works on
+one :class:`Published` snapshot (taken in ``before_request``), so everything a response says
+comes from one build. When ``lisgraph build`` switches the output link to a new build, the next
+request in each worker loads it and later requests see only the new data; if loading fails the
+old snapshot stays.
+A remote store is asked which build it holds every few seconds, with the same effect when
+``lisgraph publish`` has switched it to a new one. A front-end keeps nothing a store does not
+say, so several can serve one store behind a load balancer.
 """
 
 from __future__ import annotations
@@ -12,20 +17,39 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask, current_app, g
 
 from ..build import build, inputs_digest, read_build_info
 from ..config import Settings
 from ..errors import BuildNotFoundError, LisgraphError
+from ..remote import (
+    Endpoint,
+    RemoteStore,
+    default_graph,
+    default_mirror_root,
+    mirror_publication,
+    read_publication,
+)
 from ..runner import Limits, QueryRunner
-from ..store import EmbeddedStore
+from ..store import EmbeddedStore, Store
 from .caching import QueryCache
 
-__all__ = ["Published", "Publisher", "current", "init_app", "load_published"]
+__all__ = [
+    "LocalSource",
+    "Published",
+    "Publisher",
+    "RemoteSource",
+    "Source",
+    "current",
+    "init_app",
+    "load_published",
+]
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "lisgraph.publisher"
@@ -36,7 +60,7 @@ class Published:
     """One build, as served: its store, build information and files."""
 
     settings: Settings
-    store: EmbeddedStore
+    store: Store
     build_info: dict[str, Any]
     dist_dir: Path  # the build's own directory (the output link resolved)
     limits: Limits = field(default_factory=Limits)
@@ -94,44 +118,105 @@ def load_published(
     if stale and auto_build:
         log.info("Building the dataset into %s", dist)
         build(settings, dist)
-    return _load(settings, limits or Limits(), cache_entries)
+    return LocalSource(settings, limits or Limits(), cache_entries).load()
 
 
-def _load(settings: Settings, limits: Limits, cache_entries: int) -> Published:
-    # Resolve the link once, so the store, build.json and the files served are one build.
-    real = Path(os.path.realpath(settings.dist_dir))
-    info = read_build_info(real)
-    store = EmbeddedStore.from_build(real)
-    return Published(
-        settings=settings,
-        store=store,
-        build_info=info,
-        dist_dir=real,
-        limits=limits,
-        cache=QueryCache(max_entries=cache_entries),
-    )
+class Source(Protocol):
+    """Where the published dataset comes from: a local build, or a remote store."""
+
+    def identity(self) -> Hashable | None:
+        """What identifies the version available now (cheap); None when unknown right now."""
+
+    def load(self) -> Published:
+        """The version available now. Raises LisgraphError or OSError when it cannot be read."""
+
+
+@dataclass
+class LocalSource:
+    """The build behind the settings' output link, served from an embedded store."""
+
+    settings: Settings
+    limits: Limits
+    cache_entries: int
+
+    def identity(self) -> Hashable | None:
+        return _identity(self.settings.dist_dir)
+
+    def load(self) -> Published:
+        # Resolve the link once, so the store, build.json and the files served are one build.
+        real = Path(os.path.realpath(self.settings.dist_dir))
+        return Published(
+            settings=self.settings,
+            store=EmbeddedStore.from_build(real),
+            build_info=read_build_info(real),
+            dist_dir=real,
+            limits=self.limits,
+            cache=QueryCache(max_entries=self.cache_entries),
+        )
+
+
+@dataclass
+class RemoteSource:
+    """A dataset ``lisgraph publish`` wrote to a remote store.
+
+    The store says which build it holds (its publication record), asked at most every
+    ``poll_seconds``. The dumps and build information are made from the store's own graphs into
+    ``mirror_root/DIGEST``, so every front-end serving one store serves the same bytes.
+    """
+
+    settings: Settings
+    limits: Limits
+    cache_entries: int
+    endpoint: Endpoint
+    graph: str
+    mirror_root: Path
+    poll_seconds: float = 10.0
+    _checked: float = field(default=0.0, repr=False)
+    _digest: str | None = field(default=None, repr=False)
+
+    def identity(self) -> Hashable | None:
+        now = time.monotonic()
+        if now - self._checked >= self.poll_seconds:
+            self._checked = now
+            try:
+                self._digest = read_publication(self.endpoint, self.graph).digest
+            except LisgraphError as exc:
+                log.error("Could not ask the store which build it holds: %s", exc)
+        return self._digest
+
+    def load(self) -> Published:
+        publication = read_publication(self.endpoint, self.graph)
+        store = RemoteStore(self.endpoint, publication)
+        mirror = mirror_publication(store, self.settings.base, self.mirror_root)
+        self._digest, self._checked = publication.digest, time.monotonic()
+        return Published(
+            settings=self.settings,
+            store=store,
+            build_info=read_build_info(mirror),
+            dist_dir=mirror,
+            limits=self.limits,
+            cache=QueryCache(max_entries=self.cache_entries),
+        )
 
 
 class Publisher:
-    """Holds the current snapshot and swaps in a new build when the output link changes."""
+    """Holds the current snapshot and swaps in a new version when its source has one."""
 
-    def __init__(self, published: Published) -> None:
-        self._published = published
-        self._identity = _identity(published.settings.dist_dir)
+    def __init__(self, source: Source, published: Published | None = None) -> None:
+        self._source = source
+        self._identity = source.identity()
+        self._published = published or source.load()
         self._lock = threading.Lock()
 
     def snapshot(self) -> Published:
-        """The current build, reloading first if a new one has been published."""
-        settings = self._published.settings
-        identity = _identity(settings.dist_dir)
+        """The current version, reloading first if a new one has been published."""
+        identity = self._source.identity()
         if identity is None or identity == self._identity:
             return self._published
         with self._lock:
             if identity != self._identity:
                 try:
-                    fresh = _load(
-                        settings, self._published.limits, self._published.cache.max_entries
-                    )
+                    fresh = self._source.load()
                 except (LisgraphError, OSError) as exc:
                     log.error("Could not load the new build (still serving the old one): %s", exc)
                     return self._published
@@ -156,11 +241,23 @@ def init_app(app: Flask) -> None:
         max_query_length=int(app.config["MAX_QUERY_LENGTH"]),
         memory_mb=int(app.config["QUERY_MEMORY_MB"]),
     )
-    publisher = Publisher(
-        load_published(
-            settings, app.config["AUTO_BUILD"], limits, int(app.config["QUERY_CACHE_ENTRIES"])
+    entries = int(app.config["QUERY_CACHE_ENTRIES"])
+    source: Source
+    first: Published | None = None
+    if app.config["STORE"]:
+        source = RemoteSource(
+            settings,
+            limits,
+            entries,
+            endpoint=Endpoint.from_env(str(app.config["STORE"]), timeout=limits.timeout),
+            graph=app.config["STORE_GRAPH"] or default_graph(settings.base),
+            mirror_root=Path(app.config["MIRROR_DIR"] or default_mirror_root()),
+            poll_seconds=float(app.config["STORE_POLL_SECONDS"]),
         )
-    )
+    else:
+        first = load_published(settings, app.config["AUTO_BUILD"], limits, entries)
+        source = LocalSource(settings, limits, entries)
+    publisher = Publisher(source, first)
     app.extensions[EXTENSION_KEY] = publisher
 
     @app.before_request
