@@ -12,6 +12,7 @@
     ├── QueryLimitError            a query passed a resource limit (memory) and was stopped
     │   └── QueryTimeoutError      a query ran past the configured time limit
     └── StoreError                 the store failed (server's fault, not the query's)
+        └── PublishError           a remote store's counts differ from the build after publishing
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "DataLoadError",
     "LisgraphError",
     "NotConformingError",
+    "PublishError",
     "QueryError",
     "QueryLimitError",
     "QueryRefusedError",
@@ -110,3 +112,7 @@ class QueryTimeoutError(QueryLimitError):
 
 class StoreError(LisgraphError):
     """The store itself failed; not caused by the query."""
+
+
+class PublishError(StoreError):
+    """A remote store does not hold exactly the build after loading (a triple count differs)."""

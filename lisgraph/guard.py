@@ -15,7 +15,13 @@ from collections.abc import Callable
 
 from .errors import QueryError, QueryRefusedError
 
-__all__ = ["MAX_NESTING", "check_query", "has_dataset_clause", "rewrite_code"]
+__all__ = [
+    "MAX_NESTING",
+    "check_query",
+    "has_dataset_clause",
+    "rewrite_code",
+    "without_dataset_clauses",
+]
 
 #: The deepest nesting of { } and ( ) accepted; real queries rarely pass 20.
 MAX_NESTING = 500
@@ -75,3 +81,24 @@ def rewrite_code(query: str, rewrite: Callable[[str], str]) -> str:
         last = match.end()
     out.append(rewrite(query[last:]))
     return "".join(out)
+
+
+_HOLE = re.compile(r"\x00(\d+)\x00")
+_DATASET_CLAUSE = re.compile(
+    r"(?<![\w:?$])FROM\s+(?:NAMED\s+)?(?:\x00\d+\x00|[A-Za-z]?[\w.-]*:[\w.:%\\-]*)",
+    re.IGNORECASE,
+)
+
+
+def without_dataset_clauses(query: str) -> str:
+    """``query`` without its FROM and FROM NAMED clauses (for sending with the dataset given
+    by protocol parameters instead: some stores let FROM win over them)."""
+    kept: list[str] = []
+
+    def hole(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    code = _OPAQUE.sub(hole, query.replace("\x00", ""))
+    code = _DATASET_CLAUSE.sub(" ", code)
+    return _HOLE.sub(lambda m: kept[int(m.group(1))], code)

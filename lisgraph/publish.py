@@ -29,18 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import read_build_info
-from .errors import BuildNotFoundError, QueryError, QueryLimitError, StoreError
+from .errors import BuildNotFoundError, PublishError, QueryError, QueryLimitError, StoreError
 from .remote import Endpoint, publication_graph, read_publication
 
-__all__ = ["PublishError", "PublishResult", "publish"]
+__all__ = ["PublishResult", "publish"]
 
 log = logging.getLogger(__name__)
 
 _DCTERMS = "http://purl.org/dc/terms/"
-
-
-class PublishError(StoreError):
-    """The store did not end up holding exactly the build (a count differs after loading)."""
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
 from .build import BUILD_INFO, write_build
 from .errors import BuildNotFoundError, ConfigError, QueryError, QueryTimeoutError, StoreError
-from .guard import check_query, has_dataset_clause, rewrite_code
+from .guard import check_query, has_dataset_clause, rewrite_code, without_dataset_clauses
 from .store import QueryResult
 
 __all__ = [
@@ -252,9 +252,9 @@ def _query_dataset(query: str) -> tuple[list[str], list[str]]:
     algebra = translateQuery(parseQuery(query)).algebra
     defaults, named = [], []
     for clause in algebra.get("datasetClause") or ():
-        if clause.get("default") is not None:
+        if "default" in clause:
             defaults.append(str(clause["default"]))
-        if clause.get("named") is not None:
+        if "named" in clause:
             named.append(str(clause["named"]))
     return defaults, named
 
@@ -273,8 +273,10 @@ class RemoteStore:
     ) -> list[tuple[str, str]]:
         """The dataset to send: what the embedded store would query, limited to our graphs."""
         pub = self.publication
-        if not (default_graphs or named_graphs) and has_dataset_clause(query):
-            default_graphs, named_graphs = _query_dataset(query)
+        if has_dataset_clause(query):
+            stated = _query_dataset(query)
+            if not (default_graphs or named_graphs):
+                default_graphs, named_graphs = stated
         if not (default_graphs or named_graphs):
             default_graphs, named_graphs = [pub.graph], list(pub.graphs)
         ours = {pub.graph, *pub.graphs}
@@ -304,6 +306,8 @@ class RemoteStore:
             params = self._dataset(text, default_graphs, named_graphs)
         except Exception as exc:  # rdflib's parser disagrees with Oxigraph's on the dataset
             raise QueryError(f"The query's FROM clauses could not be read: {exc}") from exc
+        # The dataset travels as protocol parameters only (filtered to our graphs).
+        text = without_dataset_clauses(text)
         if isinstance(kind, ox.QueryTriples):
             media_type, body = self.endpoint.request(
                 query=text, params=params, accept="application/n-triples, text/turtle;q=0.9"
@@ -325,6 +329,9 @@ class RemoteStore:
         if not isinstance(raw, ox.QuerySolutions):
             raise StoreError("The store answered a SELECT query with a boolean.")
         return QueryResult("solutions", raw)
+
+    def named_graphs(self) -> list[str]:
+        return list(self.publication.graphs)
 
     def triple_count(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

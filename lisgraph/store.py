@@ -147,6 +147,10 @@ class Store(Protocol):
 
     def triple_count(self) -> int: ...
 
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the dataset's named graphs (one per source file), sorted."""
+        ...
+
 
 class EmbeddedStore:
     """An in-memory Oxigraph store holding one build."""
@@ -202,6 +206,9 @@ class EmbeddedStore:
         if isinstance(raw, ox.QueryTriples):
             return QueryResult("graph", raw)
         return QueryResult("solutions", raw)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def triple_count(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

@@ -18,6 +18,10 @@ from lisgraph import Settings, build
 from lisgraph.build import BuildResult
 from lisgraph.store import EmbeddedStore
 
+from .virtuoso import PASSWORD as VIRTUOSO_PASSWORD
+from .virtuoso import SKIP_REASON, VIRTUOSO, Virtuoso
+from .virtuoso import USER as VIRTUOSO_USER
+
 TESTS_DIR = Path(__file__).parent
 SHAPES_DATA_DIR = TESTS_DIR / "shapes"
 COMPETENCY_DIR = TESTS_DIR / "competency"
@@ -113,5 +117,66 @@ def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """The real server (gunicorn, two workers) on 127.0.0.1, serving the session's build."""
     log = tmp_path_factory.mktemp("server") / "serve.log"
     process, url = start_server(built.out_dir, "--workers", "2", log=log)
+    yield url
+    stop_server(process)
+
+
+def run_lisgraph(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``lisgraph`` command in a new process; return what it printed and its exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", "lisgraph", *args],
+        env={**os.environ, "LISGRAPH_PROJECT_DIR": str(PROJECT_DIR), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A real Virtuoso on loopback, its own database in a temporary directory."""
+    if VIRTUOSO is None:
+        pytest.skip(SKIP_REASON)
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso")).start()
+    yield server
+    server.stop()
+
+
+#: The credentials ``lisgraph publish`` reads, for the Virtuoso fixture's update user.
+STORE_CREDENTIALS = {
+    "LISGRAPH_STORE_USER": VIRTUOSO_USER,
+    "LISGRAPH_STORE_PASSWORD": VIRTUOSO_PASSWORD,
+    "LISGRAPH_STORE_AUTH": "digest",
+}
+
+
+@pytest.fixture(scope="session")
+def remote_server(
+    built: BuildResult, virtuoso: Virtuoso, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """``lisgraph serve --store`` (two workers) over the session's build, published to Virtuoso
+    with ``lisgraph publish``."""
+    done = run_lisgraph(
+        "publish",
+        "--endpoint",
+        virtuoso.sparql_auth,
+        "--out",
+        str(built.out_dir),
+        env=STORE_CREDENTIALS,
+    )
+    assert done.returncode == 0, done.stderr
+    directory = tmp_path_factory.mktemp("remote-server")
+    process, url = start_server(
+        built.out_dir,
+        "--workers",
+        "2",
+        "--store",
+        virtuoso.sparql,
+        env={"LISGRAPH_MIRROR_DIR": str(directory / "mirror")},
+        log=directory / "serve.log",
+    )
     yield url
     stop_server(process)

@@ -1,4 +1,8 @@
-"""The SPARQL 1.1 Protocol endpoint, over HTTP against the real server, with real clients."""
+"""The SPARQL 1.1 Protocol endpoint, over HTTP against the real server, with real clients.
+
+Every test runs twice: against the embedded store, and against Virtuoso through
+``lisgraph serve --store`` (skipped when Virtuoso is not installed).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,14 @@ SEMLEP = "https://w3id.org/lisgraph/id/lep/E37000057"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 WAVES = f"PREFIX lis: <{LIS}> SELECT ?n WHERE {{ ?w a lis:Wave ; lis:waveNumber ?n }} ORDER BY ?n"
 CONSTRUCT = f"CONSTRUCT {{ <{SEMLEP}> ?p ?o }} WHERE {{ <{SEMLEP}> ?p ?o }}"
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def server(request: pytest.FixtureRequest, server: str) -> str:
+    """The server of the session's build: embedded store, or Virtuoso behind ``--store``."""
+    if request.param == "virtuoso":
+        return str(request.getfixturevalue("remote_server"))
+    return server
 
 
 def _client(server: str, method: str) -> SPARQLWrapper:

@@ -299,12 +299,11 @@ def service_description() -> Graph:
     triples = published.build_info.get("triples")
     if triples is not None:
         graph.add((default_graph, VOID.triples, Literal(int(triples))))
-    rows = published.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g").rows()
-    for number, row in enumerate(rows, start=1):
+    for number, name in enumerate(published.store.named_graphs(), start=1):
         node = URIRef(f"{public_root()}sparql#named-graph-{number}")
         graph.add((dataset, SD.namedGraph, node))
         graph.add((node, RDF.type, SD.NamedGraph))
-        graph.add((node, SD.name, URIRef(row["g"].value)))
+        graph.add((node, SD.name, URIRef(name)))
     graph.add((service, DCTERMS.license, URIRef(OGL)))
     lis = Namespace(published.base + "def/lis#")
     graph.bind("lis", lis)

@@ -1,0 +1,300 @@
+"""lisgraph over a real Virtuoso: ``lisgraph publish`` loads it, ``lisgraph serve --store`` serves
+from it, and answers match the embedded store's. Also what happens when the store is down, dies
+mid-publish, is slow, or refuses the credentials."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from lisgraph.build import BuildResult
+from lisgraph.errors import QueryTimeoutError
+from lisgraph.queries import QUERY_DIR
+from lisgraph.remote import Endpoint, publication_graph
+from lisgraph.store import EmbeddedStore
+
+from .conftest import (
+    BASE,
+    STORE_CREDENTIALS,
+    free_port,
+    run_lisgraph,
+    start_server,
+    stop_server,
+)
+from .virtuoso import Virtuoso
+
+UNION = BASE + "graph/lisgraph"
+COMPETENCY = sorted(QUERY_DIR.glob("*.rq"))
+CREDENTIALS = (
+    STORE_CREDENTIALS["LISGRAPH_STORE_USER"],
+    STORE_CREDENTIALS["LISGRAPH_STORE_PASSWORD"],
+)
+
+
+def _csv(server: str, query: str, **params: str) -> str:
+    response = requests.post(
+        server + "sparql",
+        data={"query": query, **params},
+        headers={"Accept": "text/csv"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+@pytest.mark.parametrize("path", COMPETENCY, ids=lambda p: p.stem)
+def test_competency_answers_match_the_embedded_store(
+    path: Path, server: str, remote_server: str
+) -> None:
+    query = path.read_text(encoding="utf-8")
+    remote = _csv(remote_server, query)
+    assert remote.count("\n") > 1, "the competency question has an answer"
+    assert remote == _csv(server, query)
+
+
+def test_publish_loaded_every_triple(
+    virtuoso: Virtuoso, built: BuildResult, remote_server: str
+) -> None:
+    store = EmbeddedStore.from_build(built.out_dir)
+    assert virtuoso.count(UNION) == built.triples == store.triple_count()
+    graphs = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    for row in graphs.rows():
+        assert virtuoso.count(row["g"].value) == int(row["n"].value)
+
+
+def test_dumps_are_the_same_bytes(server: str, remote_server: str) -> None:
+    embedded = requests.get(server + "downloads/SHA256SUMS", timeout=30)
+    remote = requests.get(remote_server + "downloads/SHA256SUMS", timeout=30)
+    assert embedded.status_code == remote.status_code == 200
+    assert remote.text == embedded.text
+    turtle = requests.get(remote_server + "downloads/lisgraph.ttl", timeout=30)
+    assert turtle.content == requests.get(server + "downloads/lisgraph.ttl", timeout=30).content
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["id/lep/E37000057", "def/lis", "graph/seed-003-south-east-lep", ".well-known/void"],
+)
+def test_pages_match_the_embedded_store(path: str, server: str, remote_server: str) -> None:
+    accept = {"Accept": "application/n-triples"}
+    embedded = requests.get(server + path, headers=accept, timeout=30)
+    remote = requests.get(remote_server + path, headers=accept, timeout=30)
+    assert embedded.status_code == remote.status_code == 200
+    lines = set(remote.text.replace(remote_server, server).splitlines())
+    assert lines == set(embedded.text.splitlines())
+
+
+def test_store_holding_other_data_answers_from_ours_only(
+    virtuoso: Virtuoso, server: str, remote_server: str
+) -> None:
+    other = "http://example.org/other-data"
+    response = requests.post(
+        virtuoso.sparql_auth,
+        data={"update": f"INSERT DATA {{ GRAPH <{other}> {{ <{other}#x> a <{other}#Thing> }} }}"},
+        auth=requests.auth.HTTPDigestAuth(*CREDENTIALS),
+        timeout=30,
+    )
+    assert response.ok, response.text
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert _csv(remote_server, count) == _csv(server, count)
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    assert _csv(remote_server, graphs) == _csv(server, graphs)
+    assert other not in _csv(remote_server, f"SELECT * FROM <{other}> WHERE {{ ?s ?p ?o }}")
+    assert other not in _csv(remote_server, count, **{"default-graph-uri": other})
+
+
+def test_graph_store_protocol_and_new_version_reaches_every_front_end(
+    virtuoso: Virtuoso, built: BuildResult, tmp_path: Path
+) -> None:
+    """Two front-ends over one store agree, and both switch to a newly published version."""
+    graph = BASE + "graph/test-versions"
+    first = run_lisgraph(
+        "publish", "--endpoint", virtuoso.sparql_auth, "--graph-store", virtuoso.graph_store_auth,
+        "--graph", graph, "--out", str(built.out_dir), "--batch-size", "500",
+        env=STORE_CREDENTIALS,
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    assert virtuoso.count(graph) == built.triples
+    env = {"LISGRAPH_STORE_POLL_SECONDS": "0.5"}
+    fronts = [
+        start_server(
+            built.out_dir, "--workers", "2", "--store", virtuoso.sparql, "--graph", graph,
+            env={**env, "LISGRAPH_MIRROR_DIR": str(tmp_path / f"mirror-{n}")},
+            log=tmp_path / f"serve-{n}.log",
+        )
+        for n in (1, 2)
+    ]  # fmt: skip
+    try:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        assert {_csv(url, count) for _, url in fronts} == {f"n\r\n{built.triples}\r\n"}
+        sums = {requests.get(url + "downloads/SHA256SUMS", timeout=30).text for _, url in fronts}
+        assert len(sums) == 1
+
+        changed = _changed_build(built.out_dir, tmp_path / "changed")
+        second = run_lisgraph(
+            "publish", "--endpoint", virtuoso.sparql_auth, "--graph", graph, "--out", str(changed),
+            env=STORE_CREDENTIALS,
+        )  # fmt: skip
+        assert second.returncode == 0, second.stderr
+        deadline = time.monotonic() + 20
+        while {_csv(url, count) for _, url in fronts} != {f"n\r\n{built.triples + 1}\r\n"}:
+            assert time.monotonic() < deadline, "the front-ends did not switch to the new build"
+            time.sleep(0.3)
+        sums = {requests.get(url + "downloads/SHA256SUMS", timeout=30).text for _, url in fronts}
+        assert len(sums) == 1
+    finally:
+        for process, _ in fronts:
+            stop_server(process)
+
+
+def _changed_build(build_dir: Path, target: Path) -> Path:
+    """A copy of a build with one more triple (in a new source graph) and another digest."""
+    shutil.copytree(build_dir, target)
+    triple = f'<{BASE}id/test/x> <http://www.w3.org/2000/01/rdf-schema#label> "added" '
+    with (target / "lisgraph.nq").open("a") as quads:
+        quads.write(f"{triple}<{BASE}graph/test-added> .\n")
+    with (target / "lisgraph.nt").open("a") as triples:
+        triples.write(f"{triple}.\n")
+    info = (target / "build.json").read_text()
+    (target / "build.json").write_text(info.replace('"inputs_digest": "', '"inputs_digest": "f'))
+    return target
+
+
+# --- failures ----------------------------------------------------------------------------------
+
+
+def test_serve_with_the_store_down_fails_clearly(built: BuildResult, tmp_path: Path) -> None:
+    down = f"http://127.0.0.1:{free_port()}/sparql"
+    with pytest.raises(RuntimeError) as failed:
+        start_server(built.out_dir, "--store", down, log=tmp_path / "serve.log")
+    assert "Cannot reach the SPARQL store" in str(failed.value)
+    assert down in str(failed.value)
+
+
+def test_publish_with_the_store_down_fails_clearly(built: BuildResult) -> None:
+    down = f"http://127.0.0.1:{free_port()}/sparql"
+    done = run_lisgraph(
+        "publish", "--endpoint", down, "--out", str(built.out_dir), "--retries", "1",
+        env=STORE_CREDENTIALS,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Cannot reach the SPARQL store" in done.stderr and down in done.stderr
+
+
+def test_wrong_credentials_are_refused_clearly(virtuoso: Virtuoso, built: BuildResult) -> None:
+    done = run_lisgraph(
+        "publish", "--endpoint", virtuoso.sparql_auth, "--out", str(built.out_dir),
+        "--graph", BASE + "graph/never", "--retries", "0",
+        env={**STORE_CREDENTIALS, "LISGRAPH_STORE_PASSWORD": "wrong"},
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "refused lisgraph's credentials (HTTP 401)" in done.stderr
+    assert "wrong" not in done.stderr
+    assert virtuoso.count(BASE + "graph/never") == 0
+
+
+@pytest.fixture
+def silent_store() -> Iterator[str]:
+    """A loopback port that accepts connections and never answers (a store that hangs)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+def test_slow_store_times_out(silent_store: str, built: BuildResult) -> None:
+    started = time.monotonic()
+    done = run_lisgraph(
+        "publish", "--endpoint", silent_store, "--out", str(built.out_dir), "--timeout", "1",
+        "--retries", "0",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "did not answer within 1 seconds" in done.stderr
+    assert time.monotonic() - started < 30
+    with pytest.raises(QueryTimeoutError, match="did not answer within 1 seconds"):
+        Endpoint(silent_store, timeout=1).request(query="ASK { ?s ?p ?o }")
+
+
+def test_store_dying_mid_publish_keeps_the_old_version(built: BuildResult, tmp_path: Path) -> None:
+    store = Virtuoso(tmp_path / "virtuoso").start()
+    try:
+        first = run_lisgraph(
+            "publish", "--endpoint", store.sparql_auth, "--out", str(built.out_dir),
+            env=STORE_CREDENTIALS,
+        )  # fmt: skip
+        assert first.returncode == 0, first.stderr
+        old_digest = _digest(store)
+
+        changed = _changed_build(built.out_dir, tmp_path / "changed")
+        results: dict[str, object] = {}
+
+        def publish() -> None:
+            results["done"] = run_lisgraph(
+                "publish", "--endpoint", store.sparql_auth, "--out", str(changed),
+                "--batch-size", "20", "--retries", "1", "--timeout", "5",
+                env=STORE_CREDENTIALS,
+            )  # fmt: skip
+
+        thread = threading.Thread(target=publish)
+        thread.start()
+        staging = UNION + "/staging/0"
+        deadline = time.monotonic() + 60
+        while store.count(staging) == 0:  # the new version is being loaded: kill the store now
+            assert time.monotonic() < deadline and thread.is_alive(), "publish never started"
+            time.sleep(0.05)
+        store.kill()
+        thread.join(timeout=120)
+        done = results["done"]
+        assert done.returncode == 2, done.stdout  # type: ignore[attr-defined]
+        assert "Cannot reach the SPARQL store" in done.stderr  # type: ignore[attr-defined]
+
+        store.start()  # the same database after the crash: the old version is still published
+        assert store.count(UNION) == built.triples
+        assert _digest(store) == old_digest
+        again = run_lisgraph(
+            "publish", "--endpoint", store.sparql_auth, "--out", str(changed),
+            env=STORE_CREDENTIALS,
+        )  # fmt: skip
+        assert again.returncode == 0, again.stderr
+        assert store.count(UNION) == built.triples + 1
+        assert store.count(staging) == 0
+    finally:
+        store.stop()
+
+
+def _digest(store: Virtuoso) -> str:
+    response = requests.post(
+        store.sparql,
+        data={
+            "query": f"SELECT ?d WHERE {{ GRAPH <{publication_graph(UNION)}> "
+            f"{{ <{UNION}> <http://purl.org/dc/terms/identifier> ?d }} }}"
+        },
+        headers={"Accept": "text/csv"},
+        timeout=30,
+    )
+    return response.text.split()[1]
