@@ -128,6 +128,19 @@ _ORDER: dict[str, float] = {
 }
 
 
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_GROUPS = ("About", "Facts", "Related", "Sources")
+_ABOUT_PROPERTIES = {
+    *LABEL_PROPERTIES,
+    f"{SKOS}altLabel",
+    f"{SKOS}definition",
+    f"{SKOS}notation",
+    f"{RDFS}comment",
+    f"{DCT}description",
+}
+_SOURCE_PROPERTIES = {f"{DCT}source", "http://www.w3.org/ns/prov#wasDerivedFrom"}
+
+
 @dataclass
 class ResourceView:
     """A resource as a page shows it."""
@@ -150,6 +163,31 @@ class ResourceView:
     def types(self) -> list[str]:
         rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
         return [o.value for p, o in self.outgoing if p == rdf_type and o.kind == "iri"]
+
+    def grouped(self) -> list[tuple[str, list[tuple[str, list[Term]]]]]:
+        """The outgoing statements for a page: groups ('About', 'Facts', 'Related', 'Sources')
+        of (property, values), in page order; the type is shown apart and left out."""
+        groups: dict[str, dict[str, list[Term]]] = {name: {} for name in _GROUPS}
+        for predicate, value in self.outgoing:
+            if predicate == _RDF_TYPE:
+                continue
+            if predicate in _SOURCE_PROPERTIES:
+                name = "Sources"
+            elif predicate in _ABOUT_PROPERTIES:
+                name = "About"
+            elif value.kind == "literal":
+                name = "Facts"
+            else:
+                name = "Related"
+            groups[name].setdefault(predicate, []).append(value)
+        return [(name, list(groups[name].items())) for name in _GROUPS if groups[name]]
+
+    def currency(self) -> str | None:
+        """The currency the resource's amounts are in (its ``lis:currency``), if it has one."""
+        for predicate, value in self.outgoing:
+            if predicate.endswith("def/lis#currency") and value.kind == "literal":
+                return value.value
+        return None
 
 
 def exists(store: Store, iri: str) -> bool:

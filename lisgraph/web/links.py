@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from markupsafe import Markup
 
+from .formatting import human_date, human_number, money, readable
 from .published import current
 
 __all__ = ["iri_for_path", "local_url", "public_root", "register_template_helpers"]
@@ -33,13 +34,21 @@ def local_url(iri: str) -> str:
     return iri
 
 
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
 def _json_script(value: Any) -> Markup:
-    # Safe inside <script type="application/ld+json">: no '</' can close the element.
-    text = json.dumps(value, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    # Safe inside <script type="application/json">: with no '<', '>' or '&' left, no text from
+    # the data can close the element or open a comment (the same escapes as Django's json_script).
+    text = json.dumps(value, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES)
     return Markup(text)
 
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local"] = local_url
     app.jinja_env.filters["json_script"] = _json_script
+    app.jinja_env.filters["human_date"] = human_date
+    app.jinja_env.filters["human_number"] = human_number
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.globals["readable"] = readable
     app.jinja_env.globals["public_root"] = public_root

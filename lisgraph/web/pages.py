@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from rdflib import Graph
 
 from ..describe import (
+    OntologyTerm,
     describe_rdf,
     exists,
     fallback_label,
@@ -24,6 +25,7 @@ from ..describe import (
 )
 from ..dumps import DUMP_FORMATS
 from ..namespaces import prefixes
+from ..overview import lep_profile, ontology_diagram, programme_matrix, timeline
 from ..queries import example_queries
 from .links import iri_for_path, public_root
 from .metadata import schema_org_dataset
@@ -94,6 +96,8 @@ def landing() -> str:
         examples=example_queries()[:4],
         dataset_jsonld=schema_org_dataset(),
         leps=_leps(),
+        matrix=programme_matrix(published.store, published.base),
+        events=timeline(published.store, published.base),
     )
 
 
@@ -145,7 +149,10 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
     body: str | bytes
     if fmt.key == "html":
         view = resource_view(published.store, iri, incoming_limit=limit)
-        body = render_template("resource.html", view=view, doc_path=doc_path, iri=iri)
+        profile = lep_profile(published.store, published.base, iri)
+        body = render_template(
+            "resource.html", view=view, doc_path=doc_path, iri=iri, profile=profile
+        )
     else:
         body = describe_rdf(published.store, iri, incoming_limit=limit).serialize(
             fmt.key, prefixes=prefixes(published.base)
@@ -190,6 +197,9 @@ def definition(path: str) -> Response:
         labels = label_map(published.store, iris)
         body = render_template(
             "ontology.html",
+            diagram=ontology_diagram(published.store, published.base) if stem == "lis" else None,
+            children_of=_children(terms),
+            namespaces=prefixes(published.base),
             terms=terms,
             modules=modules,
             labels=labels,
@@ -208,6 +218,14 @@ def definition(path: str) -> Response:
     if explicit is None:
         response.vary.add("Accept")
     return response
+
+
+def _children(terms: list[OntologyTerm]) -> dict[str, list[OntologyTerm]]:
+    children: dict[str, list[OntologyTerm]] = {}
+    for term in terms:
+        for parent in term.parents:
+            children.setdefault(parent, []).append(term)
+    return children
 
 
 def _modules(graphs: list[str]) -> list[dict[str, str]]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
+from ..describe import ontology_terms
 from ..errors import QueryError, QueryRefusedError
 from ..namespaces import SD, prefixes
 from ..queries import example_queries
@@ -207,7 +209,7 @@ def _answer(parsed: ProtocolRequest) -> Response:
     if outcome.format is None:
         return _not_acceptable("rdf" if outcome.kind == "graph" else "results")
     if outcome.table is not None:
-        response = _html_results(parsed.query, *outcome.table)
+        response = _query_page(parsed.query, *outcome.table, ran=True)
     else:
         fmt = by_key(outcome.format)
         assert fmt is not None
@@ -237,11 +239,38 @@ def _acceptable_formats(requested: str | None) -> tuple[Format | None, Format | 
     return choose(accept, "results", "json"), choose(accept, "rdf", "turtle")
 
 
-def _html_results(query: str, names: list[str], rows: list[list[str]]) -> Response:
+def _query_page(query: str, names: list[str], rows: list[list[str]], ran: bool) -> Response:
     html = render_template(
-        "sparql.html", query=query, names=names, rows=rows, examples=example_queries(), ran=True
+        "sparql.html",
+        query=query,
+        names=names,
+        rows=rows,
+        examples=example_queries(),
+        ran=ran,
+        editor=_editor_config(query),
     )
     return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _editor_config(query: str) -> dict[str, object] | None:
+    """What the query editor (YASGUI, when the package was built with it) needs: where to send
+    queries, the dataset's prefixes and ontology terms to complete, and the examples."""
+    static = current_app.static_folder
+    if static is None or not (Path(static) / "vendor" / "yasgui.min.js").is_file():
+        return None
+    published = current()
+    namespace = published.base + "def/lis#"
+    terms = ontology_terms(published.store, namespace)
+    return {
+        "endpoint": public_root() + "sparql",
+        "base": published.base,
+        "root": public_root(),
+        "query": query,
+        "prefixes": prefixes(published.base),
+        "classes": [t.iri for t in terms if t.kind == "class"],
+        "properties": [t.iri for t in terms if t.kind != "class"],
+        "examples": [e.sparql for e in example_queries()],
+    }
 
 
 def _describe_service(parsed: ProtocolRequest) -> Response:
@@ -249,10 +278,7 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
     if fmt is None:
         return _not_acceptable("rdf")
     if fmt.key == "html":
-        html = render_template(
-            "sparql.html", query="", names=[], rows=[], examples=example_queries(), ran=False
-        )
-        return Response(html, content_type="text/html; charset=utf-8")
+        return _query_page("", [], [], ran=False)
     graph = service_description()
     assert fmt.rdflib is not None  # every non-HTML RDF format has one
     response = Response(

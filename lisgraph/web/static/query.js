@@ -1,0 +1,88 @@
+// The query editor on /sparql: YASGUI (bundled with the package; nothing from a CDN), set up
+// for this dataset. Without JavaScript, or without the bundled editor, the page's plain form
+// and server-rendered results table work on their own.
+(function () {
+  "use strict";
+  var configElement = document.getElementById("lisgraph-editor");
+  var root = document.getElementById("yasgui");
+  if (!configElement || !root || typeof window.Yasgui === "undefined") return;
+  var config = JSON.parse(configElement.textContent);
+  var Yasgui = window.Yasgui;
+  var Yasqe = Yasgui.Yasqe;
+
+  // Complete the dataset's own prefixes, classes and properties. The stock class and property
+  // completers ask a web service (LOV) on another host, so they are not used.
+  var prefixLines = Object.keys(config.prefixes).sort().map(function (p) {
+    return p + ": <" + config.prefixes[p] + ">";
+  });
+  Yasqe.forkAutocompleter("prefixes", {
+    name: "lisgraph-prefixes",
+    persistenceId: null,
+    get: function () { return Promise.resolve(prefixLines); }
+  });
+  Yasqe.forkAutocompleter("class", {
+    name: "lisgraph-classes",
+    bulk: true,
+    persistenceId: null,
+    get: function () { return Promise.resolve(config.classes); }
+  });
+  Yasqe.forkAutocompleter("property", {
+    name: "lisgraph-properties",
+    bulk: true,
+    persistenceId: null,
+    get: function () { return Promise.resolve(config.properties); }
+  });
+  Yasqe.defaults.autocompleters = [
+    "lisgraph-prefixes", "lisgraph-classes", "lisgraph-properties", "variables"
+  ];
+
+  var firstQuery = config.query || config.examples[0] || "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
+  Yasqe.defaults.value = firstQuery;
+  var yasgui = new Yasgui(root, {
+    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: {
+      getData: function () { return [{ endpoint: config.endpoint }]; },
+      keys: []
+    },
+    yasr: { prefixes: config.prefixes }
+  });
+  document.body.classList.add("editor-on");
+
+  // IRIs under the dataset's base open this server's own page for them.
+  function localise(scope) {
+    var links = scope.querySelectorAll('a[href^="' + config.base + '"]');
+    for (var i = 0; i < links.length; i++) {
+      links[i].setAttribute("href", config.root + links[i].getAttribute("href").slice(config.base.length));
+      links[i].removeAttribute("target");
+    }
+  }
+  new MutationObserver(function () { localise(root); })
+    .observe(root, { childList: true, subtree: true });
+
+  // Plain links to download the current results, and to share the query.
+  var downloads = document.getElementById("result-downloads");
+  function resultLink(format) {
+    var query = yasgui.getTab().getQuery();
+    return config.endpoint + "?query=" + encodeURIComponent(query) + "&format=" + format;
+  }
+  yasgui.on("queryResponse", function () {
+    document.getElementById("download-csv").href = resultLink("csv");
+    document.getElementById("download-json").href = resultLink("json");
+    document.getElementById("share-link").href =
+      config.endpoint + "?query=" + encodeURIComponent(yasgui.getTab().getQuery());
+    downloads.hidden = false;
+  });
+
+  // The example questions load into the editor and run there.
+  var examples = document.querySelectorAll("a[data-example]");
+  for (var i = 0; i < examples.length; i++) {
+    examples[i].addEventListener("click", function (event) {
+      event.preventDefault();
+      var tab = yasgui.getTab();
+      tab.setQuery(config.examples[Number(this.getAttribute("data-example"))]);
+      tab.query();
+      root.scrollIntoView({ behavior: "smooth" });
+    });
+  }
+})();
