@@ -1,0 +1,106 @@
+"""What pages compute for people: readable values, the programme's pictures, a LEP's profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from lisgraph.overview import lep_profile, ontology_diagram, programme_matrix, timeline
+from lisgraph.store import EmbeddedStore, Term
+from lisgraph.web.formatting import human_date, human_number, money, readable
+
+from .conftest import BASE
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "shown"),
+    [
+        ("5000000", "GBP", "£5 million"),
+        ("28000000", "GBP", "£28 million"),
+        ("1500000", "GBP", "£1.5 million"),
+        ("35000000000", "GBP", "£35 billion"),
+        ("35000", "GBP", "£35,000"),
+        ("600000000", "EUR", "€600 million"),
+        ("2000000", "XYZ", "2 million XYZ"),
+        ("not a number", "GBP", "not a number"),
+    ],
+)
+def test_money(value: str, currency: str, shown: str) -> None:
+    assert money(value, currency) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "datatype", "shown"),
+    [
+        ("2019-07-19", f"{XSD}date", "19 July 2019"),
+        ("2017-11", f"{XSD}gYearMonth", "November 2017"),
+        ("2019", f"{XSD}gYear", "2019"),
+        ("2019-13-40", f"{XSD}date", "2019-13-40"),
+    ],
+)
+def test_dates(value: str, datatype: str, shown: str) -> None:
+    assert human_date(value, datatype) == shown
+    assert readable(Term("literal", value, datatype)) == shown
+
+
+def test_numbers_and_text() -> None:
+    assert human_number("93690") == "93,690"
+    assert human_number("0.25") == "0.25"
+    assert readable(Term("literal", "16450", f"{XSD}integer")) == "16,450"
+    assert readable(Term("literal", "5000000", f"{XSD}decimal"), "GBP", is_amount=True) == (
+        "£5 million"
+    )
+    assert readable(Term("literal", "2019", f"{XSD}string")) == "2019"
+
+
+def test_matrix_counts_priorities_by_foundation_and_challenge(store: EmbeddedStore) -> None:
+    matrix = programme_matrix(store, BASE)
+    assert [c.label for c in matrix.columns[:5]] == [
+        "Ideas", "People", "Infrastructure", "Business Environment", "Places",
+    ]  # fmt: skip
+    assert {c.group for c in matrix.columns[5:]} == {"challenge"} and len(matrix.columns) == 9
+    sem = BASE + "id/strategy/south-east-midlands-lis"
+    ideas = BASE + "id/foundation/ideas"
+    # CQ4's answer lists 8 priorities under Ideas for the South East Midlands strategy.
+    assert matrix.cell(sem, ideas) == 8
+    strategies = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{BASE}def/lis#LocalIndustrialStrategy> }}"
+    ).rows()
+    assert len(matrix.rows) >= int(strategies[0]["n"].value)
+
+
+def test_timeline_is_dated_and_ordered(store: EmbeddedStore) -> None:
+    events = timeline(store, BASE)
+    dates = [e.date for e in events]
+    assert dates == sorted(dates)
+    labels = [e.label for e in events]
+    assert "Wave 3 announced" in labels
+    assert len({(e.iri, e.date, e.kind) for e in events}) == len(events)
+    same_day = [e.level for e in events if e.date == "2019-07-19"]
+    assert len(same_day) == 5 and len(set(same_day)) == 5  # stacked, not drawn on each other
+
+
+def test_ontology_diagram_covers_every_class(store: EmbeddedStore) -> None:
+    diagram = ontology_diagram(store, BASE)
+    drawn = {iri for _, members in diagram.modules for iri, _ in members}
+    classes = store.query(
+        "SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> "
+        f'FILTER(STRSTARTS(STR(?c), "{BASE}def/lis#")) }}'
+    ).rows()
+    assert drawn == {r["c"].value for r in classes}
+    assert all(d in drawn and r in drawn for d, r, _, _ in diagram.edges)
+
+
+def test_lep_profile(store: EmbeddedStore) -> None:
+    profile = lep_profile(store, BASE, BASE + "id/lep/E37000057")
+    assert profile is not None
+    assert len(profile.districts) == 11
+    assert [label for _, label, _ in profile.strategies] == [
+        "South East Midlands Local Industrial Strategy"
+    ]
+    assert list(profile.priorities)[-1] == "Not tied to one foundation"
+    assert len(profile.priorities["Ideas"]) == 8
+    assert any("Millbrook" in label for _, label, _ in profile.projects)
+    assert any(s["unit"] == "businesses" for s in profile.statistics)
+    assert lep_profile(store, BASE, BASE + "id/district/E06000042") is None
