@@ -81,7 +81,7 @@ def validate_project(settings: Settings, files: list[Path] | None = None) -> lis
     """
     loaded = load(settings, data_files=files, with_reference=files is None)
     merged = to_rdflib(merged_ntriples(loaded.store))
-    return violations(merged, load_shapes(settings.shapes_dir, settings.base))
+    return violations(merged, load_shapes(settings.shapes_dir, settings.base), loaded.store)
 
 
 def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
@@ -111,7 +111,7 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     # The merge of all sources, computed and parsed once: validated, then written as the dumps.
     merged = merged_ntriples(loaded.store)
     graph = to_rdflib(merged)
-    check(graph, load_shapes(settings.shapes_dir, settings.base))
+    check(graph, load_shapes(settings.shapes_dir, settings.base), loaded.store)
 
     digest = inputs_digest(settings)
     builds = _builds_dir(out)
