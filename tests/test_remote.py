@@ -298,3 +298,18 @@ def _digest(store: Virtuoso) -> str:
         timeout=30,
     )
     return response.text.split()[1]
+
+
+def test_refusals_hold_in_front_of_a_remote_store(remote_server: str) -> None:
+    service = requests.post(
+        remote_server + "sparql",
+        data={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"},
+        timeout=30,
+    )
+    assert service.status_code == 403 and "SERVICE" in service.text
+    update = requests.post(remote_server + "sparql", data={"update": "DROP ALL"}, timeout=30)
+    assert update.status_code == 403
+    malformed = requests.post(
+        remote_server + "sparql", data={"query": "SELECT WHERE {"}, timeout=30
+    )
+    assert malformed.status_code == 400 and "not valid SPARQL" in malformed.text
