@@ -20,6 +20,7 @@ from .publish import publish
 from .remote import Endpoint, default_graph
 from .stats import compute_stats
 from .store import GRAPH_FORMATS, RESULT_FORMATS, EmbeddedStore
+from .synthetic import generate
 
 __all__ = ["main"]
 
@@ -112,6 +113,17 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     print("Sources (resources citing each):")
     for iri, title, count in stats.sources:
         print(f"  {count:6d}  {title or iri}  <{iri}>")
+    return EXIT_OK
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    project = generate(settings, args.triples, Path(args.out), seed=args.seed)
+    print(
+        f"Wrote {project.copies} copies of the data ({project.triples_per_copy} statements each, "
+        f"seed {project.seed}) into {project.path}. Build it with:\n"
+        f"  LISGRAPH_PROJECT_DIR={project.path} lisgraph build --out {project.path}/dist"
+    )
     return EXIT_OK
 
 
@@ -231,6 +243,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--retries", type=int, default=3, help="retries of a failed request (3)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (60)")
     p.set_defaults(func=_cmd_publish)
+
+    p = commands.add_parser(
+        "synth", help="write a synthetic project of about N statements (for scale tests)"
+    )
+    p.add_argument("--triples", type=int, required=True, metavar="N", help="about how many")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--out", required=True, metavar="DIR", help="directory to write (replaced)")
+    p.set_defaults(func=_cmd_synth)
 
     p = commands.add_parser("stats", help="triples, entities per class, sources")
     p.add_argument("--out", metavar="DIR", help="the build to describe (default: dist/)")
