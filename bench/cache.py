@@ -43,8 +43,12 @@ def _mean_latency(url: str, texts: list[str]) -> float:
     session = requests.Session()
     started = time.perf_counter()
     for text in texts:
-        response = session.get(url + "sparql", params={"query": text},
-                               headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        response = session.get(
+            url + "sparql",
+            params={"query": text},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
         response.raise_for_status()
     return (time.perf_counter() - started) / len(texts)
 
@@ -57,7 +61,10 @@ def main() -> None:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "lisgraph", "serve", "--port", str(port), "--workers", "2"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -73,7 +80,9 @@ def main() -> None:
             _mean_latency(url, [query] * 4)  # warm both workers' caches and query processes
             uncached, cached = [], []
             for round_no in range(args.rounds):
-                unique = [f"{query} # {round_no}-{i}-{time.time_ns()}" for i in range(args.requests)]
+                unique = [
+                    f"{query} # {round_no}-{i}-{time.time_ns()}" for i in range(args.requests)
+                ]
                 uncached.append(_mean_latency(url, unique))
                 cached.append(_mean_latency(url, [query] * args.requests))
             u, c = statistics.median(uncached) * 1000, statistics.median(cached) * 1000

@@ -24,10 +24,30 @@ LIS = "https://w3id.org/lisgraph/def/lis#"
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "lisgraph" / "queries"
 MIX: list[tuple[str, str, dict[str, str], dict[str, str]]] = [
     # (name, path, params, headers)
-    ("select-waves", "sparql", {"query": (QUERIES_DIR / "01-waves.rq").read_text()}, {"Accept": "application/sparql-results+json"}),
-    ("select-statistics", "sparql", {"query": (QUERIES_DIR / "07-sem-statistics.rq").read_text()}, {"Accept": "text/csv"}),
-    ("aggregate", "sparql", {"query": "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"}, {"Accept": "application/sparql-results+json"}),
-    ("describe", "sparql", {"query": "DESCRIBE <https://w3id.org/lisgraph/id/lep/E37000057>"}, {"Accept": "text/turtle"}),
+    (
+        "select-waves",
+        "sparql",
+        {"query": (QUERIES_DIR / "01-waves.rq").read_text()},
+        {"Accept": "application/sparql-results+json"},
+    ),
+    (
+        "select-statistics",
+        "sparql",
+        {"query": (QUERIES_DIR / "07-sem-statistics.rq").read_text()},
+        {"Accept": "text/csv"},
+    ),
+    (
+        "aggregate",
+        "sparql",
+        {"query": "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"},
+        {"Accept": "application/sparql-results+json"},
+    ),
+    (
+        "describe",
+        "sparql",
+        {"query": "DESCRIBE <https://w3id.org/lisgraph/id/lep/E37000057>"},
+        {"Accept": "text/turtle"},
+    ),
     ("page-html", "doc/lep/E37000057", {}, {"Accept": "text/html"}),
     ("page-turtle", "doc/strategy/south-east-midlands-lis", {}, {"Accept": "text/turtle"}),
     ("landing", "", {}, {"Accept": "text/html"}),
@@ -96,7 +116,9 @@ def run(url: str, seconds: float, clients: int, max_requests: int) -> dict[str, 
     done = sum(len(v) for v in latencies.values())
 
     def pct(values: list[float], q: float) -> float:
-        return round(statistics.quantiles(values, n=100)[q - 1] * 1000, 2) if len(values) > 1 else 0.0
+        return (
+            round(statistics.quantiles(values, n=100)[q - 1] * 1000, 2) if len(values) > 1 else 0.0
+        )
 
     return {
         "seconds": round(wall, 1),
@@ -106,7 +128,8 @@ def run(url: str, seconds: float, clients: int, max_requests: int) -> dict[str, 
         "error_samples": errors[:5],
         "requests_per_second": round(done / wall, 1),
         "latency_ms": {
-            name: {"n": len(v), "p50": pct(v, 50), "p95": pct(v, 95)} for name, v in latencies.items()
+            name: {"n": len(v), "p50": pct(v, 50), "p95": pct(v, 95)}
+            for name, v in latencies.items()
         },
     }
 

@@ -57,8 +57,8 @@ QUERIES = {
         f"?d <{LIS}inLEPArea> ?a }}"
     ),
     "GROUP BY aggregate": (
-        f"SELECT ?f (COUNT(?p) AS ?priorities) WHERE {{ ?s <{LIS}priority> ?p . "
-        f"OPTIONAL {{ ?p <{LIS}servesFoundation> ?f }} }} GROUP BY ?f ORDER BY DESC(?priorities)"
+        "SELECT ?type (COUNT(DISTINCT ?s) AS ?things) (COUNT(*) AS ?statements) "
+        "WHERE { ?s a ?type ; ?p ?o } GROUP BY ?type ORDER BY DESC(?statements)"
     ),
     "FILTER on literal text": (
         f"SELECT ?s ?label WHERE {{ ?s <{RDFS}label> ?label "
@@ -134,7 +134,10 @@ def latencies(call: Callable[[], None], count: int) -> dict[str, float]:
         call()
         times.append((time.perf_counter() - started_at) * 1000)
     times.sort()
-    return {"p50_ms": times[len(times) // 2], "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))]}
+    return {
+        "p50_ms": times[len(times) // 2],
+        "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
+    }
 
 
 def throughput(url: str, seconds: float, clients: int, headers: dict[str, str]) -> float:
@@ -206,7 +209,8 @@ def build_section(sizes: list[int], repeats: int, work: Path) -> list[dict[str, 
     for size in sizes:
         target = work / f"synthetic-{size}"
         subprocess.run(
-            [sys.executable, "-m", "lisgraph", "synth", "--triples", str(size), "--out", str(target)],
+            [sys.executable, "-m", "lisgraph", "synth", "--triples", str(size),
+             "--out", str(target)],
             check=True, capture_output=True, cwd=ROOT,
         )  # fmt: skip
         projects.append((f"synthetic {size:,}", target))
@@ -214,7 +218,8 @@ def build_section(sizes: list[int], repeats: int, work: Path) -> list[dict[str, 
         runs = []
         for _ in range(repeats if name == "real data" or len(sizes) < 2 else 1):
             done = subprocess.run(
-                [sys.executable, str(ROOT / "bench" / "build_steps.py"), str(project), str(work / "dist")],
+                [sys.executable, str(ROOT / "bench" / "build_steps.py"), str(project),
+                 str(work / "dist")],
                 check=True, capture_output=True, text=True, cwd=ROOT,
             )  # fmt: skip
             runs.append(json.loads(done.stdout))
@@ -267,8 +272,12 @@ def query_section(
         for name, query in QUERIES.items():
             row: dict[str, Any] = {}
             row["in-process"] = {
-                **median_of(repeats, lambda q=query: latencies(lambda: run_in_process(store, q), count)),
-                "rps": median_of(repeats, lambda q=query: in_process_throughput(store, q, seconds, workers)),
+                **median_of(
+                    repeats, lambda q=query: latencies(lambda: run_in_process(store, q), count)
+                ),
+                "rps": median_of(
+                    repeats, lambda q=query: in_process_throughput(store, q, seconds, workers)
+                ),
             }
             for endpoint_name, url in endpoints.items():
                 session = requests.Session()
@@ -276,25 +285,47 @@ def query_section(
                 if endpoint_name.startswith("Virtuoso"):
                     target += "&default-graph-uri=" + quote(BASE + "graph/lisgraph")
 
-                def call(t: str = target) -> None:
-                    session.get(t, headers={"Accept": ACCEPT}, timeout=120).raise_for_status()
+                def call(t: str = target, client: requests.Session = session) -> None:
+                    client.get(t, headers={"Accept": ACCEPT}, timeout=120).raise_for_status()
 
                 row[endpoint_name] = {
                     **median_of(repeats, lambda c=call: latencies(c, count)),
                     "rps": median_of(
-                        repeats, lambda t=target: throughput(t, seconds, clients, {"Accept": ACCEPT})
+                        repeats,
+                        lambda t=target: throughput(t, seconds, clients, {"Accept": ACCEPT}),
                     ),
                 }
             results["queries"][name] = row
         hello = f"http://127.0.0.1:{ports['hello']}/hello"
         results["hello"] = {
-            **median_of(repeats, lambda: latencies(lambda: requests.get(hello, timeout=30).raise_for_status(), count)),
+            **median_of(
+                repeats,
+                lambda: latencies(
+                    lambda: requests.get(hello, timeout=30).raise_for_status(), count
+                ),
+            ),
             "rps": median_of(repeats, lambda: throughput(hello, seconds, clients, {})),
         }
         results["dereferencing"] = deref_section(
             f"http://127.0.0.1:{ports['cached']}/", virtuoso_url, seconds, repeats, clients
         )
     return results
+
+
+def start_section(dist: Path, repeats: int) -> dict[str, float]:
+    """Seconds from ``lisgraph serve`` starting to its first answer, from an existing build."""
+
+    def once() -> float:
+        port = free_port()
+        began = time.perf_counter()
+        with started(
+            [sys.executable, "-m", "lisgraph", "serve", "--port", str(port), "--out", str(dist)],
+            f"http://127.0.0.1:{port}/health",
+            {"LISGRAPH_AUTO_BUILD": "false"},
+        ):
+            return time.perf_counter() - began
+
+    return {"seconds": median_of(repeats, once)}
 
 
 def deref_section(
@@ -348,28 +379,53 @@ def peer(enabled: bool, dist: Path) -> Iterator[str | None]:
 
 
 def report(results: dict[str, Any]) -> str:
-    lines = ["## Build", "", "| data | triples | parse s | validate s | dumps s | total s | peak MB |",
-             "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        "## Build", "", "| data | triples | parse s | validate s | dumps s | total s | peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]  # fmt: skip
     for row in results["build"]:
         lines.append(
-            f"| {row['data']} | {row['triples']:,.0f} | {row['parse_s']:.2f} | {row['validate_s']:.2f}"
-            f" | {row['dumps_s']:.2f} | {row['total_s']:.2f} | {row['peak_mb']:.0f} |"
+            f"| {row['data']} | {row['triples']:,.0f} | {row['parse_s']:.2f} "
+            f"| {row['validate_s']:.2f} | {row['dumps_s']:.2f} | {row['total_s']:.2f} "
+            f"| {row['peak_mb']:.0f} |"
         )
-    q = results["queries"]
-    engines = list(next(iter(q["queries"].values())))
-    lines += ["", f"## Queries ({q['workers']} workers, {q['clients']} concurrent clients)", "",
-              "| query | " + " | ".join(engines) + " |", "|---|" + "---:|" * len(engines)]  # fmt: skip
-    for name, row in q["queries"].items():
-        cells = [f"{row[e]['p50_ms']:.1f} / {row[e]['p95_ms']:.1f} ms, {row[e]['rps']:,.0f}/s" for e in engines]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    hello = q["hello"]
-    lines += ["", f"hello-world route: {hello['p50_ms']:.2f} / {hello['p95_ms']:.2f} ms, {hello['rps']:,.0f}/s", ""]
-    lines += ["## Dereferencing (requests/s)", "", "| what | req/s |", "|---|---:|"]
-    for name, rps in q["dereferencing"].items():
-        lines.append(f"| {name} | {rps:,.0f} |")
-    lines += ["", "## Ratios", ""]
-    for name, value in results["ratios"].items():
-        lines.append(f"- {name}: {value:.2f}")
+    lines += ["", f"Server start from the last build: {results['start']['seconds']:.2f} s"]
+    for section in ("queries", "queries at scale"):
+        if section not in results:
+            continue
+        q = results[section]
+        engines = list(next(iter(q["queries"].values())))
+        lines += [
+            "", f"## Queries on {q['data']} ({q['workers']} workers, {q['clients']} clients)",
+            "", "p50 / p95 latency, and throughput", "",
+            "| query | " + " | ".join(engines) + " |", "|---|" + "---:|" * len(engines),
+        ]  # fmt: skip
+        for name, row in q["queries"].items():
+            cells = [
+                f"{row[e]['p50_ms']:.1f} / {row[e]['p95_ms']:.1f} ms, {row[e]['rps']:,.0f}/s"
+                for e in engines
+            ]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        hello = q["hello"]
+        lines += [
+            "",
+            f"hello-world route: {hello['p50_ms']:.2f} / {hello['p95_ms']:.2f} ms, "
+            f"{hello['rps']:,.0f}/s",
+            "",
+        ]
+        lines += [
+            f"Dereferencing on {q['data']} (requests/s):",
+            "",
+            "| what | req/s |",
+            "|---|---:|",
+        ]
+        for name, rps in q["dereferencing"].items():
+            lines.append(f"| {name} | {rps:,.0f} |")
+    for section in ("ratios", "ratios at scale"):
+        if section in results:
+            lines += ["", f"## {section.capitalize()}", ""]
+            for name, value in results[section].items():
+                lines.append(f"- {name}: {value:.2f}")
     return "\n".join(lines) + "\n"
 
 
@@ -377,17 +433,27 @@ def ratios(q: dict[str, Any]) -> dict[str, float]:
     queries = q["queries"]
     agg, point = queries["GROUP BY aggregate"], queries["point lookup"]
     out = {
-        "aggregate: HTTP throughput / in-process (goal >= 0.8)": agg["lisgraph HTTP"]["rps"] / agg["in-process"]["rps"],
-        "aggregate: HTTP throughput / naive rdflib HTTP (goal >= 50)": agg["lisgraph HTTP"]["rps"] / agg["naive rdflib HTTP"]["rps"],
-        "point lookup: p50 latency / hello-world p50 (goal <= 2)": point["lisgraph HTTP"]["p50_ms"] / q["hello"]["p50_ms"],
-        "point lookup: hello-world throughput / HTTP throughput (goal <= 2)": q["hello"]["rps"] / point["lisgraph HTTP"]["rps"],
+        "aggregate: HTTP throughput / in-process (goal >= 0.8)": agg["lisgraph HTTP"]["rps"]
+        / agg["in-process"]["rps"],
+        "aggregate: HTTP throughput / naive rdflib HTTP (goal >= 50)": agg["lisgraph HTTP"]["rps"]
+        / agg["naive rdflib HTTP"]["rps"],
+        "point lookup: p50 latency / hello-world p50 (goal <= 2)": point["lisgraph HTTP"]["p50_ms"]
+        / q["hello"]["p50_ms"],
+        "point lookup: hello-world throughput / HTTP throughput (goal <= 2)": q["hello"]["rps"]
+        / point["lisgraph HTTP"]["rps"],
     }
     for name, row in queries.items():
-        out[f"{name}: uncached p50 / cached p50 (goal >= 5)"] = row["lisgraph HTTP"]["p50_ms"] / row["lisgraph HTTP, cached"]["p50_ms"]
+        out[f"{name}: uncached p50 / cached p50 (goal >= 5)"] = (
+            row["lisgraph HTTP"]["p50_ms"] / row["lisgraph HTTP, cached"]["p50_ms"]
+        )
     if "Virtuoso HTTP" in point:
-        out["point lookup: HTTP throughput / Virtuoso (goal >= 1)"] = point["lisgraph HTTP"]["rps"] / point["Virtuoso HTTP"]["rps"]
+        out["point lookup: HTTP throughput / Virtuoso (goal >= 1)"] = (
+            point["lisgraph HTTP"]["rps"] / point["Virtuoso HTTP"]["rps"]
+        )
         deref = q["dereferencing"]
-        out["resource page Turtle / Virtuoso DESCRIBE (goal >= 1)"] = deref["resource page, Turtle"] / deref["Virtuoso DESCRIBE, Turtle"]
+        out["resource page Turtle / Virtuoso DESCRIBE (goal >= 1)"] = (
+            deref["resource page, Turtle"] / deref["Virtuoso DESCRIBE, Turtle"]
+        )
     return out
 
 
@@ -399,12 +465,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
     parser.add_argument("--no-virtuoso", action="store_true", help="leave the peer out")
+    parser.add_argument(
+        "--query-size", type=int, default=100_000,
+        help="also run the query sections on synthetic data of this size (0: real data only)",
+    )  # fmt: skip
     parser.add_argument("--smoke", action="store_true", help="tiny and quick (for the tests)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out"), help="results directory")
     args = parser.parse_args(argv)
     if args.smoke:
         args.sizes, args.seconds, args.requests, args.repeats, args.clients = "2000", 1, 5, 1, 2
-        args.no_virtuoso = True
+        args.no_virtuoso, args.query_size = True, 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -415,10 +485,32 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             [sys.executable, "-m", "lisgraph", "build", "--out", str(dist)],
             check=True, capture_output=True, cwd=ROOT,
         )  # fmt: skip
+        results["start"] = start_section(dist, args.repeats)
         results["queries"] = query_section(
             dist, args.seconds, args.requests, args.repeats, args.clients, not args.no_virtuoso
         )
+        results["queries"]["data"] = "real data"
+        if args.query_size:
+            big = Path(work) / f"synthetic-{args.query_size}"
+            if not big.exists():
+                subprocess.run(
+                    [sys.executable, "-m", "lisgraph", "synth", "--triples", str(args.query_size),
+                     "--out", str(big)],
+                    check=True, capture_output=True, cwd=ROOT,
+                )  # fmt: skip
+            subprocess.run(
+                [sys.executable, "-m", "lisgraph", "build", "--out", str(big / "dist")],
+                check=True, capture_output=True, cwd=ROOT,
+                env={**os.environ, "LISGRAPH_PROJECT_DIR": str(big)},
+            )  # fmt: skip
+            results["queries at scale"] = query_section(
+                big / "dist", args.seconds, args.requests, args.repeats, args.clients,
+                not args.no_virtuoso,
+            )  # fmt: skip
+            results["queries at scale"]["data"] = f"synthetic {args.query_size:,}"
     results["ratios"] = ratios(results["queries"])
+    if "queries at scale" in results:
+        results["ratios at scale"] = ratios(results["queries at scale"])
     (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(report(results))
     return results
