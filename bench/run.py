@@ -84,9 +84,9 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -
         if process.poll() is not None:
             raise RuntimeError(f"{process.args} exited with {process.returncode}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still loading
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
