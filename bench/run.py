@@ -148,7 +148,8 @@ def throughput(url: str, seconds: float, clients: int, headers: dict[str, str]) 
     """Requests per second answered 2xx/3xx with ``clients`` concurrent clients on GET ``url``
     (0 when none completed within ``seconds``)."""
     if shutil.which("wrk"):
-        command = ["wrk", "-t", "2", "-c", str(clients), "-d", f"{max(1, round(seconds))}s"]
+        duration = f"{max(1, round(seconds))}s"
+        command = ["wrk", "-t", "2", "-c", str(clients), "-d", duration, "--timeout", "120s"]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
         out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
@@ -383,7 +384,7 @@ def peer(enabled: bool, dist: Path) -> Iterator[str | None]:
 # --- report --------------------------------------------------------------------------------------
 
 
-def report(results: dict[str, Any]) -> str:
+def build_report(results: dict[str, Any]) -> list[str]:
     lines = [
         "## Build", "", "| data | triples | parse s | validate s | dumps s | total s | peak MB |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -394,7 +395,11 @@ def report(results: dict[str, Any]) -> str:
             f"| {row['validate_s']:.2f} | {row['dumps_s']:.2f} | {row['total_s']:.2f} "
             f"| {row['peak_mb']:.0f} |"
         )
-    lines += ["", f"Server start from the last build: {results['start']['seconds']:.2f} s"]
+    return [*lines, "", f"Server start from the last build: {results['start']['seconds']:.2f} s"]
+
+
+def report(results: dict[str, Any]) -> str:
+    lines: list[str] = build_report(results) if "build" in results else []
     for section in ("queries", "queries at scale"):
         if section not in results:
             continue
@@ -491,6 +496,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         help="also run the query sections on synthetic data of this size (0: real data only)",
     )  # fmt: skip
     parser.add_argument("--smoke", action="store_true", help="tiny and quick (for the tests)")
+    parser.add_argument(
+        "--scale-only", action="store_true", help="only the query sections at --query-size"
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "out"), help="results directory")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -500,19 +508,22 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lisgraph-bench-") as work:
-        results: dict[str, Any] = {"build": build_section(sizes, args.repeats, Path(work))}
-        dist = Path(work) / "real"
-        subprocess.run(
-            [sys.executable, "-m", "lisgraph", "build", "--out", str(dist)],
-            check=True, capture_output=True, cwd=ROOT,
-        )  # fmt: skip
-        save(out, results)
-        results["start"] = start_section(dist, args.repeats)
-        results["queries"] = query_section(
-            dist, args.seconds, args.requests, args.repeats, args.clients, not args.no_virtuoso
-        )
-        results["queries"]["data"] = "real data"
-        save(out, results)
+        results: dict[str, Any] = {}
+        if not args.scale_only:
+            results["build"] = build_section(sizes, args.repeats, Path(work))
+            dist = Path(work) / "real"
+            subprocess.run(
+                [sys.executable, "-m", "lisgraph", "build", "--out", str(dist)],
+                check=True, capture_output=True, cwd=ROOT,
+            )  # fmt: skip
+            save(out, results)
+            results["start"] = start_section(dist, args.repeats)
+            results["queries"] = query_section(
+                dist, args.seconds, args.requests, args.repeats, args.clients,
+                not args.no_virtuoso,
+            )  # fmt: skip
+            results["queries"]["data"] = "real data"
+            save(out, results)
         if args.query_size:
             big = Path(work) / f"synthetic-{args.query_size}"
             if not big.exists():
@@ -531,7 +542,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 not args.no_virtuoso,
             )  # fmt: skip
             results["queries at scale"]["data"] = f"synthetic {args.query_size:,}"
-    results["ratios"] = ratios(results["queries"])
+    if "queries" in results:
+        results["ratios"] = ratios(results["queries"])
     if "queries at scale" in results:
         results["ratios at scale"] = ratios(results["queries at scale"])
     save(out, results)

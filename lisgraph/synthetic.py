@@ -2,10 +2,11 @@
 
 The generator copies the project's own facts: it writes a project directory (ontology, shapes,
 concept schemes, sources and the ONS lookup as they are) whose data files are numbered copies of
-the real data files. In each copy every thing the copy describes gets a new IRI
-(``.../id/strategy/x`` becomes ``.../id/strategy/x~c7``), while what all copies share (the
-ontology, concepts, sources, LEPs and districts of the ONS lookup) keeps its IRI, so the copies
-link into one graph as the real data does. Numbers are varied by a seeded random factor, so
+the real data files and of the ONS lookup's graph. In each copy every thing it describes gets a
+new IRI (``.../id/lep/E37000057`` becomes ``.../id/lep/E37000057~c7``), so each copy is a whole
+second England of LEPs, districts and strategies, and a thing has as many statements as its
+original (a point lookup stays a point lookup at any size). What all copies share (the ontology,
+the concept schemes and the sources) keeps its IRI. Numbers are varied by a seeded random factor, so
 aggregates differ between copies. The same seed and size give the same bytes; every copy has the
 real data's shape, so the whole conforms to the shapes and builds like the real thing.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Settings
-from .loading import load
+from .loading import REFERENCE_GRAPH, load
 
 __all__ = ["SyntheticProject", "generate"]
 
@@ -49,7 +50,7 @@ def _copied_graphs(settings: Settings) -> tuple[dict[str, list[ox.Quad]], set[st
         f"{settings.base}graph/{p.stem}"
         for p in data_dir.glob("*.ttl")
         if p.name not in _SHARED_FILES
-    }
+    } | {f"{settings.base}{REFERENCE_GRAPH}"}
     by_graph: dict[str, list[ox.Quad]] = {g: [] for g in sorted(copied)}
     shared: set[str] = set()
     fixed = 0
