@@ -404,7 +404,9 @@ def mirror_publication(store: RemoteStore, base: str, root: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         if not (target / BUILD_INFO).is_file():  # not another worker's copy: a real failure
             raise
-    for old in sorted(root.iterdir(), key=lambda p: p.stat().st_mtime_ns)[:-2]:
+    # Keep the two newest builds; staging directories (".…") may be another worker's, in progress.
+    finished = [p for p in root.iterdir() if not p.name.startswith(".")]
+    for old in sorted(finished, key=lambda p: p.stat().st_mtime_ns)[:-2]:
         if old != target:
             shutil.rmtree(old, ignore_errors=True)
     return target
