@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .describe import fallback_label
-from .store import Store
+from .store import Store, Term
 
 __all__ = [
     "Diagram",
@@ -38,6 +38,12 @@ def _label(var: str) -> str:
         f"OPTIONAL {{ ?{var} <{RDFS}label> ?{var}_l }} "
         f"BIND(COALESCE(?{var}_pl, ?{var}_t, ?{var}_l) AS ?{var}_label)"
     )
+
+
+def _name(row: dict[str, Term], var: str) -> str:
+    """The label :func:`_label` bound for ?{var}, or one made from its IRI."""
+    label = row.get(f"{var}_label")
+    return label.value if label is not None else fallback_label(row[var].value)
 
 
 def _prologue(base: str) -> str:
@@ -98,15 +104,12 @@ def programme_matrix(store: Store, base: str) -> Matrix:
     for r in rows:
         x = r["x"].value
         cells[(x, r["c"].value)] = int(r["n"].value)
-        labels[x] = r["x_label"].value if "x_label" in r else fallback_label(x)
+        labels[x] = _name(r, "x")
     for r in store.query(
         p + "SELECT ?x ?x_label WHERE { ?x a lis:LocalIndustrialStrategy " + _label("x") + " }"
     ).rows():
-        labels.setdefault(r["x"].value, r["x_label"].value if "x_label" in r else "")
-    ordered = sorted(
-        ((iri, label or fallback_label(iri)) for iri, label in labels.items()),
-        key=lambda item: item[1].lower(),
-    )
+        labels.setdefault(r["x"].value, _name(r, "x"))
+    ordered = sorted(labels.items(), key=lambda item: item[1].lower())
     return Matrix(columns=columns, rows=ordered, cells=cells)
 
 
@@ -152,7 +155,7 @@ def timeline(store: Store, base: str) -> list[Event]:
         if key in seen:  # one event per thing and date, under its first label
             continue
         seen.add(key)
-        label = r["x_label"].value if "x_label" in r else fallback_label(iri)
+        label = _name(r, "x")
         if r["kind"].value == "wave":
             label = f"{label} announced"
         elif r["kind"].value == "planned":
@@ -255,7 +258,7 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
     profile.strategies = [
         (
             r["s"].value,
-            r["s_label"].value if "s_label" in r else fallback_label(r["s"].value),
+            _name(r, "s"),
             r["issued"].value if "issued" in r else "",
         )
         for r in strategies
@@ -273,7 +276,7 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
         group = r["fl"].value if "fl" in r else "Not tied to one foundation"
         item = (
             r["p"].value,
-            r["p_label"].value if "p_label" in r else fallback_label(r["p"].value),
+            _name(r, "p"),
         )
         if item not in grouped.setdefault(group, []):
             grouped[group].append(item)
@@ -290,7 +293,7 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
     profile.projects = [
         (
             r["x"].value,
-            r["x_label"].value if "x_label" in r else fallback_label(r["x"].value),
+            _name(r, "x"),
             r["cl"].value,
         )
         for r in projects
@@ -305,7 +308,7 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
     profile.statistics = [
         {
             "iri": r["s"].value,
-            "label": r["s_label"].value if "s_label" in r else fallback_label(r["s"].value),
+            "label": _name(r, "s"),
             "value": r["value"].value if "value" in r else "",
             "unit": r["unit"].value if "unit" in r else "",
             "period": r["period"].value if "period" in r else "",
