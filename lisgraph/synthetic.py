@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Settings
+from .errors import ConfigError
 from .loading import REFERENCE_GRAPH, load
 
 __all__ = ["SyntheticProject", "generate"]
@@ -29,6 +30,7 @@ __all__ = ["SyntheticProject", "generate"]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _VARIED = ("amount", "value", "targetValue")  # lis: properties whose numbers vary per copy
 _SHARED_FILES = ("concepts.ttl", "sources.ttl")
+_MARKER = ".lisgraph-synthetic"  # marks a directory 'synth' may replace
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,17 @@ def _copied_graphs(settings: Settings) -> tuple[dict[str, list[ox.Quad]], set[st
 
 
 def generate(settings: Settings, target_triples: int, out: Path, seed: int = 1) -> SyntheticProject:
-    """Write a project of about ``target_triples`` statements into ``out`` (replaced).
+    """Write a project of about ``target_triples`` statements into ``out``, which must be new,
+    empty, or an earlier synthetic project (then it is replaced).
 
-    Raises DataLoadError if the real data cannot be loaded.
+    Raises ConfigError for any other existing ``out`` (nothing is deleted), DataLoadError if the
+    real data cannot be loaded.
     """
+    if out.exists() and any(out.iterdir()) and not (out / _MARKER).is_file():
+        raise ConfigError(
+            f"{out} exists and is not a synthetic project made by 'lisgraph synth': "
+            "choose a new or empty directory (nothing was deleted)."
+        )
     by_graph, shared, fixed = _copied_graphs(settings)
     per_copy = sum(len(quads) for quads in by_graph.values())
     copies = max(1, round((target_triples - fixed) / per_copy))
@@ -77,6 +86,7 @@ def generate(settings: Settings, target_triples: int, out: Path, seed: int = 1) 
     if out.exists():
         shutil.rmtree(out)
     (out / "data").mkdir(parents=True)
+    (out / _MARKER).write_text("Written by 'lisgraph synth'; replaced when it runs again.\n")
     for name in ("ontology", "shapes"):
         shutil.copytree(settings.project_dir / name, out / name)
     shutil.copytree(settings.data_dir / "reference", out / "data" / "reference")
