@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from . import __version__
 from .config import Settings
 from .dumps import write_dumps
 from .errors import BuildNotFoundError, Violation
 from .loading import load, merged_ntriples, to_rdflib
-from .validate import check, load_shapes, violations
+from .validate import check, load_shapes, reference_violations, violations
 
 __all__ = [
     "BUILD_INFO",
@@ -73,15 +72,20 @@ def inputs_digest(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def validate_project(settings: Settings, files: list[Path] | None = None) -> list[Violation]:
+def validate_project(
+    settings: Settings, files: list[Path] | None = None, reference: bool = False
+) -> list[Violation]:
     """Load the ontology with the project's data (or only ``files``) and validate it.
 
+    ``reference`` validates with pySHACL alone instead of the shapes' SPARQL translation.
     Returns the violations (empty when the data conforms). Raises DataLoadError when a file
     cannot be read or parsed.
     """
     loaded = load(settings, data_files=files, with_reference=files is None)
-    merged = to_rdflib(merged_ntriples(loaded.store))
-    return violations(merged, load_shapes(settings.shapes_dir, settings.base), loaded.store)
+    shapes = load_shapes(settings.shapes_dir, settings.base)
+    if reference:
+        return reference_violations(to_rdflib(merged_ntriples(loaded.store)), shapes)
+    return violations(loaded.store, shapes)
 
 
 def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
@@ -108,17 +112,15 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     """
     out = Path(os.path.abspath(out_dir or settings.dist_dir))  # not resolve(): out is a link
     loaded = load(settings)
-    # The merge of all sources, computed and parsed once: validated, then written as the dumps.
-    merged = merged_ntriples(loaded.store)
-    graph = to_rdflib(merged)
-    check(graph, load_shapes(settings.shapes_dir, settings.base), loaded.store)
+    check(loaded.store, load_shapes(settings.shapes_dir, settings.base))
+    merged = merged_ntriples(loaded.store)  # the merge of all sources, written as the dumps
 
     digest = inputs_digest(settings)
     builds = _builds_dir(out)
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{digest[:12]}-", dir=builds))
     try:
-        info = write_build(loaded.store, settings.base, digest, staging, merged, graph)
+        info = write_build(loaded.store, settings.base, digest, staging, merged)
         _switch(out, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -134,21 +136,16 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
 
 
 def write_build(
-    store: ox.Store,
-    base: str,
-    digest: str,
-    out_dir: Path,
-    merged: bytes | None = None,
-    graph: Graph | None = None,
+    store: ox.Store, base: str, digest: str, out_dir: Path, merged: bytes | None = None
 ) -> dict[str, Any]:
     """Write the dumps of ``store``'s named graphs and build.json into ``out_dir`` (which exists).
 
-    ``merged`` and ``graph`` are the merge of the graphs (:func:`merged_ntriples`) and the same
-    in rdflib, computed here unless given. Returns what build.json says.
+    ``merged`` is the merge of the graphs (:func:`merged_ntriples`), computed here unless
+    given. Returns what build.json says.
     """
     if merged is None:
         merged = merged_ntriples(store)
-    files = write_dumps(store, merged, graph or to_rdflib(merged), base, out_dir)
+    files = write_dumps(store, merged, base, out_dir)
     info: dict[str, Any] = {
         "lisgraph_version": __version__,
         "base_iri": base,

@@ -50,7 +50,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     files = [Path(f) for f in args.files] or None
-    found = validate_project(settings, files)
+    found = validate_project(settings, files, reference=args.reference)
     if found:
         _print_violations(found, sys.stdout)
         print(f"Does not conform: {len(found)} violation{'s' if len(found) != 1 else ''}.")
@@ -184,6 +184,12 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("validate", help="validate the data (or FILEs) against the shapes")
     p.add_argument(
         "files", nargs="*", metavar="FILE", help="Turtle files to validate with the ontology"
+    )
+    p.add_argument(
+        "--reference",
+        action="store_true",
+        help="validate with pySHACL alone (slow on large data) instead of the shapes' SPARQL "
+        "translation run by Oxigraph; both must report the same",
     )
     p.set_defaults(func=_cmd_validate)
 

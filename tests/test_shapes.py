@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pyshacl
 import pytest
 from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from lisgraph import Settings, validate_project
-from lisgraph.loading import load, merged_ntriples, to_rdflib
-from lisgraph.validate import load_shapes, split_sparql_constraints, violations
 
 from .conftest import BASE, PROJECT_DIR, SHAPES_DATA_DIR
 
@@ -110,36 +107,3 @@ def test_every_constraint_has_a_message() -> None:
         list_members |= set(Graph.items(shapes, head))
     missing = [s for s in missing if s not in list_members]
     assert missing == []
-
-
-SPARQL_EXAMPLES = sorted([*SHAPES_DATA_DIR.glob("S10-*.ttl"), *SHAPES_DATA_DIR.glob("S36-*.ttl")])
-
-
-@pytest.mark.parametrize("example", SPARQL_EXAMPLES, ids=lambda p: p.stem)
-def test_sparql_constraints_on_oxigraph_agree_with_pyshacl(
-    settings: Settings, example: Path
-) -> None:
-    """The SHACL-SPARQL constraints run by Oxigraph find what pySHACL finds running them."""
-    loaded = load(settings, data_files=[settings.data_dir / "sources.ttl", example])
-    data = to_rdflib(merged_ntriples(loaded.store))
-    shapes = load_shapes(settings.shapes_dir, settings.base)
-    _, constraints = split_sparql_constraints(shapes)
-    assert len(constraints) == 2
-    ours = {
-        (v.focus_node, v.message, v.shape)
-        for v in violations(data, shapes, loaded.store)
-        if v.shape in {c.shape for c in constraints} and v.path is None
-    }
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
-    theirs = {
-        (
-            str(report.value(r, SH.focusNode)),
-            str(report.value(r, SH.resultMessage)),
-            str(report.value(r, SH.sourceShape)),
-        )
-        for r in report.subjects(RDF.type, SH.ValidationResult)
-        if report.value(r, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent
-    }
-    assert ours == theirs
-    if example.stem in ("S10-invalid-02", "S36-invalid-01"):  # the ones breaking sh:sparql
-        assert ours
