@@ -225,7 +225,7 @@ def schema_org_dataset() -> dict[str, Any]:
 
 def _rdf_response(graph: Graph) -> Response:
     fmt = negotiate(
-        request.accept_mimetypes, request.args.get("format"), "rdf", "turtle", html=False
+        request.headers.get("Accept", ""), request.args.get("format"), "rdf", "turtle", html=False
     )
     if fmt is None or not fmt.rdflib:
         return Response(

@@ -55,7 +55,7 @@ def _split_extension(path: str) -> tuple[str, Format | None]:
 
 
 def _negotiated() -> Format | None:
-    return negotiate(request.accept_mimetypes, request.args.get("format"), "rdf", "turtle")
+    return negotiate(request.headers.get("Accept", ""), request.args.get("format"), "rdf", "turtle")
 
 
 def _not_found(iri: str, fmt: Format | None) -> Response:

@@ -143,7 +143,7 @@ def _format_parameter(values: list[str]) -> str | None:
 
 
 def _choose_format(requested: str | None, kind: Kind, default: str) -> Format | None:
-    fmt = negotiate(request.accept_mimetypes, requested, kind, default)
+    fmt = negotiate(request.headers.get("Accept", ""), requested, kind, default)
     if fmt is None and requested:
         allowed = ", ".join(f.key for f in FORMATS if kind in f.kinds)
         raise ProtocolError(
@@ -235,7 +235,7 @@ def _acceptable_formats(requested: str | None) -> tuple[Format | None, Format | 
                 f"format={requested} is not available here; use one of: {allowed}.", 406
             )
         return (fmt if "results" in fmt.kinds else None, fmt if "rdf" in fmt.kinds else None)
-    accept = request.accept_mimetypes
+    accept = request.headers.get("Accept", "")
     return choose(accept, "results", "json"), choose(accept, "rdf", "turtle")
 
 
