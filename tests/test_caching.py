@@ -7,6 +7,9 @@ import time
 import pytest
 import requests
 
+from lisgraph.runner import Outcome
+from lisgraph.web.caching import CacheLimits, QueryCache
+
 QUERY = "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
 
 
@@ -61,3 +64,38 @@ def test_repeated_query_is_answered_from_the_cache(server: str) -> None:
 def test_post_results_are_not_marked_cacheable(server: str) -> None:
     response = requests.post(server + "sparql", data={"query": QUERY}, timeout=30)
     assert response.status_code == 200 and "ETag" not in response.headers
+
+
+def _answer(size: int) -> Outcome:
+    return Outcome("solutions", "json", b"x" * size)
+
+
+def test_the_query_cache_is_bounded_by_bytes_least_recently_used_out() -> None:
+    cache = QueryCache(max_entries=100, max_bytes=1000)
+    cache.put("big", _answer(251))  # over a quarter of the budget: not kept
+    assert cache.get("big") is None and cache.bytes == 0
+    for name in "abcd":
+        cache.put(name, _answer(250))
+    assert cache.bytes == 1000 and len(cache) == 4
+    assert cache.get("a") is not None  # now the most recently used
+    cache.put("e", _answer(250))  # evicts b, the least recently used
+    assert cache.get("b") is None
+    assert [k for k in "acde" if cache.get(k) is not None] == list("acde")
+    assert cache.bytes == 1000
+    cache.put("e", _answer(100))  # replacing an entry counts its new size only
+    assert cache.bytes == 850
+
+
+def test_the_query_cache_counts_table_cells() -> None:
+    cache = QueryCache(max_entries=10, max_bytes=400)
+    rows = [["x" * 40, "y" * 40]] * 2  # (40 + 8) * 4 = 192 bytes of cells: over a quarter
+    cache.put("table", Outcome("solutions", "table", table=(["a", "b"], rows)))
+    assert cache.get("table") is None
+    cache.put("small", Outcome("solutions", "table", table=(["a"], [["x"]])))
+    assert cache.get("small") is not None and 0 < cache.bytes <= 100
+
+
+def test_a_cache_of_no_entries_keeps_nothing() -> None:
+    cache = CacheLimits(entries=0).new_cache()
+    cache.put("a", _answer(1))
+    assert cache.get("a") is None and len(cache) == 0

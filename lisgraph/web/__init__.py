@@ -43,8 +43,10 @@ APP_DEFAULTS: dict[str, Any] = {
     "QUERY_MEMORY_MB": 4096,
     # Seconds clients and proxies may reuse a page or result (it can change only with a build).
     "CACHE_MAX_AGE": 300,
-    # Identical queries answered from memory, per worker and per build (0 turns the cache off).
+    # Identical queries answered from memory, per worker and per build: at most this many
+    # answers (0 turns the cache off) and megabytes in all; one answer may take a quarter.
     "QUERY_CACHE_ENTRIES": 512,
+    "QUERY_CACHE_MB": 64,
     # A remote SPARQL endpoint to serve from instead of the embedded store (lisgraph.remote),
     # the union graph 'lisgraph publish' wrote there (None: BASE_IRI + graph/lisgraph), how often
     # to ask it for a new build, and where to keep the dumps made from it (None: a temp dir).

@@ -38,7 +38,7 @@ from ..remote import (
 )
 from ..runner import Limits, QueryRunner
 from ..store import EmbeddedStore, Store
-from .caching import QueryCache
+from .caching import CacheLimits, QueryCache
 
 __all__ = [
     "LocalSource",
@@ -84,21 +84,22 @@ class Published:
             self._runner.close()
 
 
-def _identity(dist: Path) -> tuple[str, int, int] | None:
-    """What identifies the build at ``dist``: its resolved directory and build.json's inode and
-    modification time. None when there is no readable build there right now."""
+def _identity(dist: Path) -> tuple[int, int, int, int] | None:
+    """What identifies the build at ``dist`` (a link to the build's directory): that
+    directory's device and inode, and build.json's inode and modification time. Two stat
+    calls, made on every request. None when there is no readable build there right now."""
     try:
-        info = (dist / "build.json").stat()
+        directory, info = os.stat(dist), (dist / "build.json").stat()
     except OSError:
         return None
-    return os.path.realpath(dist), info.st_ino, info.st_mtime_ns
+    return directory.st_dev, directory.st_ino, info.st_ino, info.st_mtime_ns
 
 
 def load_published(
     settings: Settings,
     auto_build: bool = True,
     limits: Limits | None = None,
-    cache_entries: int = 512,
+    cache: CacheLimits | None = None,
 ) -> Published:
     """Load the last build in the settings' dist directory, building it first when it is missing
     or was made from other inputs (and ``auto_build`` is true).
@@ -118,7 +119,7 @@ def load_published(
     if stale and auto_build:
         log.info("Building the dataset into %s", dist)
         build(settings, dist)
-    return LocalSource(settings, limits or Limits(), cache_entries).load()
+    return LocalSource(settings, limits or Limits(), cache or CacheLimits()).load()
 
 
 class Source(Protocol):
@@ -137,7 +138,7 @@ class LocalSource:
 
     settings: Settings
     limits: Limits
-    cache_entries: int
+    cache_limits: CacheLimits
 
     def identity(self) -> Hashable | None:
         return _identity(self.settings.dist_dir)
@@ -151,7 +152,7 @@ class LocalSource:
             build_info=read_build_info(real),
             dist_dir=real,
             limits=self.limits,
-            cache=QueryCache(max_entries=self.cache_entries),
+            cache=self.cache_limits.new_cache(),
         )
 
 
@@ -166,7 +167,7 @@ class RemoteSource:
 
     settings: Settings
     limits: Limits
-    cache_entries: int
+    cache_limits: CacheLimits
     endpoint: Endpoint
     graph: str
     mirror_root: Path
@@ -195,7 +196,7 @@ class RemoteSource:
             build_info=read_build_info(mirror),
             dist_dir=mirror,
             limits=self.limits,
-            cache=QueryCache(max_entries=self.cache_entries),
+            cache=self.cache_limits.new_cache(),
         )
 
 
@@ -241,22 +242,22 @@ def init_app(app: Flask) -> None:
         max_query_length=int(app.config["MAX_QUERY_LENGTH"]),
         memory_mb=int(app.config["QUERY_MEMORY_MB"]),
     )
-    entries = int(app.config["QUERY_CACHE_ENTRIES"])
+    cache = CacheLimits(int(app.config["QUERY_CACHE_ENTRIES"]), int(app.config["QUERY_CACHE_MB"]))
     source: Source
     first: Published | None = None
     if app.config["STORE"]:
         source = RemoteSource(
             settings,
             limits,
-            entries,
+            cache,
             endpoint=Endpoint.from_env(str(app.config["STORE"]), timeout=limits.timeout),
             graph=app.config["STORE_GRAPH"] or default_graph(settings.base),
             mirror_root=Path(app.config["MIRROR_DIR"] or default_mirror_root()),
             poll_seconds=float(app.config["STORE_POLL_SECONDS"]),
         )
     else:
-        first = load_published(settings, app.config["AUTO_BUILD"], limits, entries)
-        source = LocalSource(settings, limits, entries)
+        first = load_published(settings, app.config["AUTO_BUILD"], limits, cache)
+        source = LocalSource(settings, limits, cache)
     publisher = Publisher(source, first)
     app.extensions[EXTENSION_KEY] = publisher
 
