@@ -197,6 +197,7 @@ class _Translator:
     def __init__(self, shapes: Graph) -> None:
         self.g = shapes
         self._names = count()
+        self._expanding: list[Node] = []  # the shapes being inlined, to refuse recursion
 
     def fresh(self) -> str:
         return f"?v{next(self._names)}"
@@ -267,13 +268,19 @@ class _Translator:
         shape, or property shape such as the members of an ``sh:or`` list)."""
         if (shape, SH.deactivated, Literal(True)) in self.g:
             return "true"
-        if (shape, SH.path, None) in self.g:
-            return self.property_conforms(shape, v)
-        self.check_known(shape, _VALUE_CONSTRAINTS | {SH.hasValue})
-        tests = self.value_test(shape, v)
-        tests += [f"sameTerm({v}, {_term(x)})" for x in self.g.objects(shape, SH.hasValue)]
-        tests += [self.property_conforms(p, v) for p in self.g.objects(shape, SH.property)]
-        return "(" + (" && ".join(tests) or "true") + ")"
+        if shape in self._expanding:
+            raise _UntranslatableError(f"the shape {shape} refers to itself (recursive shapes)")
+        self._expanding.append(shape)
+        try:
+            if (shape, SH.path, None) in self.g:
+                return self.property_conforms(shape, v)
+            self.check_known(shape, _VALUE_CONSTRAINTS | {SH.hasValue})
+            tests = self.value_test(shape, v)
+            tests += [f"sameTerm({v}, {_term(x)})" for x in self.g.objects(shape, SH.hasValue)]
+            tests += [self.property_conforms(p, v) for p in self.g.objects(shape, SH.property)]
+            return "(" + (" && ".join(tests) or "true") + ")"
+        finally:
+            self._expanding.pop()
 
     def property_conforms(self, prop: Node, v: str) -> str:
         """An expression true when the focus node in ``v`` conforms to the property shape."""
@@ -479,7 +486,9 @@ def _rows(store: ox.Store, query: ShapeQuery) -> Iterator[Violation]:
             focus_node=_value_text(this) if this is not None else "",
             path=query.path if path is None else _value_text(path),
             value=None if value is None else _value_text(value),
-            message=_fill(query.message, {k: t.value for k, t in bound.items()}),
+            message=_fill(
+                query.message, {k: getattr(t, "value", str(t)) for k, t in bound.items()}
+            ),
             shape=query.shape,
             severity=query.severity,
         )

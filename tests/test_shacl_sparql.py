@@ -141,6 +141,22 @@ def test_a_shape_not_translated_is_checked_by_pyshacl(settings: Settings, shapes
     assert found == reference_violations(to_rdflib(merged_ntriples(store)), extended)
 
 
+def test_a_recursive_shape_is_left_to_pyshacl(shapes: Graph) -> None:
+    """SHACL leaves recursion undefined; the translation refuses it rather than loop."""
+    ex = Namespace("urn:test:")
+    extended = Graph()
+    for triple in shapes:
+        extended.add(triple)
+    extended.add((ex.Chain, RDF.type, SH.NodeShape))
+    extended.add((ex.Chain, SH.targetClass, URIRef(BASE + "def/lis#Project")))
+    extended.add((ex.Chain, SH.message, Literal("chain")))
+    extended.add((ex.Chain, SH.node, ex.Link))
+    extended.add((ex.Link, SH.node, ex.Chain))
+    compiled = compile_shapes(extended)
+    assert list(compiled.untranslated) == [str(ex.Chain)]
+    assert "refers to itself" in compiled.untranslated[str(ex.Chain)]
+
+
 def test_an_ill_formed_literal_fails_its_datatype(settings: Settings, shapes: Graph) -> None:
     """SHACL: a literal whose text is not of its datatype does not have that datatype (here a
     source's issue date, which must be an xsd:date, xsd:gYearMonth or xsd:gYear)."""
