@@ -199,6 +199,10 @@ class _Translator:
         self._names = count()
         self._expanding: list[Node] = []  # the shapes being inlined, to refuse recursion
 
+    def inactive(self, node: Node) -> bool:
+        """Whether ``node`` (a shape or a SPARQL constraint) is ``sh:deactivated true``."""
+        return (node, SH.deactivated, Literal(True)) in self.g
+
     def fresh(self) -> str:
         return f"?v{next(self._names)}"
 
@@ -266,7 +270,7 @@ class _Translator:
     def conforms(self, shape: Node, v: str) -> str:
         """An expression true when the term in ``v`` conforms to ``shape`` (any shape: node
         shape, or property shape such as the members of an ``sh:or`` list)."""
-        if (shape, SH.deactivated, Literal(True)) in self.g:
+        if self.inactive(shape):
             return "true"
         if shape in self._expanding:
             raise _UntranslatableError(f"the shape {shape} refers to itself (recursive shapes)")
@@ -274,18 +278,23 @@ class _Translator:
         try:
             if (shape, SH.path, None) in self.g:
                 return self.property_conforms(shape, v)
-            self.check_known(shape, _VALUE_CONSTRAINTS | {SH.hasValue})
-            tests = self.value_test(shape, v)
-            tests += [f"sameTerm({v}, {_term(x)})" for x in self.g.objects(shape, SH.hasValue)]
+            tests = self.node_tests(shape, v)
             tests += [self.property_conforms(p, v) for p in self.g.objects(shape, SH.property)]
             return "(" + (" && ".join(tests) or "true") + ")"
         finally:
             self._expanding.pop()
 
+    def node_tests(self, shape: Node, v: str) -> list[str]:
+        """The tests a node shape makes of the focus node itself (in ``v``): its value
+        constraints, and ``sh:hasValue`` (which on a node shape means "is that node")."""
+        self.check_known(shape, _VALUE_CONSTRAINTS | {SH.hasValue})
+        tests = self.value_test(shape, v)
+        return tests + [f"sameTerm({v}, {_term(x)})" for x in self.g.objects(shape, SH.hasValue)]
+
     def property_conforms(self, prop: Node, v: str) -> str:
         """An expression true when the focus node in ``v`` conforms to the property shape."""
         g = self.g
-        if (prop, SH.deactivated, Literal(True)) in g:
+        if self.inactive(prop):
             return "true"
         self.check_known(prop, _VALUE_CONSTRAINTS | {SH.minCount, SH.maxCount, SH.hasValue})
         path = _path(g, g.value(prop, SH.path))
@@ -342,10 +351,8 @@ class _Translator:
         """Every query of one targeted node shape."""
         g, name = self.g, str(shape)
         targets = self.targets(shape)
-        self.check_known(shape, _VALUE_CONSTRAINTS | {SH.hasValue})
         queries = []
-        tests = self.value_test(shape, "?this")
-        tests += [f"sameTerm(?this, {_term(x)})" for x in g.objects(shape, SH.hasValue)]
+        tests = self.node_tests(shape, "?this")
         if tests:
             queries.append(
                 ShapeQuery(
@@ -357,7 +364,7 @@ class _Translator:
                 )
             )
         for prop in g.objects(shape, SH.property):
-            if (prop, SH.deactivated, Literal(True)) not in g:
+            if not self.inactive(prop):
                 queries += self.property_shape(name, prop, targets)
         for constraint in g.objects(shape, SH.sparql):
             queries += self.sparql_constraint(name, shape, constraint, targets)
@@ -422,7 +429,7 @@ class _Translator:
         self, name: str, shape: Node, constraint: Node, targets: str
     ) -> list[ShapeQuery]:
         g = self.g
-        if (constraint, SH.deactivated, Literal(True)) in g:
+        if self.inactive(constraint):
             return []
         select = g.value(constraint, SH.select)
         where = _WHERE.search(str(select)) if select is not None else None
@@ -448,21 +455,24 @@ def compile_shapes(shapes: Graph) -> Compiled:
     """Translate every targeted, active node shape of ``shapes`` that this module can."""
     translator = _Translator(shapes)
     queries: list[ShapeQuery] = []
+    translated: list[Node] = []
     untranslated: dict[str, str] = {}
-    rest = Graph()
-    for triple in shapes:
-        rest.add(triple)
     for shape in _targeted(shapes):
-        if (shape, SH.deactivated, Literal(True)) in shapes:
+        if translator.inactive(shape):
             continue
         try:
             queries += translator.node_shape(shape)
         except _UntranslatableError as why:
             untranslated[str(shape)] = str(why)
             continue
-        for predicate in _TARGETS:
-            rest.remove((shape, predicate, None))
-    return Compiled(queries, rest if untranslated else None, untranslated)
+        translated.append(shape)
+    if not untranslated:
+        return Compiled(queries, None, untranslated)
+    rest = Graph()
+    for triple in shapes:
+        if not (triple[0] in translated and triple[1] in _TARGETS):
+            rest.add(triple)
+    return Compiled(queries, rest, untranslated)
 
 
 def _value_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, Node, URIRef
 from rdflib.namespace import RDF, SH
 
 from lisgraph import Settings
@@ -116,19 +116,31 @@ def test_mutants_agree_with_pyshacl(settings: Settings, shapes: Graph, round_: i
     assert len({v.focus_node for v in ours}) >= len(VALID) // 3
 
 
+EX = Namespace("urn:test:")
+
+
+def _with_shape(shapes: Graph, shape: URIRef, *statements: tuple[URIRef, Node]) -> Graph:
+    """A copy of ``shapes`` with one more node shape, made of ``statements``."""
+    extended = Graph()
+    extended += shapes
+    extended.add((shape, RDF.type, SH.NodeShape))
+    for predicate, value in statements:
+        extended.add((shape, predicate, value))
+    return extended
+
+
 def test_a_shape_not_translated_is_checked_by_pyshacl(settings: Settings, shapes: Graph) -> None:
     """sh:closed is not translated: that shape goes to pySHACL, the others stay queries."""
-    ex = Namespace("urn:test:")
     source = URIRef(BASE + "id/source/ons-lad-lep-2020")
-    extended = Graph()
-    for triple in shapes:
-        extended.add(triple)
-    extended.add((ex.Closed, RDF.type, SH.NodeShape))
-    extended.add((ex.Closed, SH.targetNode, source))
-    extended.add((ex.Closed, SH.closed, Literal(True)))
-    extended.add((ex.Closed, SH.message, Literal("closed")))
+    extended = _with_shape(
+        shapes,
+        EX.Closed,
+        (SH.targetNode, source),
+        (SH.closed, Literal(True)),
+        (SH.message, Literal("closed")),
+    )
     compiled = compile_shapes(extended)
-    assert list(compiled.untranslated) == [str(ex.Closed)]
+    assert list(compiled.untranslated) == [str(EX.Closed)]
     assert compiled.rest is not None
     assert len(compiled.queries) == len(compile_shapes(shapes).queries)
 
@@ -136,25 +148,24 @@ def test_a_shape_not_translated_is_checked_by_pyshacl(settings: Settings, shapes
     store = load(settings, data_files=data).store
     assert violations(store, shapes) == []
     found = violations(store, extended)
-    assert found and {v.shape for v in found} == {str(ex.Closed)}
+    assert found and {v.shape for v in found} == {str(EX.Closed)}
     assert {v.focus_node for v in found} == {str(source)}
     assert found == reference_violations(to_rdflib(merged_ntriples(store)), extended)
 
 
 def test_a_recursive_shape_is_left_to_pyshacl(shapes: Graph) -> None:
     """SHACL leaves recursion undefined; the translation refuses it rather than loop."""
-    ex = Namespace("urn:test:")
-    extended = Graph()
-    for triple in shapes:
-        extended.add(triple)
-    extended.add((ex.Chain, RDF.type, SH.NodeShape))
-    extended.add((ex.Chain, SH.targetClass, URIRef(BASE + "def/lis#Project")))
-    extended.add((ex.Chain, SH.message, Literal("chain")))
-    extended.add((ex.Chain, SH.node, ex.Link))
-    extended.add((ex.Link, SH.node, ex.Chain))
+    extended = _with_shape(
+        shapes,
+        EX.Chain,
+        (SH.targetClass, URIRef(BASE + "def/lis#Project")),
+        (SH.message, Literal("chain")),
+        (SH.node, EX.Link),
+    )
+    extended.add((EX.Link, SH.node, EX.Chain))
     compiled = compile_shapes(extended)
-    assert list(compiled.untranslated) == [str(ex.Chain)]
-    assert "refers to itself" in compiled.untranslated[str(ex.Chain)]
+    assert list(compiled.untranslated) == [str(EX.Chain)]
+    assert "refers to itself" in compiled.untranslated[str(EX.Chain)]
 
 
 def test_an_ill_formed_literal_fails_its_datatype(settings: Settings, shapes: Graph) -> None:
