@@ -6,11 +6,10 @@ hierarchy of :mod:`lisgraph.errors`. The web app lives in :mod:`lisgraph.web`.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .build import BuildResult, build, validate_project  # noqa: E402
-from .config import Settings  # noqa: E402
-from .errors import (  # noqa: E402
+from ._version import __version__
+from .build import BuildResult, build, validate_project
+from .config import Settings
+from .errors import (
     BuildNotFoundError,
     ConfigError,
     DataLoadError,

@@ -20,11 +20,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import __version__
+from ._version import __version__
+from .canonical import merged_ntriples, to_rdflib
 from .config import Settings
 from .dumps import write_dumps
 from .errors import BuildNotFoundError, Violation
-from .loading import load, merged_ntriples, to_rdflib
+from .loading import load
 from .validate import check, load_shapes, reference_violations, violations
 
 __all__ = [

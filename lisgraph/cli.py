@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from ._version import __version__
 from .build import build, validate_project
 from .config import Settings
 from .errors import LisgraphError, NotConformingError, Violation

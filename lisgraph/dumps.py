@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from .loading import sorted_lines
+from .canonical import sorted_lines
 from .namespaces import prefixes
 
 __all__ = ["DUMP_FORMATS", "CHECKSUM_FILE", "DumpFormat", "write_dumps", "write_jsonld"]

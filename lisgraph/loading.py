@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from .config import Settings
 from .errors import DataLoadError
@@ -30,10 +29,7 @@ __all__ = [
     "Loaded",
     "data_graph_iri",
     "load",
-    "merged_ntriples",
     "parse_turtle",
-    "sorted_lines",
-    "to_rdflib",
 ]
 
 REFERENCE_GRAPH = "graph/ons-lad-lep-2020"
@@ -133,23 +129,3 @@ def load(
     )
     read.append(settings.reference_csv)
     return Loaded(store=store, files=read)
-
-
-def sorted_lines(data: bytes) -> bytes:
-    """N-Triples or N-Quads with duplicate lines removed and the rest sorted."""
-    lines = sorted({line for line in data.split(b"\n") if line.strip()})
-    return b"\n".join(lines) + b"\n"
-
-
-def merged_ntriples(store: ox.Store) -> bytes:
-    """The merge of all named graphs of ``store`` as sorted N-Triples, each triple once."""
-    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert isinstance(result, ox.QueryTriples)
-    return sorted_lines(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
-
-
-def to_rdflib(merged: bytes) -> Graph:
-    """An rdflib Graph of N-Triples such as :func:`merged_ntriples` gives (no prefixes bound)."""
-    graph = Graph(bind_namespaces="none")
-    graph.parse(data=merged, format="nt")
-    return graph

@@ -19,9 +19,9 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, XSD, Graph, Literal, Node
 from rdflib.namespace import SH
 
+from .canonical import merged_ntriples, to_rdflib
 from .config import DEFAULT_BASE_IRI
 from .errors import DataLoadError, NotConformingError, Violation
-from .loading import merged_ntriples, to_rdflib
 from .shacl_sparql import compile_shapes, path_text, run
 
 __all__ = ["check", "load_shapes", "reference_violations", "violations"]
