@@ -6,6 +6,6 @@ from lisgraph.web import create_app
 app = create_app()
 
 if __name__ == "__main__":
-    from lisgraph.serving import run
+    from lisgraph.web.gunicorn_app import run
 
     run(app)

@@ -14,13 +14,13 @@ from typing import TextIO
 
 from ._version import __version__
 from .build import build, validate_project
+from .build.synthetic import generate
 from .config import Settings
 from .errors import LisgraphError, NotConformingError, Violation
 from .publish import publish
-from .remote import Endpoint, default_graph
-from .stats import compute_stats
 from .store import GRAPH_FORMATS, RESULT_FORMATS, EmbeddedStore
-from .synthetic import generate
+from .store.remote import Endpoint, default_graph
+from .views.stats import compute_stats
 
 __all__ = ["main"]
 
@@ -149,7 +149,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serving import serve
+    from .web.gunicorn_app import serve
 
     config: dict[str, object] = {}
     if args.base_iri:

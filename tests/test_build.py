@@ -15,7 +15,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from lisgraph.build import BuildResult, read_build_info
-from lisgraph.dumps import DUMP_FORMATS
+from lisgraph.build.dumps import DUMP_FORMATS
 
 from .conftest import PROJECT_DIR
 

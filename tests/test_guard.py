@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lisgraph.errors import QueryRefusedError
-from lisgraph.guard import check_query, has_dataset_clause, without_dataset_clauses
-from lisgraph.remote import expand_escaped_names
+from lisgraph.store.policy import check_query, has_dataset_clause, without_dataset_clauses
+from lisgraph.store.remote import expand_escaped_names
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_the_word_elsewhere_is_fine(query: str) -> None:
 
 def test_deep_nesting_is_refused_but_ordinary_nesting_is_fine() -> None:
     from lisgraph.errors import QueryError
-    from lisgraph.guard import MAX_NESTING
+    from lisgraph.store.policy import MAX_NESTING
 
     check_query("SELECT * WHERE " + "{" * 50 + " ?s ?p ?o " + "}" * 50)
     with pytest.raises(QueryError, match="nested more than"):

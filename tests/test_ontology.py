@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from lisgraph.namespaces import LIS
+from lisgraph.vocab import LIS
 
 from .conftest import BASE, PROJECT_DIR
 

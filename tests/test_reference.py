@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from lisgraph.build.ons_lookup import lookup_graph
 from lisgraph.errors import DataLoadError
-from lisgraph.reference import lookup_graph
 from lisgraph.store import EmbeddedStore
 
 from .conftest import BASE, PROJECT_DIR

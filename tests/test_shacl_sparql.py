@@ -16,9 +16,9 @@ from rdflib import Graph, Literal, Namespace, Node, URIRef
 from rdflib.namespace import RDF, SH
 
 from lisgraph import Settings
+from lisgraph.build.sources import data_graph_iri, load
 from lisgraph.canonical import merged_ntriples, to_rdflib
 from lisgraph.errors import Violation
-from lisgraph.loading import data_graph_iri, load
 from lisgraph.shacl_sparql import compile_shapes, path_text
 from lisgraph.validate import load_shapes, reference_violations, violations
 

@@ -20,8 +20,8 @@ from flask_cors import CORS
 
 from ..config import DEFAULTS
 from ..errors import QueryError, QueryLimitError, QueryRefusedError, StoreError
-from . import caching, downloads, metadata, operations, pages, published, sparql
-from .links import register_template_helpers
+from . import dataset, downloads, http_cache, metadata, operations, pages, sparql
+from .urls import register_template_helpers
 
 __all__ = ["create_app"]
 
@@ -36,7 +36,7 @@ APP_DEFAULTS: dict[str, Any] = {
     # Request bodies larger than this are refused with 413.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "INCOMING_LINKS_LIMIT": 500,
-    # Limits on visitors' SPARQL queries (see lisgraph.runner): seconds, rows, characters, MB.
+    # Limits on visitors' SPARQL queries (lisgraph.store.sandbox): seconds, rows, characters, MB.
     "QUERY_TIMEOUT": 30.0,
     "MAX_RESULT_ROWS": 100_000,
     "MAX_QUERY_LENGTH": 100_000,
@@ -47,7 +47,7 @@ APP_DEFAULTS: dict[str, Any] = {
     # answers (0 turns the cache off) and megabytes in all; one answer may take a quarter.
     "QUERY_CACHE_ENTRIES": 512,
     "QUERY_CACHE_MB": 64,
-    # A remote SPARQL endpoint to serve from instead of the embedded store (lisgraph.remote),
+    # A remote SPARQL endpoint to serve from instead of the embedded store (lisgraph.store.remote),
     # the union graph 'lisgraph publish' wrote there (None: BASE_IRI + graph/lisgraph), how often
     # to ask it for a new build, and where to keep the dumps made from it (None: a temp dir).
     "STORE": None,
@@ -68,7 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("LISGRAPH")
     if config:
         app.config.update(config)
-    published.init_app(app)
+    dataset.init_app(app)
     CORS(
         app,
         resources={r"/*": {"origins": "*"}},
@@ -79,7 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     for blueprint in (sparql.bp, pages.bp, downloads.bp, metadata.bp, operations.bp):
         app.register_blueprint(blueprint)
-    caching.init_conditional_responses(app)
+    http_cache.init_conditional_responses(app)
     operations.init_access_log(app)
     _register_error_handlers(app)
     return app

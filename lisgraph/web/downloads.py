@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, send_file
 
-from ..dumps import CHECKSUM_FILE, DUMP_FORMATS
-from .published import current
+from ..build.dumps import CHECKSUM_FILE, DUMP_FORMATS
+from .dataset import current
 
 __all__ = ["DOWNLOADS", "bp"]
 

@@ -14,10 +14,10 @@ from flask import Blueprint, Response, request
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, VOID
 
-from ..dumps import DUMP_FORMATS
-from .links import local_url, public_root
+from ..build.dumps import DUMP_FORMATS
+from .dataset import current
 from .negotiation import negotiate
-from .published import current
+from .urls import local_url, public_root
 
 __all__ = ["bp", "catalog_graph", "schema_org_dataset", "void_graph"]
 

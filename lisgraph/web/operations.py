@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from .published import current
+from .dataset import current
 
 __all__ = ["bp", "init_access_log"]
 

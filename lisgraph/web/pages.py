@@ -14,7 +14,10 @@ import re
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from rdflib import Graph
 
-from ..describe import (
+from ..build.dumps import DUMP_FORMATS
+from ..queries import example_queries
+from ..views.programme import lep_profile, ontology_diagram, programme_matrix, timeline
+from ..views.resource import (
     OntologyTerm,
     describe_rdf,
     exists,
@@ -23,14 +26,11 @@ from ..describe import (
     ontology_terms,
     resource_view,
 )
-from ..dumps import DUMP_FORMATS
-from ..namespaces import prefixes
-from ..overview import lep_profile, ontology_diagram, programme_matrix, timeline
-from ..queries import example_queries
-from .links import iri_for_path, public_root
+from ..vocab import prefixes
+from .dataset import current
 from .metadata import schema_org_dataset
 from .negotiation import Format, by_extension, negotiate
-from .published import current
+from .urls import iri_for_path, public_root
 
 __all__ = ["bp"]
 

@@ -19,14 +19,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from ..describe import ontology_terms
 from ..errors import QueryError, QueryRefusedError
-from ..namespaces import SD, prefixes
 from ..queries import example_queries
-from ..runner import Job
-from .links import public_root
+from ..store.sandbox import Job
+from ..views.resource import ontology_terms
+from ..vocab import SD, prefixes
+from .dataset import current
 from .negotiation import FORMATS, Format, Kind, by_key, choose, negotiate
-from .published import current
+from .urls import public_root
 
 __all__ = ["bp"]
 

@@ -40,10 +40,10 @@ from rdflib.plugins.sparql.parser import parseQuery
 from SPARQLWrapper import DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
-from .build import BUILD_INFO, write_build
-from .errors import BuildNotFoundError, ConfigError, QueryError, QueryTimeoutError, StoreError
-from .guard import check_query, has_dataset_clause, rewrite_code, without_dataset_clauses
-from .store import QueryResult
+from ..build import BUILD_INFO, write_build
+from ..errors import BuildNotFoundError, ConfigError, QueryError, QueryTimeoutError, StoreError
+from . import QueryResult
+from .policy import check_query, has_dataset_clause, rewrite_code, without_dataset_clauses
 
 __all__ = [
     "Endpoint",

@@ -15,8 +15,8 @@ from pathlib import Path
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from .errors import DataLoadError
-from .namespaces import LIS, rebase
+from ..errors import DataLoadError
+from ..vocab import LIS, rebase
 
 __all__ = ["EXPECTED_COLUMNS", "ONS_GEOGRAPHY", "lookup_graph"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .store import Store
+from ..store import Store
 
 __all__ = ["Stats", "compute_stats"]
 

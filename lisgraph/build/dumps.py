@@ -23,8 +23,8 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from .canonical import sorted_lines
-from .namespaces import prefixes
+from ..canonical import sorted_lines
+from ..vocab import prefixes
 
 __all__ = ["DUMP_FORMATS", "CHECKSUM_FILE", "DumpFormat", "write_dumps", "write_jsonld"]
 

@@ -8,8 +8,8 @@ from typing import Any
 from flask import Flask, current_app, request
 from markupsafe import Markup
 
+from .dataset import current
 from .formatting import human_date, human_number, money, readable
-from .published import current
 
 __all__ = ["iri_for_path", "local_url", "public_root", "register_template_helpers"]
 

@@ -2,8 +2,8 @@
 in one step from readers' point of view.
 
 1. The build's graphs (the merge, one graph per source, the publication record; see
-   :mod:`lisgraph.remote`) are loaded into staging graphs of their own, in batches, with retries:
-   by SPARQL Update ``INSERT DATA`` or, given a Graph Store Protocol URL, by ``POST``.
+   :mod:`lisgraph.store.remote`) are loaded into staging graphs of their own, in batches,
+   with retries: by SPARQL Update ``INSERT DATA`` or, given a Graph Store Protocol URL, by ``POST``.
 2. Each staging graph's triple count is checked against the build.
 3. One SPARQL Update request ``MOVE``\\s every staging graph onto its published name (and drops
    graphs the old version had and the new one has not). SPARQL 1.1 Update asks stores to run a
@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import read_build_info
-from .errors import BuildNotFoundError, PublishError, QueryError, QueryLimitError, StoreError
-from .remote import Endpoint, publication_graph, read_publication
+from ..build import read_build_info
+from ..errors import BuildNotFoundError, PublishError, QueryError, QueryLimitError, StoreError
+from ..store.remote import Endpoint, publication_graph, read_publication
 
 __all__ = ["PublishResult", "publish"]
 

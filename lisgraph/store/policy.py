@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .errors import QueryError, QueryRefusedError
+from ..errors import QueryError, QueryRefusedError
 
 __all__ = [
     "MAX_NESTING",

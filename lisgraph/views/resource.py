@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .store import QueryResult, Store, Term
+from ..store import QueryResult, Store, Term
 
 __all__ = [
     "LABEL_PROPERTIES",

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .describe import fallback_label
-from .store import Store, Term
+from ..store import Store, Term
+from .resource import fallback_label
 
 __all__ = [
     "Diagram",

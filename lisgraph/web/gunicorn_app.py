@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from .web import create_app
+from . import create_app
 
 __all__ = ["default_workers", "run", "serve"]
 

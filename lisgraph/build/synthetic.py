@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .errors import ConfigError
-from .loading import REFERENCE_GRAPH, load
+from ..config import Settings
+from ..errors import ConfigError
+from .sources import REFERENCE_GRAPH, load
 
 __all__ = ["SyntheticProject", "generate"]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import (
+from ..errors import (
     LisgraphError,
     QueryError,
     QueryLimitError,
@@ -29,7 +29,7 @@ from .errors import (
     QueryTimeoutError,
     StoreError,
 )
-from .store import GRAPH_FORMATS, RESULT_FORMATS, Store
+from . import GRAPH_FORMATS, RESULT_FORMATS, Store
 
 __all__ = ["Job", "Limits", "Outcome", "QueryRunner", "ResultTooLargeError", "execute"]
 

@@ -28,7 +28,8 @@ from flask import Flask, current_app, g
 from ..build import build, inputs_digest, read_build_info
 from ..config import Settings
 from ..errors import BuildNotFoundError, LisgraphError
-from ..remote import (
+from ..store import EmbeddedStore, Store
+from ..store.remote import (
     Endpoint,
     RemoteStore,
     default_graph,
@@ -36,9 +37,8 @@ from ..remote import (
     mirror_publication,
     read_publication,
 )
-from ..runner import Limits, QueryRunner
-from ..store import EmbeddedStore, Store
-from .caching import CacheLimits, QueryCache
+from ..store.sandbox import Limits, QueryRunner
+from .http_cache import CacheLimits, QueryCache
 
 __all__ = [
     "LocalSource",

@@ -15,8 +15,8 @@ from typing import Literal, Protocol
 
 import pyoxigraph as ox
 
-from .errors import BuildNotFoundError, QueryError, StoreError
-from .guard import check_query
+from ..errors import BuildNotFoundError, QueryError, StoreError
+from .policy import check_query
 
 __all__ = [
     "GRAPH_FORMATS",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, request
 
-from ..runner import Outcome
+from ..store.sandbox import Outcome
 
 __all__ = ["CacheLimits", "QueryCache", "init_conditional_responses"]
 

@@ -20,13 +20,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ._version import __version__
-from .canonical import merged_ntriples, to_rdflib
-from .config import Settings
+from .._version import __version__
+from ..canonical import merged_ntriples, to_rdflib
+from ..config import Settings
+from ..errors import BuildNotFoundError, Violation
+from ..validate import check, load_shapes, reference_violations, violations
 from .dumps import write_dumps
-from .errors import BuildNotFoundError, Violation
-from .loading import load
-from .validate import check, load_shapes, reference_violations, violations
+from .sources import load
 
 __all__ = [
     "BUILD_INFO",

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .errors import DataLoadError
-from .namespaces import PROV
-from .reference import lookup_graph
+from ..config import Settings
+from ..errors import DataLoadError
+from ..vocab import PROV
+from .ons_lookup import lookup_graph
 
 __all__ = [
     "REFERENCE_GRAPH",
