@@ -237,14 +237,14 @@ def build_section(sizes: list[int], repeats: int, work: Path) -> list[dict[str, 
 def query_section(
     dist: Path, seconds: float, count: int, repeats: int, clients: int, virtuoso: bool
 ) -> dict[str, Any]:
-    from lisgraph.store import EmbeddedStore
+    from lisgraph.store.embedded import EmbeddedStore
 
     store = EmbeddedStore.from_build(dist)
     workers = max(1, os.cpu_count() or 1)
     results: dict[str, Any] = {"workers": workers, "clients": clients, "queries": {}}
     ports = {name: free_port() for name in ("lisgraph", "cached", "naive", "hello")}
-    lisgraph_cmd = [sys.executable, "-m", "lisgraph", "serve", "--port"]
-    env_common = {"LISGRAPH_DIST_DIR": str(dist), "LISGRAPH_AUTO_BUILD": "false"}
+    lisgraph_cmd = [sys.executable, "-m", "lisgraph", "serve", "--no-build", "--port"]
+    env_common = {"LISGRAPH_DIST_DIR": str(dist)}
     with (
         started(
             [*lisgraph_cmd, str(ports["lisgraph"]), "--out", str(dist)],
@@ -325,9 +325,10 @@ def start_section(dist: Path, repeats: int) -> dict[str, float]:
         port = free_port()
         began = time.perf_counter()
         with started(
-            [sys.executable, "-m", "lisgraph", "serve", "--port", str(port), "--out", str(dist)],
+            [sys.executable, "-m", "lisgraph", "serve", "--no-build", "--port", str(port),
+             "--build", str(dist)],
             f"http://127.0.0.1:{port}/health",
-            {"LISGRAPH_AUTO_BUILD": "false"},
+            {},
         ):
             return time.perf_counter() - began
 

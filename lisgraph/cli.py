@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import TextIO
 
 from ._version import __version__
-from .build import build, validate_project
+from .build import build, is_current, validate_project
 from .build.synthetic import generate
-from .config import Settings
+from .config import ServerConfig, Settings, StoreSettings, from_environment
 from .errors import LisgraphError, NotConformingError, Violation
 from .publish import publish
-from .store import GRAPH_FORMATS, RESULT_FORMATS, EmbeddedStore
-from .store.remote import Endpoint, default_graph
+from .publish.mirror import default_mirror_root, mirror
+from .store import GRAPH_FORMATS, RESULT_FORMATS
+from .store.connector import Endpoint
+from .store.embedded import EmbeddedStore
+from .store.publication import default_graph
 from .views.stats import compute_stats
 
 __all__ = ["main"]
@@ -32,10 +35,21 @@ def _print_violations(violations: Sequence[Violation], out: TextIO) -> None:
         print(f"{number}. {violation.describe()}", file=out)
 
 
+def _config(args: argparse.Namespace) -> dict[str, object]:
+    """The settings: defaults, then LISGRAPH_* environment variables, then the options given."""
+    given = {
+        "BASE_IRI": args.base_iri,
+        "DIST_DIR": getattr(args, "out", None) or getattr(args, "build_dir", None),
+        "PUBLIC_URL": getattr(args, "public_url", None),
+        "STORE": getattr(args, "store", None),
+        "STORE_GRAPH": getattr(args, "graph", None),
+        "MIRROR_DIR": getattr(args, "mirror_dir", None),
+    }
+    return {**from_environment(), **{k: v for k, v in given.items() if v is not None}}
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_mapping(
-        {"BASE_IRI": args.base_iri, "DIST_DIR": getattr(args, "out", None)}
-    )
+    return Settings.from_mapping(_config(args))
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -128,9 +142,10 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    endpoint = Endpoint.from_env(
-        args.endpoint,
+    config = _config(args)
+    settings = Settings.from_mapping(config)
+    endpoint = Endpoint.from_settings(
+        StoreSettings.for_url(args.endpoint, config),
         update_url=args.update_endpoint,
         graph_store_url=args.graph_store,
         timeout=args.timeout,
@@ -148,22 +163,46 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from .web.gunicorn_app import serve
+def _mirror(config: ServerConfig) -> Path:
+    """Make the dumps of what the configured store publishes (once per build)."""
+    store = config.store
+    assert store is not None
+    endpoint = Endpoint.from_settings(store, timeout=config.limits.timeout)
+    graph = store.graph or default_graph(config.settings.base)
+    root = store.mirror_dir or default_mirror_root()
+    return mirror(endpoint, graph, config.settings.base, root)
 
-    config: dict[str, object] = {}
-    if args.base_iri:
-        config["BASE_IRI"] = args.base_iri
-    if args.out:
-        config["DIST_DIR"] = args.out
-    if args.public_url:
-        config["PUBLIC_URL"] = args.public_url
-    if args.store:
-        config["STORE"] = args.store
-    if args.graph:
-        config["STORE_GRAPH"] = args.graph
-    serve(host=args.host, port=args.port, workers=args.workers, debug=args.debug, config=config)
+
+def _cmd_mirror(args: argparse.Namespace) -> int:
+    target = _mirror(ServerConfig.from_mapping(_config(args)))
+    print(f"The dumps of the build the store publishes are in {target}.")
     return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web import create_app
+    from .web.gunicorn_app import run
+
+    config = _config(args)
+    server_config = ServerConfig.from_mapping(config)
+    if server_config.store is not None:
+        _mirror(server_config)
+    elif not args.no_build and not is_current(server_config.settings):
+        settings = server_config.settings
+        print(f"lisgraph: building the dataset into {settings.dist_dir}", file=sys.stderr)
+        build(settings)
+    run(create_app(config), host=args.host, port=args.port, workers=args.workers, debug=args.debug)
+    return EXIT_OK
+
+
+def _build_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--build",
+        "--out",
+        dest="build_dir",
+        metavar="DIR",
+        help=f"{what} (default: dist/; --out is the old spelling)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -200,7 +239,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=[*RESULT_FORMATS, *GRAPH_FORMATS, "table"],
         help="output format (default: json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)",
     )
-    p.add_argument("--out", metavar="DIR", help="the build to query (default: dist/)")
+    _build_option(p, "the build to query")
     p.set_defaults(func=_cmd_query)
 
     p = commands.add_parser(
@@ -212,7 +251,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--public-url", help="URL users reach the server at (default: from each request)"
     )
-    p.add_argument("--out", metavar="DIR", help="the build to serve (default: dist/)")
+    _build_option(p, "the build to serve")
+    p.add_argument(
+        "--no-build",
+        action="store_true",
+        help="serve the build as it is; by default serve first builds when there is no build "
+        "or the inputs changed since",
+    )
     p.add_argument(
         "--store",
         metavar="URL",
@@ -244,7 +289,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--graph", metavar="IRI", help="the union graph to write (default: BASE graph/lisgraph)"
     )
-    p.add_argument("--out", metavar="DIR", help="the build to publish (default: dist/)")
+    _build_option(p, "the build to publish")
     p.add_argument("--batch-size", type=int, default=2000, help="triples per request (2000)")
     p.add_argument("--retries", type=int, default=3, help="retries of a failed request (3)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (60)")
@@ -258,8 +303,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="directory to write (replaced)")
     p.set_defaults(func=_cmd_synth)
 
+    p = commands.add_parser(
+        "mirror",
+        help="make the dumps of the build a remote store publishes (serve --store runs it first)",
+    )
+    p.add_argument("--store", required=True, metavar="URL", help="the store's query endpoint")
+    p.add_argument("--graph", metavar="IRI", help="the graph 'publish' wrote (default: ours)")
+    p.add_argument("--mirror-dir", metavar="DIR", help="where mirrors are kept (default: temp)")
+    p.set_defaults(func=_cmd_mirror)
+
     p = commands.add_parser("stats", help="triples, entities per class, sources")
-    p.add_argument("--out", metavar="DIR", help="the build to describe (default: dist/)")
+    _build_option(p, "the build to describe")
     p.set_defaults(func=_cmd_stats)
     return parser
 

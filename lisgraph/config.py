@@ -1,7 +1,22 @@
-"""Settings: defaults, and the one place that turns them into resolved paths and IRIs."""
+"""Settings: every setting with its default, read once, and the one reader of the environment.
+
+Each setting has a key (``BASE_IRI``, ``QUERY_TIMEOUT``...) that is also its Flask config key and,
+prefixed ``LISGRAPH_``, its environment variable. :func:`from_environment` is the only place
+lisgraph reads the environment; the CLI and the app factory layer its values between the
+defaults and their own arguments, then build the typed objects here once:
+
+- :class:`Settings`: what the build needs (base IRI, checkout, output directory);
+- :class:`Limits`: what one visitor's query may use;
+- :class:`StoreSettings`: a remote SPARQL store to serve from or publish to, with credentials;
+- :class:`ServerConfig`: all of the above and the web app's own settings.
+
+The package runs from a checkout: the ontology, data and shapes live beside it (PROJECT_DIR),
+not inside the installed package.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,19 +25,106 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["DEFAULTS", "DEFAULT_BASE_IRI", "PROJECT_DIR", "Settings"]
+__all__ = [
+    "DEFAULTS",
+    "DEFAULT_BASE_IRI",
+    "ENV_PREFIX",
+    "PROJECT_DIR",
+    "Limits",
+    "ServerConfig",
+    "Settings",
+    "StoreSettings",
+    "from_environment",
+]
 
 DEFAULT_BASE_IRI = "https://w3id.org/lisgraph/"
+ENV_PREFIX = "LISGRAPH_"
 
 #: The checkout the package runs from: ontology/, data/ and shapes/ live here.
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
-#: Every setting with its default. Flask config uses the same keys.
+#: Every setting with its default.
 DEFAULTS: dict[str, Any] = {
+    # The build
     "BASE_IRI": DEFAULT_BASE_IRI,
     "PROJECT_DIR": str(PROJECT_DIR),
     "DIST_DIR": None,  # default: PROJECT_DIR/dist
+    # The web app: the URL users reach it at (None: from each request)
+    "PUBLIC_URL": None,
+    # Request bodies larger than this are refused with 413.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "INCOMING_LINKS_LIMIT": 500,
+    # Seconds clients and proxies may reuse a page or result (it can change only with a build).
+    "CACHE_MAX_AGE": 300,
+    # Limits on visitors' SPARQL queries: seconds, rows, characters, MB per query process.
+    "QUERY_TIMEOUT": 30.0,
+    "MAX_RESULT_ROWS": 100_000,
+    "MAX_QUERY_LENGTH": 100_000,
+    "QUERY_MEMORY_MB": 4096,
+    # Identical queries answered from memory, per worker and per build: at most this many
+    # answers (0 turns the cache off) and megabytes in all; one answer may take a quarter.
+    "QUERY_CACHE_ENTRIES": 512,
+    "QUERY_CACHE_MB": 64,
+    # A remote SPARQL endpoint to serve from instead of the embedded store, the union graph
+    # 'lisgraph publish' wrote there (None: BASE_IRI + graph/lisgraph), how often to ask it for
+    # a new build, where the dumps made from it are kept (None: a temp dir), and credentials.
+    "STORE": None,
+    "STORE_GRAPH": None,
+    "STORE_POLL_SECONDS": 10.0,
+    "MIRROR_DIR": None,
+    "STORE_USER": None,
+    "STORE_PASSWORD": None,
+    "STORE_AUTH": "basic",
 }
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings given as ``LISGRAPH_*`` environment variables (empty ones ignored).
+
+    Values are read as JSON where they parse (``30`` is a number), as text otherwise, as
+    Flask's ``from_prefixed_env`` does.
+    """
+    env = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for name, raw in env.items():
+        if not name.startswith(ENV_PREFIX) or not raw:
+            continue
+        key = name[len(ENV_PREFIX) :]
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        found[key] = raw if key in _TEXT_KEYS else value
+    return found
+
+
+# Settings that are always text, even when they look like JSON (a password of digits).
+_TEXT_KEYS = {
+    "BASE_IRI",
+    "PROJECT_DIR",
+    "DIST_DIR",
+    "PUBLIC_URL",
+    "STORE",
+    "STORE_GRAPH",
+    "MIRROR_DIR",
+    "STORE_USER",
+    "STORE_PASSWORD",
+    "STORE_AUTH",
+}
+
+
+def _merged(mapping: Mapping[str, Any] | None) -> dict[str, Any]:
+    values = dict(DEFAULTS)
+    if mapping:
+        values.update({k: v for k, v in mapping.items() if k in DEFAULTS and v is not None})
+    return values
+
+
+def _number(values: Mapping[str, Any], key: str, kind: type[int] | type[float]) -> Any:
+    try:
+        return kind(values[key])
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"The setting {key} is {values[key]!r}, not a number.") from exc
 
 
 @dataclass(frozen=True)
@@ -54,17 +156,11 @@ class Settings:
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Settings:
-        """Settings from a mapping of the DEFAULTS keys, then LISGRAPH_* environment variables.
+        """Settings from a mapping of the DEFAULTS keys (missing or None keys: the defaults).
 
         Raises ConfigError when the base IRI is not an absolute http(s) IRI.
         """
-        values = dict(DEFAULTS)
-        for key in DEFAULTS:
-            env = os.environ.get(f"LISGRAPH_{key}")
-            if env:
-                values[key] = env
-        if mapping:
-            values.update({k: v for k, v in mapping.items() if k in DEFAULTS and v is not None})
+        values = _merged(mapping)
         base = str(values["BASE_IRI"])
         if not base.startswith(("http://", "https://")) or any(c in base for c in ' <>"{}|\\^`#?'):
             raise ConfigError(
@@ -77,3 +173,105 @@ class Settings:
         # absolute, not resolve(): the output path is a symbolic link to the current build
         dist_dir = Path(os.path.abspath(dist)) if dist else project_dir / "dist"
         return cls(base=base, project_dir=project_dir, dist_dir=dist_dir)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one visitor's query may use. ``memory_mb`` caps its process (0: no cap)."""
+
+    timeout: float = 30.0
+    max_rows: int = 100_000
+    max_query_length: int = 100_000
+    memory_mb: int = 4096
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Limits:
+        values = _merged(mapping)
+        return cls(
+            timeout=_number(values, "QUERY_TIMEOUT", float),
+            max_rows=_number(values, "MAX_RESULT_ROWS", int),
+            max_query_length=_number(values, "MAX_QUERY_LENGTH", int),
+            memory_mb=_number(values, "QUERY_MEMORY_MB", int),
+        )
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """A remote SPARQL store: its query URL, the union graph lisgraph wrote there (None: the
+    default under the base IRI), credentials, and how a front-end follows it."""
+
+    url: str
+    graph: str | None = None
+    user: str | None = None
+    password: str | None = None
+    auth: str = "basic"
+    poll_seconds: float = 10.0
+    mirror_dir: Path | None = None
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> StoreSettings | None:
+        """The store settings, or None when no STORE is set.
+
+        Raises ConfigError for a URL that is not http(s) or an unknown auth scheme.
+        """
+        values = _merged(mapping)
+        if not values["STORE"]:
+            return None
+        return cls.for_url(str(values["STORE"]), values)
+
+    @classmethod
+    def for_url(cls, url: str, mapping: Mapping[str, Any] | None = None) -> StoreSettings:
+        """Settings for the store at ``url``, credentials and the rest from ``mapping``."""
+        values = _merged(mapping)
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"The store URL {url!r} is not an http(s) URL.")
+        auth = str(values["STORE_AUTH"]).lower()
+        if auth not in ("basic", "digest"):
+            raise ConfigError(f"LISGRAPH_STORE_AUTH is {auth!r}; use 'basic' or 'digest'.")
+        mirror = values["MIRROR_DIR"]
+        return cls(
+            url=url,
+            graph=values["STORE_GRAPH"] or None,
+            user=values["STORE_USER"] or None,
+            password=values["STORE_PASSWORD"] or None,
+            auth=auth,
+            poll_seconds=_number(values, "STORE_POLL_SECONDS", float),
+            mirror_dir=Path(mirror) if mirror else None,
+        )
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Everything the web app is configured with, typed and checked once."""
+
+    settings: Settings
+    limits: Limits
+    store: StoreSettings | None
+    public_url: str | None
+    cache_max_age: int
+    incoming_links_limit: int
+    max_content_length: int | None
+    query_cache_entries: int
+    query_cache_mb: int
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> ServerConfig:
+        """The configuration from a mapping of DEFAULTS keys (a Flask config will do).
+
+        Raises ConfigError for a value lisgraph cannot use.
+        """
+        values = _merged(mapping)
+        max_body = values["MAX_CONTENT_LENGTH"]
+        return cls(
+            settings=Settings.from_mapping(values),
+            limits=Limits.from_mapping(values),
+            store=StoreSettings.from_mapping(values),
+            public_url=values["PUBLIC_URL"] or None,
+            cache_max_age=_number(values, "CACHE_MAX_AGE", int),
+            incoming_links_limit=_number(values, "INCOMING_LINKS_LIMIT", int),
+            max_content_length=(
+                None if max_body is None else _number(values, "MAX_CONTENT_LENGTH", int)
+            ),
+            query_cache_entries=_number(values, "QUERY_CACHE_ENTRIES", int),
+            query_cache_mb=_number(values, "QUERY_CACHE_MB", int),
+        )

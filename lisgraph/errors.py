@@ -7,12 +7,18 @@
     ├── DataLoadError              a source file cannot be read or parsed (names file and line)
     ├── NotConformingError         the graph does not conform to the shapes (lists violations)
     ├── BuildNotFoundError         no build to serve or query yet
-    ├── QueryError                 a SPARQL query is malformed or not allowed (client's fault)
-    │   └── QueryRefusedError      well-formed but refused: an update, SERVICE, FROM <remote>...
-    ├── QueryLimitError            a query passed a resource limit (memory) and was stopped
+    ├── QueryError                 a SPARQL request is malformed or not allowed (client's fault)
+    │   ├── QueryRefusedError      well-formed but refused: an update, SERVICE, FROM <remote>...
+    │   ├── ResultTooLargeError    the answer has more rows than the endpoint returns
+    │   └── ProtocolError          the request breaks the SPARQL Protocol (carries its status)
+    ├── QueryLimitError            a query passed a resource limit (memory, stack) and was stopped
     │   └── QueryTimeoutError      a query ran past the configured time limit
     └── StoreError                 the store failed (server's fault, not the query's)
         └── PublishError           a remote store's counts differ from the build after publishing
+
+The web app turns each into one HTTP answer from one table (``lisgraph.web.errors``): a
+QueryError is the client's (4xx, with the message), a limit is 503, a store failure or any
+other exception is a 500 whose details go to the log, not to the client.
 """
 
 from __future__ import annotations
@@ -26,11 +32,13 @@ __all__ = [
     "DataLoadError",
     "LisgraphError",
     "NotConformingError",
+    "ProtocolError",
     "PublishError",
     "QueryError",
     "QueryLimitError",
     "QueryRefusedError",
     "QueryTimeoutError",
+    "ResultTooLargeError",
     "StoreError",
     "Violation",
 ]
@@ -100,6 +108,19 @@ class QueryError(LisgraphError):
 
 class QueryRefusedError(QueryError):
     """A well-formed request lisgraph will not run (updates, remote fetches)."""
+
+
+class ResultTooLargeError(QueryError):
+    """The result has more rows (or triples) than the endpoint returns."""
+
+
+class ProtocolError(QueryError):
+    """A request that breaks the SPARQL Protocol; ``status`` is the HTTP status to answer
+    (400 malformed, 406 no acceptable format, 415 unsupported content type)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class QueryLimitError(LisgraphError):

@@ -16,7 +16,7 @@ import requests
 
 from lisgraph import Settings, build
 from lisgraph.build import BuildResult
-from lisgraph.store import EmbeddedStore
+from lisgraph.store.embedded import EmbeddedStore
 
 from .virtuoso import PASSWORD as VIRTUOSO_PASSWORD
 from .virtuoso import SKIP_REASON, VIRTUOSO, Virtuoso

@@ -14,8 +14,8 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from lisgraph.build import BuildResult, read_build_info
-from lisgraph.build.dumps import DUMP_FORMATS
+from lisgraph.artifact import DUMP_FORMATS, BuildDir
+from lisgraph.build import BuildResult
 
 from .conftest import PROJECT_DIR
 
@@ -63,7 +63,7 @@ def test_nquads_dump_keeps_one_named_graph_per_source_file(built: BuildResult) -
 
 
 def test_build_info_records_counts(built: BuildResult) -> None:
-    info = read_build_info(built.out_dir)
+    info = BuildDir(built.out_dir).info()
     assert info["triples"] == built.triples
     assert info["inputs_digest"] == built.inputs_digest
     assert info["files"]["lisgraph.ttl"] == (built.out_dir / "lisgraph.ttl").stat().st_size

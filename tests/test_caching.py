@@ -7,8 +7,8 @@ import time
 import pytest
 import requests
 
+from lisgraph.store.answer_cache import CacheLimits, QueryCache
 from lisgraph.store.sandbox import Outcome
-from lisgraph.web.http_cache import CacheLimits, QueryCache
 
 QUERY = "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
 

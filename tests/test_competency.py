@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lisgraph.queries import QUERY_DIR
-from lisgraph.store import EmbeddedStore
+from lisgraph.store.embedded import EmbeddedStore
 
 from .conftest import COMPETENCY_DIR
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 from rdflib import RDF, RDFS, Graph, URIRef
 
-from lisgraph.build.dumps import DUMP_FORMATS
+from lisgraph.artifact import DUMP_FORMATS
 
 LIS = "https://w3id.org/lisgraph/def/lis#"
 SEMLEP = "https://w3id.org/lisgraph/id/lep/E37000057"

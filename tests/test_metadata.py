@@ -12,7 +12,7 @@ from pyshacl import validate
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SH, VOID
 
-from lisgraph.build.dumps import DUMP_FORMATS
+from lisgraph.artifact import DUMP_FORMATS
 
 from .conftest import PROJECT_DIR, TESTS_DIR
 

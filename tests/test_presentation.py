@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lisgraph.store import EmbeddedStore, Term
+from lisgraph.store import Term
+from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.views.programme import lep_profile, ontology_diagram, programme_matrix, timeline
 from lisgraph.web.formatting import human_date, human_number, money, readable
 

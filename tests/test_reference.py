@@ -9,7 +9,7 @@ import pytest
 
 from lisgraph.build.ons_lookup import lookup_graph
 from lisgraph.errors import DataLoadError
-from lisgraph.store import EmbeddedStore
+from lisgraph.store.embedded import EmbeddedStore
 
 from .conftest import BASE, PROJECT_DIR
 

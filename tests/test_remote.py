@@ -17,7 +17,7 @@ import requests
 from lisgraph.build import BuildResult
 from lisgraph.errors import QueryTimeoutError
 from lisgraph.queries import QUERY_DIR
-from lisgraph.store import EmbeddedStore
+from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.store.remote import Endpoint, publication_graph
 
 from .conftest import (

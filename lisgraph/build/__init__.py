@@ -1,19 +1,20 @@
-"""The build: sources -> dataset -> validation -> dumps, published all at once or not at all.
+"""The build: sources -> dataset -> validation -> dumps, switched in all at once or not at all.
 
-Nothing is written unless the whole dataset loads and conforms. Each build is written to its own
-directory under ``.{out}.builds/`` beside the output, and the output path ``{out}`` is a symbolic
-link switched to it with one atomic rename: readers see the old build or the new one, never a
-mix, and an interrupted or failed build leaves the last good dumps in place. The previous build
-is kept (a server may still be sending its files); older ones are removed.
+Nothing is written unless the whole dataset loads and conforms. The build directory's layout is
+:mod:`lisgraph.artifact`'s; how the output moves to a new build is :mod:`.release`'s.
+
+- :mod:`.sources`: the ontology and data files, one named graph each; the ONS lookup
+- :mod:`.ons_lookup`: the ONS district-to-LEP CSV as RDF
+- :mod:`.dumps`: byte-stable dumps in five formats, gzip copies and checksums
+- :mod:`.release`: the atomic switch and the pruning of old builds
+- :mod:`.synthetic`: seeded scale-test copies of the project (``lisgraph synth``)
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,24 +22,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from .._version import __version__
+from ..artifact import BuildDir
 from ..canonical import merged_ntriples, to_rdflib
 from ..config import Settings
 from ..errors import BuildNotFoundError, Violation
 from ..validate import check, load_shapes, reference_violations, violations
 from .dumps import write_dumps
+from .release import new_staging, prune, switch
 from .sources import load
 
-__all__ = [
-    "BUILD_INFO",
-    "BuildResult",
-    "build",
-    "inputs_digest",
-    "read_build_info",
-    "validate_project",
-    "write_build",
-]
-
-BUILD_INFO = "build.json"
+__all__ = ["BuildResult", "build", "inputs_digest", "is_current", "validate_project", "write_build"]
 
 
 @dataclass(frozen=True)
@@ -107,7 +100,7 @@ def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
 
 
 def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
-    """Build, validate and publish the dumps into ``out_dir`` (default: the settings' dist dir).
+    """Build, validate and switch the output (default: the settings' dist dir) to the new build.
 
     Raises DataLoadError or NotConformingError, in which case nothing was written.
     """
@@ -117,16 +110,15 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     merged = merged_ntriples(loaded.store)  # the merge of all sources, written as the dumps
 
     digest = inputs_digest(settings)
-    builds = _builds_dir(out)
-    builds.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{digest[:12]}-", dir=builds))
+    staging = new_staging(out, digest)
     try:
         info = write_build(loaded.store, settings.base, digest, staging, merged)
-        _switch(out, staging)
+        _copy_shapes(settings, BuildDir(staging))
+        switch(out, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _prune(builds, keep={staging.name})
+    prune(out, keep={staging.name})
     return BuildResult(
         out_dir=out,
         triples=info["triples"],
@@ -134,6 +126,24 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
         inputs_digest=digest,
         files=[out / name for name in sorted(info["files"])],
     )
+
+
+def is_current(settings: Settings) -> bool:
+    """Whether the settings' dist dir holds a build made from today's inputs."""
+    try:
+        info = BuildDir(settings.dist_dir).info()
+    except BuildNotFoundError:
+        return False
+    return info.get("inputs_digest") == inputs_digest(settings)
+
+
+def _copy_shapes(settings: Settings, build_dir: BuildDir) -> None:
+    """The shapes the build was validated with, so a server shows them without a checkout:
+    each shapes file as written, after an ``@base`` that resolves its relative IRIs."""
+    with build_dir.shapes.open("wb") as out:
+        for path in sorted(settings.shapes_dir.glob("*.ttl")):
+            out.write(f"@base <{settings.base}> .\n".encode())
+            out.write(path.read_bytes().rstrip(b"\n") + b"\n")
 
 
 def write_build(
@@ -155,43 +165,6 @@ def write_build(
         "quads": len(store),
         "files": {p.name: p.stat().st_size for p in files},
     }
-    (out_dir / BUILD_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    BuildDir(out_dir).write_info(info)
     os.chmod(out_dir, 0o755)
     return info
-
-
-def _builds_dir(out: Path) -> Path:
-    return out.parent / f".{out.name}.builds"
-
-
-def _switch(out: Path, target: Path) -> None:
-    """Point the symbolic link ``out`` at ``target`` atomically (rename over the old link)."""
-    if out.exists() and not out.is_symlink():
-        # An output directory from before builds were versioned: move it into the builds folder.
-        os.rename(out, _builds_dir(out) / f"legacy-{os.getpid()}")
-    link = out.with_name(f".{out.name}.link-{os.getpid()}")
-    link.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(target, out.parent), link)
-    os.replace(link, out)
-
-
-def _prune(builds: Path, keep: set[str]) -> None:
-    """Keep the builds named in ``keep`` and the most recent other one; remove the rest."""
-    others = sorted(
-        (p for p in builds.iterdir() if p.is_dir() and p.name not in keep),
-        key=lambda p: p.stat().st_mtime_ns,
-        reverse=True,
-    )
-    for old in others[1:]:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def read_build_info(out_dir: Path) -> dict[str, Any]:
-    """The build.json of a previous build. Raises BuildNotFoundError when there is none."""
-    path = out_dir / BUILD_INFO
-    try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError as exc:
-        raise BuildNotFoundError(
-            f"No build found in {out_dir}: run 'lisgraph build' first."
-        ) from exc

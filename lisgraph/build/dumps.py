@@ -16,43 +16,21 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from ..artifact import CHECKSUM_FILE, DUMP_FORMATS, NQUADS, NTRIPLES
 from ..canonical import sorted_lines
 from ..vocab import prefixes
 
-__all__ = ["DUMP_FORMATS", "CHECKSUM_FILE", "DumpFormat", "write_dumps", "write_jsonld"]
+__all__ = ["write_dumps", "write_jsonld"]
 
-CHECKSUM_FILE = "SHA256SUMS"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class DumpFormat:
-    """One dump: its file name, media type and a human name."""
-
-    filename: str
-    media_type: str
-    name: str
-
-
-#: Every dump the build writes (each also as ``filename + ".gz"``).
-DUMP_FORMATS: tuple[DumpFormat, ...] = (
-    DumpFormat("lisgraph.ttl", "text/turtle", "Turtle"),
-    DumpFormat("lisgraph.nt", "application/n-triples", "N-Triples"),
-    DumpFormat("lisgraph.jsonld", "application/ld+json", "JSON-LD"),
-    DumpFormat("lisgraph.rdf", "application/rdf+xml", "RDF/XML"),
-    DumpFormat(
-        "lisgraph.nq", "application/n-quads", "N-Quads (with one named graph per source file)"
-    ),
-)
 
 
 class _Compactor:
@@ -156,7 +134,7 @@ def write_dumps(store: ox.Store, union_nt: bytes, base: str, out_dir: Path) -> l
     next one is written.
     """
     namespaces = prefixes(base)
-    nt = out_dir / "lisgraph.nt"
+    nt = out_dir / NTRIPLES
     with ThreadPoolExecutor(max_workers=2) as pool:
         compressed = []
 
@@ -165,7 +143,7 @@ def write_dumps(store: ox.Store, union_nt: bytes, base: str, out_dir: Path) -> l
 
         nt.write_bytes(union_nt)
         written(nt)
-        nq = out_dir / "lisgraph.nq"
+        nq = out_dir / NQUADS
         nq.write_bytes(sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b""))
         written(nq)
         # Oxigraph writes Turtle and RDF/XML in the sorted input order and keeps every

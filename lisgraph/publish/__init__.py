@@ -28,15 +28,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import read_build_info
+from rdflib.namespace import DCTERMS
+
+from ..artifact import BuildDir
 from ..errors import BuildNotFoundError, PublishError, QueryError, QueryLimitError, StoreError
-from ..store.remote import Endpoint, publication_graph, read_publication
+from ..sparql_text import iri, string
+from ..store.connector import Endpoint
+from ..store.publication import publication_graph, read_publication
 
 __all__ = ["PublishResult", "publish"]
 
 log = logging.getLogger(__name__)
 
-_DCTERMS = "http://purl.org/dc/terms/"
 
 
 @dataclass(frozen=True)
@@ -57,24 +60,22 @@ def _lines(path: Path) -> list[bytes]:
 def _graphs_of(build_dir: Path, graph: str, digest: str) -> dict[str, list[bytes]]:
     """Every graph to publish, as N-Triples lines, by graph IRI."""
     graphs: dict[str, list[bytes]] = defaultdict(list)
-    for line in _lines(build_dir / "lisgraph.nq"):
+    for line in _lines(BuildDir(build_dir).nquads):
         # An N-Quads line of ours ends with " <graph> ." (the build writes no default graph).
         statement, _, name = line.rstrip(b" .").rpartition(b" ")
         graphs[name.decode("utf-8").strip("<>")].append(statement + b" .")
-    union = _lines(build_dir / "lisgraph.nt")
+    union = _lines(BuildDir(build_dir).ntriples)
     blank = next((line for line in union if b"_:" in line.split(b'"', 1)[0]), None)
     if blank is not None:
         raise StoreError(
             "The build has blank nodes, which cannot be loaded in batches without changing them: "
             f"{blank.decode()}"
         )
-    record = [f"<{graph}> <{_DCTERMS}identifier> {_literal(digest)} .".encode()]
-    record += [f"<{graph}> <{_DCTERMS}hasPart> <{name}> .".encode() for name in sorted(graphs)]
+    record = [f"{iri(graph)} {iri(DCTERMS.identifier)} {string(digest)} .".encode()]
+    record += [
+        f"{iri(graph)} {iri(DCTERMS.hasPart)} {iri(name)} .".encode() for name in sorted(graphs)
+    ]
     return {graph: union, **dict(sorted(graphs.items())), publication_graph(graph): record}
-
-
-def _literal(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _batches(lines: Sequence[bytes], size: int) -> Iterator[bytes]:
@@ -113,7 +114,7 @@ class _Loader:
 
     def count(self, graph: str) -> int:
         _, body = self.endpoint.request(
-            query=f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+            query=f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}",
             accept="text/csv",
         )
         lines = body.decode("utf-8").split()
@@ -180,7 +181,7 @@ def publish(
     still published), PublishError (the store's counts differ from the build's afterwards).
     """
     build_dir = Path(os.path.realpath(dist_dir))
-    info = read_build_info(build_dir)
+    info = BuildDir(build_dir).info()
     digest = str(info["inputs_digest"])
     graphs = _graphs_of(build_dir, graph, digest)
     loader = _Loader(endpoint, retries, pause)
@@ -188,14 +189,14 @@ def publish(
     staging = {name: _staging_name(graph, i) for i, name in enumerate(graphs)}
 
     for name, stage in staging.items():
-        loader.update(f"DROP SILENT GRAPH <{stage}>", f"Clearing <{stage}>")
+        loader.update(f"DROP SILENT GRAPH {iri(stage)}", f"Clearing <{stage}>")
         for number, batch in enumerate(_batches(graphs[name], batch_size), start=1):
             what = f"Loading batch {number} of <{name}>"
             if endpoint.graph_store_url:
                 loader.post(stage, batch, what)
             else:
                 text = batch.decode("utf-8")
-                loader.update(f"INSERT DATA {{ GRAPH <{stage}> {{\n{text}}} }}", what)
+                loader.update(f"INSERT DATA {{ GRAPH {iri(stage)} {{\n{text}}} }}", what)
     for name, stage in staging.items():
         if loader.count(stage) != len(set(graphs[name])):
             raise PublishError(
@@ -203,8 +204,8 @@ def publish(
                 f"the {len(set(graphs[name]))} of <{name}>. Nothing was switched."
             )
 
-    switch = [f"MOVE SILENT <{stage}> TO <{name}>" for name, stage in staging.items()]
-    switch += [f"DROP SILENT GRAPH <{old}>" for old in previous if old not in graphs]
+    switch = [f"MOVE SILENT {iri(stage)} TO {iri(name)}" for name, stage in staging.items()]
+    switch += [f"DROP SILENT GRAPH {iri(old)}" for old in previous if old not in graphs]
     loader.update(" ;\n".join(switch), "Switching to the new version")
 
     counts = {name: loader.count(name) for name in graphs}

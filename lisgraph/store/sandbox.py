@@ -9,11 +9,13 @@ allowed. Serialisation happens in the child, so only bytes cross the process bou
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import resource
 import signal
 import threading
+import traceback
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -21,31 +23,21 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..config import Limits
 from ..errors import (
     LisgraphError,
     QueryError,
     QueryLimitError,
     QueryRefusedError,
     QueryTimeoutError,
+    ResultTooLargeError,
     StoreError,
 )
 from . import GRAPH_FORMATS, RESULT_FORMATS, Store
 
-__all__ = ["Job", "Limits", "Outcome", "QueryRunner", "ResultTooLargeError", "execute"]
+__all__ = ["Job", "Outcome", "QuerySandbox", "execute"]
 
-
-class ResultTooLargeError(QueryError):
-    """The result has more rows (or triples) than the endpoint returns."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one query may use. ``memory_mb`` caps the child's address space (0: no cap)."""
-
-    timeout: float = 30.0
-    max_rows: int = 100_000
-    max_query_length: int = 100_000
-    memory_mb: int = 4096
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -176,11 +168,13 @@ def _child(store: Store, conn: Connection, limits: Limits) -> None:
             name = type(exc).__name__
             reply = ("error", (name if name in _ERRORS else "StoreError", str(exc)))
         except MemoryError:
-            reply = ("error", ("StoreError", "memory"))
+            reply = ("memory", None)
+        except Exception:  # a bug: the worker logs it and answers 500, not "over a limit"
+            reply = ("bug", traceback.format_exc())
         conn.send(reply)
 
 
-class QueryRunner:
+class QuerySandbox:
     """Runs jobs one at a time in a child process of this process, under ``limits``."""
 
     def __init__(self, store: Store, limits: Limits) -> None:
@@ -214,11 +208,15 @@ class QueryRunner:
             self._conn.close()
         self._process, self._conn = None, None
 
+    def owned_here(self) -> bool:
+        """Whether this process made the sandbox (a forked worker needs its own)."""
+        return os.getpid() == self._owner
+
     def run(self, job: Job) -> Outcome:
         """Run ``job``; raise QueryTimeoutError when it passes the time limit (and stop it),
         QueryError for a bad or refused query or a too-large result, StoreError otherwise."""
-        if os.getpid() != self._owner:
-            raise StoreError("A query runner cannot be shared across processes.")
+        if not self.owned_here():
+            raise StoreError("A query sandbox cannot be shared across processes.")
         if len(job.query) > self.limits.max_query_length:
             raise QueryError(
                 f"The query is {len(job.query):,} characters long; this endpoint accepts at most "
@@ -237,22 +235,38 @@ class QueryRunner:
             try:
                 status, payload = conn.recv()
             except (EOFError, OSError):
-                self._stop_child()
-                raise QueryLimitError(
-                    "The query engine stopped while answering this query: it needed more memory "
-                    f"than this endpoint allows ({self.limits.memory_mb} MB) or more stack than "
-                    "its parser has. Simplify the query."
-                ) from None
+                raise self._child_died() from None
         if status == "ok":
             outcome: Outcome = payload
             return outcome
-        name, message = payload
-        if message == "memory":
+        if status == "memory":
             raise QueryLimitError(
                 "The query needed more memory than this endpoint allows "
                 f"({self.limits.memory_mb} MB)."
             )
+        if status == "bug":
+            log.error("The query process failed:\n%s", payload)
+            raise StoreError("The query engine failed while answering this query.")
+        name, message = payload
         raise _ERRORS[name](message)
+
+    def _child_died(self) -> LisgraphError:
+        """The error for a query process that died mid-query, by how it died."""
+        process = self._process
+        if process is not None:
+            process.join(timeout=1)
+        code = process.exitcode if process is not None else None
+        self._stop_child()
+        # Killed by a signal: SIGSEGV is the parser's stack overflowing on a deep query, SIGKILL
+        # the kernel's out-of-memory killer; both are the query's size, not a bug.
+        if code in (-signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
+            return QueryLimitError(
+                "The query engine stopped while answering this query: it needed more memory "
+                f"than this endpoint allows ({self.limits.memory_mb} MB) or more stack than its "
+                "parser has. Simplify the query."
+            )
+        log.error("The query process ended unexpectedly (exit code %s)", code)
+        return StoreError("The query engine stopped unexpectedly while answering this query.")
 
     def close(self) -> None:
         """Stop the child process."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import sparql_text
 from ..store import QueryResult, Store, Term
 
 __all__ = [
@@ -89,17 +90,11 @@ def fallback_label(iri: str) -> str:
     return spaced if not spaced.islower() else spaced.lower()
 
 
-def _iri(value: str) -> str:
-    if any(c in value for c in '<>"{}|^`\\ \n'):
-        raise ValueError(f"not an IRI: {value!r}")
-    return f"<{value}>"
-
-
 def label_map(store: Store, iris: set[str]) -> dict[str, str]:
     """The best display label of each IRI that has one (English preferred)."""
     if not iris:
         return {}
-    values = " ".join(_iri(i) for i in sorted(iris))
+    values = " ".join(sparql_text.iri(i) for i in sorted(iris))
     props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
     rows = store.query(
         f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {props} }} ?x ?p ?l }}"
@@ -192,14 +187,14 @@ class ResourceView:
 
 def exists(store: Store, iri: str) -> bool:
     """Whether any statement has ``iri`` as its subject or object."""
-    node = _iri(iri)
+    node = sparql_text.iri(iri)
     result = store.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
     return bool(result.raw)
 
 
 def resource_view(store: Store, iri: str, incoming_limit: int = 500) -> ResourceView:
     """Everything a page needs about ``iri``: statements both ways, labels, source graphs."""
-    node = _iri(iri)
+    node = sparql_text.iri(iri)
     view = ResourceView(iri=iri)
     out_rows = store.query(f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o").rows()
     view.outgoing = [(r["p"].value, r["o"]) for r in out_rows]
@@ -226,7 +221,7 @@ def resource_view(store: Store, iri: str, incoming_limit: int = 500) -> Resource
 def describe_rdf(store: Store, iri: str, incoming_limit: int = 500) -> QueryResult:
     """The RDF document about ``iri``: its statements, the statements pointing to it, and the
     labels of what it links to (so a client can show names without more requests)."""
-    node = _iri(iri)
+    node = sparql_text.iri(iri)
     props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
     return store.query(
         "CONSTRUCT { ?s ?p ?o . ?x ?lp ?l } WHERE { "
@@ -262,7 +257,7 @@ def ontology_terms(store: Store, namespace: str) -> list[OntologyTerm]:
         f"VALUES ?type {{ <{owl}Class> <{owl}ObjectProperty> <{owl}DatatypeProperty> }} "
         f"?t a ?type ; <{RDFS}label> ?label ; <{RDFS}comment> ?comment ; "
         f"<{RDFS}isDefinedBy> ?module . "
-        f"FILTER(STRSTARTS(STR(?t), {_string(namespace)})) "
+        f"FILTER(STRSTARTS(STR(?t), {sparql_text.string(namespace)})) "
         f"OPTIONAL {{ ?t <{RDFS}subClassOf>|<{RDFS}subPropertyOf> ?parent }} "
         f"OPTIONAL {{ ?t <{RDFS}domain> ?d }} OPTIONAL {{ ?t <{RDFS}range> ?r }} "
         "} GROUP BY ?t ?type ?label ?comment ?module"
@@ -287,7 +282,3 @@ def ontology_terms(store: Store, namespace: str) -> list[OntologyTerm]:
     ]
     order = {"class": 0, "object property": 1, "datatype property": 2}
     return sorted(terms, key=lambda t: (order[t.kind], t.label.lower()))
-
-
-def _string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

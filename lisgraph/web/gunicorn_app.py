@@ -17,9 +17,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from . import create_app
-
-__all__ = ["default_workers", "run", "serve"]
+__all__ = ["default_workers", "run"]
 
 
 def _log_access_to_stdout() -> None:
@@ -78,17 +76,3 @@ def run(
             "preload_app": True,
         },
     ).run()
-
-
-def serve(
-    host: str = "127.0.0.1",
-    port: int = 5000,
-    workers: int | None = None,
-    debug: bool = False,
-    config: Mapping[str, Any] | None = None,
-) -> None:
-    """Create the app and serve it until interrupted.
-
-    Raises DataLoadError or NotConformingError before listening if the data cannot be published.
-    """
-    run(create_app(config), host=host, port=port, workers=workers, debug=debug)

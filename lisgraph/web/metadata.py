@@ -14,8 +14,8 @@ from flask import Blueprint, Response, request
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, VOID
 
-from ..build.dumps import DUMP_FORMATS
-from .dataset import current
+from ..artifact import DUMP_FORMATS
+from .dataset import current_snapshot
 from .negotiation import negotiate
 from .urls import local_url, public_root
 
@@ -45,12 +45,12 @@ def _publisher(graph: Graph) -> URIRef:
 
 
 def _dump_sizes() -> dict[str, int]:
-    return dict(current().build_info.get("files", {}))
+    return dict(current_snapshot().build_info.get("files", {}))
 
 
 def void_graph() -> Graph:
     """The VoID description of the dataset."""
-    published = current()
+    snapshot = current_snapshot()
     root = public_root()
     graph = Graph()
     graph.bind("void", VOID)
@@ -62,13 +62,13 @@ def void_graph() -> Graph:
     graph.add((dataset, DCTERMS.license, OGL))
     graph.add((dataset, FOAF.homepage, URIRef(root)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(root + "sparql")))
-    graph.add((dataset, VOID.uriSpace, Literal(published.base + "id/")))
-    graph.add((dataset, VOID.vocabulary, URIRef(published.base + "def/lis#")))
+    graph.add((dataset, VOID.uriSpace, Literal(snapshot.base + "id/")))
+    graph.add((dataset, VOID.vocabulary, URIRef(snapshot.base + "def/lis#")))
     for fmt in DUMP_FORMATS:
         graph.add((dataset, VOID.dataDump, URIRef(f"{root}downloads/{fmt.filename}")))
     for path in _EXAMPLES:
-        graph.add((dataset, VOID.exampleResource, URIRef(published.base + path)))
-    info = published.build_info
+        graph.add((dataset, VOID.exampleResource, URIRef(snapshot.base + path)))
+    info = snapshot.build_info
     if "triples" in info:
         graph.add((dataset, VOID.triples, Literal(int(info["triples"]))))
     # Counted once, by the build (build.json).
@@ -85,9 +85,8 @@ def void_graph() -> Graph:
 def catalog_graph() -> Graph:
     """A DCAT-AP 3.0.1 catalogue: catalogue, dataset, one distribution per dump, and the SPARQL
     endpoint as a data service."""
-    from .downloads import checksums
 
-    published = current()
+    snapshot = current_snapshot()
     root = public_root()
     graph = Graph()
     for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("spdx", SPDX)):
@@ -105,7 +104,7 @@ def catalog_graph() -> Graph:
         (
             catalog,
             DCTERMS.description,
-            Literal("The datasets and data services published by this lisgraph server.", lang="en"),
+            Literal("The datasets and data services snapshot by this lisgraph server.", lang="en"),
         )
     )
     graph.add((catalog, DCTERMS.publisher, publisher))
@@ -121,7 +120,7 @@ def catalog_graph() -> Graph:
     graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
     graph.add((dataset, DCTERMS.publisher, publisher))
     graph.add((dataset, DCAT.landingPage, homepage))
-    graph.add((dataset, DCTERMS.identifier, Literal(published.base + "id/")))
+    graph.add((dataset, DCTERMS.identifier, Literal(snapshot.base + "id/")))
     for keyword in (
         "Local Industrial Strategy",
         "Local Enterprise Partnership",
@@ -130,7 +129,7 @@ def catalog_graph() -> Graph:
         "England",
     ):
         graph.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
-    sizes, sums = _dump_sizes(), checksums()
+    sizes, sums = _dump_sizes(), current_snapshot().build.checksums()
     for fmt in DUMP_FORMATS:
         for name, media in (
             (fmt.filename, fmt.media_type),
@@ -254,11 +253,11 @@ def catalog() -> Response:
 
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
-    published = current()
+    snapshot = current_snapshot()
     root = public_root()
-    rows = published.store.query(
+    rows = snapshot.store.query(
         "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
-        f'"{published.base}id/")) }} ORDER BY ?s'
+        f'"{snapshot.base}id/")) }} ORDER BY ?s'
     ).rows()
     urls = [root, root + "sparql", root + "def/lis"]
     urls += [local_url(r["s"].value).replace(root + "id/", root + "doc/", 1) for r in rows]

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from .dataset import current
+from .dataset import current_snapshot
 
 __all__ = ["bp", "init_access_log"]
 
@@ -27,16 +27,16 @@ access_log = logging.getLogger("lisgraph.access")
 @bp.route("/health")
 def health() -> Response:
     """200 with what is served while the store answers; 503 otherwise."""
-    published = current()
+    snapshot = current_snapshot()
     try:
-        ok = bool(published.store.query("ASK { ?s ?p ?o }").raw)
+        ok = bool(snapshot.store.query("ASK { ?s ?p ?o }").raw)
     except Exception:  # noqa: BLE001 - any failure means unhealthy; it is logged
         logging.getLogger(__name__).exception("health check failed")
         ok = False
     body: dict[str, Any] = {
         "status": "ok" if ok else "failing",
-        "triples": published.build_info.get("triples"),
-        "build": published.build_info.get("inputs_digest"),
+        "triples": snapshot.build_info.get("triples"),
+        "build": snapshot.build_info.get("inputs_digest"),
     }
     response = Response(
         json.dumps(body) + "\n", status=200 if ok else 503, mimetype="application/json"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from rdflib import Graph
 
-from ..build.dumps import DUMP_FORMATS
+from ..artifact import DUMP_FORMATS
 from ..queries import example_queries
 from ..views.programme import lep_profile, ontology_diagram, programme_matrix, timeline
 from ..views.resource import (
@@ -27,7 +27,7 @@ from ..views.resource import (
     resource_view,
 )
 from ..vocab import prefixes
-from .dataset import current
+from .dataset import current_snapshot
 from .metadata import schema_org_dataset
 from .negotiation import Format, by_extension, negotiate
 from .urls import iri_for_path, public_root
@@ -87,24 +87,24 @@ def _not_acceptable() -> Response:
 
 @bp.route("/")
 def landing() -> str:
-    published = current()
-    dumps = [(d, published.build_info.get("files", {}).get(d.filename)) for d in DUMP_FORMATS]
+    snapshot = current_snapshot()
+    dumps = [(d, snapshot.build_info.get("files", {}).get(d.filename)) for d in DUMP_FORMATS]
     return render_template(
         "landing.html",
-        info=published.build_info,
+        info=snapshot.build_info,
         dumps=dumps,
         examples=example_queries()[:4],
         dataset_jsonld=schema_org_dataset(),
         leps=_leps(),
-        matrix=programme_matrix(published.store, published.base),
-        events=timeline(published.store, published.base),
+        matrix=programme_matrix(snapshot.store, snapshot.base),
+        events=timeline(snapshot.store, snapshot.base),
     )
 
 
 def _leps() -> list[tuple[str, str]]:
-    lis = current().base + "def/lis#"
+    lis = current_snapshot().base + "def/lis#"
     rows = (
-        current()
+        current_snapshot()
         .store.query(
             "SELECT ?lep ?name WHERE { ?lep a <" + lis + "LocalEnterprisePartnership> ; "
             "<" + lis + "area> ?area ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name } "
@@ -119,7 +119,7 @@ def _leps() -> list[tuple[str, str]]:
 def thing(path: str) -> Response:
     _check_path(path)
     iri = iri_for_path(f"id/{path}")
-    if not exists(current().store, iri):
+    if not exists(current_snapshot().store, iri):
         return _not_found(iri, _negotiated())
     return Response(status=303, headers={"Location": public_root() + f"doc/{path}"})
 
@@ -140,22 +140,22 @@ def named_graph(path: str) -> Response:
 
 def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Response:
     fmt = explicit or _negotiated()
-    published = current()
-    limit = int(current_app.config["INCOMING_LINKS_LIMIT"])
-    if not exists(published.store, iri):
+    snapshot = current_snapshot()
+    limit = snapshot.config.incoming_links_limit
+    if not exists(snapshot.store, iri):
         return _not_found(iri, fmt)
     if fmt is None:
         return _not_acceptable()
     body: str | bytes
     if fmt.key == "html":
-        view = resource_view(published.store, iri, incoming_limit=limit)
-        profile = lep_profile(published.store, published.base, iri)
+        view = resource_view(snapshot.store, iri, incoming_limit=limit)
+        profile = lep_profile(snapshot.store, snapshot.base, iri)
         body = render_template(
             "resource.html", view=view, doc_path=doc_path, iri=iri, profile=profile
         )
     else:
-        body = describe_rdf(published.store, iri, incoming_limit=limit).serialize(
-            fmt.key, prefixes=prefixes(published.base)
+        body = describe_rdf(snapshot.store, iri, incoming_limit=limit).serialize(
+            fmt.key, prefixes=prefixes(snapshot.base)
         )
     response = Response(body, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{public_root()}{doc_path}.{fmt.extension}"
@@ -169,13 +169,13 @@ def definition(path: str) -> Response:
     """The ontology (``def/lis`` and its modules) and the shapes (``def/shapes``), as documents."""
     _check_path(path)
     stem, explicit = _split_extension(path)
-    published = current()
-    graph_iri = published.base + f"def/{stem}"
+    snapshot = current_snapshot()
+    graph_iri = snapshot.base + f"def/{stem}"
     if stem == "shapes":
         return _shapes_document(explicit)
     graphs = [
         r["g"].value
-        for r in published.store.query(
+        for r in snapshot.store.query(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f'FILTER(STR(?g) = "{graph_iri}" || STRSTARTS(STR(?g), "{graph_iri}/")) }} ORDER BY ?g'
         ).rows()
@@ -187,19 +187,19 @@ def definition(path: str) -> Response:
         return _not_acceptable()
     body: str | bytes
     if fmt.key == "html":
-        namespace = published.base + "def/lis#"
-        terms = ontology_terms(published.store, namespace)
+        namespace = snapshot.base + "def/lis#"
+        terms = ontology_terms(snapshot.store, namespace)
         if stem != "lis":
             terms = [t for t in terms if t.module == graph_iri]
         modules = _modules(graphs)
         iris = {t.iri for t in terms} | {p for t in terms for p in t.parents}
         iris |= {t.domain for t in terms if t.domain} | {t.range for t in terms if t.range}
-        labels = label_map(published.store, iris)
+        labels = label_map(snapshot.store, iris)
         body = render_template(
             "ontology.html",
-            diagram=ontology_diagram(published.store, published.base) if stem == "lis" else None,
+            diagram=ontology_diagram(snapshot.store, snapshot.base) if stem == "lis" else None,
             children_of=_children(terms),
-            namespaces=prefixes(published.base),
+            namespaces=prefixes(snapshot.base),
             terms=terms,
             modules=modules,
             labels=labels,
@@ -210,9 +210,9 @@ def definition(path: str) -> Response:
         )
     else:
         values = " ".join(f"<{g}>" for g in graphs)
-        body = published.store.query(
+        body = snapshot.store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        ).serialize(fmt.key, prefixes=prefixes(current().base))
+        ).serialize(fmt.key, prefixes=prefixes(current_snapshot().base))
     response = Response(body, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{public_root()}def/{stem}.{fmt.extension}"
     if explicit is None:
@@ -229,7 +229,7 @@ def _children(terms: list[OntologyTerm]) -> dict[str, list[OntologyTerm]]:
 
 
 def _modules(graphs: list[str]) -> list[dict[str, str]]:
-    store = current().store
+    store = current_snapshot().store
     modules = []
     for graph in graphs:
         rows = store.query(
@@ -241,14 +241,14 @@ def _modules(graphs: list[str]) -> list[dict[str, str]]:
 
 
 def _shapes_document(explicit: Format | None) -> Response:
-    published = current()
+    snapshot = current_snapshot()
     fmt = explicit or _negotiated()
     if fmt is None:
         return _not_acceptable()
-    path = published.settings.shapes_dir / "lisgraph-shapes.ttl"
-    if not path.is_file():
-        return _not_found(published.base + "def/shapes", fmt)
-    graph = Graph().parse(path, format="turtle", publicID=published.base)
+    path = snapshot.build.shapes
+    if not path.is_file():  # a mirror of a remote store: the store holds no shapes
+        return _not_found(snapshot.base + "def/shapes", fmt)
+    graph = Graph().parse(path, format="turtle")
     body: str | bytes
     if fmt.key == "html":
         body = render_template("shapes.html", turtle=graph.serialize(format="turtle"))

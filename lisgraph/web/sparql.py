@@ -19,12 +19,12 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from ..errors import QueryError, QueryRefusedError
+from ..errors import ProtocolError, QueryRefusedError
 from ..queries import example_queries
 from ..store.sandbox import Job
 from ..views.resource import ontology_terms
 from ..vocab import SD, prefixes
-from .dataset import current
+from .dataset import current_snapshot
 from .negotiation import FORMATS, Format, Kind, by_key, choose, negotiate
 from .urls import public_root
 
@@ -50,14 +50,6 @@ _UPDATE_START = re.compile(
 )
 OGL = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 _READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted here."
-
-
-class ProtocolError(QueryError):
-    """A request that breaks the SPARQL Protocol; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -163,20 +155,14 @@ def _not_acceptable(kind: str) -> Response:
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
-    try:
-        parsed = _parse_request()
-    except ProtocolError as exc:
-        return Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
+    parsed = _parse_request()
     if parsed.query is None:
         return _describe_service(parsed)
     if _UPDATE_START.match(parsed.query):
         raise QueryRefusedError(_READ_ONLY)
     if not parsed.query.strip():
         raise ProtocolError("The query is empty.")
-    try:
-        return _answer(parsed)
-    except ProtocolError as exc:
-        return Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
+    return _answer(parsed)
 
 
 def _answer(parsed: ProtocolRequest) -> Response:
@@ -190,9 +176,9 @@ def _answer(parsed: ProtocolRequest) -> Response:
         named_graphs=tuple(parsed.named_graphs),
         results_format=_job_format(results_fmt),
         graph_format=_job_format(graph_fmt),
-        prefixes=prefixes(current().base),
+        prefixes=prefixes(current_snapshot().base),
     )
-    published = current()
+    snapshot = current_snapshot()
     key = (
         job.query,
         job.base_iri,
@@ -201,11 +187,11 @@ def _answer(parsed: ProtocolRequest) -> Response:
         job.results_format,
         job.graph_format,
     )
-    outcome = published.cache.get(key)
+    outcome = snapshot.cache.get(key)
     cache_state = "hit" if outcome is not None else "miss"
     if outcome is None:
-        outcome = published.runner().run(job)
-        published.cache.put(key, outcome)
+        outcome = snapshot.sandbox().run(job)
+        snapshot.cache.put(key, outcome)
     if outcome.format is None:
         return _not_acceptable("rdf" if outcome.kind == "graph" else "results")
     if outcome.table is not None:
@@ -258,15 +244,15 @@ def _editor_config(query: str) -> dict[str, object] | None:
     static = current_app.static_folder
     if static is None or not (Path(static) / "vendor" / "yasgui.min.js").is_file():
         return None
-    published = current()
-    namespace = published.base + "def/lis#"
-    terms = ontology_terms(published.store, namespace)
+    snapshot = current_snapshot()
+    namespace = snapshot.base + "def/lis#"
+    terms = ontology_terms(snapshot.store, namespace)
     return {
         "endpoint": public_root() + "sparql",
-        "base": published.base,
+        "base": snapshot.base,
         "root": public_root(),
         "query": query,
-        "prefixes": prefixes(published.base),
+        "prefixes": prefixes(snapshot.base),
         "classes": [t.iri for t in terms if t.kind == "class"],
         "properties": [t.iri for t in terms if t.kind != "class"],
         "examples": [e.sparql for e in example_queries()],
@@ -290,7 +276,7 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
 
 def service_description() -> Graph:
     """The SPARQL 1.1 Service Description of this endpoint."""
-    published = current()
+    snapshot = current_snapshot()
     endpoint_url = URIRef(public_root() + "sparql")
     graph = Graph()
     graph.bind("sd", SD)
@@ -322,23 +308,23 @@ def service_description() -> Graph:
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
-    triples = published.build_info.get("triples")
+    triples = snapshot.build_info.get("triples")
     if triples is not None:
         graph.add((default_graph, VOID.triples, Literal(int(triples))))
-    for number, name in enumerate(published.store.named_graphs(), start=1):
+    for number, name in enumerate(snapshot.store.named_graphs(), start=1):
         node = URIRef(f"{public_root()}sparql#named-graph-{number}")
         graph.add((dataset, SD.namedGraph, node))
         graph.add((node, RDF.type, SD.NamedGraph))
         graph.add((node, SD.name, URIRef(name)))
     graph.add((service, DCTERMS.license, URIRef(OGL)))
-    lis = Namespace(published.base + "def/lis#")
+    lis = Namespace(snapshot.base + "def/lis#")
     graph.bind("lis", lis)
-    limits = published.limits
+    limits = snapshot.limits
     graph.add((service, lis.queryTimeout, Literal(Decimal(str(limits.timeout)))))
     graph.add((service, lis.maxResultRows, Literal(limits.max_rows)))
     graph.add((service, lis.maxQueryLength, Literal(limits.max_query_length)))
     graph.add((service, lis.queryMemoryLimit, Literal(limits.memory_mb)))
-    max_body = current_app.config.get("MAX_CONTENT_LENGTH")
+    max_body = snapshot.config.max_content_length
     if max_body:
         graph.add((service, lis.maxRequestBytes, Literal(int(max_body))))
     return graph

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from markupsafe import Markup
 
-from .dataset import current
+from .dataset import current_snapshot
 from .formatting import human_date, human_number, money, readable
 
 __all__ = ["iri_for_path", "local_url", "public_root", "register_template_helpers"]
@@ -16,19 +16,19 @@ __all__ = ["iri_for_path", "local_url", "public_root", "register_template_helper
 
 def public_root() -> str:
     """The URL this server is reached at, ending with '/'."""
-    configured = current_app.config.get("PUBLIC_URL")
+    configured = current_snapshot().config.public_url
     root = str(configured) if configured else request.url_root
     return root if root.endswith("/") else root + "/"
 
 
 def iri_for_path(path: str) -> str:
     """The canonical IRI of the thing at ``path`` on this server (path without leading '/')."""
-    return current().base + path
+    return current_snapshot().base + path
 
 
 def local_url(iri: str) -> str:
     """Where a browser finds ``iri``: a URL on this server if it is under the base IRI."""
-    base = current().base
+    base = current_snapshot().base
     if iri.startswith(base):
         return public_root() + iri[len(base) :]
     return iri

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lisgraph.errors import QueryRefusedError
-from lisgraph.store.policy import check_query, has_dataset_clause, without_dataset_clauses
-from lisgraph.store.remote import expand_escaped_names
+from lisgraph.store.policy import check_query
 
 
 @pytest.mark.parametrize(
@@ -48,25 +47,3 @@ def test_deep_nesting_is_refused_but_ordinary_nesting_is_fine() -> None:
         )
     # Brackets inside strings, IRIs and comments do not count.
     check_query('SELECT * WHERE { ?s ?p "' + "{" * 5000 + '" } # ' + "(" * 5000)
-
-
-def test_dataset_clauses_are_found_and_removed_in_code_only() -> None:
-    query = (
-        "PREFIX g: <http://g/> SELECT ?from FROM <http://x> FROM NAMED g:a from\tnamed <y> "
-        'WHERE { ?s ex:from "FROM <z>" } # FROM <c>'
-    )
-    assert has_dataset_clause(query)
-    assert not has_dataset_clause('SELECT ?from WHERE { ?s ex:from "FROM <z>" } # FROM <c>')
-    assert without_dataset_clauses(query) == (
-        'PREFIX g: <http://g/> SELECT ?from       WHERE { ?s ex:from "FROM <z>" } # FROM <c>'
-    )
-
-
-def test_escaped_prefixed_names_become_full_iris() -> None:
-    query = (
-        'PREFIX id: <http://x/id/> SELECT * { id:lep\\/E1 ?p "id:a\\/b" ; ?q id:plain } # id:c\\/d'
-    )
-    assert expand_escaped_names(query) == (
-        'PREFIX id: <http://x/id/> SELECT * { <http://x/id/lep/E1> ?p "id:a\\/b" ; ?q id:plain }'
-        " # id:c\\/d"
-    )

@@ -1,0 +1,139 @@
+"""The build directory: the one contract between the build and everything that serves a build.
+
+``lisgraph build`` writes a directory; the embedded store, ``lisgraph publish``, the mirror of a
+remote store and the web app read it. Its layout is decided here and nowhere else::
+
+    build.json        what the build is: lisgraph version, base IRI, inputs digest, counts, files
+    lisgraph.nt       the merge of all sources, each triple once (sorted N-Triples)
+    lisgraph.nq       one named graph per source file (sorted N-Quads)
+    lisgraph.ttl .jsonld .rdf   the merge in other formats; every dump also gzipped (``.gz``)
+    SHA256SUMS        the SHA-256 of every dump and gzip copy
+    shapes.ttl        the SHACL shapes the build was validated with, with their base IRI
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildNotFoundError
+
+__all__ = [
+    "BUILD_INFO",
+    "CHECKSUM_FILE",
+    "DOWNLOADS",
+    "DUMP_FORMATS",
+    "NQUADS",
+    "NTRIPLES",
+    "SHAPES_FILE",
+    "BuildDir",
+    "DumpFormat",
+]
+
+BUILD_INFO = "build.json"
+CHECKSUM_FILE = "SHA256SUMS"
+NTRIPLES = "lisgraph.nt"
+NQUADS = "lisgraph.nq"
+SHAPES_FILE = "shapes.ttl"
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    """One dump: its file name, media type and a human name."""
+
+    filename: str
+    media_type: str
+    name: str
+
+
+#: Every dump the build writes (each also as ``filename + ".gz"``).
+DUMP_FORMATS: tuple[DumpFormat, ...] = (
+    DumpFormat("lisgraph.ttl", "text/turtle", "Turtle"),
+    DumpFormat(NTRIPLES, "application/n-triples", "N-Triples"),
+    DumpFormat("lisgraph.jsonld", "application/ld+json", "JSON-LD"),
+    DumpFormat("lisgraph.rdf", "application/rdf+xml", "RDF/XML"),
+    DumpFormat(NQUADS, "application/n-quads", "N-Quads (with one named graph per source file)"),
+)
+
+
+def _downloads() -> dict[str, str]:
+    files = {CHECKSUM_FILE: "text/plain; charset=utf-8"}
+    for dump in DUMP_FORMATS:
+        charset = "; charset=utf-8" if dump.media_type.startswith("text/") else ""
+        files[dump.filename] = dump.media_type + charset
+        files[dump.filename + ".gz"] = "application/gzip"
+    return files
+
+
+#: Every file a build offers for download, with its media type.
+DOWNLOADS: dict[str, str] = _downloads()
+
+
+@dataclass(frozen=True)
+class BuildDir:
+    """A build's directory (or the link that points at the current one)."""
+
+    path: Path
+
+    @property
+    def ntriples(self) -> Path:
+        return self.path / NTRIPLES
+
+    @property
+    def nquads(self) -> Path:
+        return self.path / NQUADS
+
+    @property
+    def shapes(self) -> Path:
+        return self.path / SHAPES_FILE
+
+    @property
+    def info_file(self) -> Path:
+        return self.path / BUILD_INFO
+
+    def file(self, name: str) -> Path:
+        """A file of the build by name; only names in :data:`DOWNLOADS` are offered."""
+        return self.path / name
+
+    def is_complete(self) -> bool:
+        """Whether the directory holds a finished build (build.json is written last)."""
+        return self.info_file.is_file()
+
+    def resolved(self) -> BuildDir:
+        """The build the link points at now, so that later reads all come from one build."""
+        return BuildDir(Path(os.path.realpath(self.path)))
+
+    def info(self) -> dict[str, Any]:
+        """What build.json says. Raises BuildNotFoundError when there is no build here."""
+        try:
+            return dict(json.loads(self.info_file.read_text(encoding="utf-8")))
+        except FileNotFoundError as exc:
+            raise BuildNotFoundError(
+                f"No build found in {self.path}: run 'lisgraph build' first."
+            ) from exc
+
+    def write_info(self, info: dict[str, Any]) -> None:
+        """Write build.json: the last file of a build, which marks it complete."""
+        self.info_file.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+
+    def checksums(self) -> dict[str, str]:
+        """File name -> SHA-256 hex digest, from the checksum file (empty when absent)."""
+        try:
+            text = (self.path / CHECKSUM_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        pairs = (line.split("  ", 1) for line in text.splitlines() if line)
+        return {name: digest for digest, name in pairs}
+
+    def identity(self) -> tuple[int, int, int, int] | None:
+        """What identifies the build here now (for a link: the build it points at): the
+        directory's device and inode, and build.json's inode and modification time. Two stat
+        calls. None when there is no readable build right now."""
+        try:
+            directory, info = os.stat(self.path), self.info_file.stat()
+        except OSError:
+            return None
+        return directory.st_dev, directory.st_ino, info.st_ino, info.st_mtime_ns

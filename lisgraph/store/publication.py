@@ -1,0 +1,67 @@
+"""Which build a remote store holds: the record ``lisgraph publish`` writes beside the data.
+
+What a remote store holds, as :mod:`lisgraph.publish` writes it::
+
+    <G>                  the merge of all sources (what queries see as the default graph)
+    <{base}graph/NAME>   one named graph per source file, as in the embedded store
+    <G/publication>      which build is published: its inputs digest and its named graphs
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS
+
+from ..errors import BuildNotFoundError, StoreError
+from ..sparql_text import iri
+from .connector import Endpoint
+
+__all__ = ["Publication", "default_graph", "publication_graph", "read_publication"]
+
+
+def default_graph(base: str) -> str:
+    """The union graph ``publish`` writes and ``serve --store`` reads unless told otherwise."""
+    return f"{base}graph/lisgraph"
+
+
+def publication_graph(graph: str) -> str:
+    """The graph that records which build is published in union graph ``graph``."""
+    return f"{graph.rstrip('/')}/publication"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Which build a remote store holds: its union graph, inputs digest and named graphs."""
+
+    graph: str
+    digest: str
+    graphs: tuple[str, ...]
+
+
+def read_publication(endpoint: Endpoint, graph: str) -> Publication:
+    """What ``lisgraph publish`` last wrote to ``graph`` at ``endpoint``.
+
+    Raises BuildNotFoundError when nothing has been published there, StoreError when the store
+    cannot be asked.
+    """
+    query = (
+        f"SELECT ?digest ?part WHERE {{ GRAPH {iri(publication_graph(graph))} {{ "
+        f"{iri(graph)} {iri(DCTERMS.identifier)} ?digest ; {iri(DCTERMS.hasPart)} ?part }} }}"
+    )
+    _, body = endpoint.request(query=query)
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    rows = [
+        (row["digest"].value, row["part"].value)  # type: ignore[union-attr]
+        for row in solutions  # type: ignore[union-attr]
+    ]
+    if not rows:
+        raise BuildNotFoundError(
+            f"Nothing has been published to graph <{graph}> at {endpoint.query_url}: run "
+            "'lisgraph publish' first."
+        )
+    digests = {digest for digest, _ in rows}
+    if len(digests) != 1:
+        raise StoreError(f"The publication record of <{graph}> names {len(digests)} builds.")
+    return Publication(graph, digests.pop(), tuple(sorted({part for _, part in rows})))
