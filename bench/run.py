@@ -365,7 +365,7 @@ def peer(enabled: bool, dist: Path) -> Iterator[str | None]:
     if not enabled or shutil.which("virtuoso-t") is None:
         yield None
         return
-    from tests.virtuoso import PASSWORD, USER, Virtuoso
+    from tests.system.virtuoso import PASSWORD, USER, Virtuoso
 
     with tempfile.TemporaryDirectory(prefix="lisgraph-bench-virtuoso-") as directory:
         server = Virtuoso(Path(directory)).start()

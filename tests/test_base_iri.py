@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lisgraph import Settings, build
 
-from .conftest import PROJECT_DIR
+from .helpers import PROJECT_DIR
 
 
 def test_build_under_another_base(tmp_path: Path) -> None:

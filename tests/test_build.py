@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 from lisgraph.artifact import DUMP_FORMATS, BuildDir
 from lisgraph.build import BuildResult
 
-from .conftest import PROJECT_DIR
+from .helpers import PROJECT_DIR
 
 RDFLIB_FORMATS = {
     "lisgraph.ttl": "turtle",

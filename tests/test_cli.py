@@ -1,36 +1,52 @@
 """The CLI's exit codes and messages, and that a failed build leaves the last good dumps alone.
 
 Each broken-data case copies the project to a temporary directory, builds it once, breaks one
-data file and builds again through the real command line.
+data file and builds again through the command line, run in this process (``main(argv)``); one
+test runs the installed command in its own process.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from .conftest import PROJECT_DIR
+from lisgraph.cli import main
+
+from .helpers import PROJECT_DIR, run_lisgraph
 
 
-def run(
-    *args: str, project: Path = PROJECT_DIR, out: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LISGRAPH_PROJECT_DIR": str(project)}
-    if out is not None:
-        env["LISGRAPH_DIST_DIR"] = str(out)
-    return subprocess.run(
-        [sys.executable, "-m", "lisgraph", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Run = Callable[..., Ran]
+
+
+@pytest.fixture()
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """``lisgraph ARGS`` run in this process (``main(argv)``), on ``project`` with output ``out``,
+    returning the exit code and what it printed."""
+
+    def run_main(*args: str, project: Path = PROJECT_DIR, out: Path | None = None) -> Ran:
+        monkeypatch.setenv("LISGRAPH_PROJECT_DIR", str(project))
+        if out is not None:
+            monkeypatch.setenv("LISGRAPH_DIST_DIR", str(out))
+        else:
+            monkeypatch.delenv("LISGRAPH_DIST_DIR", raising=False)
+        capsys.readouterr()
+        code = main(list(args))
+        printed = capsys.readouterr()
+        return Ran(code, printed.out, printed.err)
+
+    return run_main
 
 
 @pytest.fixture()
@@ -45,13 +61,13 @@ def _snapshot(directory: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(directory.iterdir())}
 
 
-def test_validate_exits_0_on_the_project() -> None:
-    result = run("validate")
+def test_validate_exits_0_on_the_project_as_a_command() -> None:
+    result = run_lisgraph("validate")  # the installed command, in its own process
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Conforms" in result.stdout
 
 
-def test_query_table_and_json(project: Path, tmp_path: Path) -> None:
+def test_query_table_and_json(run: Run, project: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     assert run("build", project=project, out=out).returncode == 0
     query = (
@@ -70,7 +86,9 @@ def test_query_table_and_json(project: Path, tmp_path: Path) -> None:
     ).stdout.split() == ["n", "1", "2", "3"]
 
 
-def test_query_errors_exit_2_with_the_parser_message(project: Path, tmp_path: Path) -> None:
+def test_query_errors_exit_2_with_the_parser_message(
+    run: Run, project: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "dist"
     no_build = run("query", "SELECT * WHERE { ?s ?p ?o }", project=project, out=out)
     assert no_build.returncode == 2 and "lisgraph build" in no_build.stderr
@@ -85,7 +103,7 @@ def test_query_errors_exit_2_with_the_parser_message(project: Path, tmp_path: Pa
     assert wrong_format.returncode == 2 and "does not suit" in wrong_format.stderr
 
 
-def test_stats_lists_classes_and_sources(project: Path, tmp_path: Path) -> None:
+def test_stats_lists_classes_and_sources(run: Run, project: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     assert run("build", project=project, out=out).returncode == 0
     stats = run("stats", project=project, out=out)
@@ -122,7 +140,7 @@ BREAKAGES = {
 
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
 def test_broken_data_fails_clearly_and_keeps_the_last_dumps(
-    project: Path, tmp_path: Path, case: str
+    run: Run, project: Path, tmp_path: Path, case: str
 ) -> None:
     out = tmp_path / "dist"
     first = run("build", project=project, out=out)
@@ -149,7 +167,7 @@ def test_broken_data_fails_clearly_and_keeps_the_last_dumps(
     assert validate.returncode == code
 
 
-def test_validate_given_files_reports_each_violation(tmp_path: Path) -> None:
+def test_validate_given_files_reports_each_violation(run: Run, tmp_path: Path) -> None:
     broken = tmp_path / "broken.ttl"
     broken.write_text(
         "@prefix lis: <def/lis#> . @prefix prov: <http://www.w3.org/ns/prov#> .\n"
@@ -164,7 +182,7 @@ def test_validate_given_files_reports_each_violation(tmp_path: Path) -> None:
     assert "violation" in result.stdout
 
 
-def test_data_file_without_source_is_a_load_error(project: Path, tmp_path: Path) -> None:
+def test_data_file_without_source_is_a_load_error(run: Run, project: Path, tmp_path: Path) -> None:
     path = project / "data" / "seed-003-south-east-lep.ttl"
     text = path.read_text(encoding="utf-8")
     path.write_text(
@@ -180,6 +198,7 @@ def test_data_file_without_source_is_a_load_error(project: Path, tmp_path: Path)
 
 
 def test_synth_writes_a_conforming_project_and_never_deletes_other_directories(
+    run: Run,
     tmp_path: Path,
 ) -> None:
     precious = tmp_path / "precious"

@@ -14,7 +14,7 @@ import pytest
 from lisgraph.queries import QUERY_DIR
 from lisgraph.store.embedded import EmbeddedStore
 
-from .conftest import COMPETENCY_DIR
+from .helpers import COMPETENCY_DIR
 
 QUERIES = sorted(QUERY_DIR.glob("*.rq"))
 

@@ -1,4 +1,4 @@
-"""Dereferencing, pages and downloads, over HTTP against the real server."""
+"""Dereferencing, pages and downloads, over HTTP, in-process (Flask test client)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
 
 import pytest
-import requests
 from rdflib import RDF, RDFS, Graph, URIRef
 
 from lisgraph.artifact import DUMP_FORMATS
+
+from .helpers import InProcessHTTP
 
 LIS = "https://w3id.org/lisgraph/def/lis#"
 SEMLEP = "https://w3id.org/lisgraph/id/lep/E37000057"
@@ -42,15 +43,17 @@ def _links(html: str) -> _Links:
     return parser
 
 
-def test_thing_iri_redirects_303_to_its_document(server: str) -> None:
-    response = requests.get(server + "id/lep/E37000057", allow_redirects=False, timeout=30)
+def test_thing_iri_redirects_303_to_its_document(http: InProcessHTTP, server: str) -> None:
+    response = http.get(server + "id/lep/E37000057", allow_redirects=False, timeout=30)
     assert response.status_code == 303
     assert response.headers["Location"] == server + "doc/lep/E37000057"
 
 
 @pytest.mark.parametrize(("accept", "rdflib_format"), sorted(RDF_TYPES.items()))
-def test_document_negotiates_rdf(server: str, accept: str, rdflib_format: str) -> None:
-    response = requests.get(server + "id/lep/E37000057", headers={"Accept": accept}, timeout=30)
+def test_document_negotiates_rdf(
+    http: InProcessHTTP, server: str, accept: str, rdflib_format: str
+) -> None:
+    response = http.get(server + "id/lep/E37000057", headers={"Accept": accept}, timeout=30)
     assert response.status_code == 200 and response.history[0].status_code == 303
     assert response.headers["Content-Type"].split(";")[0] == accept
     assert response.headers["Content-Location"].startswith(server + "doc/lep/E37000057.")
@@ -65,23 +68,21 @@ def test_document_negotiates_rdf(server: str, accept: str, rdflib_format: str) -
 
 
 @pytest.mark.parametrize("fmt", DUMP_FORMATS[:4], ids=lambda f: f.filename)
-def test_explicit_document_urls(server: str, fmt) -> None:
+def test_explicit_document_urls(http: InProcessHTTP, server: str, fmt) -> None:
     ext = {
         "text/turtle": "ttl",
         "application/ld+json": "jsonld",
         "application/rdf+xml": "rdf",
         "application/n-triples": "nt",
     }[fmt.media_type]
-    response = requests.get(server + f"doc/lep/E37000057.{ext}", timeout=30)
+    response = http.get(server + f"doc/lep/E37000057.{ext}", timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == fmt.media_type
     assert len(Graph().parse(data=response.content, format=RDF_TYPES[fmt.media_type])) > 10
 
 
-def test_html_page_of_a_resource(server: str) -> None:
-    response = requests.get(
-        server + "id/lep/E37000057", headers={"Accept": "text/html"}, timeout=30
-    )
+def test_html_page_of_a_resource(http: InProcessHTTP, server: str) -> None:
+    response = http.get(server + "id/lep/E37000057", headers={"Accept": "text/html"}, timeout=30)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
     page = response.text
     assert "<h1>South East Midlands LEP</h1>" in page
@@ -92,7 +93,7 @@ def test_html_page_of_a_resource(server: str) -> None:
     alternates = dict(_links(page).alternates)
     assert set(RDF_TYPES) <= set(alternates)
     for media_type, href in alternates.items():
-        assert requests.get(href, timeout=30).headers["Content-Type"].split(";")[0] == media_type
+        assert http.get(href, timeout=30).headers["Content-Type"].split(";")[0] == media_type
 
 
 @pytest.mark.parametrize(
@@ -104,17 +105,17 @@ def test_html_page_of_a_resource(server: str) -> None:
     ],
 )
 def test_unknown_iri_is_404_in_the_negotiated_format(
-    server: str, accept: str, content_type: str, words: str
+    http: InProcessHTTP, server: str, accept: str, content_type: str, words: str
 ) -> None:
     for path in ("id/lep/E37999999", "doc/lep/E37999999", "def/nothing"):
-        response = requests.get(server + path, headers={"Accept": accept}, timeout=30)
+        response = http.get(server + path, headers={"Accept": accept}, timeout=30)
         assert response.status_code == 404, path
         assert response.headers["Content-Type"].split(";")[0] == content_type
         assert words in response.text
 
 
-def test_ontology_documentation_lists_every_term(server: str, store) -> None:
-    page = requests.get(server + "def/lis", headers={"Accept": "text/html"}, timeout=30)
+def test_ontology_documentation_lists_every_term(http: InProcessHTTP, server: str, store) -> None:
+    page = http.get(server + "def/lis", headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200
     terms = store.query(
         f"SELECT ?t ?l WHERE {{ ?t <{RDFS}isDefinedBy> ?m ; <{RDFS}label> ?l "
@@ -124,10 +125,10 @@ def test_ontology_documentation_lists_every_term(server: str, store) -> None:
     for row in terms:
         local = row["t"].value.rsplit("#", 1)[1]
         assert f'id="{local}"' in page.text and row["l"].value in page.text
-    turtle = requests.get(server + "def/lis", headers={"Accept": "text/turtle"}, timeout=30)
+    turtle = http.get(server + "def/lis", headers={"Accept": "text/turtle"}, timeout=30)
     graph = Graph().parse(data=turtle.content, format="turtle")
     assert (URIRef(LIS + "LocalIndustrialStrategy"), RDFS.label, None) in graph
-    module = requests.get(server + "def/lis/projects", headers={"Accept": "text/html"}, timeout=30)
+    module = http.get(server + "def/lis/projects", headers={"Accept": "text/html"}, timeout=30)
     assert (
         module.status_code == 200
         and 'id="Investment"' in module.text
@@ -135,8 +136,8 @@ def test_ontology_documentation_lists_every_term(server: str, store) -> None:
     )
 
 
-def test_named_graph_of_a_source_file(server: str) -> None:
-    response = requests.get(
+def test_named_graph_of_a_source_file(http: InProcessHTTP, server: str) -> None:
+    response = http.get(
         server + "graph/seed-001-sem-highlights", headers={"Accept": "text/turtle"}, timeout=30
     )
     assert response.status_code == 200
@@ -148,8 +149,8 @@ def test_named_graph_of_a_source_file(server: str) -> None:
     ) in graph
 
 
-def test_landing_page(server: str) -> None:
-    page = requests.get(server, timeout=30).text
+def test_landing_page(http: InProcessHTTP, server: str) -> None:
+    page = http.get(server, timeout=30).text
     assert "Open Government Licence v3.0" in page
     hrefs = _links(page).hrefs
     assert server + "sparql" in hrefs
@@ -158,15 +159,15 @@ def test_landing_page(server: str) -> None:
 
 
 @pytest.mark.parametrize("start", ["", "id/lep/E37000057", "def/lis", "sparql"])
-def test_every_local_link_works(server: str, start: str) -> None:
-    page = requests.get(server + start, headers={"Accept": "text/html"}, timeout=30)
+def test_every_local_link_works(http: InProcessHTTP, server: str, start: str) -> None:
+    page = http.get(server + start, headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200
     targets = sorted({urljoin(page.url, h).split("#")[0] for h in _links(page.text).hrefs})
     local = [t for t in targets if t.startswith(server)]
     assert local
     browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
     for url in local:
-        response = requests.get(url, headers=browser, timeout=30)
+        response = http.get(url, headers=browser, timeout=30)
         assert response.status_code == 200, url
     # Nothing points at the canonical base, which does not resolve on this machine.
     assert not [t for t in targets if urlparse(t).netloc == "w3id.org"]
@@ -175,9 +176,11 @@ def test_every_local_link_works(server: str, start: str) -> None:
 @pytest.mark.parametrize(
     "name", [f.filename for f in DUMP_FORMATS] + [f.filename + ".gz" for f in DUMP_FORMATS]
 )
-def test_dump_download_headers_and_content(server: str, built, name: str) -> None:
+def test_dump_download_headers_and_content(
+    http: InProcessHTTP, server: str, built, name: str
+) -> None:
     url = server + f"downloads/{name}"
-    response = requests.get(url, timeout=60)
+    response = http.get(url, timeout=60)
     assert response.status_code == 200
     local = (built.out_dir / name).read_bytes()
     assert response.content == local
@@ -192,13 +195,11 @@ def test_dump_download_headers_and_content(server: str, built, name: str) -> Non
     )
     assert response.headers["Content-Type"].split(";")[0] == expected
     assert (
-        requests.get(
-            url, headers={"If-None-Match": response.headers["ETag"]}, timeout=30
-        ).status_code
+        http.get(url, headers={"If-None-Match": response.headers["ETag"]}, timeout=30).status_code
         == 304
     )
     assert (
-        requests.get(
+        http.get(
             url, headers={"If-Modified-Since": response.headers["Last-Modified"]}, timeout=30
         ).status_code
         == 304
@@ -209,7 +210,7 @@ def test_dump_download_headers_and_content(server: str, built, name: str) -> Non
         assert len(Graph().parse(data=data, format=fmt)) == built.triples
 
 
-def test_unknown_download_and_path_tricks_are_404(server: str) -> None:
+def test_unknown_download_and_path_tricks_are_404(http: InProcessHTTP, server: str) -> None:
     for path in (
         "downloads/nothing.ttl",
         "downloads/..%2Fbuild.json",
@@ -218,6 +219,6 @@ def test_unknown_download_and_path_tricks_are_404(server: str) -> None:
         "id/lep/%00",
         "doc/lep/E37000057%2F..%2F..",
     ):
-        response = requests.get(server + path, timeout=30)
+        response = http.get(server + path, timeout=30)
         assert response.status_code == 404, path
         assert "root:" not in response.text

@@ -7,21 +7,20 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-import requests
 from pyshacl import validate
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SH, VOID
 
 from lisgraph.artifact import DUMP_FORMATS
 
-from .conftest import PROJECT_DIR, TESTS_DIR
+from .helpers import PROJECT_DIR, TESTS_DIR, InProcessHTTP
 
 DCAT_AP = TESTS_DIR / "data" / "dcat-ap-3.0.1"
 SHARED_DCAT_AP = PROJECT_DIR.parent / "shared" / "reference" / "dcat-ap-3.0.1"
 
 
-def _graph(server: str, path: str, accept: str = "text/turtle") -> Graph:
-    response = requests.get(server + path, headers={"Accept": accept}, timeout=30)
+def _graph(http: InProcessHTTP, server: str, path: str, accept: str = "text/turtle") -> Graph:
+    response = http.get(server + path, headers={"Accept": accept}, timeout=30)
     assert response.status_code == 200
     fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}[
         accept
@@ -29,20 +28,20 @@ def _graph(server: str, path: str, accept: str = "text/turtle") -> Graph:
     return Graph().parse(data=response.content, format=fmt)
 
 
-def test_void(server: str, built) -> None:
-    graph = _graph(server, ".well-known/void")
+def test_void(http: InProcessHTTP, server: str, built) -> None:
+    graph = _graph(http, server, ".well-known/void")
     dataset = next(graph.subjects(RDF.type, VOID.Dataset))
     assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef(server + "sparql")
     dumps = {str(d) for d in graph.objects(dataset, VOID.dataDump)}
     assert dumps == {server + f"downloads/{f.filename}" for f in DUMP_FORMATS}
     for dump in dumps:
-        assert requests.head(dump, timeout=30).status_code == 200
+        assert http.head(dump, timeout=30).status_code == 200
     assert graph.value(dataset, VOID.uriSpace) == Literal("https://w3id.org/lisgraph/id/")
     examples = list(graph.objects(dataset, VOID.exampleResource))
     assert examples
     for example in examples:
         local = str(example).replace("https://w3id.org/lisgraph/", server)
-        assert requests.get(local, timeout=30).status_code == 200
+        assert http.get(local, timeout=30).status_code == 200
     assert int(graph.value(dataset, VOID.triples)) == built.triples
     assert int(graph.value(dataset, VOID.entities)) > 314 + 38 + 38  # districts, LEP areas, LEPs
     assert 40 < int(graph.value(dataset, VOID.classes)) < int(graph.value(dataset, VOID.properties))
@@ -75,16 +74,16 @@ def _dcat_ap_shapes() -> Graph:
 
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/ld+json"])
-def test_catalog_conforms_to_dcat_ap_3(server: str, accept: str) -> None:
-    catalog = _graph(server, "catalog", accept)
+def test_catalog_conforms_to_dcat_ap_3(http: InProcessHTTP, server: str, accept: str) -> None:
+    catalog = _graph(http, server, "catalog", accept)
     conforms, _, text = validate(
         catalog, shacl_graph=_dcat_ap_shapes(), inference="none", allow_warnings=True
     )
     assert conforms, text
 
 
-def test_dcat_ap_shapes_reject_a_broken_catalogue(server: str) -> None:
-    catalog = _graph(server, "catalog")
+def test_dcat_ap_shapes_reject_a_broken_catalogue(http: InProcessHTTP, server: str) -> None:
+    catalog = _graph(http, server, "catalog")
     for dataset in list(catalog.subjects(RDF.type, DCAT.Dataset)):
         catalog.remove((dataset, DCTERMS.title, None))
     conforms, _, _ = validate(
@@ -93,8 +92,10 @@ def test_dcat_ap_shapes_reject_a_broken_catalogue(server: str) -> None:
     assert not conforms
 
 
-def test_catalog_describes_every_dump_and_the_endpoint(server: str, built) -> None:
-    graph = _graph(server, "catalog")
+def test_catalog_describes_every_dump_and_the_endpoint(
+    http: InProcessHTTP, server: str, built
+) -> None:
+    graph = _graph(http, server, "catalog")
     assert len(list(graph.subjects(RDF.type, DCAT.Catalog))) == 1
     dataset = next(graph.subjects(RDF.type, DCAT.Dataset))
     downloads = {}
@@ -119,8 +120,8 @@ def test_catalog_describes_every_dump_and_the_endpoint(server: str, built) -> No
     assert graph.value(service, DCAT.endpointURL) == URIRef(server + "sparql")
 
 
-def test_schema_org_dataset_on_the_landing_page(server: str) -> None:
-    page = requests.get(server, timeout=30).text
+def test_schema_org_dataset_on_the_landing_page(http: InProcessHTTP, server: str) -> None:
+    page = http.get(server, timeout=30).text
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
     assert match
     data = json.loads(match.group(1))
@@ -132,12 +133,12 @@ def test_schema_org_dataset_on_the_landing_page(server: str) -> None:
     }
 
 
-def test_sitemap_lists_the_pages(server: str) -> None:
-    response = requests.get(server + "sitemap.xml", timeout=30)
+def test_sitemap_lists_the_pages(http: InProcessHTTP, server: str) -> None:
+    response = http.get(server + "sitemap.xml", timeout=30)
     root = ET.fromstring(response.content)
     urls = [loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert server in urls and server + "sparql" in urls
     assert server + "doc/lep/E37000057" in urls
     assert len(urls) > 300
     for url in urls[:5] + urls[-5:]:
-        assert requests.get(url, headers={"Accept": "text/html"}, timeout=30).status_code == 200
+        assert http.get(url, headers={"Accept": "text/html"}, timeout=30).status_code == 200

@@ -7,7 +7,7 @@ from rdflib.namespace import DCTERMS
 
 from lisgraph.vocab import LIS
 
-from .conftest import BASE, PROJECT_DIR
+from .helpers import BASE, PROJECT_DIR
 
 ONTOLOGY_FILES = sorted((PROJECT_DIR / "ontology").glob("*.ttl"))
 

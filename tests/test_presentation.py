@@ -9,7 +9,7 @@ from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.views.programme import lep_profile, ontology_diagram, programme_matrix, timeline
 from lisgraph.web.formatting import human_date, human_number, money, readable
 
-from .conftest import BASE
+from .helpers import BASE
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

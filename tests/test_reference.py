@@ -11,7 +11,7 @@ from lisgraph.build.ons_lookup import lookup_graph
 from lisgraph.errors import DataLoadError
 from lisgraph.store.embedded import EmbeddedStore
 
-from .conftest import BASE, PROJECT_DIR
+from .helpers import BASE, PROJECT_DIR
 
 REPO_CSV = PROJECT_DIR / "data" / "reference" / "lad-to-lep-2020.csv"
 HEADER = "LAD20CD,LAD20NM,LEP20CD,LEP20NM\n"

@@ -22,7 +22,7 @@ from lisgraph.errors import Violation
 from lisgraph.shacl_sparql import compile_shapes, path_text
 from lisgraph.validate import load_shapes, reference_violations, violations
 
-from .conftest import BASE, SHAPES_DATA_DIR
+from .helpers import BASE, SHAPES_DATA_DIR
 
 EXAMPLES = sorted(SHAPES_DATA_DIR.glob("S*.ttl"))
 VALID = [p for p in EXAMPLES if p.stem.endswith("-valid")]

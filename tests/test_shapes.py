@@ -15,7 +15,7 @@ from rdflib.namespace import SH
 
 from lisgraph import Settings, validate_project
 
-from .conftest import BASE, PROJECT_DIR, SHAPES_DATA_DIR
+from .helpers import BASE, PROJECT_DIR, SHAPES_DATA_DIR
 
 
 def _shape_ids() -> list[str]:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import PROJECT_DIR
+from ..helpers import PROJECT_DIR
 
 
 def test_benchmark_smoke_run(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from .conftest import PROJECT_DIR, start_server, stop_server
+from ..helpers import PROJECT_DIR, start_server, stop_server
 
 # Two facts from two different source files; the new build changes both.
 QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

@@ -20,14 +20,8 @@ from lisgraph.queries import QUERY_DIR
 from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.store.remote import Endpoint, publication_graph
 
-from .conftest import (
-    BASE,
-    STORE_CREDENTIALS,
-    free_port,
-    run_lisgraph,
-    start_server,
-    stop_server,
-)
+from ..helpers import BASE, free_port, run_lisgraph, start_server, stop_server
+from .conftest import STORE_CREDENTIALS
 from .virtuoso import Virtuoso
 
 UNION = BASE + "graph/lisgraph"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import PROJECT_DIR, start_server, stop_server
+from ..helpers import PROJECT_DIR, start_server, stop_server
 
 LOAD = PROJECT_DIR / "bench" / "load.py"
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, Namespace
 
-from .conftest import PROJECT_DIR, start_server, stop_server
+from ..helpers import PROJECT_DIR, start_server, stop_server
 
 LIS = Namespace("https://w3id.org/lisgraph/def/lis#")
 HOURS_LONG = (

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import PROJECT_DIR, free_port
+from ..helpers import PROJECT_DIR, free_port
 
 README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
 DEFAULT_URL = "http://127.0.0.1:5000/"

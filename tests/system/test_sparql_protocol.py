@@ -35,15 +35,17 @@ CONSTRUCT = f"CONSTRUCT {{ <{SEMLEP}> ?p ?o }} WHERE {{ <{SEMLEP}> ?p ?o }}"
 
 
 @pytest.fixture(params=["embedded", "virtuoso"])
-def server(request: pytest.FixtureRequest, server: str) -> str:
-    """The server of the session's build: embedded store, or Virtuoso behind ``--store``."""
-    if request.param == "virtuoso":
-        return str(request.getfixturevalue("remote_server"))
-    return server
+def endpoint(request: pytest.FixtureRequest) -> str:
+    """The server of the session's build: embedded store, or Virtuoso behind ``--store``.
+
+    (Named apart from the session fixture ``server``: a function-scoped fixture of that name
+    shadowed it and restarted gunicorn for every test.)"""
+    name = "remote_server" if request.param == "virtuoso" else "server"
+    return str(request.getfixturevalue(name))
 
 
-def _client(server: str, method: str) -> SPARQLWrapper:
-    client = SPARQLWrapper(server + "sparql")
+def _client(endpoint: str, method: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(endpoint + "sparql")
     if method == "POST":
         client.setMethod(POST)
     elif method == "POST-direct":
@@ -53,8 +55,8 @@ def _client(server: str, method: str) -> SPARQLWrapper:
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "POST-direct"])
-def test_sparqlwrapper_select_json(server: str, method: str) -> None:
-    client = _client(server, method)
+def test_sparqlwrapper_select_json(endpoint: str, method: str) -> None:
+    client = _client(endpoint, method)
     client.setQuery(WAVES)
     client.setReturnFormat(JSON)
     result = client.query().convert()
@@ -62,8 +64,8 @@ def test_sparqlwrapper_select_json(server: str, method: str) -> None:
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_sparqlwrapper_select_xml_csv_tsv(server: str, method: str) -> None:
-    client = _client(server, method)
+def test_sparqlwrapper_select_xml_csv_tsv(endpoint: str, method: str) -> None:
+    client = _client(endpoint, method)
     client.setQuery(WAVES)
     client.setReturnFormat(XML)
     xml = client.query().convert()
@@ -76,8 +78,8 @@ def test_sparqlwrapper_select_xml_csv_tsv(server: str, method: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
-def test_sparqlwrapper_ask(server: str, fmt: str) -> None:
-    client = _client(server, "GET")
+def test_sparqlwrapper_ask(endpoint: str, fmt: str) -> None:
+    client = _client(endpoint, "GET")
     client.setQuery(f"ASK {{ <{SEMLEP}> a <{LIS}LocalEnterprisePartnership> }}")
     client.setReturnFormat(fmt)
     result = client.query().convert()
@@ -92,8 +94,8 @@ def test_sparqlwrapper_ask(server: str, fmt: str) -> None:
 @pytest.mark.parametrize("fmt", [TURTLE, JSONLD, RDFXML])
 @pytest.mark.parametrize("method", ["GET", "POST"])
 @pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
-def test_sparqlwrapper_graph_results(server: str, fmt: str, method: str, form: str) -> None:
-    client = _client(server, method)
+def test_sparqlwrapper_graph_results(endpoint: str, fmt: str, method: str, form: str) -> None:
+    client = _client(endpoint, method)
     client.setQuery(CONSTRUCT if form == "CONSTRUCT" else f"DESCRIBE <{SEMLEP}>")
     client.setReturnFormat(fmt)
     result = client.query().convert()
@@ -107,25 +109,25 @@ def test_sparqlwrapper_graph_results(server: str, fmt: str, method: str, form: s
     assert (URIRef(SEMLEP), None, URIRef(f"{LIS}LocalEnterprisePartnership")) in graph
 
 
-def test_relative_iris_resolve_against_the_endpoint(server: str) -> None:
+def test_relative_iris_resolve_against_the_endpoint(endpoint: str) -> None:
     response = requests.get(
-        server + "sparql",
+        endpoint + "sparql",
         params={"query": "SELECT (<x> AS ?iri) WHERE {}"},
         headers={"Accept": "application/sparql-results+json"},
         timeout=30,
     )
-    assert response.json()["results"]["bindings"][0]["iri"]["value"] == server + "x"
+    assert response.json()["results"]["bindings"][0]["iri"]["value"] == endpoint + "x"
 
 
-def test_default_and_named_graph_uris(server: str) -> None:
+def test_default_and_named_graph_uris(endpoint: str) -> None:
     graph = "https://w3id.org/lisgraph/graph/seed-003-south-east-lep"
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     headers = {"Accept": "text/csv"}
     everything = requests.get(
-        server + "sparql", params={"query": count}, headers=headers, timeout=30
+        endpoint + "sparql", params={"query": count}, headers=headers, timeout=30
     )
     one = requests.get(
-        server + "sparql",
+        endpoint + "sparql",
         params={"query": count, "default-graph-uri": graph},
         headers=headers,
         timeout=30,
@@ -133,7 +135,7 @@ def test_default_and_named_graph_uris(server: str) -> None:
     n_all, n_one = int(everything.text.split()[1]), int(one.text.split()[1])
     assert 0 < n_one < n_all
     named = requests.post(
-        server + "sparql",
+        endpoint + "sparql",
         data={
             "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
             "named-graph-uri": graph,
@@ -155,19 +157,19 @@ def test_default_and_named_graph_uris(server: str) -> None:
         ("*/*", "application/sparql-results+json"),
     ],
 )
-def test_select_negotiation(server: str, accept: str, media_type: str) -> None:
+def test_select_negotiation(endpoint: str, accept: str, media_type: str) -> None:
     response = requests.get(
-        server + "sparql", params={"query": WAVES}, headers={"Accept": accept}, timeout=30
+        endpoint + "sparql", params={"query": WAVES}, headers={"Accept": accept}, timeout=30
     )
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == media_type
     assert "Accept" in response.headers.get("Vary", "")
 
 
-def test_format_parameter_and_html_results(server: str) -> None:
-    as_csv = requests.get(server + "sparql", params={"query": WAVES, "format": "csv"}, timeout=30)
+def test_format_parameter_and_html_results(endpoint: str) -> None:
+    as_csv = requests.get(endpoint + "sparql", params={"query": WAVES, "format": "csv"}, timeout=30)
     assert list(csv.reader(io.StringIO(as_csv.text))) == [["n"], ["1"], ["2"], ["3"]]
-    html = requests.get(server + "sparql", params={"query": WAVES, "format": "html"}, timeout=30)
+    html = requests.get(endpoint + "sparql", params={"query": WAVES, "format": "html"}, timeout=30)
     assert html.headers["Content-Type"].startswith("text/html") and "3 rows" in html.text
 
 
@@ -175,17 +177,17 @@ def test_format_parameter_and_html_results(server: str) -> None:
     ("query", "accept"),
     [(WAVES, "text/turtle"), (CONSTRUCT, "text/csv"), (WAVES, "image/png")],
 )
-def test_406_when_nothing_acceptable(server: str, query: str, accept: str) -> None:
+def test_406_when_nothing_acceptable(endpoint: str, query: str, accept: str) -> None:
     response = requests.get(
-        server + "sparql", params={"query": query}, headers={"Accept": accept}, timeout=30
+        endpoint + "sparql", params={"query": query}, headers={"Accept": accept}, timeout=30
     )
     assert response.status_code == 406
     assert "Available" in response.text
 
 
-def _count(server: str) -> int:
+def _count(endpoint: str) -> int:
     response = requests.get(
-        server + "sparql",
+        endpoint + "sparql",
         params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
         headers={"Accept": "text/csv"},
         timeout=30,
@@ -207,12 +209,12 @@ def _count(server: str) -> int:
         {"data": {"query": "DROP ALL"}},
     ],
 )
-def test_updates_are_refused_and_change_nothing(server: str, request_kwargs: dict) -> None:
-    before = _count(server)
-    response = requests.post(server + "sparql", timeout=30, **request_kwargs)
+def test_updates_are_refused_and_change_nothing(endpoint: str, request_kwargs: dict) -> None:
+    before = _count(endpoint)
+    response = requests.post(endpoint + "sparql", timeout=30, **request_kwargs)
     assert response.status_code == 403
     assert "read-only" in response.text
-    assert _count(server) == before
+    assert _count(endpoint) == before
 
 
 @pytest.mark.parametrize(
@@ -253,32 +255,32 @@ def test_updates_are_refused_and_change_nothing(server: str, request_kwargs: dic
         ({"params": {"query": "ASK {}", "format": "png"}}, 406, "format=png"),
     ],
 )
-def test_bad_requests_get_a_clear_4xx(server: str, kwargs: dict, status: int, words: str) -> None:
+def test_bad_requests_get_a_clear_4xx(endpoint: str, kwargs: dict, status: int, words: str) -> None:
     kwargs = dict(kwargs)
     method = kwargs.pop("method", "GET")
-    url = server + "sparql" + kwargs.pop("url_suffix", "")
+    url = endpoint + "sparql" + kwargs.pop("url_suffix", "")
     response = requests.request(method, url, timeout=30, **kwargs)
     assert response.status_code == status, response.text
     assert words in response.text
     assert "Traceback" not in response.text
 
 
-def test_service_description_for_rdf_clients(server: str) -> None:
-    response = requests.get(server + "sparql", headers={"Accept": "text/turtle"}, timeout=30)
+def test_service_description_for_rdf_clients(endpoint: str) -> None:
+    response = requests.get(endpoint + "sparql", headers={"Accept": "text/turtle"}, timeout=30)
     assert response.status_code == 200
     graph = Graph().parse(data=response.text, format="turtle")
-    assert (None, SD.endpoint, URIRef(server + "sparql")) in graph
+    assert (None, SD.endpoint, URIRef(endpoint + "sparql")) in graph
     assert len(list(graph.objects(None, SD.resultFormat))) >= 8
     assert list(graph.objects(None, SD.namedGraph))
     as_jsonld = requests.get(
-        server + "sparql", headers={"Accept": "application/ld+json"}, timeout=30
+        endpoint + "sparql", headers={"Accept": "application/ld+json"}, timeout=30
     )
     assert json.loads(as_jsonld.text)
 
 
-def test_query_page_for_browsers_runs_every_example(server: str) -> None:
+def test_query_page_for_browsers_runs_every_example(endpoint: str) -> None:
     page = requests.get(
-        server + "sparql",
+        endpoint + "sparql",
         headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
         timeout=30,
     )
@@ -290,21 +292,21 @@ def test_query_page_for_browsers_runs_every_example(server: str) -> None:
     for example in examples:
         assert example.question in html.unescape(page.text)
         result = requests.get(
-            server + "sparql", params={"query": example.sparql, "format": "html"}, timeout=30
+            endpoint + "sparql", params={"query": example.sparql, "format": "html"}, timeout=30
         )
         assert result.status_code == 200 and "<table" in result.text, example.name
 
 
-def test_cors_is_open(server: str) -> None:
+def test_cors_is_open(endpoint: str) -> None:
     response = requests.get(
-        server + "sparql",
+        endpoint + "sparql",
         params={"query": WAVES},
         headers={"Origin": "https://example.org"},
         timeout=30,
     )
     assert response.headers.get("Access-Control-Allow-Origin") == "*"
     preflight = requests.options(
-        server + "sparql",
+        endpoint + "sparql",
         headers={
             "Origin": "https://example.org",
             "Access-Control-Request-Method": "POST",
@@ -317,9 +319,9 @@ def test_cors_is_open(server: str) -> None:
     )
 
 
-def test_service_refused(server: str) -> None:
+def test_service_refused(endpoint: str) -> None:
     response = requests.get(
-        server + "sparql",
+        endpoint + "sparql",
         params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"},
         timeout=30,
     )

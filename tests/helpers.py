@@ -1,0 +1,174 @@
+"""Helpers shared by the tests: free ports, the real server started and stopped, the CLI in a
+new process, a copy of the project, and requests-like calls to an in-process app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+from flask.testing import FlaskClient
+
+TESTS_DIR = Path(__file__).parent
+PROJECT_DIR = TESTS_DIR.parent
+SHAPES_DATA_DIR = TESTS_DIR / "shapes"
+COMPETENCY_DIR = TESTS_DIR / "competency"
+BASE = "https://w3id.org/lisgraph/"
+#: Where the in-process app is reached (the Flask test client's default host).
+LOCAL = "http://localhost/"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without any LISGRAPH_* setting, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LISGRAPH_")}
+    return {**env, "LISGRAPH_PROJECT_DIR": str(PROJECT_DIR), **(extra or {})}
+
+
+def run_lisgraph(
+    *args: str, env: Mapping[str, str] | None = None, timeout: float = 300, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``lisgraph`` command in a new process; return what it printed and its exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", "lisgraph", *args],
+        env=clean_environ(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=cwd,
+    )
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's ontology, data and shapes in ``target`` (a project to change)."""
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(PROJECT_DIR / name, target / name)
+    return target
+
+
+def start_server(
+    dist: Path, *extra: str, env: Mapping[str, str] | None = None, log: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the real ``lisgraph serve`` on loopback and wait until it answers.
+
+    Its output goes to a log file, never to an unread pipe: a full pipe would block the workers
+    as soon as the access log filled it.
+    """
+    port = free_port()
+    log = log or Path(os.environ.get("TMPDIR", "/tmp")) / f"lisgraph-serve-{port}.log"
+    command = [sys.executable, "-m", "lisgraph", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--build", str(dist), *extra]
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            command,
+            env=clean_environ(env),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"lisgraph serve exited with {process.returncode}:\n{log.read_text()[-4000:]}"
+            )
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return process, url
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise RuntimeError(f"lisgraph serve did not answer within 90 s:\n{log.read_text()[-4000:]}")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by :func:`start_server` (its whole process group)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+class Answer:
+    """A test client's response with the parts of ``requests.Response`` the tests read."""
+
+    def __init__(self, response: Any, url: str, history: list[Answer]) -> None:
+        self._response = response
+        self.status_code: int = response.status_code
+        self.headers = response.headers
+        self.content: bytes = response.get_data()
+        response.close()  # a file response holds the file open until closed
+        self.url = url
+        self.history = history
+
+    @property
+    def text(self) -> str:
+        return self.content.decode(self._response.mimetype_params.get("charset", "utf-8"))
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.content)
+
+
+class InProcessHTTP:
+    """``requests``-style calls to the app through Flask's test client (URLs under
+    :data:`LOCAL`), following redirects like ``requests`` does. Nothing leaves the process."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        data: Any = None,
+        params: Mapping[str, str] | None = None,
+        allow_redirects: bool = True,
+        timeout: float | None = None,
+    ) -> Answer:
+        if params:
+            url += ("&" if "?" in url else "?") + urlencode(params)
+        history: list[Answer] = []
+        while True:
+            parts = urlsplit(url)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            response = self.client.open(path, method=method, headers=dict(headers or {}), data=data)
+            answer = Answer(response, url, history)
+            location = response.headers.get("Location")
+            if not (allow_redirects and location and 300 <= response.status_code < 400):
+                return answer
+            history = [*history, answer]
+            url = location if "://" in location else LOCAL + location.lstrip("/")
+            method, data = ("GET", None) if response.status_code == 303 else (method, data)
+
+    def get(self, url: str, **kwargs: Any) -> Answer:
+        return self.request("GET", url, **kwargs)
+
+    def head(self, url: str, **kwargs: Any) -> Answer:
+        return self.request("HEAD", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Answer:
+        return self.request("POST", url, **kwargs)
