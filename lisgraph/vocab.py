@@ -9,17 +9,51 @@ this list and the ontology in step.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
 
 from .config import DEFAULT_BASE_IRI
 
-__all__ = ["LIS", "ORG", "PROV", "SD", "TIME", "VOID", "prefixes", "rebase"]
+__all__ = [
+    "DCAT",
+    "DCTERMS",
+    "FOAF",
+    "LIS",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SD",
+    "SKOS",
+    "TIME",
+    "VANN",
+    "VOID",
+    "XSD",
+    "lis",
+    "prefixes",
+    "prologue",
+    "rebase",
+]
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-TIME = Namespace("http://www.w3.org/2006/time#")
-VOID = Namespace("http://rdfs.org/ns/void#")
+#: SPARQL 1.1 Service Description (rdflib has no module for it).
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SCHEMA = Namespace("https://schema.org/")
+VANN = Namespace("http://purl.org/vocab/vann/")
 
 
 class LIS(DefinedNamespace):
@@ -163,20 +197,30 @@ def rebase(iri: str, base: str) -> URIRef:
 
 
 def prefixes(base: str) -> dict[str, str]:
-    """The prefixes lisgraph writes RDF with, ``lis:`` under ``base``."""
+    """The prefixes lisgraph writes RDF and SPARQL with, ``lis:`` under ``base``."""
     return {
         "lis": base + "def/lis#",
-        "dcterms": "http://purl.org/dc/terms/",
-        "dcat": "http://www.w3.org/ns/dcat#",
-        "foaf": "http://xmlns.com/foaf/0.1/",
+        "dcterms": str(DCTERMS),
+        "dcat": str(DCAT),
+        "foaf": str(FOAF),
         "org": str(ORG),
-        "owl": "http://www.w3.org/2002/07/owl#",
+        "owl": str(OWL),
         "prov": str(PROV),
-        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "skos": str(SKOS),
         "time": str(TIME),
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-        "schema": "https://schema.org/",
-        "vann": "http://purl.org/vocab/vann/",
+        "xsd": str(XSD),
+        "schema": str(SCHEMA),
+        "vann": str(VANN),
     }
+
+
+def prologue(base: str) -> str:
+    """The PREFIX declarations of :func:`prefixes`, to start a SPARQL query with."""
+    return "".join(f"PREFIX {name}: <{namespace}> " for name, namespace in prefixes(base).items())
+
+
+def lis(term: str, base: str) -> URIRef:
+    """The checked ``lis:`` term ``term`` under ``base`` (AttributeError for a misspelt one)."""
+    return rebase(str(getattr(LIS, term)), base)

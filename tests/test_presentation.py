@@ -6,7 +6,9 @@ import pytest
 
 from lisgraph.store import Term
 from lisgraph.store.embedded import EmbeddedStore
-from lisgraph.views.programme import lep_profile, ontology_diagram, programme_matrix, timeline
+from lisgraph.views.lep import lep_profile
+from lisgraph.views.ontology import ontology_diagram
+from lisgraph.views.programme import programme_matrix, timeline
 from lisgraph.web.formatting import human_date, human_number, money, readable
 
 from .helpers import BASE

@@ -1,57 +1,17 @@
-"""What the pictures and profile pages show, asked of any :class:`~lisgraph.store.Store` through
-SPARQL only: which strategies address which foundations and Grand Challenges, the programme's
-timeline, the ontology as a diagram, and a LEP's profile. Rendering is the templates' job.
+"""What the pictures of the whole programme show, asked of any :class:`~lisgraph.store.Store`
+through SPARQL only: which strategies address which foundations and Grand Challenges, and the
+programme's timeline. Rendering is the templates' job.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ..store import Store, Term
-from .resource import fallback_label
+from ..store import Store
+from ..vocab import prologue
+from .labels import label_of, labelled
 
-__all__ = [
-    "Diagram",
-    "Event",
-    "LepProfile",
-    "Matrix",
-    "lep_profile",
-    "ontology_diagram",
-    "programme_matrix",
-    "timeline",
-]
-
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-OWL = "http://www.w3.org/2002/07/owl#"
-ORG = "http://www.w3.org/ns/org#"
-PROV = "http://www.w3.org/ns/prov#"
-
-
-def _label(var: str) -> str:
-    """Graph patterns binding ?{var}_label to ?{var}'s name, title or label, if it has one."""
-    return (
-        f"OPTIONAL {{ ?{var} <{SKOS}prefLabel> ?{var}_pl }} "
-        f"OPTIONAL {{ ?{var} <{DCT}title> ?{var}_t }} "
-        f"OPTIONAL {{ ?{var} <{RDFS}label> ?{var}_l }} "
-        f"BIND(COALESCE(?{var}_pl, ?{var}_t, ?{var}_l) AS ?{var}_label)"
-    )
-
-
-def _name(row: dict[str, Term], var: str) -> str:
-    """The label :func:`_label` bound for ?{var}, or one made from its IRI."""
-    label = row.get(f"{var}_label")
-    return label.value if label is not None else fallback_label(row[var].value)
-
-
-def _prologue(base: str) -> str:
-    return (
-        f"PREFIX lis: <{base}def/lis#> PREFIX skos: <{SKOS}> PREFIX rdfs: <{RDFS}> "
-        f"PREFIX dcterms: <{DCT}> PREFIX org: <{ORG}> PREFIX prov: <{PROV}> "
-    )
-
+__all__ = ["Column", "Event", "Matrix", "programme_matrix", "timeline"]
 
 # --- the foundations and Grand Challenges matrix ------------------------------------------------
 
@@ -80,7 +40,7 @@ class Matrix:
 def programme_matrix(store: Store, base: str) -> Matrix:
     """Which strategies (and LEPs, documents) address which foundations and challenges, as far
     as the sources say. Every strategy has a row, so the gaps in the sources show too."""
-    p = _prologue(base)
+    p = prologue(base)
     columns = [
         Column(r["c"].value, r["label"].value, r["group"].value)
         for r in store.query(
@@ -98,17 +58,17 @@ def programme_matrix(store: Store, base: str) -> Matrix:
         "{ ?x lis:priority ?via . ?via lis:servesFoundation|lis:addressesChallenge ?c } "
         "UNION { ?x lis:addressesChallenge ?c FILTER NOT EXISTS { ?x a lis:Priority } "
         "FILTER NOT EXISTS { ?x a lis:Ambition } BIND(?x AS ?via) } "
-        + _label("x")
+        + labelled("x")
         + " } GROUP BY ?x ?x_label ?c"
     ).rows()
     for r in rows:
         x = r["x"].value
         cells[(x, r["c"].value)] = int(r["n"].value)
-        labels[x] = _name(r, "x")
+        labels[x] = label_of(r, "x")
     for r in store.query(
-        p + "SELECT ?x ?x_label WHERE { ?x a lis:LocalIndustrialStrategy " + _label("x") + " }"
+        p + "SELECT ?x ?x_label WHERE { ?x a lis:LocalIndustrialStrategy " + labelled("x") + " }"
     ).rows():
-        labels.setdefault(r["x"].value, _name(r, "x"))
+        labels.setdefault(r["x"].value, label_of(r, "x"))
     ordered = sorted(labels.items(), key=lambda item: item[1].lower())
     return Matrix(columns=columns, rows=ordered, cells=cells)
 
@@ -135,7 +95,7 @@ class Event:
 def timeline(store: Store, base: str) -> list[Event]:
     """The programme's dated events: the national strategy, waves announced, strategies
     published, planned publications, and the winding-up of LEPs."""
-    p = _prologue(base)
+    p = prologue(base)
     rows = store.query(
         p + "SELECT DISTINCT ?x ?x_label ?d ?kind WHERE { "
         "{ ?x a lis:NationalStrategy ; dcterms:issued ?d BIND('national' AS ?kind) } "
@@ -144,7 +104,7 @@ def timeline(store: Store, base: str) -> list[Event]:
         "UNION { ?x a lis:LocalIndustrialStrategy ; dcterms:issued ?d BIND('strategy' AS ?kind) } "
         "UNION { ?x a lis:FunctionTransfer ; dcterms:date ?d BIND('closure' AS ?kind) } "
         "UNION { ?x a prov:Activity ; dcterms:date ?d BIND('closure' AS ?kind) } "
-        + _label("x")
+        + labelled("x")
         + " } ORDER BY ?d ?x_label"
     ).rows()
     events: list[Event] = []
@@ -155,7 +115,7 @@ def timeline(store: Store, base: str) -> list[Event]:
         if key in seen:  # one event per thing and date, under its first label
             continue
         seen.add(key)
-        label = _name(r, "x")
+        label = label_of(r, "x")
         if r["kind"].value == "wave":
             label = f"{label} announced"
         elif r["kind"].value == "planned":
@@ -167,152 +127,3 @@ def timeline(store: Store, base: str) -> list[Event]:
 
 
 # --- the ontology diagram ------------------------------------------------------------------------
-
-
-@dataclass
-class Diagram:
-    """The ontology's classes, by module, and the object properties between them."""
-
-    modules: list[tuple[str, list[tuple[str, str]]]]  # (module label, [(class iri, label)])
-    edges: list[tuple[str, str, str, str]]  # (domain, range, property iri, property label)
-    subclass: list[tuple[str, str]]  # (class, superclass), both in the ontology
-
-
-def ontology_diagram(store: Store, base: str) -> Diagram:
-    namespace = f"{base}def/lis#"
-    p = _prologue(base) + f"PREFIX owl: <{OWL}> "
-    classes = store.query(
-        p + "SELECT ?c ?label ?module WHERE { ?c a owl:Class ; rdfs:label ?label ; "
-        f'rdfs:isDefinedBy ?module FILTER(STRSTARTS(STR(?c), "{namespace}")) }} '
-        "ORDER BY ?module ?label"
-    ).rows()
-    by_module: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in classes:
-        by_module[r["module"].value].append((r["c"].value, r["label"].value))
-    known = {iri for members in by_module.values() for iri, _ in members}
-    edges = [
-        (r["d"].value, r["r"].value, r["p"].value, r["label"].value)
-        for r in store.query(
-            p + "SELECT ?d ?r ?p ?label WHERE { ?p a owl:ObjectProperty ; rdfs:label ?label ; "
-            "rdfs:domain ?d ; rdfs:range ?r } ORDER BY ?label"
-        ).rows()
-        if r["d"].value in known and r["r"].value in known
-    ]
-    subclass = [
-        (r["c"].value, r["s"].value)
-        for r in store.query(p + "SELECT ?c ?s WHERE { ?c rdfs:subClassOf ?s }").rows()
-        if r["c"].value in known and r["s"].value in known
-    ]
-    modules = [
-        (module.rsplit("/", 1)[-1].replace("lis", "core"), members)
-        for module, members in sorted(by_module.items())
-    ]
-    return Diagram(modules=modules, edges=edges, subclass=subclass)
-
-
-# --- a LEP's profile -----------------------------------------------------------------------------
-
-
-@dataclass
-class LepProfile:
-    """What a LEP's page lists beyond its own statements."""
-
-    districts: list[tuple[str, str]] = field(default_factory=list)
-    strategies: list[tuple[str, str, str]] = field(default_factory=list)  # iri, label, issued
-    priorities: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # by foundation
-    projects: list[tuple[str, str, str]] = field(default_factory=list)  # iri, label, class label
-    statistics: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.districts or self.strategies or self.projects or self.statistics)
-
-
-def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
-    """The profile of ``lep`` if it is a Local Enterprise Partnership, else None."""
-    p = _prologue(base)
-    node = f"<{lep}>"
-    if not store.query(p + f"ASK {{ {node} a lis:LocalEnterprisePartnership }}").raw:
-        return None
-    profile = LepProfile()
-    profile.districts = [
-        (r["d"].value, r["name"].value)
-        for r in store.query(
-            p + f"SELECT ?d ?name WHERE {{ {node} lis:area ?area . ?d lis:inLEPArea ?area ; "
-            "skos:prefLabel ?name } ORDER BY ?name"
-        ).rows()
-    ]
-    # A strategy is the LEP's when the LEP wrote it or it covers the LEP's area.
-    of_lep = (
-        f"{{ ?s dcterms:creator {node} }} "
-        f"UNION {{ {node} lis:area ?area . ?s lis:coversArea ?area }} "
-    )
-    strategies = store.query(
-        p
-        + "SELECT DISTINCT ?s ?s_label ?issued WHERE { ?s a lis:LocalIndustrialStrategy . "
-        + of_lep
-        + "OPTIONAL { ?s dcterms:issued ?issued } "
-        + _label("s")
-        + " } ORDER BY ?s_label"
-    ).rows()
-    profile.strategies = [
-        (
-            r["s"].value,
-            _name(r, "s"),
-            r["issued"].value if "issued" in r else "",
-        )
-        for r in strategies
-    ]
-    priorities = store.query(
-        p + "SELECT DISTINCT ?p ?p_label ?f ?fl ?n WHERE { "
-        f"{{ {node} lis:priority ?p }} "
-        "UNION { ?s a lis:LocalIndustrialStrategy ; lis:priority ?p . " + of_lep + "} "
-        "OPTIONAL { ?p lis:servesFoundation ?f . ?f skos:prefLabel ?fl "
-        "  OPTIONAL { ?f skos:notation ?n } } "
-        "OPTIONAL { ?p lis:listPosition ?pos } " + _label("p") + " } ORDER BY ?n ?pos ?p_label"
-    ).rows()
-    grouped: dict[str, list[tuple[str, str]]] = {}
-    for r in sorted(priorities, key=lambda r: "fl" not in r):  # untied ones last
-        group = r["fl"].value if "fl" in r else "Not tied to one foundation"
-        item = (
-            r["p"].value,
-            _name(r, "p"),
-        )
-        if item not in grouped.setdefault(group, []):
-            grouped[group].append(item)
-    profile.priorities = grouped
-    projects = store.query(
-        p + "SELECT DISTINCT ?x ?x_label ?cl WHERE { "
-        "VALUES ?type { lis:Project lis:Investment lis:GrowthDeal lis:FundingProgramme "
-        "  lis:Programme } ?x a ?type . ?type rdfs:label ?cl . "
-        f"{{ ?x ?p1 {node} }} UNION {{ {node} ?p2 ?x }} "
-        f"UNION {{ {node} lis:area ?area . ?x ?p3 ?area }} "
-        + _label("x")
-        + " } ORDER BY ?cl ?x_label"
-    ).rows()
-    profile.projects = [
-        (
-            r["x"].value,
-            _name(r, "x"),
-            r["cl"].value,
-        )
-        for r in projects
-    ]
-    stats = store.query(
-        p + "SELECT ?s ?s_label ?value ?unit ?period WHERE { "
-        f"{node} lis:area ?area . ?s a lis:Statistic ; lis:refArea ?area . "
-        "OPTIONAL { ?s lis:value ?value } "
-        "OPTIONAL { ?s lis:unit ?u . ?u skos:prefLabel|rdfs:label ?unit } "
-        "OPTIONAL { ?s lis:refPeriod ?period } " + _label("s") + " } ORDER BY ?s_label"
-    ).rows()
-    profile.statistics = [
-        {
-            "iri": r["s"].value,
-            "label": _name(r, "s"),
-            "value": r["value"].value if "value" in r else "",
-            "unit": r["unit"].value if "unit" in r else "",
-            "period": r["period"].value if "period" in r else "",
-        }
-        for r in stats
-    ]
-    return profile

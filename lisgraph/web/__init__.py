@@ -18,10 +18,21 @@ from flask import Flask
 from flask_cors import CORS
 
 from ..config import DEFAULTS, ServerConfig, from_environment
-from . import dataset, downloads, errors, http_cache, metadata, operations, pages, sparql
+from . import (
+    dataset,
+    definitions,
+    downloads,
+    errors,
+    http_cache,
+    metadata,
+    operations,
+    pages,
+    sparql,
+)
 from .urls import register_template_helpers
 
 __all__ = ["create_app"]
+
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then ``LISGRAPH_*`` environment variables, then ``config``.
@@ -45,7 +56,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         expose_headers=["Content-Location", "ETag", "Last-Modified", "Content-Disposition"],
     )
     register_template_helpers(app)
-    for blueprint in (sparql.bp, pages.bp, downloads.bp, metadata.bp, operations.bp):
+    for blueprint in (
+        sparql.bp,
+        pages.bp,
+        definitions.bp,
+        downloads.bp,
+        metadata.bp,
+        operations.bp,
+    ):
         app.register_blueprint(blueprint)
     http_cache.init_conditional_responses(app)
     operations.init_access_log(app)

@@ -15,6 +15,7 @@ __all__ = ["bp"]
 
 bp = Blueprint("downloads", __name__)
 
+
 @bp.route("/downloads/<name>")
 def download(name: str) -> Response:
     if name not in DOWNLOADS:

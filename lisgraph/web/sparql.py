@@ -11,44 +11,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, render_template, request
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, VOID
 
 from ..errors import ProtocolError, QueryRefusedError
 from ..queries import example_queries
 from ..store.sandbox import Job
-from ..views.resource import ontology_terms
-from ..vocab import SD, prefixes
+from ..views.ontology import ontology_terms
+from ..vocab import prefixes
 from .dataset import current_snapshot
 from .negotiation import FORMATS, Format, Kind, by_key, choose, negotiate
+from .service_description import service_description
 from .urls import public_root
 
 __all__ = ["bp"]
 
 bp = Blueprint("sparql", __name__)
 
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-_FORMAT_IRIS = {
-    "json": FORMATS_NS.SPARQL_Results_JSON,
-    "xml": FORMATS_NS.SPARQL_Results_XML,
-    "csv": FORMATS_NS.SPARQL_Results_CSV,
-    "tsv": FORMATS_NS.SPARQL_Results_TSV,
-    "turtle": FORMATS_NS.Turtle,
-    "ntriples": FORMATS_NS["N-Triples"],
-    "jsonld": FORMATS_NS["JSON-LD"],
-    "rdfxml": FORMATS_NS.RDF_XML,
-}
 _UPDATE_START = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
     r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
 )
-OGL = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 _READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted here."
 
 
@@ -272,59 +258,3 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
     )
     response.vary.add("Accept")
     return response
-
-
-def service_description() -> Graph:
-    """The SPARQL 1.1 Service Description of this endpoint."""
-    snapshot = current_snapshot()
-    endpoint_url = URIRef(public_root() + "sparql")
-    graph = Graph()
-    graph.bind("sd", SD)
-    graph.bind("void", VOID)
-    graph.bind("dcterms", DCTERMS)
-    service = URIRef(public_root() + "sparql#service")
-    dataset = URIRef(public_root() + "sparql#dataset")
-    default_graph = URIRef(public_root() + "sparql#default-graph")
-    graph.add((service, RDF.type, SD.Service))
-    graph.add((service, SD.endpoint, endpoint_url))
-    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for iri in _FORMAT_IRIS.values():
-        graph.add((service, SD.resultFormat, iri))
-    graph.add(
-        (
-            service,
-            DCTERMS.description,
-            Literal(
-                "Read-only SPARQL 1.1 query endpoint for lisgraph, England's Local Industrial "
-                "Strategies as linked data. The default graph is the merge of every source's "
-                "named graph; SPARQL "
-                "Update and SERVICE (federated query) are refused.",
-                lang="en",
-            ),
-        )
-    )
-    graph.add((service, SD.defaultDataset, dataset))
-    graph.add((dataset, RDF.type, SD.Dataset))
-    graph.add((dataset, SD.defaultGraph, default_graph))
-    graph.add((default_graph, RDF.type, SD.Graph))
-    triples = snapshot.build_info.get("triples")
-    if triples is not None:
-        graph.add((default_graph, VOID.triples, Literal(int(triples))))
-    for number, name in enumerate(snapshot.store.named_graphs(), start=1):
-        node = URIRef(f"{public_root()}sparql#named-graph-{number}")
-        graph.add((dataset, SD.namedGraph, node))
-        graph.add((node, RDF.type, SD.NamedGraph))
-        graph.add((node, SD.name, URIRef(name)))
-    graph.add((service, DCTERMS.license, URIRef(OGL)))
-    lis = Namespace(snapshot.base + "def/lis#")
-    graph.bind("lis", lis)
-    limits = snapshot.limits
-    graph.add((service, lis.queryTimeout, Literal(Decimal(str(limits.timeout)))))
-    graph.add((service, lis.maxResultRows, Literal(limits.max_rows)))
-    graph.add((service, lis.maxQueryLength, Literal(limits.max_query_length)))
-    graph.add((service, lis.queryMemoryLimit, Literal(limits.memory_mb)))
-    max_body = snapshot.config.max_content_length
-    if max_body:
-        graph.add((service, lis.maxRequestBytes, Literal(int(max_body))))
-    return graph

@@ -1,0 +1,104 @@
+"""What the ontology's documentation shows: its classes and properties, and a diagram of them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .. import sparql_text
+from ..store import Store
+from ..vocab import OWL, RDFS, prologue
+
+__all__ = ["Diagram", "OntologyTerm", "ontology_diagram", "ontology_terms"]
+
+
+@dataclass
+class Diagram:
+    """The ontology's classes, by module, and the object properties between them."""
+
+    modules: list[tuple[str, list[tuple[str, str]]]]  # (module label, [(class iri, label)])
+    edges: list[tuple[str, str, str, str]]  # (domain, range, property iri, property label)
+    subclass: list[tuple[str, str]]  # (class, superclass), both in the ontology
+
+
+def ontology_diagram(store: Store, base: str) -> Diagram:
+    namespace = f"{base}def/lis#"
+    p = prologue(base)
+    classes = store.query(
+        p + "SELECT ?c ?label ?module WHERE { ?c a owl:Class ; rdfs:label ?label ; "
+        f'rdfs:isDefinedBy ?module FILTER(STRSTARTS(STR(?c), "{namespace}")) }} '
+        "ORDER BY ?module ?label"
+    ).rows()
+    by_module: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in classes:
+        by_module[r["module"].value].append((r["c"].value, r["label"].value))
+    known = {iri for members in by_module.values() for iri, _ in members}
+    edges = [
+        (r["d"].value, r["r"].value, r["p"].value, r["label"].value)
+        for r in store.query(
+            p + "SELECT ?d ?r ?p ?label WHERE { ?p a owl:ObjectProperty ; rdfs:label ?label ; "
+            "rdfs:domain ?d ; rdfs:range ?r } ORDER BY ?label"
+        ).rows()
+        if r["d"].value in known and r["r"].value in known
+    ]
+    subclass = [
+        (r["c"].value, r["s"].value)
+        for r in store.query(p + "SELECT ?c ?s WHERE { ?c rdfs:subClassOf ?s }").rows()
+        if r["c"].value in known and r["s"].value in known
+    ]
+    modules = [
+        (module.rsplit("/", 1)[-1].replace("lis", "core"), members)
+        for module, members in sorted(by_module.items())
+    ]
+    return Diagram(modules=modules, edges=edges, subclass=subclass)
+
+
+@dataclass(frozen=True)
+class OntologyTerm:
+    """A class or property of the ontology, for its documentation page."""
+
+    iri: str
+    kind: str  # "class", "object property", "datatype property"
+    label: str
+    comment: str
+    module: str
+    parents: tuple[str, ...]
+    domain: str | None
+    range: str | None
+
+
+def ontology_terms(store: Store, namespace: str) -> list[OntologyTerm]:
+    """Every class and property whose IRI starts with ``namespace``, sorted by kind and label."""
+    owl = str(OWL)
+    rows = store.query(
+        "SELECT ?t ?type ?label ?comment ?module "
+        "(GROUP_CONCAT(DISTINCT STR(?parent); separator=' ') AS ?parents) "
+        "(SAMPLE(?d) AS ?domain) (SAMPLE(?r) AS ?range) WHERE { "
+        f"VALUES ?type {{ <{owl}Class> <{owl}ObjectProperty> <{owl}DatatypeProperty> }} "
+        f"?t a ?type ; <{RDFS}label> ?label ; <{RDFS}comment> ?comment ; "
+        f"<{RDFS}isDefinedBy> ?module . "
+        f"FILTER(STRSTARTS(STR(?t), {sparql_text.string(namespace)})) "
+        f"OPTIONAL {{ ?t <{RDFS}subClassOf>|<{RDFS}subPropertyOf> ?parent }} "
+        f"OPTIONAL {{ ?t <{RDFS}domain> ?d }} OPTIONAL {{ ?t <{RDFS}range> ?r }} "
+        "} GROUP BY ?t ?type ?label ?comment ?module"
+    ).rows()
+    kinds = {
+        f"{owl}Class": "class",
+        f"{owl}ObjectProperty": "object property",
+        f"{owl}DatatypeProperty": "datatype property",
+    }
+    terms = [
+        OntologyTerm(
+            iri=r["t"].value,
+            kind=kinds[r["type"].value],
+            label=r["label"].value,
+            comment=r["comment"].value,
+            module=r["module"].value,
+            parents=tuple(sorted(r["parents"].value.split())) if "parents" in r else (),
+            domain=r["domain"].value if "domain" in r else None,
+            range=r["range"].value if "range" in r else None,
+        )
+        for r in rows
+    ]
+    order = {"class": 0, "object property": 1, "datatype property": 2}
+    return sorted(terms, key=lambda t: (order[t.kind], t.label.lower()))

@@ -1,0 +1,83 @@
+"""The SPARQL 1.1 Service Description of ``/sparql``: what the endpoint offers (formats,
+dataset, named graphs) and the limits it enforces, so clients can read them before asking."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from ..vocab import DCTERMS, RDF, SD, VOID, lis
+from .dataset import current_snapshot
+from .dataset_description import LICENCE
+from .urls import public_root
+
+__all__ = ["service_description"]
+
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+_FORMAT_IRIS = {
+    "json": FORMATS_NS.SPARQL_Results_JSON,
+    "xml": FORMATS_NS.SPARQL_Results_XML,
+    "csv": FORMATS_NS.SPARQL_Results_CSV,
+    "tsv": FORMATS_NS.SPARQL_Results_TSV,
+    "turtle": FORMATS_NS.Turtle,
+    "ntriples": FORMATS_NS["N-Triples"],
+    "jsonld": FORMATS_NS["JSON-LD"],
+    "rdfxml": FORMATS_NS.RDF_XML,
+}
+
+
+def service_description() -> Graph:
+    """The SPARQL 1.1 Service Description of this endpoint."""
+    snapshot = current_snapshot()
+    endpoint_url = URIRef(public_root() + "sparql")
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    service = URIRef(public_root() + "sparql#service")
+    dataset = URIRef(public_root() + "sparql#dataset")
+    default_graph = URIRef(public_root() + "sparql#default-graph")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, endpoint_url))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for iri in _FORMAT_IRIS.values():
+        graph.add((service, SD.resultFormat, iri))
+    graph.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal(
+                "Read-only SPARQL 1.1 query endpoint for lisgraph, England's Local Industrial "
+                "Strategies as linked data. The default graph is the merge of every source's "
+                "named graph; SPARQL "
+                "Update and SERVICE (federated query) are refused.",
+                lang="en",
+            ),
+        )
+    )
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default_graph))
+    graph.add((default_graph, RDF.type, SD.Graph))
+    triples = snapshot.build_info.get("triples")
+    if triples is not None:
+        graph.add((default_graph, VOID.triples, Literal(int(triples))))
+    for number, name in enumerate(snapshot.store.named_graphs(), start=1):
+        node = URIRef(f"{public_root()}sparql#named-graph-{number}")
+        graph.add((dataset, SD.namedGraph, node))
+        graph.add((node, RDF.type, SD.NamedGraph))
+        graph.add((node, SD.name, URIRef(name)))
+    graph.add((service, DCTERMS.license, LICENCE))
+    base = snapshot.base
+    graph.bind("lis", Namespace(base + "def/lis#"))
+    limits = snapshot.limits
+    graph.add((service, lis("queryTimeout", base), Literal(Decimal(str(limits.timeout)))))
+    graph.add((service, lis("maxResultRows", base), Literal(limits.max_rows)))
+    graph.add((service, lis("maxQueryLength", base), Literal(limits.max_query_length)))
+    graph.add((service, lis("queryMemoryLimit", base), Literal(limits.memory_mb)))
+    max_body = snapshot.config.max_content_length
+    if max_body:
+        graph.add((service, lis("maxRequestBytes", base), Literal(int(max_body))))
+    return graph
