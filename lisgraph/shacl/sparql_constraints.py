@@ -47,6 +47,4 @@ def sparql_queries(
     text = str(select)
     query = prologue + text[: where.end()] + f" {targets} " + text[where.end() :]
     message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
-    return [
-        ShapeQuery(name, query, str(message or ""), severity=translation.severity(shape))
-    ]
+    return [ShapeQuery(name, query, str(message or ""), severity=translation.severity(shape))]

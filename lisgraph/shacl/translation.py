@@ -22,25 +22,27 @@ __all__ = ["DESCRIPTIVE", "Translation"]
 
 #: Predicates of a shape that carry no constraint, or that are handled on their own (the
 #: path, nested property shapes, SPARQL constraints, the flags of sh:pattern, the targets).
-DESCRIPTIVE = frozenset({
-    RDF.type,
-    RDFS.label,
-    RDFS.comment,
-    RDFS.seeAlso,
-    RDFS.isDefinedBy,
-    SH.message,
-    SH.severity,
-    SH.name,
-    SH.description,
-    SH.order,
-    SH.group,
-    SH.deactivated,
-    SH.path,
-    SH.property,
-    SH.sparql,
-    SH.flags,
-    *TARGETS,
-})
+DESCRIPTIVE = frozenset(
+    {
+        RDF.type,
+        RDFS.label,
+        RDFS.comment,
+        RDFS.seeAlso,
+        RDFS.isDefinedBy,
+        SH.message,
+        SH.severity,
+        SH.name,
+        SH.description,
+        SH.order,
+        SH.group,
+        SH.deactivated,
+        SH.path,
+        SH.property,
+        SH.sparql,
+        SH.flags,
+        *TARGETS,
+    }
+)
 
 
 class Translation:
