@@ -26,7 +26,7 @@ from .config import Settings
 from .dumps import write_dumps
 from .errors import BuildNotFoundError, Violation
 from .loading import load
-from .validate import check, load_shapes, reference_violations, violations
+from .shacl import check, load_shapes, reference_violations, violations
 
 __all__ = [
     "BUILD_INFO",
