@@ -12,8 +12,8 @@ from rdflib import RDF, RDFS, Literal, Node, URIRef
 
 __all__ = ["SHACL_TYPE", "UntranslatableError", "integer", "sparql_term"]
 
-#: The property path from a node to each of its SHACL types (its classes and their
-#: superclasses) [SHACL 1.0, 1.5 "SHACL instance"].
+#: The property path from a node to each of its "SHACL types" (SHACL 1.0's term): its classes
+#: and, through rdfs:subClassOf, their superclasses.
 SHACL_TYPE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 
