@@ -20,7 +20,7 @@ from lisgraph.build import write_build  # noqa: E402
 from lisgraph.build.sources import load  # noqa: E402
 from lisgraph.canonical import merged_ntriples  # noqa: E402
 from lisgraph.config import Settings  # noqa: E402
-from lisgraph.validate import check, load_shapes  # noqa: E402
+from lisgraph.shacl import check, load_shapes  # noqa: E402
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from ..artifact import BuildDir
 from ..canonical import merged_ntriples, to_rdflib
 from ..config import Settings
 from ..errors import BuildNotFoundError, Violation
-from ..validate import check, load_shapes, reference_violations, violations
+from ..shacl import check, load_shapes, reference_violations, violations
 from .dumps import write_dumps
 from .release import new_staging, prune, switch
 from .sources import load

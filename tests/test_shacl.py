@@ -19,8 +19,13 @@ from lisgraph import Settings
 from lisgraph.build.sources import data_graph_iri, load
 from lisgraph.canonical import merged_ntriples, to_rdflib
 from lisgraph.errors import Violation
-from lisgraph.shacl_sparql import compile_shapes, path_text
-from lisgraph.validate import load_shapes, reference_violations, violations
+from lisgraph.shacl import (
+    compile_shapes,
+    load_shapes,
+    path_text,
+    reference_violations,
+    violations,
+)
 
 from .helpers import BASE, SHAPES_DATA_DIR
 

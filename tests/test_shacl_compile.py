@@ -1,0 +1,87 @@
+"""Which shapes the translation takes, and that every other one goes whole to pySHACL.
+
+The boundary matters as much as the translation: a shape with any constraint the queries do not
+state must land in ``Compiled.untranslated`` with a reason and keep its targets in
+``Compiled.rest``, while the translated shapes lose theirs there (so pySHACL does not check
+them twice). The differential tests then show that pySHACL reports it (tests/test_shacl.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
+
+from lisgraph.shacl import compile_shapes
+
+PREFIXES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <urn:example:> .
+"""
+# Translated: its queries stay, its target leaves the rest.
+FINE = """
+ex:Fine sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:message "fine" ] .
+"""
+EX = "urn:example:"
+
+
+@pytest.mark.parametrize(
+    ("shape", "reason"),
+    [
+        ("sh:closed true ; sh:message 'm'", "closed"),
+        ("sh:property [ sh:path ex:p ; sh:equals ex:q ; sh:message 'm' ]", "equals"),
+        ("sh:property [ sh:path ex:p ; sh:disjoint ex:q ; sh:message 'm' ]", "disjoint"),
+        ("sh:property [ sh:path ex:p ; sh:languageIn ( 'en' ) ; sh:message 'm' ]", "languageIn"),
+        (
+            "sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:C ] ; "
+            "sh:qualifiedMinCount 1 ; sh:message 'm' ]",
+            "qualified",
+        ),
+        ("sh:or ( [ sh:path ex:p ; sh:uniqueLang true ] ) ; sh:message 'm'", "uniqueLang"),
+        ("sh:or ( [ sh:path ex:p ; sh:maxCount 4 ] ) ; sh:message 'm'", "a count of 5"),
+        ("sh:property [ sh:path ex:p ; sh:property [ sh:path ex:q ] ; sh:message 'm' ]", "nested"),
+        ("sh:in ( [] ) ; sh:message 'm'", "a blank node"),
+        ("sh:nodeKind ex:Other ; sh:message 'm'", "sh:nodeKind"),
+        ("sh:class ex:C", "has no sh:message"),
+        ("a rdfs:Class ; sh:class ex:C ; sh:message 'm'", "implicit class target"),
+        ("sh:node ex:Tested ; sh:message 'm'", "refers to itself"),
+        ("sh:sparql [ sh:select 'ASK {}' ]", "no SELECT ... WHERE"),
+        (
+            "sh:property [ sh:path [ sh:name 'p' ] ; sh:minCount 1 ; sh:message 'm' ]",
+            "is not a SHACL path",
+        ),
+    ],
+    ids=lambda value: value.split()[0] if " " in value else value,
+)
+def test_a_shape_not_translated_goes_whole_to_pyshacl(shape: str, reason: str) -> None:
+    shapes = Graph().parse(
+        data=f"{PREFIXES}{FINE} ex:Tested sh:targetNode ex:n ; {shape} .", format="turtle"
+    )
+    compiled = compile_shapes(shapes)
+
+    assert list(compiled.untranslated) == [EX + "Tested"]
+    assert reason in compiled.untranslated[EX + "Tested"]
+    assert {q.shape for q in compiled.queries} == {EX + "Fine"}
+    assert compiled.rest is not None
+    assert (URIRef(EX + "Tested"), SH.targetNode, URIRef(EX + "n")) in compiled.rest
+    assert (URIRef(EX + "Fine"), SH.targetClass, None) not in compiled.rest
+    # Only the translated shapes' targets are removed: the rest is everything else.
+    assert len(compiled.rest) == len(shapes) - 1
+
+
+def test_deactivated_shapes_and_constraints_give_no_query_and_are_not_left_over() -> None:
+    shapes = Graph().parse(
+        data=f"""{PREFIXES}{FINE}
+        ex:Off sh:targetNode ex:n ; sh:deactivated true ; sh:closed true .
+        ex:Partly sh:targetNode ex:n ; sh:message "m" ;
+            sh:property [ sh:path ex:p ; sh:deactivated true ; sh:equals ex:q ] ;
+            sh:sparql [ sh:deactivated true ; sh:select "not a query" ] .
+        """,
+        format="turtle",
+    )
+    compiled = compile_shapes(shapes)
+    assert compiled.untranslated == {}
+    assert compiled.rest is None
+    assert {q.shape for q in compiled.queries} == {EX + "Fine"}
