@@ -1,10 +1,10 @@
 """lisgraph: England's Local Industrial Strategies as a linked-data knowledge graph.
 
 The public surface: :func:`build`, :func:`validate_project`, :class:`Settings`, and the error
-hierarchy of :mod:`lisgraph.errors`. The web app lives in :mod:`lisgraph.web`.
+hierarchy of :mod:`lisgraph.errors`. The web app is :func:`lisgraph.web.create_app`; the
+``lisgraph`` command is :mod:`lisgraph.cli`. How the package is laid out: ``README.md`` beside
+this file.
 """
-
-from __future__ import annotations
 
 from ._version import __version__
 from .build import BuildResult, build, validate_project
@@ -15,10 +15,13 @@ from .errors import (
     DataLoadError,
     LisgraphError,
     NotConformingError,
+    ProtocolError,
     PublishError,
     QueryError,
+    QueryLimitError,
     QueryRefusedError,
     QueryTimeoutError,
+    ResultTooLargeError,
     StoreError,
     Violation,
 )
@@ -30,10 +33,13 @@ __all__ = [
     "DataLoadError",
     "LisgraphError",
     "NotConformingError",
+    "ProtocolError",
     "PublishError",
     "QueryError",
+    "QueryLimitError",
     "QueryRefusedError",
     "QueryTimeoutError",
+    "ResultTooLargeError",
     "Settings",
     "StoreError",
     "Violation",

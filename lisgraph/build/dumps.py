@@ -99,7 +99,7 @@ def write_jsonld(triples: Iterable[ox.Triple], namespaces: dict[str, str], out: 
     out.write(b'{\n"@context": ' + context.encode() + b',\n"@graph": [')
     separator = b"\n"
     for subject, group in groupby(triples, key=lambda t: t.subject):
-        node = _jsonld_node(subject, group, compact)  # type: ignore[arg-type]
+        node = _jsonld_node(subject, group, compact)
         text = json.dumps(node, ensure_ascii=False, sort_keys=True)
         out.write(separator + text.encode("utf-8"))
         separator = b",\n"
@@ -107,7 +107,7 @@ def write_jsonld(triples: Iterable[ox.Triple], namespaces: dict[str, str], out: 
 
 
 def _ntriples(path: Path) -> Iterator[ox.Triple]:
-    return ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[return-value]
+    return ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
 
 
 def _compress_and_hash(path: Path) -> dict[Path, str]:

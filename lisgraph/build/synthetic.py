@@ -57,7 +57,7 @@ def _copied_graphs(settings: Settings) -> tuple[dict[str, list[ox.Quad]], set[st
     shared: set[str] = set()
     fixed = 0
     for quad in loaded.store:
-        graph = quad.graph_name.value  # type: ignore[union-attr]
+        graph = quad.graph_name.value
         if graph in copied:
             by_graph[graph].append(quad)
         else:
@@ -119,7 +119,7 @@ def generate(settings: Settings, target_triples: int, out: Path, seed: int = 1) 
                     obj = rename(obj, suffix)
                 elif isinstance(obj, ox.Literal) and quad.predicate.value in varied:
                     obj = _vary(obj, rng)
-                triples.append(ox.Triple(subject, quad.predicate, obj))  # type: ignore[arg-type]
+                triples.append(ox.Triple(subject, quad.predicate, obj))
             triples.sort(key=str)
             body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             (out / "data" / f"{stem}.ttl").write_bytes(body)

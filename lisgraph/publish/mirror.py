@@ -67,7 +67,7 @@ def _copy_graph(store: RemoteStore, graph: str, into: ox.Store) -> None:
         ).raw
         assert isinstance(page, ox.QuerySolutions)
         for row in page:
-            into.add(ox.Quad(row["s"], row["p"], row["o"], name))  # type: ignore[arg-type]
+            into.add(ox.Quad(row["s"], row["p"], row["o"], name))
             copied += 1
     if copied != expected:
         raise StoreError(f"Copied {copied} triples of <{graph}> from the store, not {expected}.")

@@ -82,4 +82,4 @@ class EmbeddedStore:
     def triple_count(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert isinstance(result.raw, ox.QuerySolutions)
-        return int(next(iter(result.raw))["n"].value)  # type: ignore[union-attr]
+        return int(next(iter(result.raw))["n"].value)

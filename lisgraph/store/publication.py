@@ -53,7 +53,7 @@ def read_publication(endpoint: Endpoint, graph: str) -> Publication:
     _, body = endpoint.request(query=query)
     solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     rows = [
-        (row["digest"].value, row["part"].value)  # type: ignore[union-attr]
+        (row["digest"].value, row["part"].value)
         for row in solutions  # type: ignore[union-attr]
     ]
     if not rows:

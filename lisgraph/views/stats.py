@@ -35,9 +35,9 @@ def compute_stats(store: Store) -> Stats:
     assert isinstance(classes, ox.QuerySolutions) and isinstance(sources, ox.QuerySolutions)
     return Stats(
         triples=store.triple_count(),
-        classes=[(row["class"].value, int(row["n"].value)) for row in classes],  # type: ignore[union-attr]
+        classes=[(row["class"].value, int(row["n"].value)) for row in classes],
         sources=[
-            (row["source"].value, row["title"].value if row["title"] else "", int(row["n"].value))  # type: ignore[union-attr]
+            (row["source"].value, row["title"].value if row["title"] else "", int(row["n"].value))
             for row in sources
         ],
     )
