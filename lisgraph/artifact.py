@@ -9,6 +9,7 @@ remote store and the web app read it. Its layout is decided here and nowhere els
     lisgraph.ttl .jsonld .rdf   the merge in other formats; every dump also gzipped (``.gz``)
     SHA256SUMS        the SHA-256 of every dump and gzip copy
     shapes.ttl        the SHACL shapes the build was validated with, with their base IRI
+    search.sqlite     the index of every named resource, for finding things by name
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "DUMP_FORMATS",
     "NQUADS",
     "NTRIPLES",
+    "SEARCH_INDEX",
     "SHAPES_FILE",
     "BuildDir",
     "DumpFormat",
@@ -38,6 +40,7 @@ CHECKSUM_FILE = "SHA256SUMS"
 NTRIPLES = "lisgraph.nt"
 NQUADS = "lisgraph.nq"
 SHAPES_FILE = "shapes.ttl"
+SEARCH_INDEX = "search.sqlite"
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,10 @@ class BuildDir:
     @property
     def shapes(self) -> Path:
         return self.path / SHAPES_FILE
+
+    @property
+    def search_index(self) -> Path:
+        return self.path / SEARCH_INDEX
 
     @property
     def info_file(self) -> Path:

@@ -26,9 +26,11 @@ from ..artifact import BuildDir
 from ..canonical import merged_ntriples, to_rdflib
 from ..config import Settings
 from ..errors import BuildNotFoundError, Violation
+from ..search_index import write_index
 from ..shacl import check, load_shapes, reference_violations, violations
 from .dumps import write_dumps
 from .release import new_staging, prune, switch
+from .search import search_entries
 from .sources import load
 
 __all__ = ["BuildResult", "build", "inputs_digest", "is_current", "validate_project", "write_build"]
@@ -157,6 +159,7 @@ def write_build(
     if merged is None:
         merged = merged_ntriples(store)
     files = write_dumps(store, merged, base, out_dir)
+    write_index(search_entries(store, base), BuildDir(out_dir).search_index)
     info: dict[str, Any] = {
         "lisgraph_version": __version__,
         "base_iri": base,

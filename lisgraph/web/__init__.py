@@ -27,6 +27,7 @@ from . import (
     metadata,
     operations,
     pages,
+    search,
     sparql,
 )
 from .urls import register_template_helpers
@@ -60,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         sparql.bp,
         pages.bp,
         definitions.bp,
+        search.bp,
         downloads.bp,
         metadata.bp,
         operations.bp,

@@ -1,0 +1,162 @@
+"""Finding resources by name: a small full-text index made by the build and shipped with it.
+
+The build writes ``search.sqlite`` (SQLite FTS5, from the standard library) into the build
+directory: one row per named resource with its labels, alternative names, codes (GSS codes,
+notations) and the last segment of its IRI, all normalised the same way as a query is (case,
+accents and punctuation folded). A search is then an index lookup, not a SPARQL scan.
+
+Matches are ranked as people expect: a name equal to the query first, then names starting with
+it, then names containing its words anywhere (BM25 within each rank); results come grouped by
+class with counts.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Entry", "Hit", "Results", "normalise", "search", "write_index"]
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def normalise(text: str) -> str:
+    """``text`` as the index compares it: accents dropped, case folded, punctuation a space."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", plain.casefold()).replace("_", " ").split())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One resource as the index holds it."""
+
+    iri: str
+    label: str
+    class_iri: str
+    class_label: str
+    names: tuple[str, ...]  # every name, code and IRI segment it can be found by
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    label: str
+    class_iri: str
+    class_label: str
+    matched: str  # the name that matched
+    rank: int  # 0 exact, 1 prefix, 2 word
+
+
+@dataclass
+class Results:
+    """The hits for a query, best first, and their count per class."""
+
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    by_class: list[tuple[str, str, int]] = field(default_factory=list)  # iri, label, count
+
+
+_SCHEMA = """
+CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT NOT NULL,
+                     class_iri TEXT NOT NULL, class_label TEXT NOT NULL);
+CREATE TABLE name (entity INTEGER NOT NULL REFERENCES entity(id), text TEXT NOT NULL,
+                   plain TEXT NOT NULL);
+CREATE INDEX name_plain ON name(plain);
+CREATE VIRTUAL TABLE name_fts USING fts5(plain, content='name', content_rowid='rowid',
+                                         tokenize='unicode61 remove_diacritics 2');
+"""
+
+
+def write_index(entries: Iterable[Entry], path: Path) -> int:
+    """Write the index of ``entries`` to ``path`` (replaced). Returns the number of entries.
+
+    Entries are written in IRI order, so the same entries give the same file.
+    """
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(_SCHEMA)
+        count = 0
+        for number, entry in enumerate(sorted(entries, key=lambda e: (e.iri, e.class_iri))):
+            connection.execute(
+                "INSERT INTO entity VALUES (?, ?, ?, ?, ?)",
+                (number, entry.iri, entry.label, entry.class_iri, entry.class_label),
+            )
+            for text in sorted(set(entry.names)):
+                plain = normalise(text)
+                if plain:
+                    connection.execute("INSERT INTO name VALUES (?, ?, ?)", (number, text, plain))
+            count += 1
+        connection.execute("INSERT INTO name_fts(name_fts) VALUES ('rebuild')")
+        connection.commit()
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+    return count
+
+
+def _fts_query(plain: str) -> str:
+    """Every word of the query must start a word of the name (prefix search as you type)."""
+    return " ".join(f'"{word}"*' for word in plain.split())
+
+
+def search(path: Path, text: str, limit: int = 50, class_iri: str | None = None) -> Results:
+    """Resources whose names match ``text`` (or whose IRI is ``text``), best first.
+
+    ``class_iri`` keeps only resources of that class. Raises FileNotFoundError when the build
+    has no index.
+    """
+    results = Results(query=text)
+    plain = normalise(text)
+    if not plain and not text.strip():
+        return results
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(
+            """
+            WITH matched AS (
+              SELECT name.entity AS entity, name.text AS text,
+                     CASE WHEN name.plain = :plain THEN 0
+                          WHEN name.plain LIKE :prefix ESCAPE '\\' THEN 1 ELSE 2 END AS rank,
+                     bm25(name_fts) AS score
+              FROM name_fts JOIN name ON name.rowid = name_fts.rowid
+              WHERE name_fts MATCH :fts
+              UNION ALL
+              SELECT id, iri, 0, -1000.0 FROM entity WHERE iri = :raw
+            ), best AS (
+              SELECT entity, text, rank, score,
+                     ROW_NUMBER() OVER (PARTITION BY entity ORDER BY rank, score, text) AS n
+              FROM matched
+            )
+            SELECT e.iri, e.label, e.class_iri, e.class_label, best.text, best.rank
+            FROM best JOIN entity e ON e.id = best.entity
+            WHERE best.n = 1 AND (:class IS NULL OR e.class_iri = :class)
+            ORDER BY best.rank, best.score, e.label, e.iri
+            """,
+            {
+                "plain": plain,
+                "prefix": plain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+                "fts": _fts_query(plain) if plain else '""',
+                "raw": text.strip(),
+                "class": class_iri,
+            },
+        ).fetchall()
+    finally:
+        connection.close()
+    counts: dict[tuple[str, str], int] = {}
+    for _, _, cls, cls_label, _, _ in rows:
+        counts[(cls, cls_label)] = counts.get((cls, cls_label), 0) + 1
+    results.total = len(rows)
+    results.by_class = sorted(
+        ((cls, label, n) for (cls, label), n in counts.items()), key=lambda c: (-c[2], c[1])
+    )
+    results.hits = [Hit(*row) for row in rows[:limit]]
+    return results
