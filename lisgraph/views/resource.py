@@ -45,6 +45,11 @@ class ResourceView:
     incoming_truncated: bool = False
     graphs: list[tuple[str, str]] = field(default_factory=list)  # (graph, source)
     labels: dict[str, str] = field(default_factory=dict)
+    #: The sources of the outgoing statements, numbered from 1 in this order (a graph's source,
+    #: or the graph itself when it names none).
+    sources: list[str] = field(default_factory=list)
+    #: Which sources (numbers into ``sources``) state each outgoing statement.
+    stated_by: dict[tuple[str, Term], list[int]] = field(default_factory=dict)
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or fallback_label(iri)
@@ -75,6 +80,10 @@ class ResourceView:
                 name = "Related"
             groups[name].setdefault(predicate, []).append(value)
         return [(name, list(groups[name].items())) for name in _GROUPS if groups[name]]
+
+    def refs(self, predicate: str, value: Term) -> list[int]:
+        """The numbers of the sources that state ``predicate value`` of this resource."""
+        return self.stated_by.get((predicate, value), [])
 
     def currency(self) -> str | None:
         """The currency the resource's amounts are in (its ``lis:currency``), if it has one."""
@@ -108,13 +117,32 @@ def resource_view(store: Store, iri: str, incoming_limit: int = 500) -> Resource
         " ORDER BY ?g ?source"
     ).rows()
     view.graphs = [(r["g"].value, r["source"].value if "source" in r else "") for r in graph_rows]
+    _number_sources(store, node, view)
     wanted = {iri} | {p for p, _ in view.outgoing} | {p for _, p in view.incoming}
     wanted |= {o.value for _, o in view.outgoing if o.kind == "iri"}
     wanted |= {s.value for s, _ in view.incoming if s.kind == "iri"}
-    wanted |= {g for g, _ in view.graphs} | {s for _, s in view.graphs if s}
+    wanted |= {g for g, _ in view.graphs} | {s for _, s in view.graphs if s} | set(view.sources)
     view.labels = label_map(store, wanted)
     view.outgoing.sort(key=lambda pair: (_ORDER.get(pair[0], 1), view.label(pair[0]).lower()))
     return view
+
+
+def _number_sources(store: Store, node: str, view: ResourceView) -> None:
+    """Which source states each outgoing statement: the named graphs holding it, by the source
+    each graph is derived from (one named graph per source file)."""
+    rows = store.query(
+        f"SELECT ?p ?o ?g ?source WHERE {{ GRAPH ?g {{ {node} ?p ?o }} "
+        f"OPTIONAL {{ ?g {sparql_text.iri(str(PROV.wasDerivedFrom))} ?source }} }} "
+        "ORDER BY ?g ?source ?p ?o"
+    ).rows()
+    numbers: dict[str, int] = {}
+    for row in rows:
+        source = row["source"].value if "source" in row else row["g"].value
+        number = numbers.setdefault(source, len(numbers) + 1)
+        refs = view.stated_by.setdefault((row["p"].value, row["o"]), [])
+        if number not in refs:
+            refs.append(number)
+    view.sources = list(numbers)
 
 
 def describe_rdf(store: Store, iri: str, incoming_limit: int = 500) -> QueryResult:

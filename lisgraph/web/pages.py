@@ -13,6 +13,7 @@ from flask import Blueprint, Response, render_template
 
 from ..artifact import DUMP_FORMATS
 from ..queries import example_queries
+from ..views.citation import cite_resource, cite_sources, dataset_citation
 from ..views.lep import lep_profile
 from ..views.programme import programme_matrix, timeline
 from ..views.resource import describe_rdf, exists, resource_view
@@ -93,8 +94,18 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
     if fmt.key == "html":
         view = resource_view(snapshot.store, iri, incoming_limit=limit)
         profile = lep_profile(snapshot.store, snapshot.base, iri)
+        dataset = dataset_citation(
+            snapshot.base, public_root(), str(snapshot.build_info.get("inputs_digest", ""))
+        )
         body = render_template(
-            "resource.html", view=view, doc_path=doc_path, iri=iri, profile=profile
+            "resource.html",
+            view=view,
+            doc_path=doc_path,
+            iri=iri,
+            profile=profile,
+            sources=cite_sources(snapshot.store, snapshot.base, view.sources),
+            citation=cite_resource(snapshot.store, iri, iri, dataset),
+            dataset_citation=dataset,
         )
     else:
         body = describe_rdf(snapshot.store, iri, incoming_limit=limit).serialize(
