@@ -5,83 +5,15 @@ Screenshots of the main pages are saved in tests/output/screenshots/ for reviewe
 from __future__ import annotations
 
 import gzip
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import pytest
+from .browser import browser, page, pytestmark, screenshot
 
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'"
-)
+__all__ = ["browser", "page", "pytestmark"]  # the fixtures and the skip, used by the tests
 
 LEP = "https://w3id.org/lisgraph/def/lis#LocalEnterprisePartnership"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(__file__).parent / "output" / "screenshots"
-# What the machine's closed network needs: no background calls to Google's services.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed: apt-get install chromium"
-)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-class Watch:
-    """What a page did that it must not: script errors, requests to other hosts."""
-
-    def __init__(self, root: str) -> None:
-        self.root = root
-        self.errors: list[str] = []
-        self.elsewhere: list[str] = []
-
-    def request(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith((self.root, "data:", "blob:")):
-            route.continue_()
-        else:
-            self.elsewhere.append(url)
-            route.abort()
-
-    def console(self, message: Any) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
-
-
-@pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Any]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    watch = Watch(server)
-    context.route("**/*", watch.request)
-    opened = context.new_page()
-    opened.on("console", watch.console)
-    opened.on("pageerror", lambda error: watch.errors.append(str(error)))
-    yield opened
-    context.close()
-    assert watch.errors == [], "JavaScript errors"
-    assert watch.elsewhere == [], "requests to hosts other than the server"
-
-
-def _screenshot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_landing_page_to_a_lep(page: Any, server: str) -> None:
@@ -90,7 +22,7 @@ def test_landing_page_to_a_lep(page: Any, server: str) -> None:
     matrix = page.locator(".matrix table")
     assert matrix.locator("tbody tr").count() >= 10
     assert "South East Midlands Local Industrial Strategy" in matrix.inner_text()
-    _screenshot(page, "landing")
+    screenshot(page, "landing")
 
     page.get_by_role("link", name="South East Midlands LEP", exact=True).first.click()
     page.wait_for_url(server + "doc/lep/E37000057")
@@ -104,13 +36,13 @@ def test_landing_page_to_a_lep(page: Any, server: str) -> None:
     ):
         assert page.get_by_role("heading", name=heading, exact=True).count() == 1, heading
     assert page.get_by_text("published 19 July 2019").count() >= 1
-    _screenshot(page, "lep")
+    screenshot(page, "lep")
 
 
 def test_money_and_dates_read_well(page: Any, server: str) -> None:
     page.goto(server + "id/investment/millbrook-vehicle-testing")
     assert page.get_by_text("£5 million", exact=True).count() == 1
-    _screenshot(page, "investment")
+    screenshot(page, "investment")
 
 
 def test_example_query_runs_in_the_editor(page: Any, server: str) -> None:
@@ -121,7 +53,7 @@ def test_example_query_runs_in_the_editor(page: Any, server: str) -> None:
     rows = page.locator(".yasr table.dataTable tbody tr")
     rows.first.wait_for()
     assert rows.count() >= 30  # CQ1: every LEP in every wave
-    _screenshot(page, "sparql")
+    screenshot(page, "sparql")
 
     with page.expect_download() as download:
         page.locator("#download-csv").click()
@@ -151,7 +83,7 @@ def test_ontology_page_has_its_diagram(page: Any, server: str) -> None:
     assert diagram.count() == 1
     page.locator(".diagram a[href='#LocalEnterprisePartnership']").click()
     assert page.evaluate("location.hash") == "#LocalEnterprisePartnership"
-    _screenshot(page, "ontology")
+    screenshot(page, "ontology")
 
 
 def test_keyboard_and_phone(page: Any, server: str) -> None:
@@ -163,7 +95,7 @@ def test_keyboard_and_phone(page: Any, server: str) -> None:
     assert page.evaluate("document.activeElement.id") == "main"
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, "the page scrolls sideways on a phone"
-    _screenshot(page, "lep-phone")
+    screenshot(page, "lep-phone")
     page.goto(server)
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
-    _screenshot(page, "landing-phone")
+    screenshot(page, "landing-phone")

@@ -32,8 +32,44 @@
     persistenceId: null,
     get: function () { return Promise.resolve(config.properties); }
   });
+  // A bare name ("Cornw") completes to the IRI of a resource so named, from this server's own
+  // search index (/search), with its label and class shown in the list.
+  var KEYWORDS = /^(select|construct|describe|ask|where|prefix|base|from|named|optional|union|filter|graph|minus|bind|values|service|limit|offset|order|group|having|distinct|reduced|as|by|asc|desc|not|exists|in|a|true|false|undef)$/i;
+  var found = {};
+  Yasqe.registerAutocompleter({
+    name: "lisgraph-resources",
+    bulk: false,
+    autoShow: true,
+    persistenceId: null,
+    isValidCompletionPosition: function (yasqe) {
+      var token = yasqe.getCompleteToken();
+      var text = token && token.string ? token.string : "";
+      return /^[A-Za-z][\w\u00C0-\u024F-]{2,}$/.test(text) && !KEYWORDS.test(text);
+    },
+    get: function (yasqe, token) {
+      var text = token.autocompletionString || token.string;
+      var url = config.root + "search?format=json&limit=15&q=" + encodeURIComponent(text);
+      return fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (answer) {
+          return answer.results.map(function (hit) {
+            var completion = "<" + hit.iri + ">";
+            found[completion] = hit.label + " (" + hit.classLabel + ")";
+            return completion;
+          });
+        })
+        .catch(function () { return []; });
+    },
+    postprocessHints: function (yasqe, hints) {
+      return hints.map(function (hint) {
+        hint.displayText = (found[hint.text] ? found[hint.text] + "  " : "") + hint.text;
+        return hint;
+      });
+    }
+  }, false);
   Yasqe.defaults.autocompleters = [
-    "lisgraph-prefixes", "lisgraph-classes", "lisgraph-properties", "variables"
+    "lisgraph-prefixes", "lisgraph-classes", "lisgraph-properties", "lisgraph-resources",
+    "variables"
   ];
 
   var firstQuery = config.query || config.examples[0] || "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
