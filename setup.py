@@ -1,4 +1,5 @@
-"""Build hook: bundle the browser assets (YASGUI) into the package when it is built.
+"""Build hook: bundle the browser assets (YASGUI, Chart.js, Cytoscape) into the package when it is
+built.
 
 ``npm ci`` installs the versions pinned in package-lock.json into node_modules/, and the built
 files are copied into lisgraph/web/static/vendor/, which setuptools then packages like any other
@@ -21,6 +22,8 @@ VENDOR = ROOT / "lisgraph" / "web" / "static" / "vendor"
 ASSETS = {  # file in node_modules -> name in lisgraph/web/static/vendor/
     "@zazuko/yasgui/build/yasgui.min.js": "yasgui.min.js",
     "@zazuko/yasgui/build/yasgui.min.css": "yasgui.min.css",
+    "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
+    "cytoscape/dist/cytoscape.min.js": "cytoscape.min.js",
 }
 
 

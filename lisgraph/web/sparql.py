@@ -20,7 +20,7 @@ from ..errors import ProtocolError, QueryRefusedError
 from ..queries import example_queries
 from ..store.sandbox import Job
 from ..views.ontology import ontology_terms
-from ..vocab import prefixes
+from ..vocab import PROV, SKOS, prefixes
 from .dataset import current_snapshot
 from .negotiation import FORMATS, Format, Kind, by_key, choose, negotiate
 from .service_description import service_description
@@ -211,6 +211,21 @@ def _acceptable_formats(requested: str | None) -> tuple[Format | None, Format | 
     return choose(accept, "results", "json"), choose(accept, "rdf", "turtle")
 
 
+#: The bundled scripts the result views (bar chart, timeline, network) draw with.
+_VIEW_ASSETS = ("chart.umd.min.js", "cytoscape.min.js")
+
+def sources_example(base: str) -> str:
+    """The documented pattern for the source of each row's facts (one named graph per source)."""
+    return (
+        f"PREFIX skos: <{SKOS}>\nPREFIX prov: <{PROV}>\nPREFIX lis: <{base}def/lis#>\n"
+        "# Each LEP's name, and the source that states it\n"
+        "SELECT ?lep ?name ?source WHERE {\n"
+        "  GRAPH ?g { ?lep a lis:LocalEnterprisePartnership ; skos:prefLabel ?name }\n"
+        "  ?g prov:wasDerivedFrom ?source\n"
+        "} ORDER BY ?name ?source"
+    )
+
+
 def _query_page(query: str, names: list[str], rows: list[list[str]], ran: bool) -> Response:
     html = render_template(
         "sparql.html",
@@ -220,6 +235,7 @@ def _query_page(query: str, names: list[str], rows: list[list[str]], ran: bool) 
         examples=example_queries(),
         ran=ran,
         editor=_editor_config(query),
+        sources_example=sources_example(current_snapshot().base),
     )
     return Response(html, content_type="text/html; charset=utf-8")
 
@@ -242,6 +258,8 @@ def _editor_config(query: str) -> dict[str, object] | None:
         "classes": [t.iri for t in terms if t.kind == "class"],
         "properties": [t.iri for t in terms if t.kind != "class"],
         "examples": [e.sparql for e in example_queries()],
+        # the result views need the bundled Chart.js and Cytoscape too
+        "views": all((Path(static) / "vendor" / name).is_file() for name in _VIEW_ASSETS),
     }
 
 

@@ -5,6 +5,7 @@ no request to another host on any page (the ``page`` fixture checks)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from .browser import browser, page, pytestmark, screenshot
 
@@ -60,3 +61,54 @@ def test_the_editor_completes_a_resource_name(page: Any, server: str) -> None:
     hints.wait_for(timeout=10_000)
     assert "lep/E37000005" in hints.inner_text()
     screenshot(page, "editor-completion")
+
+
+LIS = "PREFIX lis: <https://w3id.org/lisgraph/def/lis#>\n"
+BAR = (
+    "#defaultView:BarChart\n" + LIS + "SELECT ?lep (COUNT(?d) AS ?districts) WHERE { "
+    "?lep lis:area ?a . ?d lis:inLEPArea ?a } GROUP BY ?lep ORDER BY DESC(?districts) LIMIT 10"
+)
+TIMELINE = (
+    "#defaultView:Timeline\n" + LIS + "SELECT ?wave ?announced WHERE { "
+    "?w lis:waveNumber ?wave ; lis:announced ?announced }"
+)
+NETWORK = (
+    "#defaultView:Graph\n" + LIS + "CONSTRUCT { ?lep lis:area ?a } WHERE { ?lep lis:area ?a } "
+    "LIMIT 20"
+)
+
+
+def _view(page: Any, server: str, query: str, name: str) -> Any:
+    page.goto(server + "sparql?query=" + quote(query))
+    view = page.locator(".yasr .result-view").first
+    view.wait_for(timeout=15_000)
+    screenshot(page, name)
+    return view
+
+
+def test_results_show_as_a_bar_chart_with_a_text_version(page: Any, server: str) -> None:
+    view = _view(page, server, BAR, "view-bar-chart")
+    assert view.locator("canvas[role='img']").get_attribute("aria-label") == (
+        "Bar chart of districts by lep"
+    )
+    page.locator(".yasr details.text-version summary").click()
+    rows = page.locator(".yasr details.text-version tbody tr")
+    assert rows.count() == 10
+    # the table view is still one click away, and the chart another
+    page.locator(".yasr button.select_table").click()
+    page.locator(".yasr table.dataTable").wait_for()
+    page.locator(".yasr button.select_BarChart").click()
+    page.locator(".yasr .result-view canvas").wait_for()
+
+
+def test_results_with_dates_show_as_a_timeline(page: Any, server: str) -> None:
+    _view(page, server, TIMELINE, "view-timeline")
+    page.locator(".yasr details.text-version summary").click()
+    dates = page.locator(".yasr details.text-version tbody tr td:nth-child(2)").all_inner_texts()
+    assert dates and dates == sorted(dates)  # the text version is in date order
+
+
+def test_construct_results_show_as_a_network(page: Any, server: str) -> None:
+    view = _view(page, server, NETWORK, "view-network")
+    assert view.get_attribute("aria-label") == "Network of 20 statements"
+    assert view.locator("canvas").count() >= 1  # Cytoscape drew into the box

@@ -102,6 +102,13 @@
     var query = yasgui.getTab().getQuery();
     return config.endpoint + "?query=" + encodeURIComponent(query) + "&format=" + format;
   }
+  // "#defaultView:BarChart" (or Timeline, Graph, Table) in a query chooses how its results show.
+  var VIEWS = { barchart: "BarChart", timeline: "Timeline", graph: "Graph", table: "table" };
+  yasgui.on("queryResponse", function (instance, tab) {
+    var chosen = /#\s*defaultView:\s*(\w+)/i.exec(tab.getQuery());
+    var plugin = chosen && VIEWS[chosen[1].toLowerCase()];
+    if (plugin && tab.getYasr().plugins[plugin]) tab.getYasr().selectPlugin(plugin);
+  });
   yasgui.on("queryResponse", function () {
     document.getElementById("download-csv").href = resultLink("csv");
     document.getElementById("download-json").href = resultLink("json");
