@@ -68,8 +68,10 @@ CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT NOT N
 CREATE TABLE name (entity INTEGER NOT NULL REFERENCES entity(id), text TEXT NOT NULL,
                    plain TEXT NOT NULL);
 CREATE INDEX name_plain ON name(plain);
+CREATE INDEX entity_iri ON entity(iri);
 CREATE VIRTUAL TABLE name_fts USING fts5(plain, content='name', content_rowid='rowid',
-                                         tokenize='unicode61 remove_diacritics 2');
+                                         tokenize='unicode61 remove_diacritics 2',
+                                         prefix='1 2 3 4 5 6 7 8 9 10');
 """
 
 
@@ -120,43 +122,47 @@ def search(path: Path, text: str, limit: int = 50, class_iri: str | None = None)
         raise FileNotFoundError(path)
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
+        # One row per matching resource, its best name first: exact, then prefix, then word,
+        # shorter names before longer (SQLite returns the bare column of the MIN row). The
+        # first ``limit`` of them (of ``class_iri`` if given), then the count per class.
         rows = connection.execute(
             """
             WITH matched AS (
               SELECT name.entity AS entity, name.text AS text,
-                     CASE WHEN name.plain = :plain THEN 0
-                          WHEN name.plain LIKE :prefix ESCAPE '\\' THEN 1 ELSE 2 END AS rank,
-                     bm25(name_fts) AS score
+                     (CASE WHEN name.plain = :plain THEN 0
+                           WHEN name.plain LIKE :prefix THEN 1 ELSE 2 END) * 100000
+                     + length(name.plain) AS key
               FROM name_fts JOIN name ON name.rowid = name_fts.rowid
               WHERE name_fts MATCH :fts
               UNION ALL
-              SELECT id, iri, 0, -1000.0 FROM entity WHERE iri = :raw
-            ), best AS (
-              SELECT entity, text, rank, score,
-                     ROW_NUMBER() OVER (PARTITION BY entity ORDER BY rank, score, text) AS n
-              FROM matched
+              SELECT id, iri, -1 FROM entity WHERE iri = :raw
+            ), ranked AS MATERIALIZED (
+              SELECT e.iri, e.label, e.class_iri, e.class_label, best.text, best.key
+              FROM (SELECT entity, text, MIN(key) AS key FROM matched GROUP BY entity) AS best
+              JOIN entity e ON e.id = best.entity
             )
-            SELECT e.iri, e.label, e.class_iri, e.class_label, best.text, best.rank
-            FROM best JOIN entity e ON e.id = best.entity
-            WHERE best.n = 1 AND (:class IS NULL OR e.class_iri = :class)
-            ORDER BY best.rank, best.score, e.label, e.iri
+            SELECT * FROM (
+              SELECT 'hit', iri, label, class_iri, class_label, text, MAX(key, 0) / 100000
+              FROM ranked WHERE :class IS NULL OR class_iri = :class
+              ORDER BY key, label, iri LIMIT :limit
+            )
+            UNION ALL
+            SELECT 'class', class_iri, class_label, NULL, NULL, NULL, COUNT(*)
+            FROM ranked GROUP BY class_iri, class_label
             """,
             {
                 "plain": plain,
-                "prefix": plain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+                "prefix": plain + "%",  # plain has no % or _ (normalise drops them)
                 "fts": _fts_query(plain) if plain else '""',
                 "raw": text.strip(),
                 "class": class_iri,
+                "limit": limit,
             },
         ).fetchall()
     finally:
         connection.close()
-    counts: dict[tuple[str, str], int] = {}
-    for _, _, cls, cls_label, _, _ in rows:
-        counts[(cls, cls_label)] = counts.get((cls, cls_label), 0) + 1
-    results.total = len(rows)
-    results.by_class = sorted(
-        ((cls, label, n) for (cls, label), n in counts.items()), key=lambda c: (-c[2], c[1])
-    )
-    results.hits = [Hit(*row) for row in rows[:limit]]
+    classes = [(row[1], row[2], int(row[6])) for row in rows if row[0] == "class"]
+    results.by_class = sorted(classes, key=lambda c: (-c[2], c[1]))
+    results.total = sum(n for iri, _, n in classes if class_iri is None or iri == class_iri)
+    results.hits = [Hit(*row[1:]) for row in rows if row[0] == "hit"]
     return results

@@ -1,0 +1,88 @@
+"""Search by name: the build's index (SQLite FTS5) against the SPARQL text scan it replaces, on
+the same build, in the same run; and the time the index adds to a build.
+
+    python bench/search.py [--triples 100000] [--repeats 200] [--work DIR]
+
+Writes a synthetic project of about N triples (``lisgraph synth``), builds it, then times, for
+each query, the median of ``--repeats`` in-process lookups in the index, and of the same search
+as a SPARQL query over every label (the baseline: case-insensitive prefix match on names).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lisgraph.artifact import BuildDir
+from lisgraph.build.search import search_entries
+from lisgraph.build.sources import load
+from lisgraph.config import Settings
+from lisgraph.search_index import search, write_index
+from lisgraph.store.embedded import EmbeddedStore
+
+QUERIES = ("cornwall", "Cornw", "E060000", "south east midlands", "growth")
+SPARQL = (
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "SELECT DISTINCT ?s ?name WHERE {{ "
+    "?s skos:prefLabel|rdfs:label|skos:altLabel|skos:notation ?name "
+    'FILTER(REGEX(STR(?name), "{}", "i")) }} LIMIT 50'
+)
+
+
+def _median_ms(repeats: int, run: object) -> float:
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        run()  # type: ignore[operator]
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=200)
+    parser.add_argument("--work", default=None, help="directory to keep the synthetic build in")
+    args = parser.parse_args()
+    work = Path(args.work or tempfile.mkdtemp(prefix="lisgraph-search-bench-"))
+    project = work / f"synthetic-{args.triples}"
+    dist = project / "dist"
+    if not BuildDir(dist).is_complete():
+        subprocess.run(
+            [sys.executable, "-m", "lisgraph", "synth", "--triples", str(args.triples),
+             "--out", str(project)], check=True, stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "lisgraph", "build", "--out", str(dist)], check=True,
+            env={"LISGRAPH_PROJECT_DIR": str(project), "PATH": ""}, stdout=subprocess.DEVNULL,
+        )
+    build = BuildDir(dist)
+    triples = build.info()["triples"]
+    store = EmbeddedStore.from_build(build.path)
+    index = build.search_index
+    print(f"synthetic build: {triples:,} triples; index {index.stat().st_size / 1e6:.1f} MB")
+    print("| query | hits | index (ms, median) | SPARQL regex scan (ms, median) | ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for text in QUERIES:
+        hits = search(index, text).total
+        indexed = _median_ms(args.repeats, lambda t=text: search(index, t))
+        scanned = _median_ms(
+            max(3, args.repeats // 20), lambda t=text: store.query(SPARQL.format(t)).rows()
+        )
+        print(f"| {text} | {hits} | {indexed:.2f} | {scanned:.1f} | {scanned / indexed:.0f}x |")
+    settings = Settings.from_mapping({"PROJECT_DIR": str(project), "DIST_DIR": str(dist)})
+    loaded = load(settings)
+    began = time.perf_counter()
+    entries = search_entries(loaded.store, settings.base)
+    write_index(entries, work / "index-timing.sqlite")
+    print(f"index build: {len(entries):,} entries in {time.perf_counter() - began:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
