@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "sparql_text",
             "canonical",
             "artifact",
+            "search_index",
             "queries",
         },
     ),
