@@ -45,6 +45,7 @@ __all__ = [
     "VOID",
     "XSD",
     "lis",
+    "lis_namespace",
     "prefixes",
     "prologue",
     "rebase",
@@ -199,7 +200,7 @@ def rebase(iri: str, base: str) -> URIRef:
 def prefixes(base: str) -> dict[str, str]:
     """The prefixes lisgraph writes RDF and SPARQL with, ``lis:`` under ``base``."""
     return {
-        "lis": base + "def/lis#",
+        "lis": lis_namespace(base),
         "dcterms": str(DCTERMS),
         "dcat": str(DCAT),
         "foaf": str(FOAF),
@@ -214,6 +215,11 @@ def prefixes(base: str) -> dict[str, str]:
         "schema": str(SCHEMA),
         "vann": str(VANN),
     }
+
+
+def lis_namespace(base: str) -> str:
+    """The lisgraph ontology's namespace under ``base``."""
+    return base + "def/lis#"
 
 
 def prologue(base: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .. import sparql_text
 from ..store import Store
-from ..vocab import OWL, RDFS, prologue
+from ..vocab import OWL, RDFS, lis_namespace, prologue
 
 __all__ = ["Diagram", "OntologyTerm", "ontology_diagram", "ontology_terms"]
 
@@ -22,7 +22,7 @@ class Diagram:
 
 
 def ontology_diagram(store: Store, base: str) -> Diagram:
-    namespace = f"{base}def/lis#"
+    namespace = lis_namespace(base)
     p = prologue(base)
     classes = store.query(
         p + "SELECT ?c ?label ?module WHERE { ?c a owl:Class ; rdfs:label ?label ; "

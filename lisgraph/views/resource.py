@@ -60,8 +60,7 @@ class ResourceView:
 
     @property
     def types(self) -> list[str]:
-        rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-        return [o.value for p, o in self.outgoing if p == rdf_type and o.kind == "iri"]
+        return [o.value for p, o in self.outgoing if p == _RDF_TYPE and o.kind == "iri"]
 
     def grouped(self) -> list[tuple[str, list[tuple[str, list[Term]]]]]:
         """The outgoing statements for a page: groups ('About', 'Facts', 'Related', 'Sources')

@@ -9,10 +9,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from ..store import Term
+from ..vocab import XSD
 
 __all__ = ["human_date", "human_number", "money", "readable"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
