@@ -7,13 +7,17 @@ error (unreadable or malformed input, no build, bad query).
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from ._version import __version__
+from .artifact import BuildDir
 from .build import build, is_current, validate_project
+from .build.changes import diff_builds
+from .build.releases import list_releases, make_release, remove_release
 from .build.synthetic import generate
 from .config import ServerConfig, Settings, StoreSettings, from_environment
 from .errors import LisgraphError, NotConformingError, Violation
@@ -160,6 +164,47 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     )
     for name, count in result.graphs.items():
         print(f"  {count:6d}  <{name}>")
+    return EXIT_OK
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    root = settings.releases_dir
+    if args.remove:
+        remove_release(root, args.remove)
+        print(f"Removed release {args.remove} from {root}.")
+        return EXIT_OK
+    if args.list:
+        for known in list_releases(root):
+            info = known.info
+            print(f"{known.version}  {info['date']}  {info['triples']:>9} triples  {known.path}")
+        return EXIT_OK
+    started = datetime.datetime.now(datetime.UTC)
+    result = build(settings)
+    made = make_release(
+        result.out_dir, root, settings.base, started, notes=args.notes or "", keep=args.keep
+    )
+    print(f"Released {made.version}: {made.info['triples']} triples, in {made.path}")
+    if made.info["previous"]:
+        print(f"Changes since {made.info['previous']}: {made.path / 'changes'}")
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    old, new = BuildDir(Path(args.old)), BuildDir(Path(args.new))
+    for build_dir in (old, new):
+        build_dir.info()  # BuildNotFoundError names a directory that holds no build
+    changes = diff_builds(old.resolved(), new.resolved(), Path(args.out) if args.out else None)
+    print(f"{changes.added} added, {changes.removed} removed, {changes.changed} changed")
+    for title, table in (("By source graph:", changes.by_graph), ("By class:", changes.by_class)):
+        if table:
+            print(title)
+            print(f"  {'added':>7} {'removed':>7} {'changed':>7}")
+            for key in sorted(table):
+                row = table[key]
+                print(f"  {row['added']:7d} {row['removed']:7d} {row['changed']:7d}  {key}")
+    if args.out:
+        print(f"The added and removed statements (sorted N-Quads) are in {args.out}.")
     return EXIT_OK
 
 
@@ -311,6 +356,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", metavar="IRI", help="the graph 'publish' wrote (default: ours)")
     p.add_argument("--mirror-dir", metavar="DIR", help="where mirrors are kept (default: temp)")
     p.set_defaults(func=_cmd_mirror)
+
+    p = commands.add_parser(
+        "release",
+        help="build, then keep the build as a dated release with its change log, validation "
+        "report and provenance (in DIST-releases/)",
+    )
+    _build_option(p, "the output to build into")
+    p.add_argument("--notes", metavar="TEXT", help="release notes (adms:versionNotes)")
+    p.add_argument("--keep", type=int, default=10, help="releases to keep (10)")
+    p.add_argument("--list", action="store_true", help="list the releases instead")
+    p.add_argument("--remove", metavar="VERSION", help="remove this release instead")
+    p.set_defaults(func=_cmd_release)
+
+    p = commands.add_parser(
+        "diff", help="what changed between two builds, per source graph and per class"
+    )
+    p.add_argument("old", metavar="OLD", help="the earlier build's directory")
+    p.add_argument("new", metavar="NEW", help="the later build's directory")
+    p.add_argument(
+        "--out", metavar="DIR", help="also write added.nq and removed.nq (sorted) into DIR"
+    )
+    p.set_defaults(func=_cmd_diff)
 
     p = commands.add_parser("stats", help="triples, entities per class, sources")
     _build_option(p, "the build to describe")

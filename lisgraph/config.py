@@ -151,6 +151,11 @@ class Settings:
         return self.project_dir / "shapes"
 
     @property
+    def releases_dir(self) -> Path:
+        """Where releases are kept: beside the output, ``{dist}-releases``."""
+        return self.dist_dir.parent / f"{self.dist_dir.name}-releases"
+
+    @property
     def reference_csv(self) -> Path:
         return self.data_dir / "reference" / "lad-to-lep-2020.csv"
 

@@ -7,6 +7,7 @@
     ├── DataLoadError              a source file cannot be read or parsed (names file and line)
     ├── NotConformingError         the graph does not conform to the shapes (lists violations)
     ├── BuildNotFoundError         no build to serve or query yet
+    ├── ReleaseError               a release cannot be made or removed (another is being made...)
     ├── QueryError                 a SPARQL request is malformed or not allowed (client's fault)
     │   ├── QueryRefusedError      well-formed but refused: an update, SERVICE, FROM <remote>...
     │   ├── ResultTooLargeError    the answer has more rows than the endpoint returns
@@ -38,6 +39,7 @@ __all__ = [
     "QueryLimitError",
     "QueryRefusedError",
     "QueryTimeoutError",
+    "ReleaseError",
     "ResultTooLargeError",
     "StoreError",
     "Violation",
@@ -100,6 +102,10 @@ class NotConformingError(LisgraphError):
 
 class BuildNotFoundError(LisgraphError):
     """There is no build output where one was expected."""
+
+
+class ReleaseError(LisgraphError):
+    """A release cannot be made or removed: another release is being made, or no such release."""
 
 
 class QueryError(LisgraphError):

@@ -1,0 +1,238 @@
+"""Releases: builds with a version, kept side by side so that people can cite, download and
+compare them.
+
+``lisgraph release`` builds, then files the build as a release under ``{dist}-releases/``::
+
+    {version}/            2026.11.25 (a second release that day: 2026.11.25.2)
+        lisgraph.*        the build's dumps and gzip copies, SHA256SUMS, build.json (hard links)
+        release.json      version, date, inputs digest, triples, the previous release, notes
+        changes/          added.nq.gz and removed.nq.gz since the previous release, changes.json
+        validation.ttl    the SHACL validation report (it conforms: nothing else is released)
+        provenance.ttl    the build as a prov:Activity: inputs digest, lisgraph version, times
+
+A release is written into a staging directory and renamed into place in one step, under a lock
+(a second ``lisgraph release`` at the same time is refused). At most ``keep`` releases stay;
+``lisgraph release --remove VERSION`` removes one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from .._version import __version__
+from ..artifact import DOWNLOADS, BuildDir
+from ..errors import ReleaseError
+from ..vocab import DCTERMS, OWL, PROV, RDF, XSD
+from .changes import ADDED_FILE, REMOVED_FILE, diff_builds
+
+__all__ = ["RELEASE_INFO", "Release", "list_releases", "make_release", "remove_release"]
+
+RELEASE_INFO = "release.json"
+CHANGES_DIR = "changes"
+_VERSION = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release on disk: its version, directory and what ``release.json`` says."""
+
+    version: str
+    path: Path
+    info: dict[str, Any]
+
+    @property
+    def build(self) -> BuildDir:
+        return BuildDir(self.path)
+
+
+def _order(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def list_releases(root: Path) -> list[Release]:
+    """Every complete release under ``root``, oldest first."""
+    if not root.is_dir():
+        return []
+    found = []
+    for path in root.iterdir():
+        info_file = path / RELEASE_INFO
+        if _VERSION.match(path.name) and info_file.is_file():
+            found.append(Release(path.name, path, json.loads(info_file.read_text("utf-8"))))
+    return sorted(found, key=lambda r: _order(r.version))
+
+
+def _next_version(root: Path, today: dt.date) -> str:
+    base = today.strftime("%Y.%m.%d")
+    taken = {p.name for p in root.iterdir()} if root.is_dir() else set()
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}.{number}" in taken:
+        number += 1
+    return f"{base}.{number}"
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReleaseError(
+                f"Another release is being made in {root}; try again when it has finished."
+            ) from None
+        yield
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system: copy instead
+        shutil.copy2(source, target)
+
+
+def _gzip(path: Path) -> None:
+    """Replace ``path`` by its gzip copy (no time stamp, no name: the same bytes every time)."""
+    with (
+        path.open("rb") as source,
+        path.with_name(path.name + ".gz").open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as target,
+    ):
+        shutil.copyfileobj(source, target)
+    path.unlink()
+
+
+def _validation_report(build: BuildDir, base: str) -> Graph:
+    """The SHACL report of a build that passed validation: it conforms, against these shapes."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = URIRef(f"{base}graph/validation")
+    shapes = URIRef(f"{base}def/shapes")
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(True)))
+    graph.add((report, DCTERMS.conformsTo, shapes))
+    digest = hashlib.sha256(build.shapes.read_bytes()).hexdigest() if build.shapes.is_file() else ""
+    graph.add((shapes, OWL.versionInfo, Literal(f"sha256:{digest}")))
+    return graph
+
+
+def _provenance(
+    info: dict[str, Any], base: str, version: str, started: dt.datetime, ended: dt.datetime
+) -> Graph:
+    graph = Graph()
+    graph.bind("prov", PROV)
+    activity = URIRef(f"{base}id/release/{version}/build")
+    software = URIRef(f"{base}id/software/lisgraph/{__version__}")
+    graph.add((activity, RDF.type, PROV.Activity))
+    graph.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
+    graph.add((activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
+    graph.add((activity, PROV.wasAssociatedWith, software))
+    graph.add((activity, DCTERMS.identifier, Literal(str(info["inputs_digest"]))))
+    graph.add((activity, PROV.generated, URIRef(f"{base}id/release/{version}")))
+    graph.add((software, RDF.type, PROV.SoftwareAgent))
+    graph.add((software, OWL.versionInfo, Literal(__version__)))
+    return graph
+
+
+def make_release(
+    build_dir: Path,
+    root: Path,
+    base: str,
+    started: dt.datetime,
+    *,
+    notes: str = "",
+    keep: int = 10,
+    today: dt.date | None = None,
+) -> Release:
+    """File the build at ``build_dir`` (a finished, validated build) as the next release under
+    ``root``. Returns the release. Raises ReleaseError when another release is being made."""
+    if keep < 1:
+        raise ReleaseError("At least one release must be kept (--keep 1 or more).")
+    build = BuildDir(build_dir).resolved()
+    info = build.info()
+    with _locked(root):
+        existing = list_releases(root)
+        last = existing[-1] if existing else None
+        version = _next_version(root, today or dt.datetime.now(dt.UTC).date())
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+        try:
+            for name in [*DOWNLOADS, "build.json"]:
+                if build.file(name).is_file():
+                    _link(build.file(name), staging / name)
+            changes_dir = staging / CHANGES_DIR
+            with tempfile.TemporaryDirectory() as nothing:
+                earlier = last.build if last else _empty(Path(nothing))
+                changes = diff_builds(earlier, build, changes_dir)
+            for name in (ADDED_FILE, REMOVED_FILE):
+                _gzip(changes_dir / name)
+            (changes_dir / "changes.json").write_text(
+                json.dumps(
+                    {
+                        "since": last.version if last else None,
+                        "added": changes.added,
+                        "removed": changes.removed,
+                        "changed": changes.changed,
+                        "by_graph": {k: dict(v) for k, v in sorted(changes.by_graph.items())},
+                        "by_class": {k: dict(v) for k, v in sorted(changes.by_class.items())},
+                    },
+                    indent=2,
+                    sort_keys=True,
+                )
+                + "\n"
+            )
+            _validation_report(build, base).serialize(staging / "validation.ttl", format="turtle")
+            ended = dt.datetime.now(dt.UTC)
+            _provenance(info, base, version, started, ended).serialize(
+                staging / "provenance.ttl", format="turtle"
+            )
+            release_info = {
+                "version": version,
+                "date": ended.date().isoformat(),
+                "inputs_digest": info["inputs_digest"],
+                "triples": info["triples"],
+                "previous": last.version if last else None,
+                "notes": notes,
+            }
+            (staging / RELEASE_INFO).write_text(json.dumps(release_info, indent=2) + "\n")
+            os.chmod(staging, 0o755)
+            os.rename(staging, root / version)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        for old in list_releases(root)[:-keep]:
+            shutil.rmtree(old.path, ignore_errors=True)
+    return Release(version, root / version, release_info)
+
+
+def _empty(directory: Path) -> BuildDir:
+    """A build with no statements in ``directory``, to diff the first release against."""
+    for name in ("lisgraph.nq", "lisgraph.nt"):
+        (directory / name).write_bytes(b"")
+    return BuildDir(directory)
+
+
+def remove_release(root: Path, version: str) -> None:
+    """Remove release ``version``. Raises ReleaseError when there is no such release."""
+    with _locked(root):
+        match = [r for r in list_releases(root) if r.version == version]
+        if not match:
+            known = ", ".join(r.version for r in list_releases(root)) or "none"
+            raise ReleaseError(f"There is no release {version} in {root} (releases: {known}).")
+        shutil.rmtree(match[0].path)

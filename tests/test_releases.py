@@ -1,0 +1,117 @@
+"""Releases: versioned, with their change log, validation report and provenance; one at a time;
+bounded in number; removed only when asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import gzip
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import PROV, RDF, SH
+
+from lisgraph import ReleaseError, Settings, build
+from lisgraph.build.releases import Release, list_releases, make_release, remove_release
+
+from .helpers import copy_project
+
+DAY = dt.date(2026, 11, 25)
+
+
+def _release(settings: Settings, **options: Any) -> Release:
+    started = dt.datetime.now(dt.UTC)
+    result = build(settings)
+    return make_release(
+        result.out_dir, settings.releases_dir, settings.base, started, today=DAY, **options
+    )
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Settings:
+    copy = copy_project(tmp_path / "project")
+    return Settings.from_mapping({"PROJECT_DIR": str(copy), "DIST_DIR": str(copy / "dist")})
+
+
+def test_two_releases_with_a_change_log_between_them(project: Settings) -> None:
+    first = _release(project, notes="first")
+    data = project.data_dir / "seed-001-sem-highlights.ttl"
+    data.write_text(
+        data.read_text(encoding="utf-8")
+        + '\n<id/lep/E37000057> skos:altLabel "SEMLEP, named in release two"@en .\n',
+        encoding="utf-8",
+    )
+    second = _release(project)
+    assert [r.version for r in list_releases(project.releases_dir)] == [
+        "2026.11.25",
+        "2026.11.25.2",
+    ]
+    assert first.info["notes"] == "first" and second.info["previous"] == "2026.11.25"
+    changes = json.loads((second.path / "changes" / "changes.json").read_text())
+    assert (changes["since"], changes["added"], changes["removed"]) == ("2026.11.25", 1, 0)
+    added = gzip.decompress((second.path / "changes" / "added.nq.gz").read_bytes())
+    # one statement, in the named graph of the source file that states it
+    assert added.count(b"named in release two") == 1
+    assert b"<https://w3id.org/lisgraph/graph/seed-001-sem-highlights> ." in added
+    assert gzip.decompress((second.path / "changes" / "removed.nq.gz").read_bytes()) == b""
+    # the first release's change log is everything, since nothing came before
+    first_changes = json.loads((first.path / "changes" / "changes.json").read_text())
+    assert first_changes["since"] is None and first_changes["added"] > 4000
+
+
+def test_each_release_keeps_its_own_dumps_with_correct_checksums(project: Settings) -> None:
+    _release(project)
+    for release in list_releases(project.releases_dir):
+        sums = (release.path / "SHA256SUMS").read_text().splitlines()
+        assert len(sums) == 10
+        for line in sums:
+            digest, name = line.split("  ")
+            assert hashlib.sha256((release.path / name).read_bytes()).hexdigest() == digest
+
+
+def test_the_validation_report_and_provenance_are_published(project: Settings) -> None:
+    release = _release(project)
+    report = Graph().parse(release.path / "validation.ttl")
+    (node,) = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms) == Literal(True)
+    provenance = Graph().parse(release.path / "provenance.ttl")
+    (activity,) = provenance.subjects(RDF.type, PROV.Activity)
+    started = provenance.value(activity, PROV.startedAtTime).toPython()
+    ended = provenance.value(activity, PROV.endedAtTime).toPython()
+    assert started <= ended
+
+
+def test_a_second_release_at_once_is_refused(project: Settings) -> None:
+    project.releases_dir.mkdir(parents=True)
+    with (project.releases_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(ReleaseError, match="Another release is being made"):
+            _release(project)
+    assert list_releases(project.releases_dir) == []
+
+
+def test_releases_are_bounded_and_removed_only_when_asked(project: Settings) -> None:
+    for _ in range(3):
+        _release(project, keep=2)
+    kept = [r.version for r in list_releases(project.releases_dir)]
+    assert kept == ["2026.11.25.2", "2026.11.25.3"]
+    remove_release(project.releases_dir, "2026.11.25.2")
+    assert [r.version for r in list_releases(project.releases_dir)] == ["2026.11.25.3"]
+    with pytest.raises(ReleaseError, match="no release 2020.01.01"):
+        remove_release(project.releases_dir, "2020.01.01")
+
+
+def test_lisgraph_release_lists_and_removes(project: Settings, cli, monkeypatch) -> None:
+    monkeypatch.setenv("LISGRAPH_PROJECT_DIR", str(project.project_dir))
+    made = cli("release", "--build", str(project.dist_dir), "--notes", "from the CLI")
+    assert made.returncode == 0, made.stderr
+    (release,) = list_releases(project.releases_dir)
+    assert release.info["notes"] == "from the CLI"
+    listed = cli("release", "--build", str(project.dist_dir), "--list")
+    assert listed.stdout.startswith(release.version)
+    removed = cli("release", "--build", str(project.dist_dir), "--remove", release.version)
+    assert removed.returncode == 0 and list_releases(project.releases_dir) == []
