@@ -17,8 +17,9 @@ from rdflib.namespace import PROV, RDF, SH
 
 from lisgraph import ReleaseError, Settings, build
 from lisgraph.build.releases import Release, list_releases, make_release, remove_release
+from lisgraph.web import create_app
 
-from .helpers import copy_project
+from .helpers import LOCAL, InProcessHTTP, copy_project
 
 DAY = dt.date(2026, 11, 25)
 
@@ -115,3 +116,40 @@ def test_lisgraph_release_lists_and_removes(project: Settings, cli, monkeypatch)
     assert listed.stdout.startswith(release.version)
     removed = cli("release", "--build", str(project.dist_dir), "--remove", release.version)
     assert removed.returncode == 0 and list_releases(project.releases_dir) == []
+
+
+@pytest.fixture()
+def released(project: Settings) -> Settings:
+    """The project with two releases, the second adding a name to the South East Midlands LEP."""
+    _release(project)
+    data = project.data_dir / "seed-001-sem-highlights.ttl"
+    data.write_text(
+        data.read_text(encoding="utf-8")
+        + '\n<id/lep/E37000057> skos:altLabel "SEMLEP, named in release two"@en .\n',
+        encoding="utf-8",
+    )
+    _release(project, notes="a new name")
+    return project
+
+
+def test_the_release_pages_and_versioned_downloads(released: Settings) -> None:
+    app = create_app({"PROJECT_DIR": str(released.project_dir), "DIST_DIR": str(released.dist_dir)})
+    http = InProcessHTTP(app.test_client())
+    listing = http.get(LOCAL + "releases/").text
+    assert listing.index("2026.11.25.2") < listing.index("2026.11.25<")  # newest first
+    assert "1 added, 0 removed, 0 changed" in listing and "a new name" in listing
+    page = http.get(LOCAL + "releases/2026.11.25.2").text
+    assert "graph/seed-001-sem-highlights" in page
+    for release in list_releases(released.releases_dir):
+        sums = release.build.checksums()
+        dump = http.get(LOCAL + f"downloads/{release.version}/lisgraph.nt.gz")
+        assert dump.status_code == 200 and dump.headers["ETag"].strip('"') == sums["lisgraph.nt.gz"]
+        assert hashlib.sha256(dump.content).hexdigest() == sums["lisgraph.nt.gz"]
+    added = http.get(LOCAL + "downloads/2026.11.25.2/changes/added.nq.gz")
+    assert b"named in release two" in gzip.decompress(added.content)
+    assert http.get(LOCAL + "downloads/2026.11.25.2/../../etc/passwd").status_code == 404
+    assert http.get(LOCAL + "downloads/2020.01.01/lisgraph.nt.gz").status_code == 404
+    lep = http.get(LOCAL + "id/lep/E37000057", headers={"Accept": "text/html"}).text
+    assert 'href="http://localhost/releases/2026.11.25.2"' in lep.split('id="history"')[1]
+    district = http.get(LOCAL + "id/district/E06000052", headers={"Accept": "text/html"}).text
+    assert "2026.11.25.2" not in district  # a resource the second release did not change

@@ -36,6 +36,8 @@ class Changes:
     changed: int = 0
     by_graph: dict[str, Counter[str]] = field(default_factory=dict)
     by_class: dict[str, Counter[str]] = field(default_factory=dict)
+    #: The IRIs of the resources whose statements changed (as subjects).
+    subjects: set[str] = field(default_factory=set)
 
     def count(self, table: dict[str, Counter[str]], key: str, what: str) -> None:
         table.setdefault(key, Counter())[what] += 1
@@ -118,6 +120,10 @@ def diff_builds(old: BuildDir, new: BuildDir, out_dir: Path | None = None) -> Ch
     for key in touched["added"].keys() & touched["removed"].keys():
         changes.changed += 1
         changes.count(changes.by_graph, key[2], "changed")
+    for what in ("added", "removed"):
+        changes.subjects.update(
+            s.decode("utf-8").strip("<>") for s in subjects[what] if s.startswith(b"<")
+        )
     for what, build in (("added", new), ("removed", old)):
         classes = _classes(build, set(subjects[what]))
         for subject in subjects[what]:

@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,20 @@ from ..errors import ReleaseError
 from ..vocab import DCTERMS, OWL, PROV, RDF, XSD
 from .changes import ADDED_FILE, REMOVED_FILE, diff_builds
 
-__all__ = ["RELEASE_INFO", "Release", "list_releases", "make_release", "remove_release"]
+__all__ = [
+    "CHANGES_DIR",
+    "RELEASE_INFO",
+    "SUBJECTS_FILE",
+    "Release",
+    "list_releases",
+    "make_release",
+    "remove_release",
+]
 
 RELEASE_INFO = "release.json"
 CHANGES_DIR = "changes"
+#: The IRIs of the resources a release changed, one per line, sorted.
+SUBJECTS_FILE = "subjects.txt"
 _VERSION = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
 
 
@@ -59,6 +70,25 @@ class Release:
     @property
     def build(self) -> BuildDir:
         return BuildDir(self.path)
+
+    def changes(self) -> dict[str, Any]:
+        """The counts of what changed since the previous release (``changes/changes.json``)."""
+        return dict(json.loads((self.path / CHANGES_DIR / "changes.json").read_text("utf-8")))
+
+    def changed(self, iri: str) -> bool:
+        """Whether this release changed a statement about ``iri``."""
+        path = self.path / CHANGES_DIR / SUBJECTS_FILE
+        try:
+            stamp = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return False
+        return iri in _subjects(path, stamp)
+
+
+@lru_cache(maxsize=16)
+def _subjects(path: Path, stamp: int) -> frozenset[str]:
+    """The IRIs a release changed (read once per file and modification time)."""
+    return frozenset(path.read_text(encoding="utf-8").splitlines())
 
 
 def _order(version: str) -> tuple[int, ...]:
@@ -182,6 +212,9 @@ def make_release(
                 changes = diff_builds(earlier, build, changes_dir)
             for name in (ADDED_FILE, REMOVED_FILE):
                 _gzip(changes_dir / name)
+            (changes_dir / SUBJECTS_FILE).write_text(
+                "".join(f"{iri}\n" for iri in sorted(changes.subjects)), encoding="utf-8"
+            )
             (changes_dir / "changes.json").write_text(
                 json.dumps(
                     {

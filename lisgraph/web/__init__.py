@@ -27,6 +27,7 @@ from . import (
     metadata,
     operations,
     pages,
+    releases,
     search,
     sparql,
 )
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         pages.bp,
         definitions.bp,
         search.bp,
+        releases.bp,
         downloads.bp,
         metadata.bp,
         operations.bp,

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from flask import Flask, current_app, g
 
 from ..artifact import BuildDir
+from ..build.releases import Release, list_releases
 from ..config import Limits, ServerConfig, Settings, StoreSettings
 from ..errors import BuildNotFoundError, LisgraphError
 from ..publish.mirror import default_mirror_root, mirror_dir
@@ -74,6 +75,12 @@ class Snapshot:
     @property
     def base(self) -> str:
         return self.config.settings.base
+
+    def releases(self) -> list[Release]:
+        """The releases beside the served build, oldest first (none for a remote store)."""
+        if self.config.store is not None:
+            return []
+        return list_releases(self.settings.releases_dir)
 
     def sandbox(self) -> QuerySandbox:
         """This process's query sandbox (made on first use, so each web worker has its own)."""

@@ -106,6 +106,7 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
             sources=cite_sources(snapshot.store, snapshot.base, view.sources),
             citation=cite_resource(snapshot.store, iri, iri, dataset),
             dataset_citation=dataset,
+            history=[r.version for r in snapshot.releases() if r.changed(iri)],
         )
     else:
         body = describe_rdf(snapshot.store, iri, incoming_limit=limit).serialize(
