@@ -11,12 +11,12 @@ once (the least any diff must do).
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_seconds
 
 from lisgraph.artifact import BuildDir
 from lisgraph.build.changes import diff_builds
@@ -37,15 +37,6 @@ def _build(work: Path, triples: int, seed: int) -> BuildDir:
             stdout=subprocess.DEVNULL,
         )
     return BuildDir(dist).resolved()
-
-
-def _seconds(repeats: int, run: object) -> float:
-    times = []
-    for _ in range(repeats):
-        began = time.perf_counter()
-        run()  # type: ignore[operator]
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -70,8 +61,8 @@ def main() -> None:
                 for _ in source:
                     pass
 
-    baseline = _seconds(args.repeats, read_both)
-    diff = _seconds(args.repeats, lambda: diff_builds(old, new, out))
+    baseline = median_seconds(args.repeats, read_both)
+    diff = median_seconds(args.repeats, lambda: diff_builds(old, new, out))
     print(f"| read both dumps | {baseline:.1f} s |")
     print(f"| diff_builds (writing added.nq, removed.nq) | {diff:.1f} s ({diff / baseline:.1f}x) |")
 

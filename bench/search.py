@@ -11,12 +11,13 @@ as a SPARQL query over every label (the baseline: case-insensitive prefix match 
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from timing import median_seconds
 
 from lisgraph.artifact import BuildDir
 from lisgraph.build.search import search_entries
@@ -33,15 +34,6 @@ SPARQL = (
     "?s skos:prefLabel|rdfs:label|skos:altLabel|skos:notation ?name "
     'FILTER(REGEX(STR(?name), "{}", "i")) }} LIMIT 50'
 )
-
-
-def _median_ms(repeats: int, run: object) -> float:
-    times = []
-    for _ in range(repeats):
-        began = time.perf_counter()
-        run()  # type: ignore[operator]
-        times.append(time.perf_counter() - began)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -71,8 +63,8 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|")
     for text in QUERIES:
         hits = search(index, text).total
-        indexed = _median_ms(args.repeats, lambda t=text: search(index, t))
-        scanned = _median_ms(
+        indexed = 1000 * median_seconds(args.repeats, lambda t=text: search(index, t))
+        scanned = 1000 * median_seconds(
             max(3, args.repeats // 20), lambda t=text: store.query(SPARQL.format(t)).rows()
         )
         print(f"| {text} | {hits} | {indexed:.2f} | {scanned:.1f} | {scanned / indexed:.0f}x |")
