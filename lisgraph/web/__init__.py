@@ -23,6 +23,7 @@ from . import (
     definitions,
     downloads,
     errors,
+    graph_store,
     http_cache,
     metadata,
     operations,
@@ -61,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         pages.bp,
         definitions.bp,
         downloads.bp,
+        graph_store.bp,
         metadata.bp,
         operations.bp,
     ):

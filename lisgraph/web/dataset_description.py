@@ -15,7 +15,7 @@ from .urls import public_root
 __all__ = ["DESCRIPTION", "LICENCE", "TITLE", "catalog_graph", "schema_org_dataset", "void_graph"]
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-LICENCE = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
+LICENCE = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 TITLE = "lisgraph: England's Local Industrial Strategies"
 DESCRIPTION = (
     "A linked-data knowledge graph of England's Local Industrial Strategies (2017-2024): Local "
