@@ -251,6 +251,10 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
     fmt = _choose_format(parsed.formats, "rdf", "turtle")
     if fmt is None:
         return _not_acceptable("rdf", parsed.formats, "The service description")
+    if fmt.key in ("nquads", "trig"):
+        # Asked first for a dataset format, as a Graph Store client reading the whole dataset
+        # does (Jena's fetchDataset): the dataset, not a one-graph description in its place.
+        return graph_store_response([], parsed.formats)
     if fmt.key == "html":
         return _query_page("", [], [], ran=False)
     graph = service_description()
