@@ -18,6 +18,7 @@ One rule serves pages, the SPARQL endpoint and metadata (:func:`negotiate`):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -174,12 +175,16 @@ class AcceptRange:
         return -1
 
 
+# One element of a comma-separated header: commas inside quoted strings do not split it.
+_ELEMENT = re.compile(r'(?:[^,"]|"(?:[^"\\]|\\.)*")+')
+
+
 @lru_cache(maxsize=1024)
 def parse_accept(header: str) -> tuple[AcceptRange, ...]:
     """The media ranges of an Accept header's value. Parameters other than ``q`` (``charset``,
     ``profile``...) are ignored; a malformed q counts as 1, a malformed range is skipped."""
     ranges = []
-    for order, part in enumerate(header.split(",")):
+    for order, part in enumerate(_ELEMENT.findall(header)):
         media_type, *params = (p.strip() for p in part.split(";"))
         media_type = media_type.lower()
         if media_type.count("/") != 1 or not all(media_type.split("/")):
@@ -220,12 +225,13 @@ def choose(accept_header: str, kind: Kind, default: str, html: bool = True) -> F
     best: tuple[float, int, int, int, int] | None = None
     chosen: Format | None = None
     for position, fmt in enumerate(candidates):
-        names = [fmt.media_type, *(m for m, key in aliases.items() if key == fmt.key)]
+        # Aliases count only when named exactly: text/* means CSV, not "text/xml" results.
+        names = [(fmt.media_type, 0), *((m, 2) for m, key in aliases.items() if key == fmt.key)]
         match: tuple[int, AcceptRange] | None = None
-        for media_type in names:
+        for media_type, least in names:
             for accept in ranges:
                 level = accept.specificity(media_type)
-                if level >= 0 and (match is None or level > match[0]):
+                if level >= least and (match is None or level > match[0]):
                     match = (level, accept)
         if match is None or match[1].q == 0:
             continue
