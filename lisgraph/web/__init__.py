@@ -19,6 +19,7 @@ from flask_cors import CORS
 
 from ..config import DEFAULTS, ServerConfig, from_environment
 from . import (
+    compression,
     dataset,
     definitions,
     downloads,
@@ -68,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     http_cache.init_conditional_responses(app)
+    compression.init_compression(app)  # after: runs before the ETag is made
     operations.init_access_log(app)
     errors.init_error_handlers(app)
     return app

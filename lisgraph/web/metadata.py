@@ -1,5 +1,6 @@
 """Metadata for open-data portals: VoID at ``/.well-known/void``, a DCAT-AP 3.0.1 catalogue at
-``/catalog``, schema.org ``Dataset`` JSON-LD (embedded in the landing page), and ``/sitemap.xml``.
+``/catalog``, schema.org ``Dataset`` JSON-LD (embedded in the landing page), ``/sitemap.xml``,
+and ``/robots.txt`` pointing at it.
 
 Catalogue resources are named by this server's URLs; the dataset's things keep their canonical
 IRIs (``void:uriSpace``) and ``void:exampleResource`` points at them.
@@ -68,3 +69,12 @@ def sitemap() -> Response:
     body += [f"  <url><loc>{escape(u)}</loc></url>" for u in urls]
     body.append("</urlset>")
     return Response("\n".join(body) + "\n", content_type="application/xml; charset=utf-8")
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    """Every page may be crawled; the sitemap lists them."""
+    return Response(
+        f"User-agent: *\nAllow: /\nSitemap: {public_root()}sitemap.xml\n",
+        content_type="text/plain; charset=utf-8",
+    )

@@ -10,7 +10,7 @@ and ``/graph/`` are index pages. Unknown IRIs are 404 in the negotiated format, 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template
 
 from ..artifact import DUMP_FORMATS
 from ..queries import example_queries
@@ -66,6 +66,12 @@ def _leps() -> list[tuple[str, str]]:
         .rows()
     )
     return [(r["lep"].value, r["name"].value) for r in rows]
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon (SVG, which browsers accept at this address too)."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.route("/id/")
