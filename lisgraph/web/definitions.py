@@ -19,6 +19,7 @@ from .documents import (
     not_found,
     split_extension,
 )
+from .named_graphs import serialize_triples
 from .negotiation import Format
 from .urls import local_url, public_root
 
@@ -71,9 +72,13 @@ def definition(path: str) -> Response:
         )
     else:
         values = " ".join(f"<{g}>" for g in graphs)
-        body = snapshot.store.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        ).serialize(fmt.key, prefixes=prefixes(current_snapshot().base))
+        body = serialize_triples(
+            snapshot.store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { "
+                f"VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            ),
+            fmt,
+        )
     response = Response(body, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{public_root()}def/{stem}.{fmt.extension}"
     add_alternates(response, f"def/{stem}")

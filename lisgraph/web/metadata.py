@@ -8,6 +8,7 @@ IRIs (``void:uriSpace``) and ``void:exampleResource`` points at them.
 
 from __future__ import annotations
 
+import json
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, request
@@ -15,6 +16,7 @@ from rdflib import Graph
 
 from .dataset import current_snapshot
 from .dataset_description import catalog_graph, void_graph
+from .jsonld_context import context
 from .negotiation import negotiate
 from .urls import local_url, public_root
 
@@ -78,3 +80,10 @@ def robots() -> Response:
         f"User-agent: *\nAllow: /\nSitemap: {public_root()}sitemap.xml\n",
         content_type="text/plain; charset=utf-8",
     )
+
+
+@bp.route("/context.jsonld")
+def jsonld_context() -> Response:
+    """The JSON-LD context every JSON-LD document of this server is compacted with."""
+    body = json.dumps({"@context": context()}, ensure_ascii=False, indent=1, sort_keys=True)
+    return Response(body + "\n", content_type="application/ld+json; charset=utf-8")

@@ -21,6 +21,7 @@ from ..views.graphs import graph_summary, graph_triples, is_named_graph
 from ..vocab import prefixes
 from .dataset import current_snapshot
 from .documents import add_alternates, not_acceptable_for, not_found
+from .jsonld_context import compact
 from .negotiation import Format, negotiate
 from .urls import local_url, public_root
 
@@ -58,6 +59,8 @@ def serialize_triples(result: QueryResult, fmt: Format, graph: str | None = None
         fmt_obj = _QUAD_FORMATS[fmt.key]
         chosen = prefixes(base) if fmt_obj == ox.RdfFormat.TRIG else None
         return ox.serialize(quads, format=fmt_obj, prefixes=chosen) or b""
+    if fmt.key == "jsonld":
+        return compact(result)
     return result.serialize(fmt.key, prefixes=prefixes(base))
 
 
