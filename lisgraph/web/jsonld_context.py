@@ -5,8 +5,8 @@ The context gives every ``lis:`` class and property a short name (its local name
 ``area``, ``LocalEnterprisePartnership``), object properties typed ``@id`` so their values are
 plain IRIs, the common labels short names (``prefLabel``, ``label``, ``title``...), and the
 prefixes lisgraph writes RDF with for everything else (``org:memberOf``). Documents (``/doc``,
-``/graph``, ``/def``, Graph Store reads) are compacted with it and name it by URL, so a client
-reads ``doc["prefLabel"]`` instead of full IRIs. Not a blueprint.
+``/graph``, ``/def``, Graph Store reads) are compacted with it and carry it inline, so a client
+reads ``doc["prefLabel"]`` instead of full IRIs, offline too. Not a blueprint.
 """
 
 from __future__ import annotations
@@ -64,13 +64,12 @@ def context() -> dict[str, Any]:
 
 
 def compact(result: QueryResult) -> bytes:
-    """``result``'s triples as JSON-LD compacted with the published context, which the document
-    names by its URL."""
+    """``result``'s triples as JSON-LD compacted with the published context, carried inline:
+    a saved document reads the same offline, and parsers that fetch no remote context
+    (pyoxigraph's) read it too."""
     graph = Graph().parse(data=result.serialize("ntriples"), format="nt")
     ctx = context()
     document = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
-    if isinstance(document, dict):
-        document["@context"] = context_url()
-    else:  # nothing to compact (an empty graph)
-        document = {"@context": context_url(), "@graph": document}
+    if not isinstance(document, dict):  # nothing to compact (an empty graph)
+        document = {"@context": ctx, "@graph": document}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
