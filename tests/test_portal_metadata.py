@@ -136,3 +136,13 @@ def test_service_description_counts_graphs_and_names_the_graph_store(http: InPro
     named = list(sd.objects(None, URIRef(SD + "namedGraph")))
     assert named and all(sd.value(sd.value(n, URIRef(SD + "graph")), VOID.triples) for n in named)
     assert (None, DCAT.endpointURL, URIRef("http://localhost/data")) in sd
+
+
+def test_catalogue_has_an_html_view(http: InProcessHTTP) -> None:
+    page = http.get("http://localhost/catalog", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    for words in ("Open Government Licence v3.0", "2017–2024", "Regions and cities",
+                  "lisgraph dump: N-Quads", "lisgraph Graph Store (read-only)"):  # fmt: skip
+        assert words in page.text
+    anything = http.get("http://localhost/catalog", headers={"Accept": "*/*"})
+    assert anything.headers["Content-Type"].startswith("text/turtle")  # harvesters get RDF
