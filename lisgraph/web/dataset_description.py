@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from flask import current_app
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS, VOID
 
@@ -157,7 +158,19 @@ def _partitions(graph: Graph, node: URIRef, where: str) -> None:
 
 def void_graph() -> Graph:
     """The VoID description of the dataset: counts, one subset per named graph (with its class
-    and property partitions), every vocabulary used, and the linkset to ONS geography."""
+    and property partitions), every vocabulary used, and the linkset to ONS geography.
+
+    Made once per build and URL (some forty queries), and kept by the app for the next request.
+    """
+    key = (current_snapshot().build_info.get("inputs_digest"), public_root())
+    kept: dict[object, Graph] = current_app.extensions.setdefault("lisgraph.void", {})
+    if key not in kept:
+        kept.clear()  # only the build being served is worth keeping
+        kept[key] = _void_graph()
+    return kept[key]
+
+
+def _void_graph() -> Graph:
     snapshot = current_snapshot()
     root = public_root()
     graph = Graph()
