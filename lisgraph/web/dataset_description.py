@@ -103,12 +103,18 @@ def _dump_sizes() -> dict[str, int]:
 
 
 def modified() -> datetime | None:
-    """When the build served was made (its build.json, written last)."""
-    try:
-        mtime = current_snapshot().build.info_file.stat().st_mtime
-    except OSError:
+    """When the build served was made, if the build says (``built`` in build.json, an ISO 8601
+    time): the same on every front-end serving that build. None when it does not say: the
+    time a file was written here differs between a build and its mirrors, so it is no fact
+    about the dataset."""
+    built = current_snapshot().build_info.get("built")
+    if not built:
         return None
-    return datetime.fromtimestamp(int(mtime), UTC)
+    try:
+        when = datetime.fromisoformat(str(built))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _coverage(graph: Graph, dataset: URIRef) -> None:

@@ -7,12 +7,23 @@ a build. (Answers to repeated queries are kept by
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Flask, Response, request
 
 from .dataset import current_snapshot
 from .dataset_description import modified
 
 __all__ = ["init_conditional_responses"]
+
+
+def _written() -> datetime | None:
+    """When this server's copy of the build was written (its build.json, written last)."""
+    try:
+        mtime = current_snapshot().build.info_file.stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(int(mtime), UTC)
 
 
 def init_conditional_responses(app: Flask) -> None:
@@ -27,7 +38,7 @@ def init_conditional_responses(app: Flask) -> None:
         if not response.headers.get("ETag"):
             response.add_etag()
         if response.last_modified is None:
-            response.last_modified = modified()
+            response.last_modified = modified() or _written()
         if not response.cache_control.max_age and not response.cache_control.no_store:
             response.cache_control.public = True
             response.cache_control.max_age = current_snapshot().config.cache_max_age
