@@ -194,7 +194,6 @@ def _void_graph() -> Graph:
     graph.add((dataset, FOAF.homepage, URIRef(root)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(root + "sparql")))
     graph.add((dataset, VOID.uriSpace, Literal(snapshot.base + "id/")))
-    graph.add((dataset, VOID.uriLookupEndpoint, URIRef(root + "data?graph=")))
     for fmt in DUMP_FORMATS:
         graph.add((dataset, VOID.dataDump, URIRef(f"{root}downloads/{fmt.filename}")))
     for path in _EXAMPLES:
