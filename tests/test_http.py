@@ -117,3 +117,12 @@ def test_ontology_version_iri_resolves(http: InProcessHTTP) -> None:
     assert len(Graph().parse(data=version.content, format="turtle")) == len(
         Graph().parse(data=current.content, format="turtle")
     )
+
+
+@pytest.mark.parametrize("path", ["nothing/here", "downloads/lisgraph.zip", "id/lep/E37000057/x/"])
+def test_every_404_is_the_site_s_in_the_negotiated_format(http: InProcessHTTP, path: str) -> None:
+    page = http.get("http://localhost/" + path, headers={"Accept": "text/html"})
+    assert page.status_code == 404 and 'href="http://localhost/id/"' in page.text
+    turtle = http.get("http://localhost/" + path, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 404 and turtle.headers["Content-Type"].startswith("text/turtle")
+    assert len(Graph().parse(data=turtle.content, format="turtle")) == 0

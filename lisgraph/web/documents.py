@@ -78,10 +78,13 @@ def _comment_body(fmt: Format, status: str, message: str) -> str:
 
 
 def not_found(
-    iri: str, fmt: Format | None, suggestions: list[tuple[str, str]] | None = None
+    iri: str,
+    fmt: Format | None,
+    suggestions: list[tuple[str, str]] | None = None,
+    message: str | None = None,
 ) -> Response:
     """404 in the negotiated format (HTML when none), with pages that do exist to try."""
-    message = f"There is no resource <{iri}> in this dataset."
+    message = message or f"There is no resource <{iri}> in this dataset."
     if fmt is None or fmt.key == "html":
         html = render_template(
             "error.html", title="Not found", message=message, suggestions=suggestions or []
