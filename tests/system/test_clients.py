@@ -174,3 +174,30 @@ def test_roqet_dataset_parameters(endpoint: str, flag: str, expected: str) -> No
     rows = list(csv.reader(io.StringIO(_roqet(endpoint, count, flag, GRAPH))))
     n = int(rows[1][0])
     assert (n > 0) if expected == "some" else (n == 0)
+
+
+RAPPER = shutil.which("rapper")
+
+
+@pytest.mark.parametrize(
+    ("path", "at_least"),
+    [
+        ("id/lep/E37000057", 50),
+        ("graph/seed-000-semlep-lis-page", 200),
+        ("def/lis/0.1.0", 500),
+        ("catalog", 100),
+        (".well-known/void", 100),
+        ("sparql", 50),
+        ("data?graph=https://w3id.org/lisgraph/graph/sources", 50),
+    ],
+)
+def test_rapper_reads_every_document_from_its_url(endpoint: str, path: str, at_least: int) -> None:
+    """Raptor's rapper, negotiating as it does (-g: guess from the answer)."""
+    if RAPPER is None:
+        pytest.skip("rapper is not installed (Debian package raptor2-utils)")
+    done = subprocess.run(
+        [RAPPER, "-g", "-c", endpoint + path], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    count = int(done.stderr.rsplit("returned", 1)[1].split()[0])
+    assert count >= at_least

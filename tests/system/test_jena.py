@@ -74,3 +74,4 @@ def test_jena_rdfconnection(jena_probe: list[str], endpoint: str, gsp: str) -> N
     assert int(results["fetch-default"]) > 4000
     assert int(results["fetch-dataset"]) > 10  # every named graph
     assert int(results["load"]) > 50
+    assert int(results["load-dump"]) > 4900  # the N-Quads dump, loaded from its URL

@@ -24,5 +24,7 @@ public class JenaProbe {
             System.out.println("fetch-dataset " + conn.fetchDataset().asDatasetGraph().size());
         }
         System.out.println("load " + RDFDataMgr.loadModel(root + "id/lep/E37000057").size());
+        System.out.println("load-dump " + RDFDataMgr.loadDatasetGraph(root + "downloads/lisgraph.nq")
+            .stream().count());
     }
 }
