@@ -126,3 +126,14 @@ def test_every_404_is_the_site_s_in_the_negotiated_format(http: InProcessHTTP, p
     turtle = http.get("http://localhost/" + path, headers={"Accept": "text/turtle"})
     assert turtle.status_code == 404 and turtle.headers["Content-Type"].startswith("text/turtle")
     assert len(Graph().parse(data=turtle.content, format="turtle")) == 0
+
+
+def test_sitemap_lists_index_pages_graphs_and_the_catalogue(http: InProcessHTTP) -> None:
+    sitemap = http.get("http://localhost/sitemap.xml").text
+    for path in ("catalog", "graph/", "graph/seed-000-semlep-lis-page", "id/"):
+        assert f"<loc>http://localhost/{path}</loc>" in sitemap
+
+
+def test_cors_exposes_link_headers(http: InProcessHTTP) -> None:
+    answer = http.get(DOC, headers={"Accept": "text/turtle", "Origin": "https://example.org"})
+    assert "Link" in answer.headers["Access-Control-Expose-Headers"]

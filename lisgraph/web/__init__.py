@@ -55,7 +55,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         resources={r"/*": {"origins": "*"}},
         send_wildcard=True,
         methods=["GET", "HEAD", "POST", "OPTIONS"],
-        expose_headers=["Content-Location", "ETag", "Last-Modified", "Content-Disposition"],
+        expose_headers=[
+            "Content-Location",
+            "ETag",
+            "Last-Modified",
+            "Content-Disposition",
+            "Link",
+            "X-Lisgraph-Cache",
+        ],
     )
     register_template_helpers(app)
     for blueprint in (

@@ -116,7 +116,9 @@ def sitemap() -> Response:
         "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
         f'"{snapshot.base}id/")) }} ORDER BY ?s'
     ).rows()
-    urls = [root, root + "sparql", root + "def/lis"]
+    urls = [root, root + "sparql", root + "def/lis", root + "catalog"]
+    urls += [root + path for path in ("id/", "graph/", "def/", "downloads/")]
+    urls += [local_url(name) for name in snapshot.store.named_graphs()]
     urls += [local_url(r["s"].value).replace(root + "id/", root + "doc/", 1) for r in rows]
     body = [
         '<?xml version="1.0" encoding="UTF-8"?>',
