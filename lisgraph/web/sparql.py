@@ -2,9 +2,11 @@
 
 Queries arrive by GET, by POST of a form, or by POST of ``application/sparql-query``;
 ``default-graph-uri`` and ``named-graph-uri`` select the dataset; relative IRIs in a query resolve
-against the endpoint's URL. Results are negotiated by ``Accept`` or chosen by ``format``. With no
-query, the endpoint describes itself (SPARQL Service Description) to RDF clients and shows a query
-page to browsers.
+against the endpoint's URL. The format is chosen by :func:`negotiation.negotiate`: a
+``format``/``output``/``results`` value that names a format of the query's form, else ``Accept``.
+With no query, the endpoint describes itself (SPARQL Service Description) to RDF clients and
+shows a query page to browsers; a Graph Store read sent here (``?graph=IRI``, ``?default``, or a
+dataset format asked first) gets the graph or the dataset, as ``/data`` answers it.
 """
 
 from __future__ import annotations
