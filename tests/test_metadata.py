@@ -116,8 +116,10 @@ def test_catalog_describes_every_dump_and_the_endpoint(
         checksum = graph.value(dist, URIRef(spdx + "checksum"))
         assert str(graph.value(checksum, URIRef(spdx + "checksumValue"))) == sums[name]
         assert graph.value(dist, DCAT.mediaType) is not None
-    service = next(graph.subjects(RDF.type, DCAT.DataService))
-    assert graph.value(service, DCAT.endpointURL) == URIRef(server + "sparql")
+    services = {
+        graph.value(s, DCAT.endpointURL) for s in graph.subjects(RDF.type, DCAT.DataService)
+    }
+    assert services == {URIRef(server + "sparql"), URIRef(server + "data")}
 
 
 def test_schema_org_dataset_on_the_landing_page(http: InProcessHTTP, server: str) -> None:

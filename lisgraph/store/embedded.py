@@ -58,7 +58,9 @@ class EmbeddedStore:
         """
         check_query(sparql)
         kwargs: dict[str, object] = {"base_iri": base_iri}
-        if default_graphs:
+        if default_graphs or named_graphs:
+            # As FROM NAMED alone does (SPARQL 1.1 Protocol 2.1.4): named graphs without a
+            # default graph make the default graph empty.
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]

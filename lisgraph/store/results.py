@@ -25,6 +25,8 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,  # the triples in the default graph
+    "trig": ox.RdfFormat.TRIG,
 }
 
 ResultKind = Literal["solutions", "boolean", "graph"]
@@ -70,7 +72,7 @@ class QueryResult:
             if fmt not in GRAPH_FORMATS:
                 raise ValueError(f"{fmt} is not an RDF format")
             fmt_obj = GRAPH_FORMATS[fmt]
-            if fmt_obj not in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+            if fmt_obj not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
                 prefixes = None
             return ox.serialize(self.triples(), format=fmt_obj, prefixes=prefixes) or b""
         if fmt not in RESULT_FORMATS:

@@ -19,10 +19,12 @@ from flask_cors import CORS
 
 from ..config import DEFAULTS, ServerConfig, from_environment
 from . import (
+    compression,
     dataset,
     definitions,
     downloads,
     errors,
+    graph_store,
     http_cache,
     metadata,
     operations,
@@ -55,7 +57,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         resources={r"/*": {"origins": "*"}},
         send_wildcard=True,
         methods=["GET", "HEAD", "POST", "OPTIONS"],
-        expose_headers=["Content-Location", "ETag", "Last-Modified", "Content-Disposition"],
+        expose_headers=[
+            "Content-Location",
+            "ETag",
+            "Last-Modified",
+            "Content-Disposition",
+            "Link",
+            "X-Lisgraph-Cache",
+        ],
     )
     register_template_helpers(app)
     for blueprint in (
@@ -65,11 +74,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         search.bp,
         releases.bp,
         downloads.bp,
+        graph_store.bp,
         metadata.bp,
         operations.bp,
     ):
         app.register_blueprint(blueprint)
     http_cache.init_conditional_responses(app)
+    compression.init_compression(app)  # after: runs before the ETag is made
     operations.init_access_log(app)
     errors.init_error_handlers(app)
     return app

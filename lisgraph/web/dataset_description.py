@@ -3,19 +3,65 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
+from flask import current_app
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS, VOID
 
 from ..artifact import DUMP_FORMATS
+from ..build.ons_lookup import ONS_GEOGRAPHY
 from .dataset import current_snapshot
-from .urls import public_root
+from .urls import local_url, public_root
 
-__all__ = ["DESCRIPTION", "LICENCE", "TITLE", "catalog_graph", "schema_org_dataset", "void_graph"]
+__all__ = [
+    "DESCRIPTION",
+    "LICENCE",
+    "TITLE",
+    "catalog_graph",
+    "dataset_iri",
+    "schema_org_dataset",
+    "void_graph",
+]
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-LICENCE = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+#: The Open Government Licence as CKAN's licence register and data.europa.eu name it (https).
+LICENCE = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
+LICENCE_TITLE = "Open Government Licence v3.0"
+#: The period the dataset covers: the first wave of strategies (announced November 2017) to the
+#: end of government sponsorship of LEPs (April 2024); shared/reference/lis-facts.md.
+TEMPORAL = ("2017", "2024")
+#: England, as ONS names it (GSS code E92000001) in its statistical geography.
+ENGLAND = URIRef(ONS_GEOGRAPHY + "E92000001")
+_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+#: EU data themes (DCAT-AP): economy and finance, regions and cities, government.
+THEMES = {
+    URIRef(f"{_AUTHORITY}data-theme/{code}"): label
+    for code, label in (
+        ("ECON", "Economy and finance"),
+        ("REGI", "Regions and cities"),
+        ("GOVE", "Government and public sector"),
+    )
+}
+#: EU file types (DCAT-AP dcterms:format) of each RDF media type.
+FILE_TYPES = {
+    "text/turtle": "RDF_TURTLE",
+    "application/n-triples": "RDF_N_TRIPLES",
+    "application/ld+json": "JSON_LD",
+    "application/rdf+xml": "RDF_XML",
+    "application/n-quads": "RDF_N_QUADS",
+    "application/trig": "RDF_TRIG",
+}
+KEYWORDS = (
+    "Local Industrial Strategy",
+    "Local Enterprise Partnership",
+    "productivity",
+    "linked data",
+    "England",
+)
 TITLE = "lisgraph: England's Local Industrial Strategies"
 DESCRIPTION = (
     "A linked-data knowledge graph of England's Local Industrial Strategies (2017-2024): Local "
@@ -28,33 +74,126 @@ _MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 _EXAMPLES = ("id/lep/E37000057", "id/strategy/south-east-midlands-lis", "id/wave/1")
 
 
+def dataset_iri() -> URIRef:
+    """The dataset's IRI: under the base IRI, the same wherever the server runs, and the same in
+    VoID, DCAT, schema.org and the service description (it dereferences to the catalogue)."""
+    return URIRef(current_snapshot().base + "catalog#dataset")
+
+
+def _publisher_iri() -> URIRef:
+    # The project, as the data itself describes it (data/sources.ttl).
+    return URIRef(current_snapshot().base + "id/organisation/lisgraph-project")
+
+
 def _publisher(graph: Graph) -> URIRef:
-    publisher = URIRef(public_root() + "catalog#publisher")
+    publisher = _publisher_iri()
     graph.add((publisher, RDF.type, FOAF.Agent))
     graph.add((publisher, FOAF.name, Literal("lisgraph project", lang="en")))
     return publisher
+
+
+def _licence(graph: Graph) -> URIRef:
+    graph.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
+    graph.add((LICENCE, DCTERMS.title, Literal(LICENCE_TITLE, lang="en")))
+    return LICENCE
 
 
 def _dump_sizes() -> dict[str, int]:
     return dict(current_snapshot().build_info.get("files", {}))
 
 
+def modified() -> datetime | None:
+    """When the build served was made, if the build says (``built`` in build.json, an ISO 8601
+    time): the same on every front-end serving that build. None when it does not say: the
+    time a file was written here differs between a build and its mirrors, so it is no fact
+    about the dataset."""
+    built = current_snapshot().build_info.get("built")
+    if not built:
+        return None
+    try:
+        when = datetime.fromisoformat(str(built))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _coverage(graph: Graph, dataset: URIRef) -> None:
+    """Temporal (2017-2024) and spatial (England) coverage, as schema.org states them too."""
+    period = URIRef(f"{dataset}-period")
+    graph.add((dataset, DCTERMS.temporal, period))
+    graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
+    graph.add((period, DCAT.startDate, Literal(TEMPORAL[0], datatype=XSD.gYear)))
+    graph.add((period, DCAT.endDate, Literal(TEMPORAL[1], datatype=XSD.gYear)))
+    graph.add((dataset, DCTERMS.spatial, ENGLAND))
+    graph.add((ENGLAND, RDF.type, DCTERMS.Location))
+    graph.add((ENGLAND, RDFS.label, Literal("England", lang="en")))
+
+
+_VOCABULARY_QUERY = """SELECT DISTINCT ?term WHERE {
+  { ?s ?term ?o } UNION { ?s a ?term FILTER(isIRI(?term)) }
+}"""
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def _partitions(graph: Graph, node: URIRef, where: str) -> None:
+    """Class and property partitions of the triples matching ``where`` (a group pattern over
+    ?s ?p ?o), each with its size."""
+    store = current_snapshot().store
+    classes = store.query(
+        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where.replace('?p ?o', 'a ?c')} "
+        "FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c"
+    ).rows()
+    for number, row in enumerate(classes, start=1):
+        part = URIRef(f"{node}-class-{number}")
+        graph.add((node, VOID.classPartition, part))
+        graph.add((part, VOID["class"], URIRef(row["c"].value)))
+        graph.add((part, VOID.entities, Literal(int(row["n"].value))))
+    properties = store.query(
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {where} }} GROUP BY ?p ORDER BY ?p"
+    ).rows()
+    for number, row in enumerate(properties, start=1):
+        part = URIRef(f"{node}-property-{number}")
+        graph.add((node, VOID.propertyPartition, part))
+        graph.add((part, VOID.property, URIRef(row["p"].value)))
+        graph.add((part, VOID.triples, Literal(int(row["n"].value))))
+
+
 def void_graph() -> Graph:
-    """The VoID description of the dataset."""
+    """The VoID description of the dataset: counts, one subset per named graph (with its class
+    and property partitions), every vocabulary used, and the linkset to ONS geography.
+
+    Made once per build and URL (some forty queries), and kept by the app for the next request.
+    """
+    key = (current_snapshot().build_info.get("inputs_digest"), public_root())
+    kept: dict[object, Graph] = current_app.extensions.setdefault("lisgraph.void", {})
+    if key not in kept:
+        kept.clear()  # only the build being served is worth keeping
+        kept[key] = _void_graph()
+    return kept[key]
+
+
+def _void_graph() -> Graph:
     snapshot = current_snapshot()
     root = public_root()
     graph = Graph()
     graph.bind("void", VOID)
     graph.bind("dcterms", DCTERMS)
-    dataset = URIRef(root + ".well-known/void#lisgraph")
+    dataset = dataset_iri()
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
     graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
-    graph.add((dataset, DCTERMS.license, LICENCE))
+    graph.add((dataset, DCTERMS.license, _licence(graph)))
+    graph.add((dataset, DCTERMS.publisher, _publisher(graph)))
+    when = modified()
+    if when is not None:
+        graph.add((dataset, DCTERMS.modified, Literal(when, datatype=XSD.dateTime)))
     graph.add((dataset, FOAF.homepage, URIRef(root)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(root + "sparql")))
     graph.add((dataset, VOID.uriSpace, Literal(snapshot.base + "id/")))
-    graph.add((dataset, VOID.vocabulary, URIRef(snapshot.base + "def/lis#")))
     for fmt in DUMP_FORMATS:
         graph.add((dataset, VOID.dataDump, URIRef(f"{root}downloads/{fmt.filename}")))
     for path in _EXAMPLES:
@@ -70,24 +209,72 @@ def void_graph() -> Graph:
     ):
         if key in info:
             graph.add((dataset, prop, Literal(int(info[key]))))
+    terms = [r["term"].value for r in snapshot.store.query(_VOCABULARY_QUERY).rows()]
+    for namespace in sorted({_namespace(t) for t in terms if t.startswith("http")}):
+        graph.add((dataset, VOID.vocabulary, URIRef(namespace)))
+    _partitions(graph, dataset, "?s ?p ?o")
+    for number, name in enumerate(snapshot.store.named_graphs(), start=1):
+        subset = URIRef(f"{dataset}-graph-{number}")
+        graph.add((dataset, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, DCTERMS.identifier, Literal(name)))
+        graph.add((subset, FOAF.page, URIRef(local_url(name))))
+        graph.add((subset, VOID.dataDump, URIRef(f"{root}data?graph={quote(name, safe='')}")))
+        where = f"GRAPH <{name}> {{ ?s ?p ?o }}"
+        count = snapshot.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows()
+        graph.add((subset, VOID.triples, Literal(int(count[0]["n"].value))))
+        _partitions(graph, subset, where)
+    _linkset(graph, dataset)
     return graph
+
+
+def _linkset(graph: Graph, dataset: URIRef) -> None:
+    """The links into ONS statistical geography (districts' and LEP areas' GSS codes)."""
+    store = current_snapshot().store
+    rows = store.query(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?o) && "
+        f'STRSTARTS(STR(?o), "{ONS_GEOGRAPHY}")) }} GROUP BY ?p ORDER BY ?p'
+    ).rows()
+    ons = URIRef(f"{dataset}-ons-geography")
+    graph.add((ons, RDF.type, VOID.Dataset))
+    graph.add((ons, DCTERMS.title, Literal("ONS statistical geography", lang="en")))
+    graph.add((ons, VOID.uriSpace, Literal(ONS_GEOGRAPHY)))
+    for number, row in enumerate(rows, start=1):
+        linkset = URIRef(f"{dataset}-linkset-ons-{number}")
+        graph.add((dataset, VOID.subset, linkset))
+        graph.add((linkset, RDF.type, VOID.Linkset))
+        graph.add((linkset, VOID.subjectsTarget, dataset))
+        graph.add((linkset, VOID.objectsTarget, ons))
+        graph.add((linkset, VOID.linkPredicate, URIRef(row["p"].value)))
+        graph.add((linkset, VOID.triples, Literal(int(row["n"].value))))
 
 
 def catalog_graph() -> Graph:
     """A DCAT-AP 3.0.1 catalogue: catalogue, dataset, one distribution per dump, and the SPARQL
-    endpoint as a data service."""
+    endpoint and the Graph Store as data services."""
 
     snapshot = current_snapshot()
     root = public_root()
     graph = Graph()
-    for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("spdx", SPDX)):
+    for prefix, ns in (
+        ("dcat", DCAT),
+        ("dcterms", DCTERMS),
+        ("foaf", FOAF),
+        ("spdx", SPDX),
+        ("vcard", VCARD),
+    ):
         graph.bind(prefix, ns)
-    catalog = URIRef(root + "catalog")
-    dataset = URIRef(root + "catalog#dataset")
-    service = URIRef(root + "catalog#sparql-service")
+    catalog = URIRef(snapshot.base + "catalog")
+    dataset = dataset_iri()
+    service = URIRef(snapshot.base + "catalog#sparql-service")
+    graph_store = URIRef(snapshot.base + "catalog#graph-store")
     publisher = _publisher(graph)
-    licence = LICENCE
-    graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    licence = _licence(graph)
+    when = modified()
+    stamp = Literal(when, datatype=XSD.dateTime) if when is not None else None
+    theme_scheme = URIRef(_AUTHORITY + "data-theme")
+    graph.add((theme_scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((theme_scheme, DCTERMS.title, Literal("Data theme", lang="en")))
 
     graph.add((catalog, RDF.type, DCAT.Catalog))
     graph.add((catalog, DCTERMS.title, Literal("lisgraph catalogue", lang="en")))
@@ -100,25 +287,39 @@ def catalog_graph() -> Graph:
     )
     graph.add((catalog, DCTERMS.publisher, publisher))
     graph.add((catalog, DCTERMS.license, licence))
+    graph.add((catalog, DCAT.themeTaxonomy, theme_scheme))
+    if stamp is not None:
+        graph.add((catalog, DCTERMS.modified, stamp))
     homepage = URIRef(root)
     graph.add((homepage, RDF.type, FOAF.Document))
     graph.add((catalog, FOAF.homepage, homepage))
     graph.add((catalog, DCAT.dataset, dataset))
     graph.add((catalog, DCAT.service, service))
+    graph.add((catalog, DCAT.service, graph_store))
 
     graph.add((dataset, RDF.type, DCAT.Dataset))
     graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
     graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
     graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCTERMS.creator, publisher))
     graph.add((dataset, DCAT.landingPage, homepage))
-    graph.add((dataset, DCTERMS.identifier, Literal(snapshot.base + "id/")))
-    for keyword in (
-        "Local Industrial Strategy",
-        "Local Enterprise Partnership",
-        "productivity",
-        "linked data",
-        "England",
-    ):
+    graph.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+    graph.add((dataset, DCTERMS.license, licence))
+    if stamp is not None:
+        graph.add((dataset, DCTERMS.modified, stamp))
+    contact = URIRef(f"{dataset}-contact")
+    graph.add((dataset, DCAT.contactPoint, contact))
+    graph.add((contact, RDF.type, VCARD.Kind))  # DCAT-AP checks the class, without inference
+    graph.add((contact, RDF.type, VCARD.Organization))
+    graph.add((contact, VCARD.fn, Literal("lisgraph project", lang="en")))
+    graph.add((contact, VCARD.hasURL, homepage))
+    for theme, label in THEMES.items():
+        graph.add((dataset, DCAT.theme, theme))
+        graph.add((theme, SKOS.prefLabel, Literal(label, lang="en")))
+        graph.add((theme, RDF.type, SKOS.Concept))
+        graph.add((theme, SKOS.inScheme, theme_scheme))
+    _coverage(graph, dataset)
+    for keyword in KEYWORDS:
         graph.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
     sizes, sums = _dump_sizes(), current_snapshot().build.checksums()
     for fmt in DUMP_FORMATS:
@@ -126,23 +327,35 @@ def catalog_graph() -> Graph:
             (fmt.filename, fmt.media_type),
             (fmt.filename + ".gz", "application/gzip"),
         ):
-            dist = URIRef(f"{root}catalog#distribution-{name.replace('.', '-')}")
+            dist = URIRef(f"{snapshot.base}catalog#distribution-{name.replace('.', '-')}")
             url = URIRef(f"{root}downloads/{name}")
             graph.add((dataset, DCAT.distribution, dist))
             graph.add((dist, RDF.type, DCAT.Distribution))
             title = fmt.name + (" (gzip)" if name.endswith(".gz") else "")
             graph.add((dist, DCTERMS.title, Literal(f"lisgraph dump: {title}", lang="en")))
+            graph.add(
+                (
+                    dist,
+                    DCTERMS.description,
+                    Literal(f"The whole dataset in {title}, as built and validated.", lang="en"),
+                )
+            )
             graph.add((dist, DCAT.accessURL, url))
             graph.add((dist, DCAT.downloadURL, url))
-            # A gzip copy has the dump's media type, compressed with gzip.
+            # A gzip copy has the dump's media type and format, compressed with gzip.
             media_type = URIRef(_MEDIA_TYPES + fmt.media_type)
             graph.add((media_type, RDF.type, DCTERMS.MediaType))
             graph.add((dist, DCAT.mediaType, media_type))
+            file_type = URIRef(f"{_AUTHORITY}file-type/{FILE_TYPES[fmt.media_type]}")
+            graph.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
+            graph.add((dist, DCTERMS.format, file_type))
             if media == "application/gzip":
                 gzip_type = URIRef(_MEDIA_TYPES + media)
                 graph.add((gzip_type, RDF.type, DCTERMS.MediaType))
                 graph.add((dist, DCAT.compressFormat, gzip_type))
             graph.add((dist, DCTERMS.license, licence))
+            if stamp is not None:
+                graph.add((dist, DCTERMS.issued, stamp))
             if name in sizes:
                 graph.add(
                     (dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger))
@@ -157,53 +370,74 @@ def catalog_graph() -> Graph:
                     (checksum, SPDX.checksumValue, Literal(sums[name], datatype=XSD.hexBinary))
                 )
 
-    graph.add((service, RDF.type, DCAT.DataService))
-    graph.add((service, DCTERMS.title, Literal("lisgraph SPARQL 1.1 endpoint", lang="en")))
     endpoint = URIRef(root + "sparql")
-    graph.add((endpoint, RDF.type, RDFS.Resource))
-    graph.add((service, DCAT.endpointURL, endpoint))
+    for node, title, url, standard in (
+        (service, "lisgraph SPARQL 1.1 endpoint", endpoint, "sparql11-protocol"),
+        (graph_store, "lisgraph Graph Store (read-only)", URIRef(root + "data"), None),
+    ):
+        graph.add((node, RDF.type, DCAT.DataService))
+        graph.add((node, DCTERMS.title, Literal(title, lang="en")))
+        graph.add((url, RDF.type, RDFS.Resource))
+        graph.add((node, DCAT.endpointURL, url))
+        spec = URIRef(f"https://www.w3.org/TR/{standard or 'sparql11-http-rdf-update'}/")
+        graph.add((spec, RDF.type, DCTERMS.Standard))
+        graph.add((node, DCTERMS.conformsTo, spec))
+        graph.add((node, DCAT.servesDataset, dataset))
+        graph.add((node, DCTERMS.license, licence))
+        graph.add((node, DCTERMS.publisher, publisher))
+        graph.add((node, DCAT.contactPoint, contact))
     # The endpoint describes itself (SPARQL Service Description) when asked for RDF.
     graph.add((service, DCAT.endpointDescription, endpoint))
-    graph.add((service, DCAT.servesDataset, dataset))
-    protocol = URIRef("https://www.w3.org/TR/sparql11-protocol/")
-    graph.add((protocol, RDF.type, DCTERMS.Standard))
-    graph.add((service, DCTERMS.conformsTo, protocol))
-    graph.add((service, DCTERMS.license, licence))
-    graph.add((dataset, DCAT.distribution, URIRef(root + "catalog#distribution-sparql")))
-    sparql_dist = URIRef(root + "catalog#distribution-sparql")
+    sparql_dist = URIRef(snapshot.base + "catalog#distribution-sparql")
+    graph.add((dataset, DCAT.distribution, sparql_dist))
     graph.add((sparql_dist, RDF.type, DCAT.Distribution))
     graph.add((sparql_dist, DCTERMS.title, Literal("lisgraph SPARQL endpoint", lang="en")))
-    graph.add((sparql_dist, DCAT.accessURL, URIRef(root + "sparql")))
+    graph.add((sparql_dist, DCAT.accessURL, endpoint))
     graph.add((sparql_dist, DCAT.accessService, service))
     graph.add((sparql_dist, DCTERMS.license, licence))
+    sparql_type = URIRef(f"{_AUTHORITY}file-type/SPARQLQ")
+    graph.add((sparql_type, RDF.type, DCTERMS.MediaTypeOrExtent))
+    graph.add((sparql_dist, DCTERMS.format, sparql_type))
     return graph
 
 
 def schema_org_dataset() -> dict[str, Any]:
-    """schema.org ``Dataset`` JSON-LD for search engines (Google Dataset Search)."""
+    """schema.org ``Dataset`` JSON-LD for search engines (Google Dataset Search), stating what
+    the DCAT catalogue states (identifier, coverage, licence, publisher)."""
     root = public_root()
     sizes = _dump_sizes()
+    when = modified()
+    publisher = {
+        "@type": "Organization",
+        "@id": str(_publisher_iri()),
+        "name": "lisgraph project",
+        "url": root,
+    }
     return {
         "@context": "https://schema.org/",
         "@type": "Dataset",
+        "@id": str(dataset_iri()),
+        "identifier": str(dataset_iri()),
         "name": TITLE,
         "description": DESCRIPTION,
         "url": root,
         "license": str(LICENCE),
         "isAccessibleForFree": True,
-        "keywords": [
-            "Local Industrial Strategy",
-            "Local Enterprise Partnership",
-            "productivity",
-            "England",
-            "linked data",
-        ],
-        "creator": {"@type": "Organization", "name": "lisgraph project", "url": root},
-        "spatialCoverage": {"@type": "Place", "name": "England"},
-        "temporalCoverage": "2014/2024",
+        "keywords": list(KEYWORDS),
+        "creator": publisher,
+        "publisher": publisher,
+        "spatialCoverage": {"@type": "Place", "name": "England", "sameAs": str(ENGLAND)},
+        "temporalCoverage": f"{TEMPORAL[0]}/{TEMPORAL[1]}",
+        **({"dateModified": when.isoformat()} if when is not None else {}),
+        "includedInDataCatalog": {
+            "@type": "DataCatalog",
+            "@id": str(current_snapshot().base) + "catalog",
+            "name": "lisgraph catalogue",
+        },
         "distribution": [
             {
                 "@type": "DataDownload",
+                "name": f"lisgraph dump: {fmt.name}",
                 "encodingFormat": fmt.media_type,
                 "contentUrl": f"{root}downloads/{fmt.filename}",
                 **({"contentSize": f"{sizes[fmt.filename]} B"} if fmt.filename in sizes else {}),

@@ -6,13 +6,22 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from rdflib import Graph
 
+from .. import sparql_text
 from ..views.labels import fallback_label, label_map
 from ..views.ontology import OntologyTerm, ontology_diagram, ontology_terms
 from ..vocab import prefixes
 from .dataset import current_snapshot
-from .documents import check_path, negotiated_rdf, not_acceptable, not_found, split_extension
+from .documents import (
+    add_alternates,
+    check_path,
+    negotiated_rdf,
+    not_acceptable,
+    not_found,
+    split_extension,
+)
+from .named_graphs import serialize_triples
 from .negotiation import Format
-from .urls import public_root
+from .urls import local_url, public_root
 
 __all__ = ["bp"]
 
@@ -28,14 +37,12 @@ def definition(path: str) -> Response:
     graph_iri = snapshot.base + f"def/{stem}"
     if stem == "shapes":
         return _shapes_document(explicit)
-    graphs = [
-        r["g"].value
-        for r in snapshot.store.query(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f'FILTER(STR(?g) = "{graph_iri}" || STRSTARTS(STR(?g), "{graph_iri}/")) }} ORDER BY ?g'
-        ).rows()
-    ]
+    graphs = _graphs(graph_iri)
     fmt = explicit or negotiated_rdf()
+    if not graphs and (current := _versioned(graph_iri)) is not None:
+        # A version IRI (owl:versionIRI, def/lis/0.1.0) is the document of that version: the
+        # one served, while it is the current one.
+        stem, graph_iri, graphs = current[len(snapshot.base) + 4 :], current, _graphs(current)
     if not graphs:
         return not_found(graph_iri, fmt)
     if fmt is None:
@@ -65,14 +72,68 @@ def definition(path: str) -> Response:
         )
     else:
         values = " ".join(f"<{g}>" for g in graphs)
-        body = snapshot.store.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        ).serialize(fmt.key, prefixes=prefixes(current_snapshot().base))
+        body = serialize_triples(
+            snapshot.store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { "
+                f"VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            ),
+            fmt,
+        )
     response = Response(body, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{public_root()}def/{stem}.{fmt.extension}"
+    add_alternates(response, f"def/{stem}")
     if explicit is None:
         response.vary.add("Accept")
     return response
+
+
+def _graphs(graph_iri: str) -> list[str]:
+    """The named graphs of the document ``graph_iri``: itself and its modules."""
+    return [
+        r["g"].value
+        for r in current_snapshot()
+        .store.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STR(?g) = "{graph_iri}" || STRSTARTS(STR(?g), "{graph_iri}/")) }} ORDER BY ?g'
+        )
+        .rows()
+    ]
+
+
+def _versioned(version_iri: str) -> str | None:
+    """The ontology (module) whose ``owl:versionIRI`` is ``version_iri``, if any."""
+    rows = (
+        current_snapshot()
+        .store.query(
+            "SELECT ?o WHERE { GRAPH ?o { ?o <http://www.w3.org/2002/07/owl#versionIRI> "
+            f"{sparql_text.iri(version_iri)} }} }}"
+        )
+        .rows()
+    )
+    return rows[0]["o"].value if rows else None
+
+
+@bp.route("/def/")
+def index() -> str:
+    """The definitions: the ontology, its modules and the shapes."""
+    snapshot = current_snapshot()
+    rows = snapshot.store.query(
+        "SELECT ?o ?title WHERE { GRAPH ?o { ?o a <http://www.w3.org/2002/07/owl#Ontology> "
+        "OPTIONAL { ?o <http://purl.org/dc/terms/title> ?title } } "
+        f'FILTER(STRSTARTS(STR(?o), "{snapshot.base}def/")) }} ORDER BY ?o'
+    ).rows()
+    entries = [
+        (local_url(r["o"].value), r["title"].value if "title" in r else r["o"].value, None)
+        for r in rows
+    ]
+    entries.append((public_root() + "def/shapes", "SHACL shapes every build satisfies", None))
+    return render_template(
+        "index.html",
+        title="Definitions",
+        intro="The lisgraph ontology, one module per concern, and the SHACL shapes. Every term "
+        "dereferences to its documentation or its RDF.",
+        sections=[("", entries)],
+    )
 
 
 def _children(terms: list[OntologyTerm]) -> dict[str, list[OntologyTerm]]:

@@ -1,20 +1,36 @@
 """What every linked-data document route shares: which paths are resources, the format asked for
-(by extension or by negotiation), and the 404 and 406 answers in that format."""
+(by extension or by negotiation), the ``Link`` headers naming the other formats, and the 404 and
+406 answers in that format."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from flask import Response, abort, render_template, request
 
-from .negotiation import Format, by_extension, negotiate
+from .dataset_description import LICENCE
+from .negotiation import Format, by_extension, negotiate, offered
+from .urls import public_root
 
-__all__ = ["check_path", "negotiated_rdf", "not_acceptable", "not_found", "split_extension"]
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "add_alternates",
+    "check_path",
+    "negotiated_rdf",
+    "not_acceptable",
+    "not_acceptable_for",
+    "not_found",
+    "split_extension",
+]
 
 # A path is IRI path segments of unreserved characters and sub-delimiters (RFC 3986); '.' and
 # '..' segments, empty segments, controls, spaces and anything else are not resources here.
 _SEGMENT = r"[A-Za-z0-9_.\-~!$&'()*+,;=:@]+"
 _SAFE_PATH = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})*$")
+
+#: The formats a document is offered in (its ``Link: rel=alternate`` headers).
+DOCUMENT_FORMATS: tuple[Format, ...] = tuple(offered("rdf"))
 
 
 def check_path(path: str) -> None:
@@ -29,32 +45,73 @@ def split_extension(path: str) -> tuple[str, Format | None]:
     return path, None
 
 
-def negotiated_rdf() -> Format | None:
-    return negotiate(request.headers.get("Accept", ""), request.args.get("format"), "rdf", "turtle")
+def negotiated_rdf(html: bool = True) -> Format | None:
+    return negotiate(
+        request.headers.get("Accept", ""), request.args.getlist("format"), "rdf", "turtle", html
+    )
 
 
-def not_found(iri: str, fmt: Format | None) -> Response:
-    message = f"There is no resource <{iri}> in this dataset."
+def add_alternates(response: Response, doc_path: str, described_by: str | None = None) -> None:
+    """``Link`` headers: the document in every format (``rel=alternate``), and what describes
+    the dataset it is part of (``rel=describedby``, VoID)."""
+    root = public_root()
+    links = [
+        f'<{root}{doc_path}.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"'
+        for fmt in DOCUMENT_FORMATS
+    ]
+    links.append(f'<{described_by or root + ".well-known/void"}>; rel="describedby"')
+    links.append(f'<{LICENCE}>; rel="license"')
+    response.headers["Link"] = ", ".join(links)
+
+
+def _comment_body(fmt: Format, status: str, message: str) -> str:
+    """An empty document in ``fmt`` that says why it is empty."""
+    if fmt.key == "jsonld":
+        return json.dumps({"@context": {}, "@graph": [], "error": message}) + "\n"
+    if fmt.key == "rdfxml":
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>\n<!-- '
+            + f"{status}. {message}".replace("--", "-")
+            + ' -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+        )
+    return f"# {status}. {message}\n"  # Turtle, TriG, N-Triples, N-Quads: a comment
+
+
+def not_found(
+    iri: str,
+    fmt: Format | None,
+    suggestions: list[tuple[str, str]] | None = None,
+    message: str | None = None,
+) -> Response:
+    """404 in the negotiated format (HTML when none), with pages that do exist to try."""
+    message = message or f"There is no resource <{iri}> in this dataset."
     if fmt is None or fmt.key == "html":
-        html = render_template("error.html", title="Not found", message=message)
-        return Response(html, status=404, content_type="text/html; charset=utf-8")
-    bodies = {
-        "turtle": f"# 404 Not Found. {message}\n",
-        "ntriples": f"# 404 Not Found. {message}\n",
-        "jsonld": '{"@context": {}, "@graph": [], "error": "' + message.replace('"', "'") + '"}\n',
-        "rdfxml": '<?xml version="1.0" encoding="utf-8"?>\n<!-- 404 Not Found. '
-        + message.replace("--", "-")
-        + ' -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
-    }
-    response = Response(bodies[fmt.key], status=404, content_type=fmt.content_type)
+        html = render_template(
+            "error.html", title="Not found", message=message, suggestions=suggestions or []
+        )
+        response = Response(html, status=404, content_type="text/html; charset=utf-8")
+    else:
+        if suggestions:
+            message += " Try: " + ", ".join(url for url, _ in suggestions) + "."
+        response = Response(
+            _comment_body(fmt, "404 Not Found", message), status=404, content_type=fmt.content_type
+        )
     response.vary.add("Accept")
     return response
 
 
-def not_acceptable() -> Response:
+def not_acceptable_for(what: str, html: bool = True) -> Response:
+    """406 naming the formats ``what`` is available in, and the Accept header that named none."""
+    formats = offered("rdf", html)
+    accept = request.headers.get("Accept", "")
     return Response(
-        "This resource is available as text/html, text/turtle, application/ld+json, "
-        "application/rdf+xml and application/n-triples.\n",
+        f"{what} is available as "
+        + ", ".join(f"{f.media_type} (format={f.key})" for f in formats)
+        + f"; the Accept header ({accept!r}) names none of them.\n",
         status=406,
         mimetype="text/plain",
     )
+
+
+def not_acceptable() -> Response:
+    return not_acceptable_for("This resource")

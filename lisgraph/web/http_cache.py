@@ -1,16 +1,29 @@
-"""HTTP caching: every successful GET gets a validator (ETag, from the response's bytes) and
-``Cache-Control``, and is answered ``304 Not Modified`` when the client already has it. What a
-response says can change only with a build. (Answers to repeated queries are kept by
+"""HTTP caching: every successful GET gets validators (ETag, from the response's bytes, and
+Last-Modified, the time of the build it comes from) and ``Cache-Control``, and is answered
+``304 Not Modified`` when the client already has it. What a response says can change only with
+a build. (Answers to repeated queries are kept by
 :mod:`lisgraph.store.answer_cache`.)
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Flask, Response, request
 
 from .dataset import current_snapshot
+from .dataset_description import modified
 
 __all__ = ["init_conditional_responses"]
+
+
+def _written() -> datetime | None:
+    """When this server's copy of the build was written (its build.json, written last)."""
+    try:
+        mtime = current_snapshot().build.info_file.stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(int(mtime), UTC)
 
 
 def init_conditional_responses(app: Flask) -> None:
@@ -24,6 +37,8 @@ def init_conditional_responses(app: Flask) -> None:
             return response
         if not response.headers.get("ETag"):
             response.add_etag()
+        if response.last_modified is None:
+            response.last_modified = modified() or _written()
         if not response.cache_control.max_age and not response.cache_control.no_store:
             response.cache_control.public = True
             response.cache_control.max_age = current_snapshot().config.cache_max_age

@@ -1,5 +1,6 @@
 """Metadata for open-data portals: VoID at ``/.well-known/void``, a DCAT-AP 3.0.1 catalogue at
-``/catalog``, schema.org ``Dataset`` JSON-LD (embedded in the landing page), and ``/sitemap.xml``.
+``/catalog``, schema.org ``Dataset`` JSON-LD (embedded in the landing page), ``/sitemap.xml``,
+and ``/robots.txt`` pointing at it.
 
 Catalogue resources are named by this server's URLs; the dataset's things keep their canonical
 IRIs (``void:uriSpace``) and ``void:exampleResource`` points at them.
@@ -7,13 +8,18 @@ IRIs (``void:uriSpace``) and ``void:exampleResource`` points at them.
 
 from __future__ import annotations
 
+import json
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, request
-from rdflib import Graph
+from flask import Blueprint, Response, render_template, request
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, SKOS
+from rdflib.term import Node
 
 from .dataset import current_snapshot
-from .dataset_description import catalog_graph, void_graph
+from .dataset_description import catalog_graph, dataset_iri, void_graph
+from .documents import not_acceptable_for
+from .jsonld_context import context
 from .negotiation import negotiate
 from .urls import local_url, public_root
 
@@ -22,33 +28,84 @@ __all__ = ["bp"]
 bp = Blueprint("metadata", __name__)
 
 
-def _rdf_response(graph: Graph) -> Response:
+def _rdf_response(graph: Graph, what: str, html: str | None = None) -> Response:
+    """``graph`` in the negotiated RDF format, or as the page ``html`` renders (when given)."""
     fmt = negotiate(
-        request.headers.get("Accept", ""), request.args.get("format"), "rdf", "turtle", html=False
+        request.headers.get("Accept", ""),
+        request.args.getlist("format"),
+        "rdf",
+        "turtle",
+        html=html is not None,
     )
-    if fmt is None or not fmt.rdflib:
-        return Response(
-            "Available as text/turtle, application/ld+json, application/rdf+xml and "
-            "application/n-triples.\n",
-            status=406,
-            mimetype="text/plain",
-        )
-    response = Response(
-        graph.serialize(format=fmt.rdflib, encoding="utf-8"),
-        content_type=fmt.content_type,
-    )
+    if fmt is None:
+        return not_acceptable_for(what, html=html is not None)
+    if fmt.key == "html":
+        assert html is not None
+        response = Response(html_page(html, graph), content_type=fmt.content_type)
+    else:
+        assert fmt.rdflib is not None  # every non-HTML RDF format has one
+        body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
+        response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
     return response
 
 
+_IANA = "http://www.iana.org/assignments/media-types/"
+
+
+def html_page(template: str, graph: Graph) -> str:
+    """The catalogue as a page: the dataset, its distributions and the data services."""
+    dataset = dataset_iri()
+
+    def value(node: Node | None, prop: URIRef) -> str:
+        found = graph.value(node, prop) if node is not None else None
+        return "" if found is None else str(found)
+
+    distributions = sorted(
+        (
+            {
+                "title": value(d, DCTERMS.title),
+                "url": value(d, DCAT.accessURL),
+                "media_type": value(d, DCAT.mediaType).removeprefix(_IANA),
+                "size": value(d, DCAT.byteSize),
+            }
+            for d in graph.objects(dataset, DCAT.distribution)
+        ),
+        key=lambda d: d["title"],
+    )
+    period = graph.value(dataset, DCTERMS.temporal)
+    services = [
+        {"title": value(s, DCTERMS.title), "url": value(s, DCAT.endpointURL)}
+        for s in graph.subjects(RDF.type, DCAT.DataService)
+    ]
+    return render_template(
+        template,
+        dataset=dataset,
+        title=value(dataset, DCTERMS.title),
+        description=value(dataset, DCTERMS.description),
+        licence=value(dataset, DCTERMS.license),
+        licence_title=value(graph.value(dataset, DCTERMS.license), DCTERMS.title),
+        start=value(period, DCAT.startDate),
+        end=value(period, DCAT.endDate),
+        spatial=value(dataset, DCTERMS.spatial),
+        themes=sorted(
+            str(graph.value(t, SKOS.prefLabel)) for t in graph.objects(dataset, DCAT.theme)
+        ),
+        keywords=sorted(str(k) for k in graph.objects(dataset, DCAT.keyword)),
+        modified=value(dataset, DCTERMS.modified),
+        distributions=distributions,
+        services=sorted(services, key=lambda s: s["title"]),
+    )
+
+
 @bp.route("/.well-known/void")
 def void() -> Response:
-    return _rdf_response(void_graph())
+    return _rdf_response(void_graph(), "The VoID description")
 
 
 @bp.route("/catalog")
 def catalog() -> Response:
-    return _rdf_response(catalog_graph())
+    return _rdf_response(catalog_graph(), "The catalogue", html="catalog.html")
 
 
 @bp.route("/sitemap.xml")
@@ -59,7 +116,9 @@ def sitemap() -> Response:
         "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
         f'"{snapshot.base}id/")) }} ORDER BY ?s'
     ).rows()
-    urls = [root, root + "sparql", root + "def/lis"]
+    urls = [root, root + "sparql", root + "def/lis", root + "catalog"]
+    urls += [root + path for path in ("id/", "graph/", "def/", "downloads/")]
+    urls += [local_url(name) for name in snapshot.store.named_graphs()]
     urls += [local_url(r["s"].value).replace(root + "id/", root + "doc/", 1) for r in rows]
     body = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -68,3 +127,19 @@ def sitemap() -> Response:
     body += [f"  <url><loc>{escape(u)}</loc></url>" for u in urls]
     body.append("</urlset>")
     return Response("\n".join(body) + "\n", content_type="application/xml; charset=utf-8")
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    """Every page may be crawled; the sitemap lists them."""
+    return Response(
+        f"User-agent: *\nAllow: /\nSitemap: {public_root()}sitemap.xml\n",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@bp.route("/context.jsonld")
+def jsonld_context() -> Response:
+    """The JSON-LD context every JSON-LD document of this server is compacted with."""
+    body = json.dumps({"@context": context()}, ensure_ascii=False, indent=1, sort_keys=True)
+    return Response(body + "\n", content_type="application/ld+json; charset=utf-8")

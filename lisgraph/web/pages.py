@@ -3,26 +3,37 @@
 ``/id/{path}`` answers 303 to ``/doc/{path}``; ``/doc/{path}`` is negotiated (browsers get HTML,
 other clients Turtle unless they ask otherwise) and names the representation in
 ``Content-Location``; ``/doc/{path}.{ttl,jsonld,rdf,nt,html}`` asks for one directly.
-``/graph/...`` (one named graph per source file) are documents themselves (``/def/...`` is
-:mod:`.definitions`'). Unknown IRIs are 404 in the negotiated format.
+``/graph/...`` (one named graph per source file) are documents themselves and answer with the
+graph's own triples (``/def/...`` is :mod:`.definitions`'). ``/id/``, ``/doc/``, ``/id/{kind}/``
+and ``/graph/`` are index pages. Unknown IRIs are 404 in the negotiated format, with suggestions.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import NotFound
 
 from ..artifact import DUMP_FORMATS
 from ..queries import example_queries
 from ..views.citation import cite_resource, cite_sources, dataset_citation
+from ..views.graphs import class_counts, graph_summaries
+from ..views.index import kinds_of_things, suggestions, things_of_kind
 from ..views.lep import lep_profile
 from ..views.programme import programme_matrix, timeline
 from ..views.resource import describe_rdf, exists, resource_view
-from ..vocab import prefixes
 from .dataset import current_snapshot
 from .dataset_description import schema_org_dataset
-from .documents import check_path, negotiated_rdf, not_acceptable, not_found, split_extension
+from .documents import (
+    add_alternates,
+    check_path,
+    negotiated_rdf,
+    not_acceptable,
+    not_found,
+    split_extension,
+)
+from .named_graphs import graph_document, serialize_triples
 from .negotiation import Format
-from .urls import iri_for_path, public_root
+from .urls import iri_for_path, local_url, public_root
 
 __all__ = ["bp"]
 
@@ -59,27 +70,107 @@ def _leps() -> list[tuple[str, str]]:
     return [(r["lep"].value, r["name"].value) for r in rows]
 
 
+@bp.app_errorhandler(404)
+def page_not_found(error: NotFound) -> Response:
+    """Any other 404 (no route, a path trick, an unknown download): the site's page, in the
+    negotiated format, pointing at the index pages."""
+    url = public_root() + request.path.lstrip("/")
+    return not_found(url, negotiated_rdf(), message=f"There is no page at {url}.")
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon (SVG, which browsers accept at this address too)."""
+    return current_app.send_static_file("favicon.svg")
+
+
+@bp.route("/id/")
+@bp.route("/doc/")
+def things_index() -> str:
+    """What is described here: things by kind (their IRI's path) and by class, with counts."""
+    snapshot = current_snapshot()
+    kinds = kinds_of_things(snapshot.store, snapshot.base)
+    return render_template(
+        "index.html",
+        title="Things described in lisgraph",
+        intro=f"{sum(k.count for k in kinds)} things, by the kind of IRI they have "
+        "and by class. Each IRI answers 303 to its document.",
+        sections=[
+            (
+                "By kind of IRI",
+                [(f"{public_root()}id/{k.segment}/", f"id/{k.segment}/", k.count) for k in kinds],
+            ),
+            (
+                "By class",
+                [(local_url(c.iri), c.label, c.count) for c in class_counts(snapshot.store)],
+            ),
+        ],
+    )
+
+
+def _kind_index(segment: str) -> Response:
+    snapshot = current_snapshot()
+    things = things_of_kind(snapshot.store, snapshot.base, segment)
+    if not things:
+        iri = iri_for_path(f"id/{segment}/")
+        return not_found(iri, negotiated_rdf(), _suggest(iri))
+    html = render_template(
+        "index.html",
+        title=f"Things under id/{segment}/",
+        intro=f"{len(things)} things. Back to <a href='{public_root()}id/'>every kind</a>.",
+        sections=[("", [(local_url(iri), label, None) for iri, label in things])],
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _suggest(iri: str) -> list[tuple[str, str]]:
+    snapshot = current_snapshot()
+    return [(local_url(i), label) for i, label in suggestions(snapshot.store, snapshot.base, iri)]
+
+
 @bp.route("/id/<path:path>")
 def thing(path: str) -> Response:
+    if path.endswith("/") and path.count("/") == 1:
+        return _kind_index(path[:-1])
     check_path(path)
     iri = iri_for_path(f"id/{path}")
     if not exists(current_snapshot().store, iri):
-        return not_found(iri, negotiated_rdf())
-    return Response(status=303, headers={"Location": public_root() + f"doc/{path}"})
+        return not_found(iri, negotiated_rdf(), _suggest(iri))
+    response = Response(status=303, headers={"Location": public_root() + f"doc/{path}"})
+    response.headers["Link"] = f'<{public_root()}doc/{path}>; rel="describedby"'
+    return response
 
 
 @bp.route("/doc/<path:path>")
 def document(path: str) -> Response:
+    if path.endswith("/") and path.count("/") == 1:
+        return _kind_index(path[:-1])
     check_path(path)
     stem, explicit = split_extension(path)
     return _serve_resource(iri_for_path(f"id/{stem}"), f"doc/{stem}", explicit)
+
+
+@bp.route("/graph/")
+def graphs_index() -> str:
+    """Every named graph (one per source file), with its source and size."""
+    graphs = graph_summaries(current_snapshot().store)
+    return render_template(
+        "index.html",
+        title="Named graphs",
+        intro=f"{len(graphs)} named graphs, one per source file. Each holds what one source says; "
+        "its IRI answers with its triples. The SPARQL endpoint's default graph is their merge.",
+        sections=[("", [(local_url(g.iri), g.title, g.triples) for g in graphs])],
+        count_label="triples",
+    )
 
 
 @bp.route("/graph/<path:path>")
 def named_graph(path: str) -> Response:
     check_path(path)
     stem, explicit = split_extension(path)
-    return _serve_resource(iri_for_path(f"graph/{stem}"), f"graph/{stem}", explicit)
+    return graph_document(
+        iri_for_path(f"graph/{stem}"), f"graph/{stem}", explicit, explicit or negotiated_rdf()
+    )
 
 
 def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Response:
@@ -87,7 +178,7 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
     snapshot = current_snapshot()
     limit = snapshot.config.incoming_links_limit
     if not exists(snapshot.store, iri):
-        return not_found(iri, fmt)
+        return not_found(iri, fmt, _suggest(iri))
     if fmt is None:
         return not_acceptable()
     body: str | bytes
@@ -109,11 +200,10 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
             history=[r.version for r in snapshot.releases() if r.changed(iri)],
         )
     else:
-        body = describe_rdf(snapshot.store, iri, incoming_limit=limit).serialize(
-            fmt.key, prefixes=prefixes(snapshot.base)
-        )
+        body = serialize_triples(describe_rdf(snapshot.store, iri, incoming_limit=limit), fmt)
     response = Response(body, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{public_root()}{doc_path}.{fmt.extension}"
+    add_alternates(response, doc_path)
     if explicit is None:
         response.vary.add("Accept")
     return response

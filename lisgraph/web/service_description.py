@@ -7,14 +7,15 @@ from decimal import Decimal
 
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from ..vocab import DCTERMS, RDF, SD, VOID, lis
+from ..vocab import DCAT, DCTERMS, RDF, RDFS, SD, VOID, lis
 from .dataset import current_snapshot
-from .dataset_description import LICENCE
+from .dataset_description import LICENCE, dataset_iri
 from .urls import public_root
 
 __all__ = ["service_description"]
 
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 _FORMAT_IRIS = {
     "json": FORMATS_NS.SPARQL_Results_JSON,
     "xml": FORMATS_NS.SPARQL_Results_XML,
@@ -24,6 +25,8 @@ _FORMAT_IRIS = {
     "ntriples": FORMATS_NS["N-Triples"],
     "jsonld": FORMATS_NS["JSON-LD"],
     "rdfxml": FORMATS_NS.RDF_XML,
+    "nquads": FORMATS_NS["N-Quads"],
+    "trig": FORMATS_NS.TriG,
 }
 
 
@@ -36,7 +39,7 @@ def service_description() -> Graph:
     graph.bind("void", VOID)
     graph.bind("dcterms", DCTERMS)
     service = URIRef(public_root() + "sparql#service")
-    dataset = URIRef(public_root() + "sparql#dataset")
+    dataset = dataset_iri()  # the same IRI as in VoID, DCAT and schema.org
     default_graph = URIRef(public_root() + "sparql#default-graph")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, endpoint_url))
@@ -59,16 +62,36 @@ def service_description() -> Graph:
     )
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
     triples = snapshot.build_info.get("triples")
     if triples is not None:
         graph.add((default_graph, VOID.triples, Literal(int(triples))))
+    counts = {
+        r["g"].value: int(r["n"].value)
+        for r in snapshot.store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        ).rows()
+    }
     for number, name in enumerate(snapshot.store.named_graphs(), start=1):
         node = URIRef(f"{public_root()}sparql#named-graph-{number}")
         graph.add((dataset, SD.namedGraph, node))
         graph.add((node, RDF.type, SD.NamedGraph))
         graph.add((node, SD.name, URIRef(name)))
+        described = URIRef(f"{public_root()}sparql#graph-{number}")
+        graph.add((node, SD.graph, described))
+        graph.add((described, RDF.type, SD.Graph))
+        graph.add((described, VOID.triples, Literal(counts.get(name, 0))))
+    # The read-only Graph Store (SPARQL 1.1 Graph Store HTTP Protocol) beside the endpoint.
+    graph_store = URIRef(public_root() + "data")
+    graph.add((service, RDFS.seeAlso, graph_store))
+    graph.add((graph_store, RDF.type, DCAT.DataService))
+    graph.add((graph_store, DCAT.endpointURL, graph_store))
+    graph.add(
+        (graph_store, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-http-rdf-update/"))
+    )
+    graph.add((graph_store, DCAT.servesDataset, dataset))
     graph.add((service, DCTERMS.license, LICENCE))
     base = snapshot.base
     graph.bind("lis", Namespace(base + "def/lis#"))

@@ -2,9 +2,11 @@
 
 Queries arrive by GET, by POST of a form, or by POST of ``application/sparql-query``;
 ``default-graph-uri`` and ``named-graph-uri`` select the dataset; relative IRIs in a query resolve
-against the endpoint's URL. Results are negotiated by ``Accept`` or chosen by ``format``. With no
-query, the endpoint describes itself (SPARQL Service Description) to RDF clients and shows a query
-page to browsers.
+against the endpoint's URL. The format is chosen by :func:`negotiation.negotiate`: a
+``format``/``output``/``results`` value that names a format of the query's form, else ``Accept``.
+With no query, the endpoint describes itself (SPARQL Service Description) to RDF clients and
+shows a query page to browsers; a Graph Store read sent here (``?graph=IRI``, ``?default``, or a
+dataset format asked first) gets the graph or the dataset, as ``/data`` answers it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from ..store.sandbox import Job
 from ..views.ontology import ontology_terms
 from ..vocab import PROV, SKOS, prefixes
 from .dataset import current_snapshot
-from .negotiation import FORMATS, Format, Kind, by_key, choose, negotiate
+from .named_graphs import graph_store_response
+from .negotiation import Format, Kind, by_key, negotiate, offered
 from .service_description import service_description
 from .urls import public_root
 
@@ -45,7 +48,8 @@ class ProtocolRequest:
     query: str | None = None
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
-    format: str | None = None
+    formats: list[str] = field(default_factory=list)  # format/output values, in request order
+    graph_store: list[tuple[str, str]] = field(default_factory=list)  # graph=/default (GSP)
 
 
 def _decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
@@ -102,38 +106,35 @@ def _parse_request() -> ProtocolRequest:
         query=queries[0] if queries else None,
         default_graphs=[v for n, v in params if n == "default-graph-uri"],
         named_graphs=[v for n, v in params if n == "named-graph-uri"],
-        format=_format_parameter([v for n, v in params if n in ("format", "output")]),
+        formats=_format_parameter([v for n, v in params if n in ("format", "output", "results")]),
+        graph_store=[(n, v) for n, v in params if n in ("graph", "default")],
     )
 
 
-def _format_parameter(values: list[str]) -> str | None:
-    """The one format asked for by ``format``/``output`` parameters. Clients such as SPARQLWrapper
-    repeat it under several spellings (``tsv`` and ``text/tab-separated-values``); spellings of
-    one format are fine, different formats are a 400."""
-    if not values:
-        return None
-    keys = {fmt.key if (fmt := by_key(v)) else v for v in values}
-    if len(keys) > 1:
-        raise ProtocolError(
-            f"The format parameters ask for different formats: {', '.join(values)}."
-        )
-    return values[0]
+def _format_parameter(values: list[str]) -> list[str]:
+    """The ``format``/``output``/``results`` values, in order, without empty ones. Clients repeat
+    the one format under several names (SPARQLWrapper sends ``format=xml&output=xml&results=xml``,
+    and a media type beside ``tsv``); what a name means depends on the query form, so the choice
+    is made per form by :func:`negotiation.negotiate`, and never fails while Accept can be met."""
+    return [value for value in values if value.strip()]
 
 
-def _choose_format(requested: str | None, kind: Kind, default: str) -> Format | None:
-    fmt = negotiate(request.headers.get("Accept", ""), requested, kind, default)
-    if fmt is None and requested:
-        allowed = ", ".join(f.key for f in FORMATS if kind in f.kinds)
-        raise ProtocolError(
-            f"format={requested} is not available here; use one of: {allowed}.", 406
-        )
-    return fmt
+def _choose_format(requested: list[str], kind: Kind, default: str) -> Format | None:
+    return negotiate(request.headers.get("Accept", ""), requested, kind, default)
 
 
-def _not_acceptable(kind: str) -> Response:
-    offered = ", ".join(f.media_type for f in FORMATS if kind in f.kinds)
+def _not_acceptable(kind: Kind, requested: list[str], what: str) -> Response:
+    """406 naming what this request could have had: the formats of ``kind`` and why neither the
+    format parameter nor Accept named one."""
+    formats = offered(kind)
+    accept = request.headers.get("Accept", "")
+    reasons = [f"the Accept header ({accept!r}) names none of them"]
+    if requested:
+        reasons.insert(0, f"format={','.join(requested)} names none of them")
     return Response(
-        f"None of the media types in the Accept header can be produced. Available: {offered}.\n",
+        f"{what} is available as "
+        + ", ".join(f"{f.media_type} (format={f.key})" for f in formats)
+        + f"; {' and '.join(reasons)}.\n",
         status=406,
         mimetype="text/plain",
     )
@@ -154,7 +155,7 @@ def endpoint() -> Response:
 def _answer(parsed: ProtocolRequest) -> Response:
     assert parsed.query is not None
 
-    results_fmt, graph_fmt = _acceptable_formats(parsed.format)
+    results_fmt, graph_fmt = _acceptable_formats(parsed.formats)
     job = Job(
         query=parsed.query,
         base_iri=request.base_url,
@@ -179,7 +180,11 @@ def _answer(parsed: ProtocolRequest) -> Response:
         outcome = snapshot.sandbox().run(job)
         snapshot.cache.put(key, outcome)
     if outcome.format is None:
-        return _not_acceptable("rdf" if outcome.kind == "graph" else "results")
+        if outcome.kind == "graph":
+            return _not_acceptable(
+                "rdf", parsed.formats, "The answer to a CONSTRUCT or DESCRIBE query"
+            )
+        return _not_acceptable("results", parsed.formats, "The answer to a SELECT or ASK query")
     if outcome.table is not None:
         response = _query_page(parsed.query, *outcome.table, ran=True)
     else:
@@ -197,18 +202,13 @@ def _job_format(fmt: Format | None) -> str | None:
     return "table" if fmt.key == "html" else fmt.key
 
 
-def _acceptable_formats(requested: str | None) -> tuple[Format | None, Format | None]:
-    """The format to use for SELECT/ASK results and for CONSTRUCT/DESCRIBE results."""
-    if requested:
-        fmt = by_key(requested)
-        if fmt is None:
-            allowed = ", ".join(f.key for f in FORMATS)
-            raise ProtocolError(
-                f"format={requested} is not available here; use one of: {allowed}.", 406
-            )
-        return (fmt if "results" in fmt.kinds else None, fmt if "rdf" in fmt.kinds else None)
-    accept = request.headers.get("Accept", "")
-    return choose(accept, "results", "json"), choose(accept, "rdf", "turtle")
+def _acceptable_formats(requested: list[str]) -> tuple[Format | None, Format | None]:
+    """The format to use for SELECT/ASK results and for CONSTRUCT/DESCRIBE results (one rule
+    for both, :func:`negotiation.negotiate`; None: nothing acceptable, answered 406)."""
+    return (
+        _choose_format(requested, "results", "json"),
+        _choose_format(requested, "rdf", "turtle"),
+    )
 
 
 #: The bundled scripts the result views (bar chart, timeline, network) draw with.
@@ -264,9 +264,17 @@ def _editor_config(query: str) -> dict[str, object] | None:
 
 
 def _describe_service(parsed: ProtocolRequest) -> Response:
-    fmt = _choose_format(parsed.format, "rdf", "turtle")
+    if parsed.graph_store:
+        # A Graph Store Protocol client (Jena's RDFConnection.fetch) given this URL: answer with
+        # the graph, never with the service description in its place.
+        return graph_store_response(parsed.graph_store, parsed.formats)
+    fmt = _choose_format(parsed.formats, "rdf", "turtle")
     if fmt is None:
-        return _not_acceptable("rdf")
+        return _not_acceptable("rdf", parsed.formats, "The service description")
+    if fmt.key in ("nquads", "trig"):
+        # Asked first for a dataset format, as a Graph Store client reading the whole dataset
+        # does (Jena's fetchDataset): the dataset, not a one-graph description in its place.
+        return graph_store_response([], parsed.formats)
     if fmt.key == "html":
         return _query_page("", [], [], ran=False)
     graph = service_description()

@@ -26,8 +26,11 @@ def _section_block(heading: str) -> str:
 
 
 CURL_EXAMPLES = [
-    line for line in _section_block("Querying with curl").splitlines() if line.startswith("curl ")
+    line for line in _section_block("Querying").splitlines() if line.startswith("curl ")
 ]
+PYTHON_EXAMPLES = re.findall(
+    r"```python\n(.*?)```", README.split("## Querying", 1)[1].split("\n## ", 1)[0], re.DOTALL
+)
 
 
 def test_readme_starts_with_the_two_commands() -> None:
@@ -55,6 +58,33 @@ def test_readme_curl_example(server: str, tmp_path: Path, command: str) -> None:
     result = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout or any(tmp_path.iterdir())
+
+
+def test_readme_has_python_examples() -> None:
+    assert len(PYTHON_EXAMPLES) == 2
+    assert "SPARQLWrapper" in PYTHON_EXAMPLES[0] and "SPARQLStore" in PYTHON_EXAMPLES[1]
+
+
+@pytest.mark.parametrize("code", PYTHON_EXAMPLES, ids=["sparqlwrapper", "rdflib"])
+def test_readme_python_example(server: str, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example runs as written (from the checkout, against the server) and gets the data."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    monkeypatch.chdir(PROJECT_DIR)
+    namespace: dict[str, object] = {}
+    exec(compile(code.replace(DEFAULT_URL, server), "README.md", "exec"), namespace)
+    semlep = URIRef("https://w3id.org/lisgraph/id/lep/E37000057")
+    lep = URIRef("https://w3id.org/lisgraph/def/lis#LocalEnterprisePartnership")
+    if "rows" in namespace:
+        rows = namespace["rows"]
+        assert {row["wave"]["value"] for row in rows} == {"1", "2", "3"}  # type: ignore[attr-defined]
+        described = namespace["semlep"]
+        assert isinstance(described, Graph) and (semlep, RDF.type, lep) in described
+    else:
+        assert str(namespace["name"])  # the LEP's name, read through SPARQL
+        document = namespace["document"]
+        assert isinstance(document, Graph) and (semlep, RDF.type, lep) in document
 
 
 def test_readme_production_command(built, tmp_path: Path) -> None:

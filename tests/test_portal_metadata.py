@@ -1,0 +1,172 @@
+"""Portal metadata as harvesters read it: what ckanext-dcat's DCAT-AP profile reads (licence,
+format, media type, contact point, coverage, themes, dates), the same dataset IRI and coverage in
+DCAT, VoID, schema.org and the service description, VoID subsets, partitions and the ONS linkset,
+and the schema.org markup as extruct and PyLD read it.
+
+ckanext-dcat itself needs a CKAN installation to import, so its profile's reads are asserted here.
+"""
+
+from __future__ import annotations
+
+import extruct
+import pytest
+from pyld import jsonld
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID, XSD
+
+from .helpers import InProcessHTTP
+
+OGL = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
+DATASET = URIRef("https://w3id.org/lisgraph/catalog#dataset")
+ENGLAND = URIRef("http://statistics.data.gov.uk/id/statistical-geography/E92000001")
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
+
+
+def _graph(http: InProcessHTTP, path: str, accept: str = "text/turtle") -> Graph:
+    answer = http.get("http://localhost/" + path, headers={"Accept": accept})
+    assert answer.status_code == 200
+    return Graph().parse(data=answer.content, format=FORMATS[accept])
+
+
+@pytest.mark.parametrize("accept", sorted(FORMATS))
+def test_what_ckan_reads_from_the_catalogue(http: InProcessHTTP, accept: str) -> None:
+    graph = _graph(http, "catalog", accept)
+    assert (None, DCAT.dataset, DATASET) in graph
+    # Licence: the https OGL address CKAN's licence register knows, with a title to fall back on.
+    assert graph.value(DATASET, DCTERMS.license) == OGL
+    assert str(graph.value(OGL, DCTERMS.title)) == "Open Government Licence v3.0"
+    distributions = list(graph.objects(DATASET, DCAT.distribution))
+    assert len(distributions) == 11
+    for dist in distributions:
+        assert graph.value(dist, DCTERMS.license) == OGL
+        fmt = str(graph.value(dist, DCTERMS.format))
+        assert fmt.startswith("http://publications.europa.eu/resource/authority/file-type/")
+        if str(graph.value(dist, DCAT.accessURL)).endswith("/sparql"):
+            assert fmt.endswith("/SPARQLQ")
+        else:
+            assert graph.value(dist, DCAT.mediaType) is not None
+    contact = graph.value(DATASET, DCAT.contactPoint)
+    assert (contact, RDF.type, URIRef(VCARD + "Kind")) in graph
+    assert graph.value(contact, URIRef(VCARD + "fn")) is not None
+    period = graph.value(DATASET, DCTERMS.temporal)
+    assert graph.value(period, DCAT.startDate) == Literal("2017", datatype=XSD.gYear)
+    assert graph.value(period, DCAT.endDate) == Literal("2024", datatype=XSD.gYear)
+    assert graph.value(DATASET, DCTERMS.spatial) == ENGLAND
+    themes = {str(t).rsplit("/", 1)[1] for t in graph.objects(DATASET, DCAT.theme)}
+    assert themes == {"ECON", "REGI", "GOVE"}
+    assert all(graph.value(t, SKOS.prefLabel) for t in graph.objects(DATASET, DCAT.theme))
+    # Dates only when the build records its time (build.json "built"; today it does not): a
+    # file's mtime differs between a build and its mirrors, so it is stated nowhere in RDF.
+    assert graph.value(DATASET, DCTERMS.modified) is None
+    assert str(graph.value(DATASET, DCTERMS.identifier)) == str(DATASET)
+
+
+def test_one_dataset_iri_everywhere(http: InProcessHTTP) -> None:
+    void = _graph(http, ".well-known/void")
+    assert (DATASET, RDF.type, VOID.Dataset) in void
+    sd = _graph(http, "sparql")
+    assert (None, URIRef(SD + "defaultDataset"), DATASET) in sd
+    page = http.get("http://localhost/", headers={"Accept": "text/html"})
+    data = extruct.extract(page.text, base_url="http://localhost/", syntaxes=["json-ld"])
+    (dataset,) = [d for d in data["json-ld"] if d.get("@type") == "Dataset"]
+    assert dataset["@id"] == dataset["identifier"] == str(DATASET)
+
+
+def test_schema_org_markup_as_extruct_and_pyld_read_it(http: InProcessHTTP) -> None:
+    page = http.get("http://localhost/", headers={"Accept": "text/html"})
+    data = extruct.extract(page.text, base_url="http://localhost/", syntaxes=["json-ld"])
+    (dataset,) = [d for d in data["json-ld"] if d.get("@type") == "Dataset"]
+    for key in ("name", "description", "url", "license", "creator", "distribution",
+                "temporalCoverage", "spatialCoverage", "identifier", "keywords"):  # fmt: skip
+        assert dataset.get(key), key
+    assert dataset["license"] == str(OGL)
+    assert dataset["temporalCoverage"] == "2017/2024"  # as dcterms:temporal says
+    assert dataset["spatialCoverage"]["sameAs"] == str(ENGLAND)  # as dcterms:spatial says
+    assert 50 <= len(dataset["description"]) <= 5000
+    # PyLD expands it with the schema.org context given inline (no network): the terms resolve.
+    context = {"@vocab": "https://schema.org/"}
+    expanded = jsonld.expand({**dataset, "@context": context})
+    (node,) = expanded
+    assert node["@id"] == str(DATASET)
+    assert "https://schema.org/temporalCoverage" in node
+    assert len(node["https://schema.org/distribution"]) == 5
+
+
+def test_void_subsets_partitions_vocabularies_and_linkset(
+    http: InProcessHTTP, store, built
+) -> None:
+    void = _graph(http, ".well-known/void")
+    subsets = [s for s in void.objects(DATASET, VOID.subset) if (s, RDF.type, VOID.Dataset) in void]
+    graphs = {str(void.value(s, DCTERMS.identifier)): s for s in subsets}
+    assert set(graphs) == set(store.named_graphs())
+    assert sum(int(void.value(s, VOID.triples)) for s in subsets) == built.quads
+    one = graphs["https://w3id.org/lisgraph/graph/seed-000-semlep-lis-page"]
+    in_graph = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/lisgraph/graph/"
+        "seed-000-semlep-lis-page> { ?s ?p ?o } }"
+    ).rows()
+    assert int(void.value(one, VOID.triples)) == int(in_graph[0]["n"].value)
+    assert list(void.objects(one, VOID.classPartition))
+    parts = list(void.objects(one, VOID.propertyPartition))
+    assert sum(int(void.value(p, VOID.triples)) for p in parts) == int(
+        void.value(one, VOID.triples)
+    )
+    vocabularies = {str(v) for v in void.objects(DATASET, VOID.vocabulary)}
+    assert {
+        "https://w3id.org/lisgraph/def/lis#",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/ns/prov#",
+        "http://www.w3.org/ns/org#",
+    } <= vocabularies
+    (linkset,) = void.subjects(RDF.type, VOID.Linkset)
+    assert str(void.value(linkset, VOID.linkPredicate)).endswith("#statisticalGeography")
+    target = void.value(linkset, VOID.objectsTarget)
+    assert str(void.value(target, VOID.uriSpace)).startswith("http://statistics.data.gov.uk/")
+    links = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { "
+        "?s <https://w3id.org/lisgraph/def/lis#statisticalGeography> ?o }"
+    ).rows()
+    assert int(void.value(linkset, VOID.triples)) == int(links[0]["n"].value)
+
+
+def test_service_description_counts_graphs_and_names_the_graph_store(http: InProcessHTTP) -> None:
+    sd = _graph(http, "sparql")
+    named = list(sd.objects(None, URIRef(SD + "namedGraph")))
+    assert named and all(sd.value(sd.value(n, URIRef(SD + "graph")), VOID.triples) for n in named)
+    assert (None, DCAT.endpointURL, URIRef("http://localhost/data")) in sd
+
+
+def test_catalogue_has_an_html_view(http: InProcessHTTP) -> None:
+    page = http.get("http://localhost/catalog", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    for words in ("Open Government Licence v3.0", "2017–2024", "Regions and cities",
+                  "lisgraph dump: N-Quads", "lisgraph Graph Store (read-only)"):  # fmt: skip
+        assert words in page.text
+    anything = http.get("http://localhost/catalog", headers={"Accept": "*/*"})
+    assert anything.headers["Content-Type"].startswith("text/turtle")  # harvesters get RDF
+
+
+def test_dates_when_the_build_records_its_time(app, http: InProcessHTTP) -> None:
+    from lisgraph.web.dataset import EXTENSION_KEY
+
+    info = app.extensions[EXTENSION_KEY].snapshot().build_info
+    info["built"] = "2026-11-25T12:00:00+00:00"
+    try:
+        graph = _graph(http, "catalog")
+        stamp = Literal("2026-11-25T12:00:00+00:00", datatype=XSD.dateTime)
+        assert graph.value(DATASET, DCTERMS.modified) == stamp
+        dumps = [
+            d for d in graph.objects(DATASET, DCAT.distribution) if graph.value(d, DCAT.downloadURL)
+        ]
+        assert all(graph.value(d, DCTERMS.issued) == stamp for d in dumps)
+        page = http.get("http://localhost/", headers={"Accept": "text/html"})
+        data = extruct.extract(page.text, base_url="http://localhost/", syntaxes=["json-ld"])
+        (dataset,) = [d for d in data["json-ld"] if d.get("@type") == "Dataset"]
+        assert dataset["dateModified"] == "2026-11-25T12:00:00+00:00"
+        answer = http.get("http://localhost/doc/lep/E37000057", headers={"Accept": "text/turtle"})
+        assert answer.headers["Last-Modified"] == "Wed, 25 Nov 2026 12:00:00 GMT"
+    finally:
+        del info["built"]
