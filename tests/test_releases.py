@@ -12,14 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph, Literal
-from rdflib.namespace import PROV, RDF, SH
+from pyshacl import validate
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, PROV, RDF, RDFS, SH
 
 from lisgraph import ReleaseError, Settings, build
 from lisgraph.build.releases import Release, list_releases, make_release, remove_release
 from lisgraph.web import create_app
 
-from .helpers import LOCAL, InProcessHTTP, copy_project
+from .helpers import LOCAL, InProcessHTTP, copy_project, dcat_ap_shapes
+
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCAT3 = Namespace(str(DCAT))  # rdflib's DCAT lacks the DCAT 3 versioning terms
 
 DAY = dt.date(2026, 11, 25)
 
@@ -153,3 +157,35 @@ def test_the_release_pages_and_versioned_downloads(released: Settings) -> None:
     assert 'href="http://localhost/releases/2026.11.25.2"' in lep.split('id="history"')[1]
     district = http.get(LOCAL + "id/district/E06000052", headers={"Accept": "text/html"}).text
     assert "2026.11.25.2" not in district  # a resource the second release did not change
+
+
+def test_the_catalogue_describes_every_release_as_a_version(released: Settings) -> None:
+    app = create_app({"PROJECT_DIR": str(released.project_dir), "DIST_DIR": str(released.dist_dir)})
+    http = InProcessHTTP(app.test_client())
+    catalog = Graph().parse(
+        data=http.get(LOCAL + "catalog", headers={"Accept": "text/turtle"}).text, format="turtle"
+    )
+    (dataset,) = catalog.subjects(DCAT3.hasVersion, None, unique=True)
+    versions = {
+        catalog.value(v, DCAT3.version): v for v in catalog.objects(dataset, DCAT3.hasVersion)
+    }
+    assert set(versions) == {Literal("2026.11.25"), Literal("2026.11.25.2")}
+    second, first = versions[Literal("2026.11.25.2")], versions[Literal("2026.11.25")]
+    assert catalog.value(second, DCAT3.previousVersion) == first
+    assert catalog.value(first, DCAT3.previousVersion) is None
+    assert catalog.value(second, DCAT3.isVersionOf) == dataset
+    assert catalog.value(dataset, DCAT3.version) == Literal("2026.11.25.2")
+    assert str(catalog.value(second, ADMS.versionNotes)) == "a new name"
+    assert (
+        second,
+        RDFS.seeAlso,
+        URIRef(LOCAL + "downloads/2026.11.25.2/validation.ttl"),
+    ) in catalog
+    conforms, _, text = validate(
+        catalog, shacl_graph=dcat_ap_shapes(), inference="none", allow_warnings=True
+    )
+    assert conforms, text
+    jsonld = http.get(LOCAL).text
+    assert '"version": "2026.11.25.2"' in jsonld
+    void = http.get(LOCAL + ".well-known/void", headers={"Accept": "text/turtle"}).text
+    assert "downloads/2026.11.25.2/provenance.ttl" in void

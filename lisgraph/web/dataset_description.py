@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from flask import current_app
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, SKOS, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDFS, SKOS, VOID
 
 from ..artifact import DUMP_FORMATS
 from ..build.ons_lookup import ONS_GEOGRAPHY
@@ -28,6 +28,9 @@ __all__ = [
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+#: DCAT 3 terms rdflib's closed DCAT namespace lacks (versioning).
+DCAT3 = Namespace(str(DCAT))
 #: The Open Government Licence as CKAN's licence register and data.europa.eu name it (https).
 LICENCE = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 LICENCE_TITLE = "Open Government Licence v3.0"
@@ -168,7 +171,12 @@ def void_graph() -> Graph:
 
     Made once per build and URL (some forty queries), and kept by the app for the next request.
     """
-    key = (current_snapshot().build_info.get("inputs_digest"), public_root())
+    releases = current_snapshot().releases()
+    key = (
+        current_snapshot().build_info.get("inputs_digest"),
+        public_root(),
+        releases[-1].version if releases else None,
+    )
     kept: dict[object, Graph] = current_app.extensions.setdefault("lisgraph.void", {})
     if key not in kept:
         kept.clear()  # only the build being served is worth keeping
@@ -225,6 +233,11 @@ def _void_graph() -> Graph:
         graph.add((subset, VOID.triples, Literal(int(count[0]["n"].value))))
         _partitions(graph, subset, where)
     _linkset(graph, dataset)
+    releases = snapshot.releases()
+    if releases:
+        latest = f"{root}downloads/{releases[-1].version}/"
+        graph.add((dataset, RDFS.seeAlso, URIRef(latest + "validation.ttl")))
+        graph.add((dataset, RDFS.seeAlso, URIRef(latest + "provenance.ttl")))
     return graph
 
 
@@ -398,7 +411,90 @@ def catalog_graph() -> Graph:
     sparql_type = URIRef(f"{_AUTHORITY}file-type/SPARQLQ")
     graph.add((sparql_type, RDF.type, DCTERMS.MediaTypeOrExtent))
     graph.add((sparql_dist, DCTERMS.format, sparql_type))
+    _versions(graph, dataset, licence, publisher)
     return graph
+
+
+def _versions(graph: Graph, dataset: URIRef, licence: URIRef, publisher: URIRef) -> None:
+    """DCAT 3 versioning from the releases kept beside the build: the dataset's version, first
+    issue and notes, and each release as a version of it (its own page, files, validation
+    report and provenance), each pointing at the one before."""
+    snapshot = current_snapshot()
+    releases = snapshot.releases()
+    if not releases:
+        return
+    root, base = public_root(), snapshot.base
+    graph.bind("adms", ADMS)
+    latest = releases[-1]
+    graph.add((dataset, DCAT3.version, Literal(latest.version)))
+    graph.add((dataset, DCTERMS.issued, Literal(releases[0].info["date"], datatype=XSD.date)))
+    if modified() is None:
+        graph.add((dataset, DCTERMS.modified, Literal(latest.info["date"], datatype=XSD.date)))
+    if latest.info.get("notes"):
+        graph.add((dataset, ADMS.versionNotes, Literal(latest.info["notes"], lang="en")))
+    previous: URIRef | None = None
+    for release in releases:
+        version, info = release.version, release.info
+        node = URIRef(f"{base}id/release/{version}")
+        files = f"{root}downloads/{version}/"
+        graph.add((dataset, DCAT3.hasVersion, node))
+        graph.add((node, RDF.type, DCAT.Dataset))
+        graph.add((node, DCAT3.isVersionOf, dataset))
+        graph.add((node, DCAT3.version, Literal(version)))
+        graph.add((node, DCTERMS.title, Literal(f"{TITLE}, release {version}", lang="en")))
+        graph.add(
+            (
+                node,
+                DCTERMS.description,
+                Literal(
+                    f"Release {version} of the dataset: {info['triples']} triples, "
+                    "validated against its SHACL shapes.",
+                    lang="en",
+                ),
+            )
+        )
+        graph.add((node, DCTERMS.issued, Literal(info["date"], datatype=XSD.date)))
+        graph.add((node, DCTERMS.license, licence))
+        graph.add((node, DCTERMS.publisher, publisher))
+        page = URIRef(f"{root}releases/{version}")
+        graph.add((page, RDF.type, FOAF.Document))
+        graph.add((node, DCAT.landingPage, page))
+        graph.add((node, RDFS.seeAlso, URIRef(files + "validation.ttl")))
+        graph.add((node, RDFS.seeAlso, URIRef(files + "provenance.ttl")))
+        activity = URIRef(f"{node}/build")  # described in the release's provenance.ttl
+        graph.add((activity, RDF.type, PROV.Activity))
+        graph.add((node, PROV.wasGeneratedBy, activity))
+        if info.get("notes"):
+            graph.add((node, ADMS.versionNotes, Literal(info["notes"], lang="en")))
+        if previous is not None:
+            graph.add((node, DCAT3.previousVersion, previous))
+        dump = URIRef(f"{node}#distribution-nq")
+        download = URIRef(files + "lisgraph.nq.gz")
+        graph.add((node, DCAT.distribution, dump))
+        graph.add((dump, RDF.type, DCAT.Distribution))
+        graph.add((dump, DCTERMS.title, Literal(f"Release {version} as N-Quads", lang="en")))
+        graph.add((dump, DCAT.accessURL, download))
+        graph.add((dump, DCAT.downloadURL, download))
+        graph.add((download, RDF.type, RDFS.Resource))
+        graph.add((dump, DCTERMS.license, licence))
+        media = URIRef(_MEDIA_TYPES + "application/gzip")
+        graph.add((media, RDF.type, DCTERMS.MediaType))
+        graph.add((dump, DCAT.compressFormat, media))
+        previous = node
+
+
+def _schema_org_version() -> dict[str, str]:
+    """schema.org ``version``, ``datePublished`` and ``dateModified`` from the releases."""
+    releases = current_snapshot().releases()
+    if not releases:
+        return {}
+    stated = {
+        "version": releases[-1].version,
+        "datePublished": str(releases[0].info["date"]),
+    }
+    if modified() is None:
+        stated["dateModified"] = str(releases[-1].info["date"])
+    return stated
 
 
 def schema_org_dataset() -> dict[str, Any]:
@@ -429,6 +525,7 @@ def schema_org_dataset() -> dict[str, Any]:
         "spatialCoverage": {"@type": "Place", "name": "England", "sameAs": str(ENGLAND)},
         "temporalCoverage": f"{TEMPORAL[0]}/{TEMPORAL[1]}",
         **({"dateModified": when.isoformat()} if when is not None else {}),
+        **_schema_org_version(),
         "includedInDataCatalog": {
             "@type": "DataCatalog",
             "@id": str(current_snapshot().base) + "catalog",
