@@ -38,6 +38,7 @@ class LIS(DefinedNamespace):
     Consultation: URIRef
     Document: URIRef
     EconomicStrategyStatement: URIRef
+    EditorialSource: URIRef
     EvidenceBase: URIRef
     Facility: URIRef
     Foundation: URIRef
@@ -95,8 +96,11 @@ class LIS(DefinedNamespace):
     closes: URIRef
     consultationFor: URIRef
     contactOfficer: URIRef
+    countQualifier: URIRef
     coversArea: URIRef
     currency: URIRef
+    dateFrom: URIRef
+    dateTo: URIRef
     featuredSite: URIRef
     functionsPassedTo: URIRef
     funder: URIRef
@@ -107,6 +111,9 @@ class LIS(DefinedNamespace):
     inLEPArea: URIRef
     informs: URIRef
     keyAsset: URIRef
+    latestStatus: URIRef
+    latestStatusDate: URIRef
+    latestStatusRecord: URIRef
     ledBy: URIRef
     listPosition: URIRef
     locatedIn: URIRef
@@ -131,9 +138,11 @@ class LIS(DefinedNamespace):
     recipient: URIRef
     refArea: URIRef
     refPeriod: URIRef
+    secondaryOf: URIRef
     sectorSpecialism: URIRef
     servesFoundation: URIRef
     sourceNote: URIRef
+    sourceWords: URIRef
     statisticalGeography: URIRef
     status: URIRef
     statusRecord: URIRef
