@@ -23,9 +23,11 @@ import pyoxigraph as ox
 from ._version import __version__
 from .canonical import merged_ntriples, to_rdflib
 from .config import Settings
+from .derive import rule_files
 from .dumps import write_dumps
 from .errors import BuildNotFoundError, Violation
 from .loading import load
+from .public_sources import pack_files
 from .validate import check, load_shapes, reference_violations, violations
 
 __all__ = [
@@ -57,6 +59,8 @@ def _input_files(settings: Settings) -> list[Path]:
     for directory in (settings.ontology_dir, settings.data_dir, settings.shapes_dir):
         files += sorted(directory.glob("*.ttl"))
     files.append(settings.reference_csv)
+    files += pack_files(settings.reference_csv.parent / "public-sources")
+    files += rule_files(settings)
     return files
 
 

@@ -7,6 +7,10 @@ source it was taken from:
 - ``data/NAME.ttl`` -> ``{base}graph/NAME``, which must state
   ``<graph/NAME> prov:wasDerivedFrom <id/source/...>``
 - the ONS lookup CSV -> ``{base}graph/ons-lad-lep-2020``
+- the public-sources pack (data/reference/public-sources/) -> ``{base}graph/source-{id}`` per
+  source, its catalogue and the editors' inferences (see :mod:`lisgraph.public_sources`)
+- the build's derivations (ontology/rules/*.rq) -> ``{base}graph/derived-{rule}``
+  (see :mod:`lisgraph.derive`)
 
 Files use relative IRIs, resolved against the configured base IRI.
 """
@@ -20,8 +24,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Settings
+from .derive import derive
 from .errors import DataLoadError
 from .namespaces import PROV
+from .public_sources import pack_files, public_source_quads
 from .reference import lookup_graph
 
 __all__ = [
@@ -112,7 +118,9 @@ def load(
         read.append(path)
 
     if not with_reference:
+        derive(store, settings)
         return Loaded(store=store, files=read)
+    _load_public_sources(store, settings, read)
     lookup = lookup_graph(settings.reference_csv, base)
     reference_graph = base + REFERENCE_GRAPH
     lookup_triples = ox.parse(
@@ -128,4 +136,12 @@ def load(
         )
     )
     read.append(settings.reference_csv)
+    derive(store, settings)
     return Loaded(store=store, files=read)
+
+
+def _load_public_sources(store: ox.Store, settings: Settings, read: list[Path]) -> None:
+    """Add the public-sources pack (data/reference/public-sources/), one graph per source."""
+    pack = settings.reference_csv.parent / "public-sources"
+    store.extend(public_source_quads(pack, settings.base))
+    read.extend(pack_files(pack))
