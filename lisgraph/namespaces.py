@@ -130,6 +130,7 @@ class LIS(DefinedNamespace):
     participantKind: URIRef
     periodNote: URIRef
     plannedPublication: URIRef
+    plannedPublicationQualifier: URIRef
     presenter: URIRef
     priority: URIRef
     purpose: URIRef
