@@ -92,7 +92,8 @@ def load(
     settings: Settings, data_files: list[Path] | None = None, with_reference: bool = True
 ) -> Loaded:
     """Load the ontology, the data (all of data/*.ttl, or ``data_files``) and, unless
-    ``with_reference`` is false, the ONS lookup.
+    ``with_reference`` is false, the ONS lookup (and, with all the data, the public-sources
+    pack); then run the build's derivations (:func:`lisgraph.derive.derive`).
 
     Raises DataLoadError for an unreadable or malformed file, or a data file that does not say
     which source it comes from.
@@ -120,7 +121,8 @@ def load(
     if not with_reference:
         derive(store, settings)
         return Loaded(store=store, files=read)
-    _load_public_sources(store, settings, read)
+    if data_files is None:  # the pack speaks of the seeds' strategies: only with all the data
+        _load_public_sources(store, settings, read)
     lookup = lookup_graph(settings.reference_csv, base)
     reference_graph = base + REFERENCE_GRAPH
     lookup_triples = ox.parse(
