@@ -73,6 +73,7 @@ class LIS(DefinedNamespace):
     Consultation: URIRef
     Document: URIRef
     EconomicStrategyStatement: URIRef
+    EditorialSource: URIRef
     EvidenceBase: URIRef
     Facility: URIRef
     Foundation: URIRef
@@ -130,8 +131,11 @@ class LIS(DefinedNamespace):
     closes: URIRef
     consultationFor: URIRef
     contactOfficer: URIRef
+    countQualifier: URIRef
     coversArea: URIRef
     currency: URIRef
+    dateFrom: URIRef
+    dateTo: URIRef
     featuredSite: URIRef
     functionsPassedTo: URIRef
     funder: URIRef
@@ -142,6 +146,9 @@ class LIS(DefinedNamespace):
     inLEPArea: URIRef
     informs: URIRef
     keyAsset: URIRef
+    latestStatus: URIRef
+    latestStatusDate: URIRef
+    latestStatusRecord: URIRef
     ledBy: URIRef
     listPosition: URIRef
     locatedIn: URIRef
@@ -158,6 +165,7 @@ class LIS(DefinedNamespace):
     participantKind: URIRef
     periodNote: URIRef
     plannedPublication: URIRef
+    plannedPublicationQualifier: URIRef
     presenter: URIRef
     priority: URIRef
     purpose: URIRef
@@ -166,9 +174,11 @@ class LIS(DefinedNamespace):
     recipient: URIRef
     refArea: URIRef
     refPeriod: URIRef
+    secondaryOf: URIRef
     sectorSpecialism: URIRef
     servesFoundation: URIRef
     sourceNote: URIRef
+    sourceWords: URIRef
     statisticalGeography: URIRef
     status: URIRef
     statusRecord: URIRef

@@ -59,8 +59,9 @@ def test_numbers_and_text() -> None:
 
 def test_matrix_counts_priorities_by_foundation_and_challenge(store: EmbeddedStore) -> None:
     matrix = programme_matrix(store, BASE)
+    # seed 003's numbering, the foundations' skos:notation
     assert [c.label for c in matrix.columns[:5]] == [
-        "Ideas", "People", "Infrastructure", "Business Environment", "Places",
+        "Ideas", "People", "Places", "Infrastructure", "Business Environment",
     ]  # fmt: skip
     assert {c.group for c in matrix.columns[5:]} == {"challenge"} and len(matrix.columns) == 9
     sem = BASE + "id/strategy/south-east-midlands-lis"

@@ -28,7 +28,9 @@ from ..config import Settings
 from ..errors import BuildNotFoundError, Violation
 from ..search_index import write_index
 from ..shacl import check, load_shapes, reference_violations, violations
+from .derive import rule_files
 from .dumps import write_dumps
+from .public_sources import pack_files
 from .release import new_staging, prune, switch
 from .search import search_entries
 from .sources import load
@@ -52,6 +54,8 @@ def _input_files(settings: Settings) -> list[Path]:
     for directory in (settings.ontology_dir, settings.data_dir, settings.shapes_dir):
         files += sorted(directory.glob("*.ttl"))
     files.append(settings.reference_csv)
+    files += pack_files(settings.reference_csv.parent / "public-sources")
+    files += rule_files(settings)
     return files
 
 

@@ -7,6 +7,10 @@ source it was taken from:
 - ``data/NAME.ttl`` -> ``{base}graph/NAME``, which must state
   ``<graph/NAME> prov:wasDerivedFrom <id/source/...>``
 - the ONS lookup CSV -> ``{base}graph/ons-lad-lep-2020``
+- the public-sources pack (data/reference/public-sources/) -> ``{base}graph/source-{id}`` per
+  source, its catalogue and the editors' inferences (see :mod:`lisgraph.build.public_sources`)
+- the build's derivations (ontology/rules/*.rq) -> ``{base}graph/derived-{rule}``
+  (see :mod:`lisgraph.build.derive`)
 
 Files use relative IRIs, resolved against the configured base IRI.
 """
@@ -22,7 +26,9 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..errors import DataLoadError
 from ..vocab import PROV
+from .derive import derive
 from .ons_lookup import lookup_graph
+from .public_sources import pack_files, public_source_quads
 
 __all__ = [
     "REFERENCE_GRAPH",
@@ -86,7 +92,8 @@ def load(
     settings: Settings, data_files: list[Path] | None = None, with_reference: bool = True
 ) -> Loaded:
     """Load the ontology, the data (all of data/*.ttl, or ``data_files``) and, unless
-    ``with_reference`` is false, the ONS lookup.
+    ``with_reference`` is false, the ONS lookup (and, with all the data, the public-sources
+    pack); then run the build's derivations (:func:`lisgraph.derive.derive`).
 
     Raises DataLoadError for an unreadable or malformed file, or a data file that does not say
     which source it comes from.
@@ -112,7 +119,10 @@ def load(
         read.append(path)
 
     if not with_reference:
+        derive(store, settings)
         return Loaded(store=store, files=read)
+    if data_files is None:  # the pack speaks of the seeds' strategies: only with all the data
+        _load_public_sources(store, settings, read)
     lookup = lookup_graph(settings.reference_csv, base)
     reference_graph = base + REFERENCE_GRAPH
     lookup_triples = ox.parse(
@@ -128,4 +138,12 @@ def load(
         )
     )
     read.append(settings.reference_csv)
+    derive(store, settings)
     return Loaded(store=store, files=read)
+
+
+def _load_public_sources(store: ox.Store, settings: Settings, read: list[Path]) -> None:
+    """Add the public-sources pack (data/reference/public-sources/), one graph per source."""
+    pack = settings.reference_csv.parent / "public-sources"
+    store.extend(public_source_quads(pack, settings.base))
+    read.extend(pack_files(pack))

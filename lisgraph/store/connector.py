@@ -8,6 +8,7 @@ default, or ``digest``).
 
 from __future__ import annotations
 
+import http.client
 import socket
 import urllib.error
 from collections.abc import Sequence
@@ -89,6 +90,7 @@ class Endpoint:
         rejects the query, StoreError when it cannot be reached, refuses the credentials or fails.
         """
         url = self.query_url if update is None else (self.update_url or self.query_url)
+        _allow_many_response_headers()
         wrapper = self._wrapper(url)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setQuery(update if update is not None else query or "")
@@ -123,6 +125,18 @@ class Endpoint:
             raise StoreError(f"Cannot reach the SPARQL store at {url}: {exc.reason}.") from exc
         except (OSError, HTTPException) as exc:
             raise StoreError(f"The connection to the SPARQL store at {url} failed: {exc}") from exc
+
+
+#: Virtuoso echoes every named-graph-uri of a request as an X-SPARQL-named-graph response
+#: header. The dataset has one named graph per source (over a hundred), which passes
+#: http.client's default limit of 100 headers ("got more than 100 headers").
+_MAX_RESPONSE_HEADERS = 10_000
+
+
+def _allow_many_response_headers() -> None:
+    """Raise http.client's limit on response headers to :data:`_MAX_RESPONSE_HEADERS`."""
+    if getattr(http.client, "_MAXHEADERS", 0) < _MAX_RESPONSE_HEADERS:
+        setattr(http.client, "_MAXHEADERS", _MAX_RESPONSE_HEADERS)  # noqa: B010
 
 
 def _detail(exc: SPARQLWrapperException) -> str:

@@ -18,12 +18,13 @@ from ..helpers import PROJECT_DIR, start_server, stop_server
 
 # Two facts from two different source files; the new build changes both.
 QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?wave ?lep WHERE {
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?wave ?deal WHERE {
   <https://w3id.org/lisgraph/id/wave/2> skos:prefLabel ?wave .
-  <https://w3id.org/lisgraph/id/lep/E37000056> skos:altLabel ?lep .
+  <https://w3id.org/lisgraph/id/investment/south-east-lep-growth-deal> rdfs:label ?deal .
 }"""
-OLD = ("Wave 2", "South East LEP")
-NEW = ("Wave 2 (revised)", "South East LEP (revised)")
+OLD = ("Wave 2", "South East LEP growth deal")
+NEW = ("Wave 2 (revised)", "South East LEP growth deal (revised)")
 
 
 def _edit(project: Path, file: str, old: str, new: str) -> None:
@@ -94,8 +95,8 @@ def test_reload_under_load_is_atomic_and_loses_nothing(tmp_path: Path) -> None:
         _edit(
             project,
             "seed-003-south-east-lep.ttl",
-            'skos:altLabel "South East LEP"@en',
-            f'skos:altLabel "{NEW[1]}"@en',
+            'rdfs:label "South East LEP growth deal"@en',
+            f'rdfs:label "{NEW[1]}"@en',
         )
         assert _build(project, dist).returncode == 0
         time.sleep(3)

@@ -1,0 +1,392 @@
+"""The public-sources pack as RDF, generated at build time from the CSVs kept in
+data/reference/public-sources/ (copies of shared/reference/public-sources/, plus two tables the
+editors keep beside them).
+
+The pack's rows, one fact from one source each:
+
+- ``lis-publications.csv``: a dated event in a strategy's life (a ``lis:StatusRecord``: status,
+  date at the precision given, the source's words), attached with ``lis:statusRecord`` to the
+  strategy or document the editors' ``documents.csv`` names for the row's document;
+- ``priorities.csv``: a priority (``lis:Priority``, ``lis:Ambition`` or ``lis:Theme``) attached with
+  ``lis:priority``, linked to a foundation or Grand Challenge only where the row names one.
+
+``sources.csv`` (the editors') describes every source address the pack uses: its IRI
+(``id/source/{id}``), primary or secondary (with what it copies), title and publisher.
+
+The quads go into named graphs: ``graph/source-{id}`` for what each source states (derived from
+that source), ``graph/public-sources-catalogue`` for the sources' descriptions (derived from the
+pack), and ``graph/public-sources-editors`` for the editors' inferences (new strategies' titles
+and authors, dates whose year the pack inferred), derived from ``id/source/lisgraph-editors``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pyoxigraph as ox
+
+from ..errors import DataLoadError
+from ..vocab import LIS, rebase
+
+__all__ = [
+    "CATALOGUE_GRAPH",
+    "EDITORS_GRAPH",
+    "PACK_FILES",
+    "STATUS_KINDS",
+    "pack_files",
+    "public_source_quads",
+]
+
+CATALOGUE_GRAPH = "graph/public-sources-catalogue"
+EDITORS_GRAPH = "graph/public-sources-editors"
+PACK_FILES = (
+    "lis-publications.csv",
+    "priorities.csv",
+    "sources.csv",
+    "documents.csv",
+)
+#: The pack's status words and the status concepts (id/status/...) they are stated as.
+STATUS_KINDS = {
+    "published": "published",
+    "in development": "in-development",
+    "draft": "draft",
+    "evidence base": "evidence-base",
+    "unknown": "unknown",
+    "submitted to government": "submitted",
+    "prospectus": "prospectus",
+    "locally approved": "locally-approved",
+}
+_COLUMNS = {
+    "lis-publications.csv": [
+        "strategy_name",
+        "leps",
+        "lep_gss_codes",
+        "lead_body",
+        "status",
+        "date",
+        "date_note",
+        "source_url",
+        "source_publisher",
+        "source_words",
+        "note",
+    ],
+    "priorities.csv": [
+        "strategy",
+        "document_status",
+        "lep_gss_codes",
+        "priority_or_sector_text",
+        "kind",
+        "foundation",
+        "grand_challenge",
+        "source_url",
+        "note",
+    ],
+    "sources.csv": ["source_url", "id", "type", "title", "publisher", "issued", "secondary_of"],
+    "documents.csv": [
+        "name",
+        "target",
+        "priority_key",
+        "new_class",
+        "new_title",
+        "lep_gss_codes",
+    ],
+}
+_FOUNDATIONS = {
+    "Ideas": "ideas",
+    "People": "people",
+    "Infrastructure": "infrastructure",
+    "Business Environment": "business-environment",
+    "Places": "places",
+    "Place": "places",
+}
+_CHALLENGES = {
+    "AI and Data": "ai-and-data",
+    "Ageing Society": "ageing-society",
+    "Clean Growth": "clean-growth",
+    "Future of Mobility": "future-of-mobility",
+}
+_NEW_CLASSES = {"LocalIndustrialStrategy", "Document", "StrategicEconomicPlan"}
+# A date the pack worked out (a year from a weekday or from the article's date) is the
+# editors' inference, not the source's.
+_INFERRED = re.compile(r"inferred|year not stated|no year|year comes from|year from the", re.I)
+# A date that is the source's own date, not the event's (Hansard's statement of 22 July 2019
+# about launches of 19 July): the event is stated undated.
+_SOURCE_DATE = re.compile(r"^Date of the written statement", re.I)
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_LEP_CODE = re.compile(r"^E37\d{6}$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_DCT = "http://purl.org/dc/terms/"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_ORG_FORMAL = ox.NamedNode("http://www.w3.org/ns/org#FormalOrganization")
+
+
+def pack_files(directory: Path) -> list[Path]:
+    """The pack's files in ``directory``, in a fixed order (for the build's input digest)."""
+    return [directory / name for name in PACK_FILES]
+
+
+def _slug(text: str, limit: int = 60) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
+    return slug[:limit].rstrip("-")
+
+
+def _date(value: str) -> ox.Literal:
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
+    return ox.Literal(value, datatype=ox.NamedNode(_XSD + kind))
+
+
+def _read(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of one pack file with their line numbers; raises DataLoadError on a wrong header."""
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        raise DataLoadError(f"Cannot read {path}: {exc.strerror}.", str(path)) from exc
+    with handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        expected = _COLUMNS[path.name]
+        if header != expected:
+            raise DataLoadError(
+                f"{path}:1: expected the columns {','.join(expected)}, found {header}.",
+                str(path),
+                1,
+            )
+        for row in reader:
+            line = reader.line_num
+            if len(row) != len(expected):
+                raise DataLoadError(
+                    f"{path}:{line}: expected {len(expected)} fields, found {len(row)}.",
+                    str(path),
+                    line,
+                )
+            yield line, dict(zip(expected, (field.strip() for field in row), strict=True))
+
+
+class _Writer:
+    """Collects quads, with IRIs under the base and one set of named graphs."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.quads: list[ox.Quad] = []
+
+    def iri(self, ref: str) -> ox.NamedNode:
+        return ox.NamedNode(self.base + ref)
+
+    def lis(self, term: str) -> ox.NamedNode:
+        return ox.NamedNode(str(rebase(str(getattr(LIS, term)), self.base)))
+
+    def add(
+        self, graph: str, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal
+    ) -> None:
+        self.quads.append(ox.Quad(s, p, o, self.iri(graph)))
+
+
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
+    """Read the pack in ``directory`` and return its quads, IRIs under ``base``.
+
+    Raises DataLoadError, naming the file and line, for a missing file, wrong columns, an
+    unknown status, a malformed date or GSS code, or a source address or document name that
+    sources.csv or documents.csv does not describe.
+    """
+    out = _Writer(base)
+    pack = out.iri("id/source/public-sources-pack")
+    editors = out.iri("id/source/lisgraph-editors")
+    dct = {
+        name: ox.NamedNode(_DCT + name)
+        for name in ("source", "title", "publisher", "date", "creator", "issued")
+    }
+
+    # --- the sources -------------------------------------------------------------------------
+    sources: dict[str, str] = {}
+    sources_csv = directory / "sources.csv"
+    for line, row in _read(sources_csv):
+        where = f"{sources_csv}:{line}"
+        if not _ID.match(row["id"]) or row["type"] not in ("primary", "secondary", "existing"):
+            raise DataLoadError(
+                f"{where}: id must be lower-case letters, digits and hyphens and type one of "
+                f"primary, secondary, existing; found {row['id']!r}, {row['type']!r}.",
+                str(sources_csv),
+                line,
+            )
+        sources[row["source_url"]] = row["id"]
+        if row["type"] == "existing":
+            continue  # described in data/sources.ttl
+        source = out.iri(f"id/source/{row['id']}")
+        cls = "SecondarySource" if row["type"] == "secondary" else "Source"
+        out.add(CATALOGUE_GRAPH, source, _RDF_TYPE, out.lis(cls))
+        out.add(CATALOGUE_GRAPH, source, dct["title"], _en(row["title"]))
+        out.add(CATALOGUE_GRAPH, source, out.lis("address"), ox.Literal(row["source_url"]))
+        if row["type"] == "secondary":
+            out.add(CATALOGUE_GRAPH, source, out.lis("secondaryOf"), _en(row["secondary_of"]))
+        if row["issued"]:
+            out.add(CATALOGUE_GRAPH, source, dct["issued"], _date(row["issued"]))
+        if row["publisher"]:
+            publisher = out.iri(f"id/{row['publisher']}")
+        else:  # the website the page is on
+            domain = urlparse(row["source_url"]).netloc.removeprefix("www.")
+            publisher = out.iri(f"id/organisation/website/{_slug(domain)}")
+            out.add(CATALOGUE_GRAPH, publisher, _RDF_TYPE, _ORG_FORMAL)
+            out.add(CATALOGUE_GRAPH, publisher, ox.NamedNode(_SKOS + "prefLabel"), _en(domain))
+            out.add(CATALOGUE_GRAPH, publisher, dct["source"], pack)
+        out.add(CATALOGUE_GRAPH, source, dct["publisher"], publisher)
+        out.add(CATALOGUE_GRAPH, source, dct["source"], pack)
+    out.add(CATALOGUE_GRAPH, out.iri(CATALOGUE_GRAPH), _DERIVED_FROM, pack)
+
+    def source_of(path: Path, line: int, url: str) -> tuple[ox.NamedNode, str]:
+        if url not in sources:
+            raise DataLoadError(
+                f"{path}:{line}: the source {url} is not described in {sources_csv.name}.",
+                str(path),
+                line,
+            )
+        graph = f"graph/source-{sources[url]}"
+        out.add(graph, out.iri(graph), _DERIVED_FROM, out.iri(f"id/source/{sources[url]}"))
+        return out.iri(f"id/source/{sources[url]}"), graph
+
+    # --- the documents the rows speak of --------------------------------------------------------
+    targets: dict[str, tuple[list[str], str]] = {}
+    documents_csv = directory / "documents.csv"
+    out.add(EDITORS_GRAPH, out.iri(EDITORS_GRAPH), _DERIVED_FROM, editors)
+    for line, row in _read(documents_csv):
+        refs = row["target"].split(";")
+        targets[row["name"]] = (refs, row["priority_key"])
+        if not row["new_class"]:
+            continue
+        if row["new_class"] not in _NEW_CLASSES or len(refs) != 1:
+            raise DataLoadError(
+                f"{documents_csv}:{line}: new_class must be one of {sorted(_NEW_CLASSES)}, "
+                "for a single target.",
+                str(documents_csv),
+                line,
+            )
+        target = out.iri(f"id/{refs[0]}")
+        out.add(EDITORS_GRAPH, target, _RDF_TYPE, out.lis(row["new_class"]))
+        out.add(EDITORS_GRAPH, target, dct["title"], _en(row["new_title"]))
+        for code in row["lep_gss_codes"].split(";"):
+            if not _LEP_CODE.match(code):
+                raise DataLoadError(
+                    f"{documents_csv}:{line}: {code!r} is not a LEP GSS code.",
+                    str(documents_csv),
+                    line,
+                )
+            out.add(EDITORS_GRAPH, target, dct["creator"], out.iri(f"id/lep/{code}"))
+        out.add(
+            EDITORS_GRAPH,
+            target,
+            out.lis("sourceNote"),
+            _en(
+                "The public sources name this document; its title and its authors (the LEPs "
+                f"{row['lep_gss_codes'].replace(';', ', ')}) are the editors' reading of them."
+            ),
+        )
+        out.add(EDITORS_GRAPH, target, dct["source"], editors)
+
+    def targets_of(path: Path, line: int, name: str) -> tuple[list[ox.NamedNode], str]:
+        if name not in targets:
+            raise DataLoadError(
+                f"{path}:{line}: the document {name!r} is not in {documents_csv.name}.",
+                str(path),
+                line,
+            )
+        refs, key = targets[name]
+        return [out.iri(f"id/{ref}") for ref in refs], key
+
+    # --- dated events -----------------------------------------------------------------------------
+    publications = directory / "lis-publications.csv"
+    seen: dict[str, int] = {}
+    for line, row in _read(publications):
+        where = f"{publications}:{line}"
+        if row["status"] not in STATUS_KINDS:
+            raise DataLoadError(
+                f"{where}: unknown status {row['status']!r} (one of {sorted(STATUS_KINDS)}).",
+                str(publications),
+                line,
+            )
+        if row["date"] and not _DATE.match(row["date"]):
+            raise DataLoadError(
+                f"{where}: {row['date']!r} is not an ISO date, year-month or year.",
+                str(publications),
+                line,
+            )
+        source, graph = source_of(publications, line, row["source_url"])
+        (target, *_), _key = targets_of(publications, line, row["strategy_name"])
+        kind = STATUS_KINDS[row["status"]]
+        ref = f"{target.value[len(base) :]}/status/{sources[row['source_url']]}-{kind}"
+        seen[ref] = seen.get(ref, 0) + 1
+        record = out.iri(ref if seen[ref] == 1 else f"{ref}-{seen[ref]}")
+        out.add(graph, target, out.lis("statusRecord"), record)
+        out.add(graph, target, dct["source"], source)
+        out.add(graph, record, _RDF_TYPE, out.lis("StatusRecord"))
+        out.add(graph, record, _RDFS_LABEL, _en(f"{row['status']}: {row['strategy_name']}"))
+        out.add(graph, record, out.lis("status"), out.iri(f"id/status/{kind}"))
+        out.add(graph, record, out.lis("sourceWords"), _en(row["source_words"]))
+        notes = " ".join(n for n in (row["date_note"], row["note"]) if n)
+        if notes:
+            out.add(graph, record, out.lis("sourceNote"), _en(notes))
+        out.add(graph, record, dct["source"], source)
+        if not row["date"] or _SOURCE_DATE.match(row["date_note"]):
+            continue
+        if _INFERRED.search(row["date_note"]):
+            out.add(EDITORS_GRAPH, record, dct["date"], _date(row["date"]))
+            out.add(
+                EDITORS_GRAPH,
+                record,
+                out.lis("sourceNote"),
+                _en(
+                    f"The date {row['date']} is the editors' inference, not the source's: "
+                    f"{row['date_note']}"
+                ),
+            )
+        else:
+            out.add(graph, record, dct["date"], _date(row["date"]))
+
+    # --- priorities ------------------------------------------------------------------------
+    priorities = directory / "priorities.csv"
+    for line, row in _read(priorities):
+        source, graph = source_of(priorities, line, row["source_url"])
+        documents, key = targets_of(priorities, line, row["strategy"])
+        text = row["priority_or_sector_text"]
+        priority = out.iri(f"id/priority/{key}-{_slug(text, 50)}")
+        kind = row["kind"]
+        cls = (
+            "Ambition"
+            if kind.startswith(("ambition", "overarching aim"))
+            else "Theme"
+            if kind.startswith("emerging theme")
+            else "Priority"
+        )
+        for document in documents:
+            out.add(graph, document, out.lis("priority"), priority)
+            out.add(graph, document, dct["source"], source)
+        out.add(graph, priority, _RDF_TYPE, out.lis(cls))
+        out.add(graph, priority, _RDFS_LABEL, _en(text))
+        note = f"Listed as '{kind}' in {row['strategy']}." + (
+            f" {row['note']}" if row["note"] else ""
+        )
+        out.add(graph, priority, out.lis("sourceNote"), _en(note))
+        if row["foundation"]:
+            if row["foundation"] not in _FOUNDATIONS:
+                raise DataLoadError(
+                    f"{priorities}:{line}: unknown foundation {row['foundation']!r}.",
+                    str(priorities),
+                    line,
+                )
+            foundation = out.iri(f"id/foundation/{_FOUNDATIONS[row['foundation']]}")
+            out.add(graph, priority, out.lis("servesFoundation"), foundation)
+        if row["grand_challenge"] in _CHALLENGES:
+            challenge = out.iri(f"id/grand-challenge/{_CHALLENGES[row['grand_challenge']]}")
+            out.add(graph, priority, out.lis("addressesChallenge"), challenge)
+        out.add(graph, priority, dct["source"], source)
+    return sorted(set(out.quads), key=str)

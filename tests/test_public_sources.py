@@ -1,0 +1,115 @@
+"""The public-sources pack: every row is stated, each in its source's graph; the editors'
+inferences sit in their own graph; a malformed pack file is reported by file and line."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from lisgraph.build.public_sources import EDITORS_GRAPH, PACK_FILES, public_source_quads
+from lisgraph.errors import DataLoadError
+from lisgraph.store.embedded import EmbeddedStore
+
+from .helpers import BASE, PROJECT_DIR
+
+PACK = PROJECT_DIR / "data" / "reference" / "public-sources"
+SHARED = PROJECT_DIR.parent / "shared" / "reference" / "public-sources"
+LIS = f"{BASE}def/lis#"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (PACK / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_pack_copies_match_the_shared_pack() -> None:
+    if not SHARED.exists():
+        pytest.skip("shared/reference is not beside this checkout")
+    for name in ("lis-publications.csv", "priorities.csv", "local-summaries.csv"):
+        assert (PACK / name).read_bytes() == (SHARED / name).read_bytes()
+
+
+def test_every_publication_row_is_one_record_in_its_sources_graph() -> None:
+    rows = _rows("lis-publications.csv")
+    assert len(rows) == 118
+    store = ox.Store()
+    store.extend(public_source_quads(PACK, BASE))
+    records = store.query(f"SELECT ?g ?r WHERE {{ GRAPH ?g {{ ?r a <{LIS}StatusRecord> }} }}")  # type: ignore[arg-type]
+    found = [(str(row["g"].value), str(row["r"].value)) for row in records]  # type: ignore[index,union-attr]
+    assert len(found) == len(rows) == len({r for _, r in found})
+    assert all(g.startswith(f"{BASE}graph/source-") for g, _ in found)
+
+
+def test_every_priority_row_is_stated() -> None:
+    rows = _rows("priorities.csv")
+    assert len(rows) == 111
+    store = ox.Store()
+    store.extend(public_source_quads(PACK, BASE))
+    labels = {
+        str(row["l"].value)  # type: ignore[index,union-attr]
+        for row in store.query(  # type: ignore[union-attr]
+            "SELECT ?l WHERE { GRAPH ?g { ?d <" + LIS + "priority> ?p . "
+            "?p <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+        )
+    }
+    assert {row["priority_or_sector_text"] for row in rows} <= labels
+
+
+def test_inferred_dates_are_the_editors_not_the_sources() -> None:
+    store = ox.Store()
+    store.extend(public_source_quads(PACK, BASE))
+    # Cumbria's "29 March" (year inferred as 2019) is dated only in the editors' graph.
+    rows = list(
+        store.query(  # type: ignore[union-attr]
+            "SELECT ?g WHERE { GRAPH ?g { ?r <http://purl.org/dc/terms/date> "
+            '"2019-03-29"^^<http://www.w3.org/2001/XMLSchema#date> } }'
+        )
+    )
+    assert [str(r["g"].value) for r in rows] == [BASE + EDITORS_GRAPH]  # type: ignore[index,union-attr]
+
+
+def test_every_lep_has_a_sourced_event(store: EmbeddedStore) -> None:
+    result = store.query(
+        f"SELECT (COUNT(DISTINCT ?lep) AS ?n) WHERE {{ ?lep a <{LIS}LocalEnterprisePartnership> . "
+        "?doc <http://purl.org/dc/terms/creator> ?lep ; "
+        f"<{LIS}statusRecord>/<http://purl.org/dc/terms/source> ?source }}"
+    )
+    assert result.table()[1] == [["38"]]
+
+
+def _pack_copy(tmp_path: Path) -> Path:
+    for name in PACK_FILES:
+        shutil.copy(PACK / name, tmp_path / name)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("file", "find", "replace", "words"),
+    [
+        (
+            "lis-publications.csv",
+            ",published,2019-05-16,",
+            ",launched,2019-05-16,",
+            "unknown status",
+        ),
+        ("lis-publications.csv", ",published,2019-05-16,", ",published,16/05/2019,", "not an ISO"),
+        ("priorities.csv", "https://www.gov.uk/", "https://example.org/", "not described"),
+        ("documents.csv", "West Midlands Local Industrial Strategy,", "WM LIS,", "is not in"),
+    ],
+)
+def test_malformed_pack_names_file_and_line(
+    tmp_path: Path, file: str, find: str, replace: str, words: str
+) -> None:
+    pack = _pack_copy(tmp_path)
+    path = pack / file
+    text = path.read_text(encoding="utf-8")
+    assert find in text
+    path.write_text(text.replace(find, replace, 1), encoding="utf-8")
+    with pytest.raises(DataLoadError) as caught:
+        public_source_quads(pack, BASE)
+    assert caught.value.line is not None and caught.value.line > 1
+    assert f":{caught.value.line}:" in str(caught.value) and words in str(caught.value)
