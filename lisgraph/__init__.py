@@ -11,6 +11,8 @@ from .build import BuildResult, build, validate_project
 from .config import Settings
 from .errors import (
     BuildNotFoundError,
+    BuildWriteError,
+    ClientLimitError,
     ConfigError,
     DataLoadError,
     LisgraphError,
@@ -22,6 +24,7 @@ from .errors import (
     QueryRefusedError,
     QueryTimeoutError,
     ResultTooLargeError,
+    ServerBusyError,
     StoreError,
     Violation,
 )
@@ -29,6 +32,8 @@ from .errors import (
 __all__ = [
     "BuildNotFoundError",
     "BuildResult",
+    "BuildWriteError",
+    "ClientLimitError",
     "ConfigError",
     "DataLoadError",
     "LisgraphError",
@@ -40,6 +45,7 @@ __all__ = [
     "QueryRefusedError",
     "QueryTimeoutError",
     "ResultTooLargeError",
+    "ServerBusyError",
     "Settings",
     "StoreError",
     "Violation",

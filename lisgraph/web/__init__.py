@@ -26,6 +26,7 @@ from . import (
     http_cache,
     metadata,
     operations,
+    page_cache,
     pages,
     sparql,
 )
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     http_cache.init_conditional_responses(app)
+    page_cache.init_app(app)
     operations.init_access_log(app)
     errors.init_error_handlers(app)
     return app

@@ -35,8 +35,9 @@ from ..store.answer_cache import CacheLimits, QueryCache
 from ..store.connector import Endpoint
 from ..store.embedded import EmbeddedStore
 from ..store.publication import default_graph, read_publication
+from ..store.query_pool import QueryPool
 from ..store.remote import RemoteStore
-from ..store.sandbox import QuerySandbox
+from .page_cache import PageCache
 
 __all__ = [
     "LocalSource",
@@ -61,7 +62,10 @@ class Snapshot:
     build: BuildDir  # the build's own directory (the output link resolved)
     build_info: dict[str, Any]
     cache: QueryCache = field(default_factory=QueryCache)
-    _sandbox: QuerySandbox | None = field(default=None, repr=False)
+    #: Pages that depend only on the build, made once per build (and per URL root and Accept).
+    pages: PageCache = field(default_factory=PageCache)
+    _pool: QueryPool | None = field(default=None, repr=False)
+    _pool_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -75,15 +79,17 @@ class Snapshot:
     def base(self) -> str:
         return self.config.settings.base
 
-    def sandbox(self) -> QuerySandbox:
-        """This process's query sandbox (made on first use, so each web worker has its own)."""
-        if self._sandbox is None or not self._sandbox.owned_here():
-            self._sandbox = QuerySandbox(self.store, self.limits)
-        return self._sandbox
+    def pool(self) -> QueryPool:
+        """This process's pool of query processes (made on first use, so each web worker has
+        its own)."""
+        with self._pool_lock:
+            if self._pool is None or not self._pool.owned_here():
+                self._pool = QueryPool(self.store, self.limits, self.config.scheduling)
+            return self._pool
 
     def close(self) -> None:
-        if self._sandbox is not None and self._sandbox.owned_here():
-            self._sandbox.close()
+        if self._pool is not None and self._pool.owned_here():
+            self._pool.close()
 
 
 def _new_cache(config: ServerConfig) -> QueryCache:

@@ -21,6 +21,7 @@ from ..queries import example_queries
 from ..store.sandbox import Job
 from ..views.ontology import ontology_terms
 from ..vocab import prefixes
+from .clients import client_address
 from .dataset import current_snapshot
 from .negotiation import FORMATS, Format, Kind, by_key, choose, negotiate
 from .service_description import service_description
@@ -176,7 +177,7 @@ def _answer(parsed: ProtocolRequest) -> Response:
     outcome = snapshot.cache.get(key)
     cache_state = "hit" if outcome is not None else "miss"
     if outcome is None:
-        outcome = snapshot.sandbox().run(job)
+        outcome = snapshot.pool().run(job, client_address())
         snapshot.cache.put(key, outcome)
     if outcome.format is None:
         return _not_acceptable("rdf" if outcome.kind == "graph" else "results")
