@@ -90,7 +90,7 @@ DEFAULTS: dict[str, Any] = {
     # seconds they may wait (full or past it: 503). Per client address: queries running and
     # waiting (past them: 429), and query-seconds per window of CLIENT_WINDOW seconds (0: no
     # budget). The header a trusted proxy writes the client's address in (None: the peer's).
-    "QUERY_PROCESSES": 1,
+    "QUERY_PROCESSES": 2,
     "QUERY_QUEUE": 8,
     "QUERY_QUEUE_WAIT": 10.0,
     "CLIENT_QUERIES": 1,
@@ -308,7 +308,7 @@ class Serving:
 class Scheduling:
     """How visitors' queries share the query processes (per worker process)."""
 
-    processes: int = 1
+    processes: int = 2
     queue_length: int = 8
     queue_wait: float = 10.0
     client_running: int = 1

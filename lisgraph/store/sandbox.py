@@ -254,9 +254,11 @@ def _child(store: Store, conn: Connection, limits: Limits, parent: int) -> None:
     _die_with(parent)
     _close_inherited_sockets(conn.fileno())
     # The child is forked from a web worker and inherits its Python signal handlers (gunicorn's
-    # only set a flag, so SIGTERM would be ignored and the worker's exit would hang joining us).
+    # only set a flag): restore the defaults. SIGTERM is ignored: a service manager sends it to
+    # every process of the service, and a graceful stop lets the query finish; the worker stops
+    # its children with SIGKILL, and the kernel does when the worker dies (PDEATHSIG).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for signum in (
-        signal.SIGTERM,
         signal.SIGINT,
         signal.SIGHUP,
         signal.SIGQUIT,

@@ -193,6 +193,10 @@ class SnapshotHolder:
         self._snapshot = source.load()
         self._lock = threading.Lock()
 
+    def close(self) -> None:
+        """Stop this process's query processes (when the worker exits)."""
+        self._snapshot.close()
+
     def snapshot(self) -> Snapshot:
         """The current version, reloading first if a new one has been published."""
         identity = self._source.identity()

@@ -81,6 +81,14 @@ def _start_query_processes(worker: Any) -> None:
     holder.snapshot().pool().start()
 
 
+def _stop_query_processes(_arbiter: Any, worker: Any) -> None:
+    # Before the interpreter's exit handlers, which would SIGTERM (ignored) and wait for them.
+    from .dataset import EXTENSION_KEY, SnapshotHolder
+
+    holder: SnapshotHolder = worker.wsgi.extensions[EXTENSION_KEY]
+    holder.close()
+
+
 def gunicorn_options(app: Flask, host: str, port: int, workers: int | None) -> dict[str, Any]:
     """gunicorn's settings for ``app``: the buffering threaded worker and its timeouts."""
     config = ServerConfig.from_mapping(app.config)
@@ -103,6 +111,7 @@ def gunicorn_options(app: Flask, host: str, port: int, workers: int | None) -> d
         "errorlog": "-",
         "preload_app": True,
         "post_worker_init": _start_query_processes,
+        "worker_exit": _stop_query_processes,
         # gunicorn 27's control socket is one path per user ($HOME/.gunicorn): two servers
         # would share it, and the first to stop removes it.
         "control_socket_disable": True,
