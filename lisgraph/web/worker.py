@@ -38,6 +38,7 @@ DRAIN_FACTOR = 64
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d+)[ \t]*(?=\r\n|$)", re.I)
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r\n]*chunked", re.I)
+_EXPECT_CONTINUE = re.compile(rb"\r\nexpect[ \t]*:[ \t]*100-continue", re.I)
 
 
 def _text_response(status: str, message: str) -> bytes:
@@ -62,6 +63,7 @@ class _Conn(TConn):  # type: ignore[misc]
         self.chunk_total = 0  # chunked body: payload bytes so far
         self.chunk_partial = 0
         self.chunk_done = False
+        self.expects_continue = False
         self.discard_left: int | None = None  # after a 413: bytes still to read and drop
 
     def init(self) -> None:
@@ -112,6 +114,7 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         conn.head_end = -1
         conn.chunk_pos = conn.chunk_total = conn.chunk_partial = 0
         conn.chunk_done = False
+        conn.expects_continue = False
         conn.discard_left = None
         conn.deadline = time.monotonic() + self.header_timeout
         self.reading.add(conn)
@@ -151,6 +154,7 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
             conn.head_end = end + 4
             conn.chunk_pos = conn.head_end
             conn.deadline = time.monotonic() + self.body_timeout
+            conn.expects_continue = bool(_EXPECT_CONTINUE.search(conn.buf[: conn.head_end]))
         head = bytes(conn.buf[: conn.head_end])
         received = len(conn.buf) - conn.head_end
         if _CHUNKED.search(head):
@@ -160,6 +164,7 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
                 self._too_large(conn, sent, self.max_body * DRAIN_FACTOR)
                 return
             if not conn.chunk_done:
+                self._continue(conn)
                 return
         else:
             match = _CONTENT_LENGTH.search(head)
@@ -168,8 +173,19 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
                 self._too_large(conn, length, length - received)
                 return
             if received < length:
+                self._continue(conn)
                 return
         self._dispatch(conn)
+
+    def _continue(self, conn: _Conn) -> None:
+        """Tell a client waiting for it (``Expect: 100-continue``) to send its body. (gunicorn
+        sends another 100 once a thread takes the request; clients read any number of 1xx.)"""
+        if conn.expects_continue:
+            conn.expects_continue = False
+            try:
+                conn.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+            except OSError:
+                pass
 
     def _walk_chunks(self, conn: _Conn) -> None:
         """Count the payload of the chunks received so far (their sizes), to find the end."""
