@@ -5,7 +5,7 @@ Each build is written into its own directory under ``.{out}.builds/`` beside the
 the old build or the new one, never a mix, and a failed build leaves the last good one in place.
 
 Builds of one output take turns: each writes, switches and prunes while holding an exclusive
-lock on ``.{out}.lock`` beside the output (:func:`build_lock`; a second build waits). So when
+lock on the directory ``.{out}.builds/`` itself (:func:`build_lock`; a second build waits). So when
 a build prunes, no other build is writing, and a directory without ``build.json`` is known to
 be a build that failed or was killed. The build published before the new one is kept (a
 server may still be sending its files); incomplete and older builds are removed.
@@ -52,15 +52,16 @@ def write_error(exc: OSError, where: Path) -> BuildWriteError:
 def build_lock(out: Path) -> Iterator[None]:
     """Hold the exclusive lock of builds of ``out``, waiting while another build holds it.
 
-    Raises BuildWriteError when the lock file cannot be created (a read-only or missing
-    directory, no permission).
+    The lock is ``flock`` on the builds directory itself (no lock file to leave behind); the
+    kernel releases it when the process ends, however it ends. Raises BuildWriteError when the
+    directory cannot be created (a read-only target, no permission).
     """
-    lock_path = out.parent / f".{out.name}.lock"
+    builds = builds_dir(out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        builds.mkdir(parents=True, exist_ok=True)
+        fd = os.open(builds, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise write_error(exc, lock_path) from exc
+        raise write_error(exc, builds) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -148,7 +148,7 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
                         "414 URI Too Long",
                         f"The request line and headers are longer than {self.max_head:,} bytes. "
                         "Send long queries by POST (application/sparql-query).",
-                        drain=0,
+                        drain=self.max_head,
                     )
                 return
             conn.head_end = end + 4
@@ -223,16 +223,14 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         )
 
     def _refuse(self, conn: _Conn, status: str, message: str, drain: int) -> None:
-        """Answer from the event loop and close; first read and drop ``drain`` more bytes."""
+        """Answer from the event loop, then read and drop up to ``drain`` more bytes (or until
+        the deadline) before closing, so the client reads the answer rather than a reset."""
         try:
             conn.sock.send(_text_response(status, message))
         except OSError:
             self._drop(conn)
             return
         conn.buf = bytearray()
-        if drain <= 0:
-            self._drop(conn, graceful=True)
-            return
         try:
             conn.sock.shutdown(socket.SHUT_WR)
         except OSError:
@@ -251,16 +249,14 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         conn.data_ready = True
         self.enqueue_req(conn)
 
-    def _drop(self, conn: _Conn, graceful: bool = False) -> None:
+    def _drop(self, conn: _Conn) -> None:
         self.reading.discard(conn)
         try:
             self.poller.unregister(conn.sock)
         except (KeyError, ValueError, OSError):
             pass
         self.nr_conns -= 1
-        if graceful:
-            conn.sock.settimeout(1.0)
-        conn.close(graceful=graceful)
+        conn.close()
 
     def murder_pending(self) -> None:
         """Also close connections whose head or body is not in by its deadline."""
