@@ -11,6 +11,8 @@ from .build import BuildResult, build, validate_project
 from .config import Settings
 from .errors import (
     BuildNotFoundError,
+    BuildWriteError,
+    ClientLimitError,
     ConfigError,
     DataLoadError,
     LisgraphError,
@@ -23,6 +25,7 @@ from .errors import (
     QueryTimeoutError,
     ReleaseError,
     ResultTooLargeError,
+    ServerBusyError,
     StoreError,
     Violation,
 )
@@ -30,6 +33,8 @@ from .errors import (
 __all__ = [
     "BuildNotFoundError",
     "BuildResult",
+    "BuildWriteError",
+    "ClientLimitError",
     "ConfigError",
     "DataLoadError",
     "LisgraphError",
@@ -42,6 +47,7 @@ __all__ = [
     "QueryTimeoutError",
     "ReleaseError",
     "ResultTooLargeError",
+    "ServerBusyError",
     "Settings",
     "StoreError",
     "Violation",

@@ -31,7 +31,9 @@ __all__ = [
     "ENV_PREFIX",
     "PROJECT_DIR",
     "Limits",
+    "Scheduling",
     "ServerConfig",
+    "Serving",
     "Settings",
     "StoreSettings",
     "from_environment",
@@ -75,6 +77,31 @@ DEFAULTS: dict[str, Any] = {
     "STORE_USER": None,
     "STORE_PASSWORD": None,
     "STORE_AUTH": "basic",
+    # Serving in public ('lisgraph serve'): threads per worker; seconds allowed for a request's
+    # whole head, its whole body, and any one read or write once a thread serves it; seconds an
+    # idle kept-alive connection is kept; the grace period of a stop (None: QUERY_TIMEOUT + 5).
+    "WORKER_THREADS": 32,
+    "HEADER_TIMEOUT": 10.0,
+    "BODY_TIMEOUT": 30.0,
+    "IO_TIMEOUT": 30.0,
+    "KEEPALIVE": 5.0,
+    "GRACEFUL_TIMEOUT": None,
+    # Visitors' queries, per worker process: query processes, queries waiting for one and
+    # seconds they may wait (full or past it: 503). Per client address: queries running and
+    # waiting (past them: 429), and query-seconds per window of CLIENT_WINDOW seconds (0: no
+    # budget). The header a trusted proxy writes the client's address in (None: the peer's).
+    "QUERY_PROCESSES": 2,
+    "QUERY_QUEUE": 8,
+    "QUERY_QUEUE_WAIT": 10.0,
+    "CLIENT_QUERIES": 1,
+    "CLIENT_QUEUED": 2,
+    "CLIENT_QUERY_SECONDS": 0.0,
+    "CLIENT_WINDOW": 60.0,
+    "FORWARDED_HEADER": None,
+    # Bytes in one answer (past it: an error), and the query process is replaced after an
+    # answer once it holds more than this many MB.
+    "MAX_RESULT_BYTES": 64 * 1024 * 1024,
+    "QUERY_RECYCLE_MB": 512,
 }
 
 
@@ -110,6 +137,7 @@ _TEXT_KEYS = {
     "STORE_USER",
     "STORE_PASSWORD",
     "STORE_AUTH",
+    "FORWARDED_HEADER",
 }
 
 
@@ -188,6 +216,8 @@ class Limits:
     max_rows: int = 100_000
     max_query_length: int = 100_000
     memory_mb: int = 4096
+    max_bytes: int = 64 * 1024 * 1024
+    recycle_mb: int = 512
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Limits:
@@ -197,6 +227,8 @@ class Limits:
             max_rows=_number(values, "MAX_RESULT_ROWS", int),
             max_query_length=_number(values, "MAX_QUERY_LENGTH", int),
             memory_mb=_number(values, "QUERY_MEMORY_MB", int),
+            max_bytes=_number(values, "MAX_RESULT_BYTES", int),
+            recycle_mb=_number(values, "QUERY_RECYCLE_MB", int),
         )
 
 
@@ -246,6 +278,69 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
+class Serving:
+    """How ``lisgraph serve`` holds connections: threads per worker, read/write timeouts (s)."""
+
+    threads: int = 32
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    io_timeout: float = 30.0
+    keepalive: float = 5.0
+    graceful_timeout: float = 35.0
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Serving:
+        values = _merged(mapping)
+        grace = values["GRACEFUL_TIMEOUT"]
+        serving = cls(
+            threads=_number(values, "WORKER_THREADS", int),
+            header_timeout=_number(values, "HEADER_TIMEOUT", float),
+            body_timeout=_number(values, "BODY_TIMEOUT", float),
+            io_timeout=_number(values, "IO_TIMEOUT", float),
+            keepalive=_number(values, "KEEPALIVE", float),
+            graceful_timeout=(
+                _number(values, "QUERY_TIMEOUT", float) + 5
+                if grace is None
+                else _number(values, "GRACEFUL_TIMEOUT", float)
+            ),
+        )
+        if serving.threads < 4:
+            raise ConfigError(f"WORKER_THREADS is {serving.threads}; use 4 or more.")
+        return serving
+
+
+@dataclass(frozen=True)
+class Scheduling:
+    """How visitors' queries share the query processes (per worker process)."""
+
+    processes: int = 2
+    queue_length: int = 8
+    queue_wait: float = 10.0
+    client_running: int = 1
+    client_queued: int = 2
+    client_seconds: float = 0.0
+    window: float = 60.0
+    forwarded_header: str | None = None
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Scheduling:
+        values = _merged(mapping)
+        scheduling = cls(
+            processes=_number(values, "QUERY_PROCESSES", int),
+            queue_length=_number(values, "QUERY_QUEUE", int),
+            queue_wait=_number(values, "QUERY_QUEUE_WAIT", float),
+            client_running=_number(values, "CLIENT_QUERIES", int),
+            client_queued=_number(values, "CLIENT_QUEUED", int),
+            client_seconds=_number(values, "CLIENT_QUERY_SECONDS", float),
+            window=_number(values, "CLIENT_WINDOW", float),
+            forwarded_header=values["FORWARDED_HEADER"] or None,
+        )
+        if scheduling.processes < 1 or scheduling.client_running < 1:
+            raise ConfigError("QUERY_PROCESSES and CLIENT_QUERIES must be 1 or more.")
+        return scheduling
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     """Everything the web app is configured with, typed and checked once."""
 
@@ -258,6 +353,8 @@ class ServerConfig:
     max_content_length: int | None
     query_cache_entries: int
     query_cache_mb: int
+    serving: Serving = Serving()
+    scheduling: Scheduling = Scheduling()
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> ServerConfig:
@@ -279,4 +376,6 @@ class ServerConfig:
             ),
             query_cache_entries=_number(values, "QUERY_CACHE_ENTRIES", int),
             query_cache_mb=_number(values, "QUERY_CACHE_MB", int),
+            serving=Serving.from_mapping(values),
+            scheduling=Scheduling.from_mapping(values),
         )

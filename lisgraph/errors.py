@@ -13,9 +13,12 @@
     │   ├── ResultTooLargeError    the answer has more rows than the endpoint returns
     │   └── ProtocolError          the request breaks the SPARQL Protocol (carries its status)
     ├── QueryLimitError            a query passed a resource limit (memory, stack) and was stopped
-    │   └── QueryTimeoutError      a query ran past the configured time limit
-    └── StoreError                 the store failed (server's fault, not the query's)
-        └── PublishError           a remote store's counts differ from the build after publishing
+    │   ├── QueryTimeoutError      a query ran past the configured time limit
+    │   ├── ServerBusyError        every query process is busy and the queue is full (503)
+    │   └── ClientLimitError       a client has all the queries running or waiting it may (429)
+    ├── StoreError                 the store failed (server's fault, not the query's)
+    │   └── PublishError           a remote store's counts differ from the build after publishing
+    └── BuildWriteError            a build could not be written (disk full, permission, read-only)
 
 The web app turns each into one HTTP answer from one table (``lisgraph.web.errors``): a
 QueryError is the client's (4xx, with the message), a limit is 503, a store failure or any
@@ -29,6 +32,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "BuildNotFoundError",
+    "BuildWriteError",
+    "ClientLimitError",
     "ConfigError",
     "DataLoadError",
     "LisgraphError",
@@ -41,6 +46,7 @@ __all__ = [
     "QueryTimeoutError",
     "ReleaseError",
     "ResultTooLargeError",
+    "ServerBusyError",
     "StoreError",
     "Violation",
 ]
@@ -137,8 +143,33 @@ class QueryTimeoutError(QueryLimitError):
     """A query ran longer than the configured limit and was stopped."""
 
 
+class ServerBusyError(QueryLimitError):
+    """No query process is free and the queue is full (or the wait passed its limit).
+
+    ``retry_after`` is the number of seconds a client should wait before asking again.
+    """
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ClientLimitError(QueryLimitError):
+    """This client already has as many queries running and waiting as one client may, or has
+    used its query time for now; ``retry_after`` says when to ask again (seconds)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class StoreError(LisgraphError):
     """The store itself failed; not caused by the query."""
+
+
+class BuildWriteError(LisgraphError):
+    """A build could not be written where asked (disk full, permission denied, read-only);
+    the message names the path. The build served before is left as it was."""
 
 
 class PublishError(StoreError):

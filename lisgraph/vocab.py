@@ -153,8 +153,11 @@ class LIS(DefinedNamespace):
     listPosition: URIRef
     locatedIn: URIRef
     mandatedBy: URIRef
+    maxQueriesPerClient: URIRef
     maxQueryLength: URIRef
+    maxQueuedQueriesPerClient: URIRef
     maxRequestBytes: URIRef
+    maxResultBytes: URIRef
     maxResultRows: URIRef
     measure: URIRef
     numberOfProjects: URIRef
@@ -170,6 +173,8 @@ class LIS(DefinedNamespace):
     priority: URIRef
     purpose: URIRef
     queryMemoryLimit: URIRef
+    queryProcesses: URIRef
+    queryQueueLength: URIRef
     queryTimeout: URIRef
     recipient: URIRef
     refArea: URIRef

@@ -136,7 +136,9 @@ def test_service_description_counts_graphs_and_names_the_graph_store(http: InPro
     sd = _graph(http, "sparql")
     named = list(sd.objects(None, URIRef(SD + "namedGraph")))
     assert named and all(sd.value(sd.value(n, URIRef(SD + "graph")), VOID.triples) for n in named)
-    assert (None, DCAT.endpointURL, URIRef("http://localhost/data")) in sd
+    # without a configured public URL the description names the endpoints under the base IRI
+    # (never from the request's Host header)
+    assert (None, DCAT.endpointURL, URIRef("https://w3id.org/lisgraph/data")) in sd
 
 
 def test_catalogue_has_an_html_view(http: InProcessHTTP) -> None:
@@ -149,24 +151,29 @@ def test_catalogue_has_an_html_view(http: InProcessHTTP) -> None:
     assert anything.headers["Content-Type"].startswith("text/turtle")  # harvesters get RDF
 
 
-def test_dates_when_the_build_records_its_time(app, http: InProcessHTTP) -> None:
-    from lisgraph.web.dataset import EXTENSION_KEY
+def test_dates_when_the_build_records_its_time(built, tmp_path) -> None:
+    import json
+    import shutil
 
-    info = app.extensions[EXTENSION_KEY].snapshot().build_info
+    from lisgraph.artifact import BuildDir
+    from lisgraph.web import create_app
+
+    copy = tmp_path / "dist"
+    shutil.copytree(BuildDir(built.out_dir).resolved().path, copy)
+    info = json.loads((copy / "build.json").read_text())
     info["built"] = "2026-11-25T12:00:00+00:00"
-    try:
-        graph = _graph(http, "catalog")
-        stamp = Literal("2026-11-25T12:00:00+00:00", datatype=XSD.dateTime)
-        assert graph.value(DATASET, DCTERMS.modified) == stamp
-        dumps = [
-            d for d in graph.objects(DATASET, DCAT.distribution) if graph.value(d, DCAT.downloadURL)
-        ]
-        assert all(graph.value(d, DCTERMS.issued) == stamp for d in dumps)
-        page = http.get("http://localhost/", headers={"Accept": "text/html"})
-        data = extruct.extract(page.text, base_url="http://localhost/", syntaxes=["json-ld"])
-        (dataset,) = [d for d in data["json-ld"] if d.get("@type") == "Dataset"]
-        assert dataset["dateModified"] == "2026-11-25T12:00:00+00:00"
-        answer = http.get("http://localhost/doc/lep/E37000057", headers={"Accept": "text/turtle"})
-        assert answer.headers["Last-Modified"] == "Wed, 25 Nov 2026 12:00:00 GMT"
-    finally:
-        del info["built"]
+    (copy / "build.json").write_text(json.dumps(info))
+    http = InProcessHTTP(create_app({"DIST_DIR": str(copy)}).test_client())
+    graph = _graph(http, "catalog")
+    stamp = Literal("2026-11-25T12:00:00+00:00", datatype=XSD.dateTime)
+    assert graph.value(DATASET, DCTERMS.modified) == stamp
+    dumps = [
+        d for d in graph.objects(DATASET, DCAT.distribution) if graph.value(d, DCAT.downloadURL)
+    ]
+    assert all(graph.value(d, DCTERMS.issued) == stamp for d in dumps)
+    page = http.get("http://localhost/", headers={"Accept": "text/html"})
+    data = extruct.extract(page.text, base_url="http://localhost/", syntaxes=["json-ld"])
+    (dataset,) = [d for d in data["json-ld"] if d.get("@type") == "Dataset"]
+    assert dataset["dateModified"] == "2026-11-25T12:00:00+00:00"
+    answer = http.get("http://localhost/doc/lep/E37000057", headers={"Accept": "text/turtle"})
+    assert answer.headers["Last-Modified"] == "Wed, 25 Nov 2026 12:00:00 GMT"

@@ -31,7 +31,7 @@ from ..shacl import check, load_shapes, reference_violations, violations
 from .derive import rule_files
 from .dumps import write_dumps
 from .public_sources import pack_files
-from .release import new_staging, prune, switch
+from .release import build_lock, new_staging, prune, published, switch, write_error
 from .search import search_entries
 from .sources import load
 
@@ -108,7 +108,10 @@ def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
 def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     """Build, validate and switch the output (default: the settings' dist dir) to the new build.
 
-    Raises DataLoadError or NotConformingError, in which case nothing was written.
+    Raises DataLoadError or NotConformingError, in which case nothing was written, and
+    BuildWriteError when the build cannot be written (disk full, permission denied, read-only),
+    in which case what was written is removed and the build served before is unchanged.
+    Builds of one output take turns (see :mod:`.release`).
     """
     out = Path(os.path.abspath(out_dir or settings.dist_dir))  # not resolve(): out is a link
     loaded = load(settings)
@@ -116,15 +119,21 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     merged = merged_ntriples(loaded.store)  # the merge of all sources, written as the dumps
 
     digest = inputs_digest(settings)
-    staging = new_staging(out, digest)
-    try:
-        info = write_build(loaded.store, settings.base, digest, staging, merged)
-        _copy_shapes(settings, BuildDir(staging))
-        switch(out, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    prune(out, keep={staging.name})
+    with build_lock(out):
+        before = published(out)
+        staging = new_staging(out, digest)
+        try:
+            # The shapes first: build.json, written last, marks the directory complete.
+            _copy_shapes(settings, BuildDir(staging))
+            info = write_build(loaded.store, settings.base, digest, staging, merged)
+            switch(out, staging)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise write_error(exc, staging) from exc
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        prune(out, keep={staging.name} | ({before} if before else set()))
     return BuildResult(
         out_dir=out,
         triples=info["triples"],

@@ -3,17 +3,27 @@
 Oxigraph has no query timeout and cannot cancel a running query, so a query runs in a child
 process forked from the web worker (sharing the loaded store, copy-on-write). When a query
 passes the time limit the child is killed, which frees its core at once, and the next query
-gets a fresh child. The child also caps its memory, and refuses results with more rows than
-allowed. Serialisation happens in the child, so only bytes cross the process boundary.
+gets a fresh child. The child also caps its memory, and refuses results with more rows or
+bytes than allowed (the bytes are counted as they are written, so a huge answer is stopped
+at the limit rather than built whole). Serialisation happens in the child, so only bytes
+cross the process boundary. A child that holds more than ``recycle_mb`` after an answer is
+replaced.
+
+A child never outlives its worker: it asks the kernel for SIGKILL when its parent dies
+(``PR_SET_PDEATHSIG``), closes every socket it inherited (the listening socket, clients'
+sockets, its own pipe's other end) so it can hold no port and sees EOF when the worker goes,
+and sets its own CPU-time limit before each query, so even an orphan stops at the time limit.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
 import resource
 import signal
+import stat
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -79,6 +89,50 @@ def _cell(term: object) -> str:
     return "" if term is None else getattr(term, "value", str(term))
 
 
+class _TooManyBytesError(Exception):
+    pass
+
+
+class _Capped:
+    """A file-like sink for Oxigraph's serialisers that stops writing past ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _TooManyBytesError
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _too_big(limit: int) -> ResultTooLargeError:
+    return ResultTooLargeError(
+        f"The answer is larger than {limit:,} bytes, the most this endpoint returns "
+        "(lis:maxResultBytes). Ask for fewer rows or shorter values (LIMIT, OFFSET, "
+        "fewer variables), or download a dump."
+    )
+
+
+def _capped(limit: int, write: Any) -> bytes:
+    """What ``write(sink)`` writes, or ResultTooLargeError once it passes ``limit`` bytes."""
+    sink = _Capped(limit)
+    try:
+        write(sink)
+    except _TooManyBytesError:
+        raise _too_big(limit) from None
+    return sink.value()
+
+
 def execute(store: Store, job: Job, limits: Limits) -> Outcome:
     """Run ``job`` in this process and serialise its answer. Raises QueryError subclasses."""
     result = store.query(
@@ -95,6 +149,7 @@ def execute(store: Store, job: Job, limits: Limits) -> Outcome:
             return Outcome("boolean", "table", table=(["boolean"], [[str(bool(raw)).lower()]]))
         body = raw.serialize(format=RESULT_FORMATS[job.results_format]) or b""
         return Outcome("boolean", job.results_format, body)
+    cap = limits.max_bytes
     if result.kind == "graph":
         if job.graph_format is None:
             return Outcome("graph", None)
@@ -103,10 +158,13 @@ def execute(store: Store, job: Job, limits: Limits) -> Outcome:
             raise _too_many(limits.max_rows, "triples")
         if job.graph_format == "table":
             cells = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in triples]
+            _check_table(cells, cap)
             return Outcome("graph", "table", table=(["subject", "predicate", "object"], cells))
         fmt = GRAPH_FORMATS[job.graph_format]
         prefixes = job.prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-        body = ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
+        body = _capped(
+            cap, lambda sink: ox.serialize(triples, sink, format=fmt, prefixes=prefixes)
+        )
         return Outcome("graph", job.graph_format, body)
     assert isinstance(raw, ox.QuerySolutions)
     if job.results_format is None:
@@ -117,19 +175,26 @@ def execute(store: Store, job: Job, limits: Limits) -> Outcome:
         if len(rows) > limits.max_rows:
             raise _too_many(limits.max_rows, "rows")
         cells = [[_cell(row[n]) for n in names] for row in rows]
+        _check_table(cells, cap)
         return Outcome("solutions", "table", table=(names, cells))
     # Oxigraph writes the rows as TSV (one line each, newlines escaped), so they can be counted
     # before the answer is made in the format asked for; the child's memory cap bounds a huge
     # result. (Building TSV row by row in Python cost 3.5 ms for 314 rows; this costs 1 ms.)
-    tsv = raw.serialize(format=ox.QueryResultsFormat.TSV) or b""
+    tsv = _capped(cap, lambda sink: raw.serialize(sink, format=ox.QueryResultsFormat.TSV))
     if tsv.count(b"\n") - 1 > limits.max_rows:
         raise _too_many(limits.max_rows, "rows")
     if job.results_format == "tsv":
         return Outcome("solutions", "tsv", tsv)
     reparsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
     assert isinstance(reparsed, ox.QuerySolutions)
-    body = reparsed.serialize(format=RESULT_FORMATS[job.results_format]) or b""
+    fmt_out = RESULT_FORMATS[job.results_format]
+    body = _capped(cap, lambda sink: reparsed.serialize(sink, format=fmt_out))
     return Outcome("solutions", job.results_format, body)
+
+
+def _check_table(cells: list[list[str]], limit: int) -> None:
+    if sum(len(cell) for row in cells for cell in row) > limit:
+        raise _too_big(limit)
 
 
 # Errors cross the process boundary by name and message only.
@@ -138,11 +203,62 @@ _ERRORS: dict[str, type[LisgraphError]] = {
 }
 
 
-def _child(store: Store, conn: Connection, limits: Limits) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel SIGKILL this process when the thread that forked it exits (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pipe's EOF and the CPU limit remain
+        pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(0)
+
+
+def _close_inherited_sockets(keep: int) -> None:
+    """Close every socket inherited from the worker but our end of the pipe (``keep``)."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return
+    for name in names:
+        fd = int(name)
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
+
+
+def _cap_cpu(limits: Limits) -> None:
+    """Let the next query use at most about twice the time limit of CPU: SIGXCPU's default
+    action ends the process even inside the engine, and even if the worker is gone."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + 2 * limits.timeout) + 2
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _child(store: Store, conn: Connection, limits: Limits, parent: int) -> None:
+    _die_with(parent)
+    _close_inherited_sockets(conn.fileno())
     # The child is forked from a web worker and inherits its Python signal handlers (gunicorn's
-    # only set a flag, so SIGTERM would be ignored and the worker's exit would hang joining us).
+    # only set a flag): restore the defaults. SIGTERM is ignored: a service manager sends it to
+    # every process of the service, and a graceful stop lets the query finish; the worker stops
+    # its children with SIGKILL, and the kernel does when the worker dies (PDEATHSIG).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for signum in (
-        signal.SIGTERM,
         signal.SIGINT,
         signal.SIGHUP,
         signal.SIGQUIT,
@@ -152,8 +268,10 @@ def _child(store: Store, conn: Connection, limits: Limits) -> None:
         signal.SIGCHLD,
         signal.SIGTTIN,
         signal.SIGTTOU,
+        signal.SIGXCPU,
     ):
         signal.signal(signum, signal.SIG_DFL)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if limits.memory_mb:
         cap = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -162,6 +280,7 @@ def _child(store: Store, conn: Connection, limits: Limits) -> None:
             job = conn.recv()
         except (EOFError, OSError):  # the worker went away
             os._exit(0)
+        _cap_cpu(limits)
         try:
             reply: tuple[str, Any] = ("ok", execute(store, job, limits))
         except LisgraphError as exc:
@@ -171,7 +290,10 @@ def _child(store: Store, conn: Connection, limits: Limits) -> None:
             reply = ("memory", None)
         except Exception:  # a bug: the worker logs it and answers 500, not "over a limit"
             reply = ("bug", traceback.format_exc())
-        conn.send(reply)
+        try:
+            conn.send((*reply, _resident_mb()))
+        except (OSError, ValueError):
+            os._exit(0)
 
 
 class QuerySandbox:
@@ -192,7 +314,10 @@ class QuerySandbox:
         context = multiprocessing.get_context("fork")
         parent, child = context.Pipe()
         self._process = context.Process(
-            target=_child, args=(self.store, child, self.limits), daemon=True, name="lisgraph-query"
+            target=_child,
+            args=(self.store, child, self.limits, os.getpid()),
+            daemon=True,
+            name="lisgraph-query",
         )
         self._process.start()
         child.close()
@@ -207,6 +332,11 @@ class QuerySandbox:
         if self._conn is not None:
             self._conn.close()
         self._process, self._conn = None, None
+
+    def start(self) -> None:
+        """Start the query process now rather than on the first query."""
+        with self._lock:
+            self._ensure_child()
 
     def owned_here(self) -> bool:
         """Whether this process made the sandbox (a forked worker needs its own)."""
@@ -233,9 +363,13 @@ class QuerySandbox:
                     "or download a dump to run it locally."
                 )
             try:
-                status, payload = conn.recv()
+                status, payload, resident_mb = conn.recv()
             except (EOFError, OSError):
                 raise self._child_died() from None
+            if self.limits.recycle_mb and resident_mb > self.limits.recycle_mb:
+                # Memory an answer made the process grow to is not given back: start afresh.
+                log.info("Replacing the query process (it holds %.0f MB)", resident_mb)
+                self._stop_child()
         if status == "ok":
             outcome: Outcome = payload
             return outcome
@@ -257,13 +391,26 @@ class QuerySandbox:
             process.join(timeout=1)
         code = process.exitcode if process is not None else None
         self._stop_child()
-        # Killed by a signal: SIGSEGV is the parser's stack overflowing on a deep query, SIGKILL
-        # the kernel's out-of-memory killer; both are the query's size, not a bug.
-        if code in (-signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
+        # Killed by a signal. SIGXCPU: its own CPU-time limit. SIGSEGV: the parser's stack
+        # overflowing on a deep query. SIGABRT: the engine aborting when an allocation failed
+        # under the memory cap. SIGKILL comes from outside (an operator, or the kernel when
+        # the machine ran out of memory), so it is not blamed on the query.
+        if code == -signal.SIGXCPU:
+            return QueryTimeoutError(
+                f"The query used more CPU time than this endpoint allows (about "
+                f"{2 * self.limits.timeout:g} seconds) and was stopped. Narrow it down."
+            )
+        if code in (-signal.SIGSEGV, -signal.SIGBUS, -signal.SIGABRT):
             return QueryLimitError(
                 "The query engine stopped while answering this query: it needed more memory "
                 f"than this endpoint allows ({self.limits.memory_mb} MB) or more stack than its "
                 "parser has. Simplify the query."
+            )
+        if code == -signal.SIGKILL:
+            log.warning("The query process was killed (SIGKILL) while answering a query")
+            return QueryLimitError(
+                "The query process was killed from outside while answering this query (by an "
+                "operator, or by the system when memory ran short). Try again later."
             )
         log.error("The query process ended unexpectedly (exit code %s)", code)
         return StoreError("The query engine stopped unexpectedly while answering this query.")

@@ -28,6 +28,7 @@ from . import (
     http_cache,
     metadata,
     operations,
+    page_cache,
     pages,
     releases,
     search,
@@ -81,6 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     http_cache.init_conditional_responses(app)
     compression.init_compression(app)  # after: runs before the ETag is made
+    page_cache.init_app(app)  # last: keeps a page before it is compressed or given an ETag
     operations.init_access_log(app)
     errors.init_error_handlers(app)
     return app

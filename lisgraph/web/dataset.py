@@ -36,8 +36,9 @@ from ..store.answer_cache import CacheLimits, QueryCache
 from ..store.connector import Endpoint
 from ..store.embedded import EmbeddedStore
 from ..store.publication import default_graph, read_publication
+from ..store.query_pool import QueryPool
 from ..store.remote import RemoteStore
-from ..store.sandbox import QuerySandbox
+from .page_cache import PageCache
 
 __all__ = [
     "LocalSource",
@@ -62,7 +63,10 @@ class Snapshot:
     build: BuildDir  # the build's own directory (the output link resolved)
     build_info: dict[str, Any]
     cache: QueryCache = field(default_factory=QueryCache)
-    _sandbox: QuerySandbox | None = field(default=None, repr=False)
+    #: Pages that depend only on the build, made once per build (and per URL root and Accept).
+    pages: PageCache = field(default_factory=PageCache)
+    _pool: QueryPool | None = field(default=None, repr=False)
+    _pool_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -76,21 +80,32 @@ class Snapshot:
     def base(self) -> str:
         return self.config.settings.base
 
+    def releases_stamp(self) -> int:
+        """What changes when a release is made or removed (the releases folder's mtime)."""
+        if self.config.store is not None:
+            return 0
+        try:
+            return self.settings.releases_dir.stat().st_mtime_ns
+        except OSError:
+            return 0
+
     def releases(self) -> list[Release]:
         """The releases beside the served build, oldest first (none for a remote store)."""
         if self.config.store is not None:
             return []
         return list_releases(self.settings.releases_dir)
 
-    def sandbox(self) -> QuerySandbox:
-        """This process's query sandbox (made on first use, so each web worker has its own)."""
-        if self._sandbox is None or not self._sandbox.owned_here():
-            self._sandbox = QuerySandbox(self.store, self.limits)
-        return self._sandbox
+    def pool(self) -> QueryPool:
+        """This process's pool of query processes (made on first use, so each web worker has
+        its own)."""
+        with self._pool_lock:
+            if self._pool is None or not self._pool.owned_here():
+                self._pool = QueryPool(self.store, self.limits, self.config.scheduling)
+            return self._pool
 
     def close(self) -> None:
-        if self._sandbox is not None and self._sandbox.owned_here():
-            self._sandbox.close()
+        if self._pool is not None and self._pool.owned_here():
+            self._pool.close()
 
 
 def _new_cache(config: ServerConfig) -> QueryCache:
@@ -193,6 +208,10 @@ class SnapshotHolder:
         self._identity = source.identity()
         self._snapshot = source.load()
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Stop this process's query processes (when the worker exits)."""
+        self._snapshot.close()
 
     def snapshot(self) -> Snapshot:
         """The current version, reloading first if a new one has been published."""

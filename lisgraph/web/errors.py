@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import (
     BuildNotFoundError,
+    ClientLimitError,
     LisgraphError,
     ProtocolError,
     QueryError,
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 #: HTTP status per error class (looked up along the class's MRO).
 STATUS: dict[type[LisgraphError], int] = {
     QueryRefusedError: 403,
+    ClientLimitError: 429,
     QueryError: 400,
     QueryLimitError: 503,
     BuildNotFoundError: 503,
@@ -63,7 +65,11 @@ def init_error_handlers(app: Flask) -> None:
         if status >= 500 and not isinstance(exc, QueryLimitError | BuildNotFoundError):
             log.error("%s: %s", type(exc).__name__, exc)
             return _text(_SERVER_FAULT, status)
-        return _text(str(exc), status)
+        response = _text(str(exc), status)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(int(retry_after))
+        return response
 
     @app.errorhandler(Exception)
     def bug(exc: Exception) -> Response | HTTPException:

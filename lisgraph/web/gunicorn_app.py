@@ -4,11 +4,18 @@ development server.
 The app is created, and the dataset loaded (or built and validated), once in the parent process
 before workers are forked, so start-up fails fast and loudly on bad data and workers share the
 loaded store's memory.
+
+Each worker is :class:`~lisgraph.web.worker.BufferingWorker`: gunicorn's threaded worker whose
+event loop reads each request whole before a thread takes it, so idle, slow-header and
+slow-body clients cost a socket, not a thread (measurements: ``bench/RESULTS.md``). A stop
+(SIGTERM) lets requests in flight finish for ``GRACEFUL_TIMEOUT`` (the query limit plus 5 s);
+query processes die with their worker whatever ends it (:mod:`lisgraph.store.sandbox`).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from collections.abc import Mapping
@@ -17,7 +24,22 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-__all__ = ["default_workers", "run"]
+from ..config import ServerConfig
+
+__all__ = ["default_workers", "gunicorn_options", "run"]
+
+
+def _log_info_to_stderr() -> None:
+    """lisgraph's own INFO messages (a worker switching to a new build...) on stderr."""
+    logger = logging.getLogger("lisgraph")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(
+            logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s")
+        )
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 def _log_access_to_stdout() -> None:
@@ -50,6 +72,52 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
+def _start_query_processes(worker: Any) -> None:
+    # Fork the query processes while the worker has one thread; later ones (after a timeout or
+    # a new build) are forked from a request thread.
+    from .dataset import EXTENSION_KEY, SnapshotHolder
+
+    holder: SnapshotHolder = worker.wsgi.extensions[EXTENSION_KEY]
+    holder.snapshot().pool().start()
+
+
+def _stop_query_processes(_arbiter: Any, worker: Any) -> None:
+    # Before the interpreter's exit handlers, which would SIGTERM (ignored) and wait for them.
+    from .dataset import EXTENSION_KEY, SnapshotHolder
+
+    holder: SnapshotHolder = worker.wsgi.extensions[EXTENSION_KEY]
+    holder.close()
+
+
+def gunicorn_options(app: Flask, host: str, port: int, workers: int | None) -> dict[str, Any]:
+    """gunicorn's settings for ``app``: the buffering threaded worker and its timeouts."""
+    config = ServerConfig.from_mapping(app.config)
+    serving = config.serving
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers or default_workers(),
+        "worker_class": "lisgraph.web.worker.BufferingWorker",
+        "threads": serving.threads,
+        "worker_connections": 4096,
+        "keepalive": max(1, math.ceil(serving.keepalive)),
+        # The arbiter's heartbeat: the event loop answers it whatever threads are doing.
+        "timeout": max(30, int(serving.io_timeout) + 10),
+        "graceful_timeout": math.ceil(serving.graceful_timeout),
+        # 0: no limit of gunicorn's own (it is 4,094 bytes by default); the worker refuses a
+        # request head longer than the longest query percent-encoded.
+        "limit_request_line": 0,
+        # lisgraph writes its own JSON access log (lisgraph.web.operations).
+        "accesslog": None,
+        "errorlog": "-",
+        "preload_app": True,
+        "post_worker_init": _start_query_processes,
+        "worker_exit": _stop_query_processes,
+        # gunicorn 27's control socket is one path per user ($HOME/.gunicorn): two servers
+        # would share it, and the first to stop removes it.
+        "control_socket_disable": True,
+    }
+
+
 def run(
     app: Flask,
     host: str = "127.0.0.1",
@@ -59,20 +127,8 @@ def run(
 ) -> None:
     """Serve an app made by :func:`~lisgraph.web.create_app` until interrupted."""
     _log_access_to_stdout()
+    _log_info_to_stderr()
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return
-    _Gunicorn(
-        app,
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers or default_workers(),
-            "worker_class": "sync",
-            "timeout": 120,
-            "graceful_timeout": 10,
-            # lisgraph writes its own JSON access log (lisgraph.web.operations).
-            "accesslog": None,
-            "errorlog": "-",
-            "preload_app": True,
-        },
-    ).run()
+    _Gunicorn(app, gunicorn_options(app, host, port, workers)).run()

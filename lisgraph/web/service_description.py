@@ -10,7 +10,6 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from ..vocab import DCAT, DCTERMS, RDF, RDFS, SD, VOID, lis
 from .dataset import current_snapshot
 from .dataset_description import LICENCE, dataset_iri
-from .urls import public_root
 
 __all__ = ["service_description"]
 
@@ -30,9 +29,18 @@ _FORMAT_IRIS = {
 }
 
 
+def _root() -> str:
+    """The configured public URL, else the base IRI: never the request's ``Host`` (the answer
+    is cacheable, and a forged Host would otherwise be written into it)."""
+    snapshot = current_snapshot()
+    root = snapshot.config.public_url or snapshot.base
+    return root if root.endswith("/") else root + "/"
+
+
 def service_description() -> Graph:
     """The SPARQL 1.1 Service Description of this endpoint."""
     snapshot = current_snapshot()
+    public_root = _root  # not urls.public_root: no Host reflection
     endpoint_url = URIRef(public_root() + "sparql")
     graph = Graph()
     graph.bind("sd", SD)
@@ -103,4 +111,19 @@ def service_description() -> Graph:
     max_body = snapshot.config.max_content_length
     if max_body:
         graph.add((service, lis("maxRequestBytes", base), Literal(int(max_body))))
+    _add_scheduling(graph, service, base)
     return graph
+
+
+def _add_scheduling(graph: Graph, service: URIRef, base: str) -> None:
+    """The byte limit on answers and how queries are shared (per worker process)."""
+    config = current_snapshot().config
+    s = config.scheduling
+    for name, value in (
+        ("maxResultBytes", config.limits.max_bytes),
+        ("queryProcesses", s.processes),
+        ("queryQueueLength", s.queue_length),
+        ("maxQueriesPerClient", s.client_running),
+        ("maxQueuedQueriesPerClient", s.client_queued),
+    ):
+        graph.add((service, lis(name, base), Literal(int(value))))

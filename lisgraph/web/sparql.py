@@ -23,6 +23,7 @@ from ..queries import example_queries
 from ..store.sandbox import Job
 from ..views.ontology import ontology_terms
 from ..vocab import PROV, SKOS, prefixes
+from .clients import client_address
 from .dataset import current_snapshot
 from .named_graphs import graph_store_response
 from .negotiation import Format, Kind, by_key, negotiate, offered
@@ -177,7 +178,7 @@ def _answer(parsed: ProtocolRequest) -> Response:
     outcome = snapshot.cache.get(key)
     cache_state = "hit" if outcome is not None else "miss"
     if outcome is None:
-        outcome = snapshot.sandbox().run(job)
+        outcome = snapshot.pool().run(job, client_address())
         snapshot.cache.put(key, outcome)
     if outcome.format is None:
         if outcome.kind == "graph":

@@ -35,6 +35,8 @@ LIMITS = {
     "LISGRAPH_MAX_RESULT_ROWS": "1000",
     "LISGRAPH_MAX_QUERY_LENGTH": "5000",
     "LISGRAPH_MAX_CONTENT_LENGTH": "20000",
+    # The tests' clients all come from 127.0.0.1: let one address run several queries.
+    "LISGRAPH_CLIENT_QUERIES": "4",
 }
 
 

@@ -55,7 +55,12 @@ def test_reload_under_load_is_atomic_and_loses_nothing(tmp_path: Path) -> None:
         dist,
         "--workers",
         "2",
-        env={"LISGRAPH_PROJECT_DIR": str(project)},
+        # Six simulated clients share 127.0.0.1: lift the per-address share of query processes.
+        env={
+            "LISGRAPH_PROJECT_DIR": str(project),
+            "LISGRAPH_CLIENT_QUERIES": "8",
+            "LISGRAPH_CLIENT_QUEUED": "8",
+        },
         log=tmp_path / "serve.log",
     )
     seen: Counter[tuple[str, ...]] = Counter()

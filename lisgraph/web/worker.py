@@ -1,0 +1,276 @@
+"""gunicorn's threaded worker, with each request read whole by the event loop before a thread
+takes it (what a buffering proxy such as nginx does in front of an app server).
+
+gunicorn's ``gthread`` worker keeps idle keep-alive connections in its poller, but gives a
+connection a thread as soon as its first byte arrives, and that thread then blocks until the
+request is complete: one client sending a header byte every few seconds holds a thread for as
+long as it likes. Here the worker's event loop reads the request head (and a body of known
+size up to the body limit) without blocking, under a deadline for the whole head
+(``header_timeout``) and for the whole body (``body_timeout``); a connection costs a thread
+only once its request is complete. Threads then read and write with a per-operation timeout
+(``io_timeout``), so a reader that stops reading is cut off, and one that keeps reading is
+served for as long as it takes.
+
+A body announced larger than the limit, or a chunked body that grows past it, is answered 413
+by the event loop, which then reads and discards what the client goes on sending (a lingering
+close, up to :data:`DRAIN_FACTOR` times the limit or ``body_timeout``), so clients that write
+the whole body before reading (urllib, SPARQLWrapper) still read the 413.
+"""
+
+from __future__ import annotations
+
+import re
+import selectors
+import socket
+import time
+from functools import partial
+from typing import Any
+
+from gunicorn.http import get_parser
+from gunicorn.workers.gthread import TConn, ThreadWorker
+
+from ..config import ServerConfig
+
+__all__ = ["BufferingWorker", "DRAIN_FACTOR"]
+
+#: After a 413, at most this many times the body limit is read and discarded before closing.
+DRAIN_FACTOR = 64
+
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d+)[ \t]*(?=\r\n|$)", re.I)
+_CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r\n]*chunked", re.I)
+_EXPECT_CONTINUE = re.compile(rb"\r\nexpect[ \t]*:[ \t]*100-continue", re.I)
+
+
+def _text_response(status: str, message: str) -> bytes:
+    body = (message.rstrip() + "\n").encode()
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode() + body
+
+
+class _Conn(TConn):  # type: ignore[misc]
+    """A connection whose socket gets a per-operation timeout whenever a thread serves it."""
+
+    io_timeout: float | None = None
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.buf = bytearray()
+        self.deadline = 0.0
+        self.head_end = -1
+        self.chunk_pos = 0  # chunked body: offset of the next chunk-size line in buf
+        self.chunk_total = 0  # chunked body: payload bytes so far
+        self.chunk_partial = 0
+        self.chunk_done = False
+        self.expects_continue = False
+        self.discard_left: int | None = None  # after a 413: bytes still to read and drop
+
+    def init(self) -> None:
+        super().init()
+        self.sock.settimeout(self.io_timeout)
+
+
+class BufferingWorker(ThreadWorker):  # type: ignore[misc]
+    """The threaded worker whose event loop reads whole requests (see the module docstring)."""
+
+    def init_process(self) -> None:
+        config = ServerConfig.from_mapping(self.app.wsgi().config)
+        serving = config.serving
+        self.header_timeout = serving.header_timeout
+        self.body_timeout = serving.body_timeout
+        _Conn.io_timeout = serving.io_timeout
+        self.max_body = config.max_content_length
+        # A request line carries at most the longest query, percent-encoded (3 bytes a
+        # character), plus the other parameters; headers are capped by gunicorn itself.
+        self.max_head = 3 * config.limits.max_query_length + 64 * 1024
+        self.reading: set[_Conn] = set()
+        super().init_process()
+
+    # New connections and kept-alive ones that become readable are read by the event loop.
+
+    def accept(self, listener: socket.socket) -> None:
+        try:
+            client, address = listener.accept()
+        except OSError as exc:
+            if isinstance(exc, BlockingIOError | ConnectionAbortedError):
+                return
+            raise
+        self.nr_conns += 1
+        conn = _Conn(self.cfg, client, address, listener.getsockname())
+        self._start_reading(conn)
+
+    def on_client_socket_readable(self, conn: _Conn, client: socket.socket) -> None:
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        self._start_reading(conn)
+
+    def _start_reading(self, conn: _Conn) -> None:
+        if self.cfg.is_ssl:  # TLS is read by the thread (gunicorn's own path)
+            self.enqueue_req(conn)
+            return
+        conn.sock.setblocking(False)
+        conn.buf = bytearray()
+        conn.head_end = -1
+        conn.chunk_pos = conn.chunk_total = conn.chunk_partial = 0
+        conn.chunk_done = False
+        conn.expects_continue = False
+        conn.discard_left = None
+        conn.deadline = time.monotonic() + self.header_timeout
+        self.reading.add(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_readable, conn))
+
+    def _on_readable(self, conn: _Conn, sock: socket.socket) -> None:
+        try:
+            data = sock.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._drop(conn)
+            return
+        if conn.discard_left is not None:
+            conn.discard_left -= len(data)
+            if conn.discard_left <= 0:
+                self._drop(conn)
+            return
+        conn.buf += data
+        self._advance(conn)
+
+    def _advance(self, conn: _Conn) -> None:
+        if conn.head_end < 0:
+            end = conn.buf.find(b"\r\n\r\n")
+            if end < 0:
+                if len(conn.buf) > self.max_head:
+                    self._refuse(
+                        conn,
+                        "414 URI Too Long",
+                        f"The request line and headers are longer than {self.max_head:,} bytes. "
+                        "Send long queries by POST (application/sparql-query).",
+                        drain=self.max_head,
+                    )
+                return
+            conn.head_end = end + 4
+            conn.chunk_pos = conn.head_end
+            conn.deadline = time.monotonic() + self.body_timeout
+            conn.expects_continue = bool(_EXPECT_CONTINUE.search(conn.buf[: conn.head_end]))
+        head = bytes(conn.buf[: conn.head_end])
+        received = len(conn.buf) - conn.head_end
+        if _CHUNKED.search(head):
+            self._walk_chunks(conn)
+            sent = conn.chunk_total + conn.chunk_partial
+            if self.max_body is not None and sent > self.max_body:
+                self._too_large(conn, sent, self.max_body * DRAIN_FACTOR)
+                return
+            if not conn.chunk_done:
+                self._continue(conn)
+                return
+        else:
+            match = _CONTENT_LENGTH.search(head)
+            length = int(match.group(1)) if match else 0
+            if self.max_body is not None and length > self.max_body:
+                self._too_large(conn, length, length - received)
+                return
+            if received < length:
+                self._continue(conn)
+                return
+        self._dispatch(conn)
+
+    def _continue(self, conn: _Conn) -> None:
+        """Tell a client waiting for it (``Expect: 100-continue``) to send its body. (gunicorn
+        sends another 100 once a thread takes the request; clients read any number of 1xx.)"""
+        if conn.expects_continue:
+            conn.expects_continue = False
+            try:
+                conn.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+            except OSError:
+                pass
+
+    def _walk_chunks(self, conn: _Conn) -> None:
+        """Count the payload of the chunks received so far (their sizes), to find the end."""
+        buf = conn.buf
+        while not conn.chunk_done:
+            line_end = buf.find(b"\r\n", conn.chunk_pos)
+            if line_end < 0:
+                return
+            size_text = bytes(buf[conn.chunk_pos : line_end]).split(b";", 1)[0].strip()
+            try:
+                size = int(size_text, 16)
+            except ValueError:
+                conn.chunk_done = True  # malformed: gunicorn's parser answers it
+                return
+            if size == 0:
+                # The last chunk; then trailers (rare) and an empty line.
+                if buf.find(b"\r\n\r\n", line_end) >= 0 or buf.endswith(b"0\r\n\r\n"):
+                    conn.chunk_done = True
+                return
+            if len(buf) < line_end + 2 + size + 2:
+                conn.chunk_partial = len(buf) - (line_end + 2)  # counts towards the limit
+                return
+            conn.chunk_partial = 0
+            conn.chunk_total += size
+            conn.chunk_pos = line_end + 2 + size + 2
+
+    def _too_large(self, conn: _Conn, size: int, drain: int) -> None:
+        assert self.max_body is not None
+        self._refuse(
+            conn,
+            "413 Content Too Large",
+            f"The request body is more than {self.max_body:,} bytes ({size:,} bytes sent or "
+            f"announced), the most this server accepts.",
+            drain=min(drain, self.max_body * DRAIN_FACTOR),
+        )
+
+    def _refuse(self, conn: _Conn, status: str, message: str, drain: int) -> None:
+        """Answer from the event loop, then read and drop up to ``drain`` more bytes (or until
+        the deadline) before closing, so the client reads the answer rather than a reset."""
+        try:
+            conn.sock.send(_text_response(status, message))
+        except OSError:
+            self._drop(conn)
+            return
+        conn.buf = bytearray()
+        try:
+            conn.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        conn.discard_left = drain
+        conn.deadline = time.monotonic() + self.body_timeout
+
+    def _dispatch(self, conn: _Conn) -> None:
+        """Hand a complete request to a thread, with the bytes read so far."""
+        self.reading.discard(conn)
+        self.poller.unregister(conn.sock)
+        if conn.parser is None:
+            conn.parser = get_parser(self.cfg, conn.sock, conn.client)
+        conn.parser.unreader.unread(bytes(conn.buf))
+        conn.buf = bytearray()
+        conn.data_ready = True
+        self.enqueue_req(conn)
+
+    def _drop(self, conn: _Conn) -> None:
+        self.reading.discard(conn)
+        try:
+            self.poller.unregister(conn.sock)
+        except (KeyError, ValueError, OSError):
+            pass
+        self.nr_conns -= 1
+        conn.close()
+
+    def murder_pending(self) -> None:
+        """Also close connections whose head or body is not in by its deadline."""
+        super().murder_pending()
+        now = time.monotonic()
+        for conn in [c for c in self.reading if c.deadline <= now]:
+            if conn.discard_left is None and conn.buf:
+                try:
+                    conn.sock.send(
+                        _text_response(
+                            "408 Request Timeout",
+                            "The request did not arrive in time; send it again without pauses.",
+                        )
+                    )
+                except OSError:
+                    pass
+            self._drop(conn)
