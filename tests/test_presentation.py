@@ -8,7 +8,13 @@ from lisgraph.store import Term
 from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.views.lep import lep_profile
 from lisgraph.views.ontology import ontology_diagram
-from lisgraph.views.programme import programme_matrix, timeline
+from lisgraph.views.programme import (
+    ProgrammeEvent,
+    ProgrammeRow,
+    programme_marks,
+    programme_matrix,
+    programme_picture,
+)
 from lisgraph.web.formatting import human_date, human_number, money, readable
 
 from .helpers import BASE
@@ -74,15 +80,58 @@ def test_matrix_counts_priorities_by_foundation_and_challenge(store: EmbeddedSto
     assert len(matrix.rows) >= int(strategies[0]["n"].value)
 
 
-def test_timeline_is_dated_and_ordered(store: EmbeddedStore) -> None:
-    events = timeline(store, BASE)
-    dates = [e.date for e in events]
-    assert dates == sorted(dates)
-    labels = [e.label for e in events]
-    assert "Wave 3 announced" in labels
-    assert len({(e.iri, e.date, e.kind) for e in events}) == len(events)
-    same_day = [e.level for e in events if e.date == "2019-07-19"]
-    assert len(same_day) == 5 and len(set(same_day)) == 5  # stacked, not drawn on each other
+def test_the_programme_has_every_lep_and_every_dated_event(store: EmbeddedStore) -> None:
+    picture = programme_picture(store, BASE)
+    leps = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?l a <{BASE}def/lis#LocalEnterprisePartnership> }}"
+    ).rows()
+    assert len(picture.rows) == int(leps[0]["n"].value) == 38
+    records = store.query(
+        f"PREFIX lis: <{BASE}def/lis#> SELECT DISTINCT ?r WHERE {{ "
+        "?s a lis:LocalIndustrialStrategy ; <http://purl.org/dc/terms/creator> ?lep ; "
+        "lis:statusRecord ?r . ?lep a lis:LocalEnterprisePartnership . "
+        "?r <http://purl.org/dc/terms/date> ?d }"
+    ).rows()
+    drawn = {e.iri for row, _ in picture.rows for e in row.events if "/wave/" not in e.iri}
+    assert drawn == {r["r"].value for r in records}  # every dated record of a LEP's strategy
+    assert all(e.source for row, _ in picture.rows for e in row.events + row.undated)
+    for row, _ in picture.rows:
+        dates = [(e.date_from, e.date_to) for e in row.events]
+        assert dates == sorted(dates), row.label
+
+
+def test_no_mark_covers_another(store: EmbeddedStore) -> None:
+    picture = programme_picture(store, BASE)
+    for row, marks in picture.rows:
+        lanes: dict[int, list[tuple[float, float]]] = {}
+        for mark in marks:
+            lanes.setdefault(mark.lane, []).append((mark.start, mark.end))
+        for spans in lanes.values():
+            spans.sort()
+            for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+                assert start >= end, row.label
+        assert sum(len(m.events) for m in marks) == len(row.events)
+
+
+def test_programme_marks_stack_events_that_would_touch() -> None:
+    def event(kind: str, day: str, source: str) -> ProgrammeEvent:
+        return ProgrammeEvent(
+            f"urn:{kind}:{day}:{source}", kind, kind, day, day, day, source, source, ""
+        )
+
+    row = ProgrammeRow("urn:lep", "A LEP")
+    row.events = [
+        event("draft", "2019-01-10", "a"),
+        event("draft", "2019-01-10", "b"),  # the same event, another source: one mark
+        event("published", "2019-01-12", "a"),  # two days later: would touch, so lane 1
+        event("published", "2019-09-01", "a"),  # far apart: back on lane 0
+    ]
+    marks = programme_marks(row)
+    assert [(m.kind, m.lane, len(m.events)) for m in marks] == [
+        ("draft", 0, 2),
+        ("published", 1, 1),
+        ("published", 0, 1),
+    ]
 
 
 def test_ontology_diagram_covers_every_class(store: EmbeddedStore) -> None:

@@ -5,13 +5,26 @@ programme's timeline. Rendering is the templates' job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .. import sparql_text
 from ..store import Store
 from ..vocab import prologue
 from .labels import label_of, labelled
 
-__all__ = ["Column", "Event", "Matrix", "programme_matrix", "timeline"]
+__all__ = [
+    "KINDS",
+    "Column",
+    "Matrix",
+    "ProgrammeEvent",
+    "ProgrammeMark",
+    "ProgrammePicture",
+    "ProgrammeRow",
+    "programme_events",
+    "programme_marks",
+    "programme_matrix",
+    "programme_picture",
+]
 
 # --- the foundations and Grand Challenges matrix ------------------------------------------------
 
@@ -32,6 +45,16 @@ class Matrix:
     columns: list[Column]
     rows: list[tuple[str, str]]  # (iri, label)
     cells: dict[tuple[str, str], int]
+
+    def only(self, row: str) -> Matrix | None:
+        """The matrix of strategy ``row`` alone, or None when the sources link it to nothing."""
+        if not any(self.cell(row, column.iri) for column in self.columns):
+            return None
+        return Matrix(
+            columns=self.columns,
+            rows=[(iri, label) for iri, label in self.rows if iri == row],
+            cells={key: n for key, n in self.cells.items() if key[0] == row},
+        )
 
     def cell(self, row: str, column: str) -> int:
         return self.cells.get((row, column), 0)
@@ -73,57 +96,164 @@ def programme_matrix(store: Store, base: str) -> Matrix:
     return Matrix(columns=columns, rows=ordered, cells=cells)
 
 
-# --- the timeline --------------------------------------------------------------------------------
+# --- the whole programme: every LEP's strategy as dated events ----------------------------------
+
+#: Status kinds in the order of a strategy's life (the status IRI's last segment).
+KINDS = (
+    "announced",
+    "consultation",
+    "in-development",
+    "evidence-base",
+    "prospectus",
+    "draft",
+    "submitted",
+    "locally-approved",
+    "published",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)
-class Event:
-    date: str  # xsd:date, gYearMonth or gYear lexical form
-    label: str
+class ProgrammeEvent:
+    """One dated event of a LEP's strategy, as one source states it."""
+
     iri: str
-    kind: str  # "wave", "strategy", "national", "closure", "planned"
-    level: int = 0  # how many earlier events sit at (nearly) the same place on the axis
+    kind: str  # a member of KINDS
+    kind_label: str
+    date: str  # at the source's precision: YYYY, YYYY-MM or YYYY-MM-DD
+    date_from: str  # the first and last day the date can mean (xsd:date)
+    date_to: str
+    source: str
+    source_label: str
+    strategy: str
+
+
+@dataclass
+class ProgrammeRow:
+    """A LEP and the dated events of its strategy (or strategies), in date order."""
+
+    iri: str
+    label: str
+    events: list[ProgrammeEvent] = field(default_factory=list)
+    undated: list[ProgrammeEvent] = field(default_factory=list)  # events no source dates
+
+
+def _year_fraction(day: str) -> float:
+    year, month, date = (int(part) for part in day.split("-"))
+    return year + ((month - 1) + (date - 1) / 31) / 12
+
+
+@dataclass
+class ProgrammeMark:
+    """Where an event (or several sources stating the same event) is drawn on its row."""
+
+    start: float  # in years, e.g. 2019.38
+    end: float
+    lane: int
+    events: list[ProgrammeEvent]
 
     @property
-    def year(self) -> float:
-        """The date as a fractional year, for placing it on an axis."""
-        parts = [int(x) for x in self.date.split("-")[:3]]
-        year, month, day = (parts + [6 if len(parts) == 1 else 1, 15])[:3]
-        return year + (month - 1) / 12 + (day - 1) / 365
+    def kind(self) -> str:
+        return self.events[0].kind
+
+    @property
+    def is_span(self) -> bool:
+        """A date of year or month precision is drawn as the span it can mean."""
+        return len(self.events[0].date) < 10
 
 
-def timeline(store: Store, base: str) -> list[Event]:
-    """The programme's dated events: the national strategy, waves announced, strategies
-    published, planned publications, and the winding-up of LEPs."""
+def programme_events(store: Store, base: str, lep: str | None = None) -> list[ProgrammeRow]:
+    """Every LEP (so those with no event show as such), every status record of a strategy it
+    wrote and the announcement of its wave, each with its source; LEPs sorted by name, events by
+    date (undated ones apart). With ``lep``, that LEP's row only."""
     p = prologue(base)
-    rows = store.query(
-        p + "SELECT DISTINCT ?x ?x_label ?d ?kind WHERE { "
-        "{ ?x a lis:NationalStrategy ; dcterms:issued ?d BIND('national' AS ?kind) } "
-        "UNION { ?x a lis:Wave ; lis:announced ?d BIND('wave' AS ?kind) } "
-        "UNION { ?x a lis:Wave ; lis:plannedPublication ?d BIND('planned' AS ?kind) } "
-        "UNION { ?x a lis:LocalIndustrialStrategy ; dcterms:issued ?d BIND('strategy' AS ?kind) } "
-        "UNION { ?x a lis:FunctionTransfer ; dcterms:date ?d BIND('closure' AS ?kind) } "
-        "UNION { ?x a prov:Activity ; dcterms:date ?d BIND('closure' AS ?kind) } "
-        + labelled("x")
-        + " } ORDER BY ?d ?x_label"
+    only = f"VALUES ?lep {{ {sparql_text.iri(lep)} }} " if lep else ""
+    leps = store.query(
+        p + f"SELECT ?lep ?name WHERE {{ {only}?lep a lis:LocalEnterprisePartnership ; "
+        "skos:prefLabel ?name FILTER(LANG(?name) = 'en' || LANG(?name) = '') }"
     ).rows()
-    events: list[Event] = []
-    seen: set[tuple[str, str, str]] = set()
-    for r in rows:
-        iri = r["x"].value
-        key = (iri, r["d"].value, r["kind"].value)
-        if key in seen:  # one event per thing and date, under its first label
+    rows: dict[str, ProgrammeRow] = {}
+    for r in leps:
+        rows.setdefault(r["lep"].value, ProgrammeRow(r["lep"].value, r["name"].value))
+    events = store.query(
+        p + "SELECT ?lep ?event ?status ?statusLabel ?date ?from ?to ?source ?strategy "
+        f"?source_label WHERE {{ {only}{{ ?strategy a lis:LocalIndustrialStrategy ; "
+        "dcterms:creator ?lep ; lis:statusRecord ?event . ?event lis:status ?status ; "
+        "dcterms:source ?source . ?status skos:prefLabel ?statusLabel "
+        "OPTIONAL { ?event dcterms:date ?date ; lis:dateFrom ?from ; lis:dateTo ?to } } "
+        # a wave's announcement, dated by the source whose graph states the date
+        "UNION { ?event lis:waveMember ?lep ; skos:prefLabel ?wave ; lis:dateFrom ?from ; "
+        "lis:dateTo ?to . GRAPH ?g { ?event lis:announced ?date } "
+        "?g prov:wasDerivedFrom ?source . BIND('announced-wave' AS ?status) "
+        'BIND(CONCAT("announced (", STR(?wave), ")") AS ?statusLabel) } '
+        f"{labelled('source')} }}"
+    ).rows()
+    seen: set[tuple[str, str]] = set()
+    for r in events:
+        lep = r["lep"].value
+        if lep not in rows or (lep, r["event"].value) in seen:
             continue
-        seen.add(key)
-        label = label_of(r, "x")
-        if r["kind"].value == "wave":
-            label = f"{label} announced"
-        elif r["kind"].value == "planned":
-            label = f"{label}: publication planned"
-        event = Event(r["d"].value, label, iri, r["kind"].value)
-        level = sum(1 for e in events if abs(e.year - event.year) < 0.2)
-        events.append(Event(event.date, label, iri, event.kind, level))
-    return events
+        seen.add((lep, r["event"].value))
+        status = r["status"].value
+        kind = "announced" if status == "announced-wave" else status.rsplit("/", 1)[-1]
+        dated = "date" in r
+        event = ProgrammeEvent(
+            iri=r["event"].value,
+            kind=kind if kind in KINDS else "unknown",
+            kind_label=r["statusLabel"].value,
+            date=r["date"].value if dated else "",
+            date_from=r["from"].value if dated else "",
+            date_to=r["to"].value if dated else "",
+            source=r["source"].value,
+            source_label=label_of(r, "source"),
+            strategy=r["strategy"].value if "strategy" in r else "",
+        )
+        (rows[lep].events if dated else rows[lep].undated).append(event)
+    for row in rows.values():
+        row.events.sort(key=lambda e: (e.date_from, e.date_to, KINDS.index(e.kind), e.iri))
+        row.undated.sort(key=lambda e: (KINDS.index(e.kind), e.iri))
+    return sorted(rows.values(), key=lambda row: row.label.lower())
 
 
-# --- the ontology diagram ------------------------------------------------------------------------
+def programme_marks(row: ProgrammeRow, gap: float = 0.12) -> list[ProgrammeMark]:
+    """The row's events as marks: sources stating the same kind of event on the same date share
+    one mark; marks that would touch go to the next lane down, so none covers another."""
+    grouped: dict[tuple[str, str], list[ProgrammeEvent]] = {}
+    for event in row.events:
+        grouped.setdefault((event.kind, event.date), []).append(event)
+    marks: list[ProgrammeMark] = []
+    lane_ends: list[float] = []
+    for events in grouped.values():
+        start = _year_fraction(events[0].date_from)
+        end = _year_fraction(events[0].date_to) + 1 / 365
+        lane = next((i for i, last in enumerate(lane_ends) if last + gap <= start), len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(end)
+        lane_ends[lane] = max(end, start + gap)
+        marks.append(ProgrammeMark(start, end, lane, events))
+    return marks
+
+
+@dataclass
+class ProgrammePicture:
+    """The whole programme: one row per LEP with its marks, and the years the axis spans."""
+
+    rows: list[tuple[ProgrammeRow, list[ProgrammeMark]]]
+    first_year: int
+    last_year: int  # the axis ends on 1 January of this year
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of event drawn, in the order of a strategy's life (for the legend)."""
+        drawn = {mark.kind for _, marks in self.rows for mark in marks}
+        return [kind for kind in KINDS if kind in drawn]
+
+
+def programme_picture(store: Store, base: str) -> ProgrammePicture:
+    """Every LEP's strategy as dated events, laid out for drawing."""
+    rows = [(row, programme_marks(row)) for row in programme_events(store, base)]
+    starts = [mark.start for _, marks in rows for mark in marks]
+    ends = [mark.end for _, marks in rows for mark in marks]
+    first = int(min(starts)) if starts else 2017
+    last = int(max(ends)) + 1 if ends else 2025
+    return ProgrammePicture(rows, first, last)

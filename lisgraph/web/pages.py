@@ -19,7 +19,7 @@ from ..views.citation import cite_resource, cite_sources, dataset_citation
 from ..views.graphs import class_counts, graph_summaries
 from ..views.index import kinds_of_things, suggestions, things_of_kind
 from ..views.lep import lep_profile
-from ..views.programme import programme_matrix, timeline
+from ..views.programme import programme_events, programme_matrix, programme_picture
 from ..views.resource import describe_rdf, exists, resource_view
 from .dataset import current_snapshot
 from .dataset_description import schema_org_dataset
@@ -51,8 +51,7 @@ def landing() -> str:
         examples=example_queries()[:4],
         dataset_jsonld=schema_org_dataset(),
         leps=_leps(),
-        matrix=programme_matrix(snapshot.store, snapshot.base),
-        events=timeline(snapshot.store, snapshot.base),
+        programme=programme_picture(snapshot.store, snapshot.base),
     )
 
 
@@ -185,6 +184,8 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
     if fmt.key == "html":
         view = resource_view(snapshot.store, iri, incoming_limit=limit)
         profile = lep_profile(snapshot.store, snapshot.base, iri)
+        life = programme_events(snapshot.store, snapshot.base, lep=iri) if profile else []
+        matrix = programme_matrix(snapshot.store, snapshot.base).only(iri)
         dataset = dataset_citation(
             snapshot.base, public_root(), str(snapshot.build_info.get("inputs_digest", ""))
         )
@@ -194,6 +195,8 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
             doc_path=doc_path,
             iri=iri,
             profile=profile,
+            life=life[0] if life else None,
+            matrix=matrix,
             sources=cite_sources(snapshot.store, snapshot.base, view.sources),
             citation=cite_resource(snapshot.store, iri, iri, dataset),
             dataset_citation=dataset,
