@@ -26,7 +26,7 @@ from gunicorn.app.base import BaseApplication
 
 from ..config import ServerConfig
 
-__all__ = ["default_workers", "gunicorn_options", "run"]
+__all__ = ["default_workers", "gunicorn_options", "run", "worker_settings"]
 
 
 def _log_info_to_stderr() -> None:
@@ -91,11 +91,18 @@ def _stop_query_processes(_arbiter: Any, worker: Any) -> None:
 
 def gunicorn_options(app: Flask, host: str, port: int, workers: int | None) -> dict[str, Any]:
     """gunicorn's settings for ``app``: the buffering threaded worker and its timeouts."""
-    config = ServerConfig.from_mapping(app.config)
-    serving = config.serving
     return {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
+        **worker_settings(ServerConfig.from_mapping(app.config)),
+    }
+
+
+def worker_settings(config: ServerConfig) -> dict[str, Any]:
+    """gunicorn's settings that make a worker lisgraph's (all but where to listen and how many
+    workers): also read by ``gunicorn -c python:lisgraph.web.gunicorn_config``."""
+    serving = config.serving
+    return {
         "worker_class": "lisgraph.web.worker.BufferingWorker",
         "threads": serving.threads,
         "worker_connections": 4096,

@@ -334,9 +334,14 @@ def test_a_build_killed_mid_way_leaves_the_published_build_served(tmp_path: Path
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="needs root to mount")
 def test_a_full_disk_is_one_line_exit_2_and_the_served_build_stays(tmp_path: Path) -> None:
+    sized = tmp_path / "sized"
+    assert run_lisgraph("build", "--out", str(sized)).returncode == 0
+    size = sum(p.stat().st_size for p in Path(os.path.realpath(sized)).iterdir())
+    # room for one build and a half: the first build fits, a second cannot
     mount = tmp_path / "small"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", str(mount)])
+    room = f"size={size * 3 // 2 // 1024 + 64}k"
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", room, "tmpfs", str(mount)])
     if done.returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
@@ -344,7 +349,6 @@ def test_a_full_disk_is_one_line_exit_2_and_the_served_build_stays(tmp_path: Pat
         assert run_lisgraph("build", "--out", str(out)).returncode == 0
         served = Path(os.path.realpath(out))
         before = sorted(p.name for p in served.iterdir())
-        (mount / "filler").write_bytes(b"\0" * (1536 * 1024))
         other_base = {"LISGRAPH_BASE_IRI": "https://example.org/x/"}
         failed = run_lisgraph("build", "--out", str(out), env=other_base)
         assert failed.returncode == 2
