@@ -19,6 +19,7 @@ from ..views.citation import cite_resource, cite_sources, dataset_citation
 from ..views.graphs import class_counts, graph_summaries
 from ..views.index import kinds_of_things, suggestions, things_of_kind
 from ..views.lep import lep_profile
+from ..views.listing import list_kind
 from ..views.programme import programme_events, programme_matrix, programme_picture
 from ..views.resource import describe_rdf, exists, resource_view
 from .dataset import current_snapshot
@@ -109,6 +110,9 @@ def things_index() -> str:
 
 def _kind_index(segment: str) -> Response:
     snapshot = current_snapshot()
+    listing = _class_page(segment)
+    if listing is not None:
+        return listing
     things = things_of_kind(snapshot.store, snapshot.base, segment)
     if not things:
         iri = iri_for_path(f"id/{segment}/")
@@ -119,6 +123,29 @@ def _kind_index(segment: str) -> Response:
         intro=f"{len(things)} things. Back to <a href='{public_root()}id/'>every kind</a>.",
         sections=[("", [(local_url(iri), label, None) for iri, label in things])],
     )
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _class_page(segment: str) -> Response | None:
+    """The class page of a kind that has one: sortable, faceted and paged (``?sort=``,
+    ``?order=desc``, ``?page=``, one parameter per facet)."""
+    snapshot = current_snapshot()
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        page = 1
+    listing = list_kind(
+        snapshot.store,
+        snapshot.base,
+        segment,
+        sort=request.args.get("sort", "label"),
+        descending=request.args.get("order") == "desc",
+        page=page,
+        chosen={key: value for key, value in request.args.items()},
+    )
+    if listing is None:
+        return None
+    html = render_template("listing.html", listing=listing, segment=segment)
     return Response(html, content_type="text/html; charset=utf-8")
 
 

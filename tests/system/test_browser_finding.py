@@ -112,3 +112,17 @@ def test_construct_results_show_as_a_network(page: Any, server: str) -> None:
     view = _view(page, server, NETWORK, "view-network")
     assert view.get_attribute("aria-label") == "Network of 20 statements"
     assert view.locator("canvas").count() >= 1  # Cytoscape drew into the box
+
+
+def test_a_class_page_sorts_and_filters(page: Any, server: str) -> None:
+    page.goto(server + "id/lep/")
+    assert page.locator("table.listing tbody tr").count() == 38
+    page.get_by_role("link", name="Districts").click()
+    page.wait_for_url(server + "id/lep/?sort=districts")
+    counts = [int(n) for n in page.locator("table.listing td.number").all_inner_texts()]
+    assert counts == sorted(counts)
+    page.get_by_role("navigation", name="Filter local enterprise partnerships").get_by_role(
+        "link", name="Wave 1"
+    ).click()
+    assert page.locator("table.listing tbody tr").count() == 8
+    screenshot(page, "class-page")
