@@ -142,6 +142,8 @@ def test_the_release_pages_and_versioned_downloads(released: Settings) -> None:
     listing = http.get(LOCAL + "releases/").text
     assert listing.index("2026.11.25.2") < listing.index("2026.11.25<")  # newest first
     assert "1 added, 0 removed, 0 changed" in listing and "a new name" in listing
+    downloads = http.get(LOCAL + "downloads/", headers={"Accept": "text/html"}).text
+    assert 'href="http://localhost/releases/2026.11.25.2"' in downloads  # every release listed
     page = http.get(LOCAL + "releases/2026.11.25.2").text
     assert "graph/seed-001-sem-highlights" in page
     for release in list_releases(released.releases_dir):

@@ -32,12 +32,22 @@ def index() -> str:
         if snapshot.build.file(name).is_file():
             label = f"{name} ({DOWNLOADS[name].split(';')[0]})"
             rows.append((f"{public_root()}downloads/{name}", label, sizes.get(name)))
+    releases = [
+        (
+            f"{public_root()}releases/{release.version}",
+            f"{release.version}, {release.info['date']}, {release.info['triples']:,} triples"
+            + (f": {release.info['notes']}" if release.info.get("notes") else ""),
+            None,
+        )
+        for release in reversed(snapshot.releases())
+    ]
     return render_template(
         "index.html",
         title="Downloads",
         intro="Every dump of this build, each also gzipped, and their SHA-256 checksums. "
-        "The same data as the SPARQL endpoint; licence: Open Government Licence v3.0.",
-        sections=[("", rows)],
+        "The same data as the SPARQL endpoint; licence: Open Government Licence v3.0. "
+        "Earlier releases stay downloadable, each with its change log.",
+        sections=[("This build", rows)] + ([("Releases", releases)] if releases else []),
         count_label="bytes",
     )
 
