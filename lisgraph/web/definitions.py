@@ -12,8 +12,8 @@ from ..views.ontology import OntologyTerm, ontology_diagram, ontology_terms
 from ..vocab import prefixes
 from .dataset import current_snapshot
 from .documents import (
-    add_alternates,
     check_path,
+    document_response,
     negotiated_rdf,
     not_acceptable,
     not_found,
@@ -79,12 +79,7 @@ def definition(path: str) -> Response:
             ),
             fmt,
         )
-    response = Response(body, content_type=fmt.content_type)
-    response.headers["Content-Location"] = f"{public_root()}def/{stem}.{fmt.extension}"
-    add_alternates(response, f"def/{stem}")
-    if explicit is None:
-        response.vary.add("Accept")
-    return response
+    return document_response(body, fmt, f"def/{stem}", negotiated=explicit is None)
 
 
 def _graphs(graph_iri: str) -> list[str]:

@@ -16,6 +16,7 @@ from .urls import public_root
 __all__ = [
     "DOCUMENT_FORMATS",
     "add_alternates",
+    "document_response",
     "check_path",
     "negotiated_rdf",
     "not_acceptable",
@@ -49,6 +50,19 @@ def negotiated_rdf(html: bool = True) -> Format | None:
     return negotiate(
         request.headers.get("Accept", ""), request.args.getlist("format"), "rdf", "turtle", html
     )
+
+
+def document_response(
+    body: str | bytes, fmt: Format, doc_path: str, negotiated: bool
+) -> Response:
+    """A document in format ``fmt``: ``Content-Location`` naming that format's own URL,
+    ``Link`` headers to the others, and ``Vary: Accept`` when ``Accept`` chose the format."""
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Content-Location"] = f"{public_root()}{doc_path}.{fmt.extension}"
+    add_alternates(response, doc_path)
+    if negotiated:
+        response.vary.add("Accept")
+    return response
 
 
 def add_alternates(response: Response, doc_path: str, described_by: str | None = None) -> None:

@@ -20,7 +20,7 @@ from ..store import QueryResult
 from ..views.graphs import graph_summary, graph_triples, is_named_graph
 from ..vocab import prefixes
 from .dataset import current_snapshot
-from .documents import add_alternates, not_acceptable_for, not_found
+from .documents import document_response, not_acceptable_for, not_found
 from .jsonld_context import compact
 from .negotiation import Format, negotiate
 from .urls import local_url, public_root
@@ -85,12 +85,7 @@ def graph_document(
         )
     else:
         body = serialize_triples(graph_triples(store, iri), fmt, iri)
-    response = Response(body, content_type=fmt.content_type)
-    response.headers["Content-Location"] = f"{public_root()}{doc_path}.{fmt.extension}"
-    add_alternates(response, doc_path)
-    if explicit is None:
-        response.vary.add("Accept")
-    return response
+    return document_response(body, fmt, doc_path, negotiated=explicit is None)
 
 
 def _refuse(message: str, status: int = 400) -> Response:

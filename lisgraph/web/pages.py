@@ -25,8 +25,8 @@ from ..views.resource import describe_rdf, exists, resource_view
 from .dataset import current_snapshot
 from .dataset_description import schema_org_dataset
 from .documents import (
-    add_alternates,
     check_path,
+    document_response,
     negotiated_rdf,
     not_acceptable,
     not_found,
@@ -231,9 +231,4 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
         )
     else:
         body = serialize_triples(describe_rdf(snapshot.store, iri, incoming_limit=limit), fmt)
-    response = Response(body, content_type=fmt.content_type)
-    response.headers["Content-Location"] = f"{public_root()}{doc_path}.{fmt.extension}"
-    add_alternates(response, doc_path)
-    if explicit is None:
-        response.vary.add("Accept")
-    return response
+    return document_response(body, fmt, doc_path, negotiated=explicit is None)
