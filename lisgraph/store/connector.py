@@ -8,6 +8,7 @@ default, or ``digest``).
 
 from __future__ import annotations
 
+import re
 import socket
 import urllib.error
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 from ..config import StoreSettings
 from ..errors import ConfigError, QueryError, QueryTimeoutError, StoreError
 
-__all__ = ["Endpoint"]
+__all__ = ["Endpoint", "too_large"]
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,35 @@ class Endpoint:
 def _detail(exc: SPARQLWrapperException) -> str:
     text = str(exc).replace("\\n", " ").strip()
     return text[:500]
+
+
+# How stores say a request was too big for them: Virtuoso's SP031 ("The length of generated SQL
+# text has exceeded 10000 lines of code", an INSERT DATA with too many triples), HTTP 413 from a
+# store or a proxy, and the wording of other size limits.
+_TOO_LARGE = re.compile(
+    r"\bSP031\b|HTTP 413|status code 413|Payload Too Large|Entity Too Large"
+    r"|\btoo (?:large|long|big)\b|\bexceed(?:s|ed)?\b",
+    re.IGNORECASE,
+)
+
+
+def too_large(exc: BaseException) -> str | None:
+    """Why the store refused a request as too large (or too slow to finish in time), or None
+    when ``exc`` says something else (the store is down, refuses the credentials...).
+
+    Reads the error lisgraph raised from :meth:`Endpoint.request` and what caused it.
+    """
+    if isinstance(exc, QueryTimeoutError):
+        return str(exc)
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, urllib.error.HTTPError) and seen.code in (408, 413, 504):
+            return f"HTTP {seen.code} {seen.reason}"
+        text = str(seen)
+        match = _TOO_LARGE.search(text)
+        if match:
+            start = text.rfind("\n", 0, match.start()) + 1
+            reason = text[start:].split("SPARQL query:")[0]  # Virtuoso echoes the whole update
+            return " ".join(reason.split())[:240].strip("b'\" ")
+        seen = seen.__cause__
+    return None
