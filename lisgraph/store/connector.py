@@ -158,6 +158,7 @@ def too_large(exc: BaseException) -> str | None:
         if match:
             start = text.rfind("\n", 0, match.start()) + 1
             reason = text[start:].split("SPARQL query:")[0]  # Virtuoso echoes the whole update
-            return " ".join(reason.split())[:240].strip("b'\" ")
+            reason = reason[2:] if reason.startswith(("b'", 'b"')) else reason  # bytes' repr
+            return " ".join(reason.split())[:240]
         seen = seen.__cause__
     return None
