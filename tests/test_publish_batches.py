@@ -29,8 +29,10 @@ class FakeStore(Endpoint):
     limit: int = 1000
     refusal: str = "sp031"
     answers: bool = True
+    moves_limit: int = 1000
     received: list[int] = field(default_factory=list)
     triples: set[str] = field(default_factory=set)
+    switches: list[list[str]] = field(default_factory=list)
 
     def request(
         self,
@@ -45,6 +47,16 @@ class FakeStore(Endpoint):
                 raise StoreError("Cannot reach the SPARQL store at http://fake/: refused.")
             return accept, b"{}"
         assert update is not None
+        if update.startswith(("MOVE", "DROP")):
+            moves = [op.split()[2] for op in update.split(" ;\n") if op.startswith("MOVE")]
+            if len(moves) > self.moves_limit:
+                raise StoreError(
+                    "The SPARQL store at http://fake/ failed: EndPointInternalError: ... "
+                    "\n\nResponse:\nb'Virtuoso ..... Error SQ200: Query too large, variables in "
+                    "state over the limit  SPARQL query: MOVE SILENT ..."
+                )
+            self.switches.append(moves)
+            return "text/plain", b""
         lines = [line for line in update.splitlines() if line.endswith(" .")]
         if len(lines) > self.limit:
             if self.refusal == "sp031":
@@ -65,7 +77,7 @@ def _lines(n: int) -> list[bytes]:
 
 def _load(store: FakeStore, lines: list[bytes], **options: int) -> Loader:
     loader = Loader(store, batch_size=options.pop("batch_size", 2000), pause=0, **options)
-    loader.load("urn:staging", lines, "urn:graph", lambda n: None)
+    loader.load([("urn:staging", "urn:graph", lines)], lambda n, graph: None)
     return loader
 
 
@@ -105,15 +117,17 @@ def test_a_bad_request_is_neither_split_nor_retried() -> None:
     store = FakeStore("http://fake/", limit=10, refusal="syntax")
     loader = Loader(store, batch_size=100, pause=0)
     with pytest.raises(QueryError, match="syntax error"):
-        loader.load("urn:staging", _lines(100), "urn:graph", lambda n: None)
+        loader.load([("urn:staging", "urn:graph", _lines(100))], lambda n, graph: None)
     assert loader.requests == 1 and loader.splits == []
 
 
-def test_progress_is_reported_after_every_batch() -> None:
+def test_batches_span_small_graphs_and_progress_follows_every_batch() -> None:
     store = FakeStore("http://fake/", limit=1000)
-    sent: list[int] = []
-    Loader(store, batch_size=400, pause=0).load("urn:s", _lines(1000), "urn:g", sent.append)
-    assert sent == [400, 400, 200]
+    sent: list[tuple[int, int]] = []
+    graphs = [(f"urn:s{n}", f"urn:g{n}", _lines(300)) for n in range(4)] + [("urn:e", "urn:e", [])]
+    Loader(store, batch_size=500, pause=0).load(graphs, lambda n, g: sent.append((n, g)))
+    assert store.received == [500, 500, 200]
+    assert sent == [(500, 2), (500, 4), (200, 5)]
 
 
 def test_what_counts_as_too_large() -> None:
@@ -144,10 +158,32 @@ def test_where_known_stores_offer_the_graph_store_protocol(
 def test_the_progress_line(capsys: pytest.CaptureFixture[str]) -> None:
     from lisgraph.cli import _progress_line
 
-    _progress_line(Progress("urn:g", 2, 19, 7, 12000, 48000, 3.0, 1000, "SPARQL Update at x"))
+    _progress_line(Progress(2, 19, 7, 12000, 48000, 3.0, 1000, "SPARQL Update at x"))
     line = capsys.readouterr().err
     assert re.fullmatch(
         r"\rpublish: graph 2/19, batch 7, 12,000/48,000 triples \(25%\), 4,000 triples/s, "
         r"1,000 per batch\x1b\[K",
         line,
     )
+
+
+def test_a_switch_too_large_for_one_request_moves_the_union_and_record_last() -> None:
+    store = FakeStore("http://fake/", moves_limit=4)
+    loader = Loader(store, batch_size=100, pause=0)
+    moves = [(f"urn:stage/{n}", f"urn:graph/{n}") for n in range(10)]
+    loader.switch(moves, [])
+    assert sorted(m for chunk in store.switches for m in chunk) == sorted(
+        f"<{s}>" for s, _ in moves
+    )
+    assert all(len(chunk) <= 4 for chunk in store.switches)
+    assert {"<urn:stage/0>", "<urn:stage/9>"} <= set(store.switches[-1])
+    assert "<urn:stage/0>" not in {m for chunk in store.switches[:-1] for m in chunk}
+    (note,) = loader.notes
+    assert "refused to switch 10 graphs in one request (Virtuoso ..... Error SQ200" in note
+
+
+def test_a_switch_that_fits_is_one_request() -> None:
+    store = FakeStore("http://fake/")
+    loader = Loader(store, batch_size=100, pause=0)
+    loader.switch([(f"urn:stage/{n}", f"urn:graph/{n}") for n in range(10)], ["urn:old"])
+    assert len(store.switches) == 1 and loader.notes == []

@@ -160,41 +160,40 @@ def publish(
     sent = 0
     batches = 0
 
-    for number, (name, stage) in enumerate(staging.items(), start=1):
-        loader.update(f"DROP SILENT GRAPH {iri(stage)}", f"Clearing <{stage}>")
-
-        def advance(count: int, name: str = name, number: int = number) -> None:
-            nonlocal sent, batches
-            sent += count
-            batches += 1
-            if on_progress is not None:
-                on_progress(
-                    Progress(
-                        graph=name,
-                        graph_number=number,
-                        graphs=len(graphs),
-                        batches=batches,
-                        triples_sent=sent,
-                        triples=total,
-                        seconds=time.monotonic() - started,
-                        batch_size=loader.batch_size,
-                        method=loader.method,
-                    )
+    def advance(count: int, number: int) -> None:
+        nonlocal sent, batches
+        sent += count
+        batches += 1
+        if on_progress is not None:
+            on_progress(
+                Progress(
+                    graph_number=number,
+                    graphs=len(graphs),
+                    batches=batches,
+                    triples_sent=sent,
+                    triples=total,
+                    seconds=time.monotonic() - started,
+                    batch_size=loader.batch_size,
+                    method=loader.method,
                 )
+            )
 
-        loader.load(stage, graphs[name], name, advance)
+    loader.clear(list(staging.values()), "Clearing the staging graphs")
+    loader.load([(stage, name, graphs[name]) for name, stage in staging.items()], advance)
+    staged = loader.counts(list(staging.values()))
     for name, stage in staging.items():
-        if loader.count(stage) != len(set(graphs[name])):
+        if staged[stage] != len(set(graphs[name])):
             raise PublishError(
-                f"The store holds {loader.count(stage)} triples in staging graph <{stage}>, not "
+                f"The store holds {staged[stage]} triples in staging graph <{stage}>, not "
                 f"the {len(set(graphs[name]))} of <{name}>. Nothing was switched."
             )
 
-    switch = [f"MOVE SILENT {iri(stage)} TO {iri(name)}" for name, stage in staging.items()]
-    switch += [f"DROP SILENT GRAPH {iri(old)}" for old in previous if old not in graphs]
-    loader.update(" ;\n".join(switch), "Switching to the new version")
+    loader.switch(
+        [(stage, name) for name, stage in staging.items()],
+        [old for old in previous if old not in graphs],
+    )
 
-    counts = {name: loader.count(name) for name in graphs}
+    counts = loader.counts(list(graphs))
     for name, lines in graphs.items():
         if counts[name] != len(set(lines)):
             raise PublishError(

@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from ..errors import QueryError, QueryLimitError, QueryTimeoutError, StoreError
 from ..sparql_text import iri
 from ..store.connector import Endpoint, too_large
@@ -32,7 +34,6 @@ log = logging.getLogger(__name__)
 class Progress:
     """How far a publish is, for a progress line: graphs, batches, triples and rate."""
 
-    graph: str
     graph_number: int
     graphs: int
     batches: int
@@ -128,66 +129,206 @@ class Loader:
         """Send one SPARQL Update request (with retries)."""
         self._retry(what, lambda: self.endpoint.request(update=text))
 
-    def count(self, graph: str) -> int:
-        """Triples in ``graph``, as the store counts them."""
-        _, body = self.endpoint.request(
-            query=f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}",
-            accept="text/csv",
-        )
-        lines = body.decode("utf-8").split()
-        return int(lines[1]) if len(lines) > 1 else 0
+    def counts(self, graphs: Sequence[str]) -> dict[str, int]:
+        """Triples in each of ``graphs``, as the store counts them (a few graphs a request)."""
+        found = dict.fromkeys(graphs, 0)
+        for chunk in _chunks(list(graphs), GRAPHS_PER_REQUEST):
+            values = " ".join(iri(g) for g in chunk)
+            _, body = self.endpoint.request(
+                query=f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
+            solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            for row in solutions:  # type: ignore[union-attr]
+                found[row["g"].value] = int(row["n"].value)
+        return found
 
-    def _send_batch(self, graph: str, lines: Sequence[bytes], what: str) -> None:
-        body = b"\n".join(lines) + b"\n"
+    def clear(self, graphs: Sequence[str], what: str) -> None:
+        """Drop ``graphs`` if they exist (a few graphs a request)."""
+        for chunk in _chunks(list(graphs), GRAPHS_PER_REQUEST):
+            self.update(" ;\n".join(f"DROP SILENT GRAPH {iri(g)}" for g in chunk), what)
+
+    def _switch_once(self, moves: Sequence[tuple[str, str]], drops: Sequence[str]) -> None:
+        """One request that MOVEs each staging graph onto its name and DROPs ``drops``.
+
+        Retried only when the store shows it did not happen (the staging graphs still hold
+        their triples): a MOVE from an emptied staging graph would empty the published one.
+        Raises _BatchTooLargeError when the store refuses the request for its size.
+        """
+        text = " ;\n".join(
+            [f"MOVE SILENT {iri(stage)} TO {iri(name)}" for stage, name in moves]
+            + [f"DROP SILENT GRAPH {iri(old)}" for old in drops]
+        )
+        staged = [stage for stage, _ in moves]
+        for attempt in range(self.retries + 1):
+            self.requests += 1
+            try:
+                self.endpoint.request(update=text)
+                return
+            except (QueryError, StoreError, QueryLimitError) as exc:
+                if isinstance(exc, QueryTimeoutError):
+                    raise StoreError(
+                        f"The switch to the new version did not answer within "
+                        f"{self.endpoint.timeout:g} seconds; the store may still make it. Run "
+                        "'lisgraph publish' again (with a larger --timeout) to be sure."
+                    ) from exc
+                reason = too_large(exc)
+                if reason is not None:
+                    raise _BatchTooLargeError(reason, exc) from exc
+                if isinstance(exc, QueryError) or attempt == self.retries:
+                    raise StoreError(f"Switching to the new version failed: {exc}") from exc
+                try:
+                    held = self.counts(staged)
+                except (QueryError, StoreError, QueryLimitError):
+                    held = {}
+                if held and not any(held.values()):
+                    return  # the store made the switch, then the answer was lost
+                log.warning("Switching to the new version failed (%s); retrying", exc)
+                time.sleep(self.pause * 2**attempt)
+
+    def switch(self, moves: Sequence[tuple[str, str]], drops: Sequence[str]) -> None:
+        """Move every staging graph onto its name (``moves``: staging, name), and drop the
+        graphs of the old version the new one has not (``drops``): in one request, so readers
+        see the old version or the new one.
+
+        When the store refuses that request as too large (Virtuoso: error SQ200 past about a
+        thousand graphs), the named graphs move in smaller requests first, and the last
+        request moves the rest with ``moves[:1]`` (the union graph) and ``moves[-1:]`` (the
+        publication record); the old graphs are dropped after it (front-ends see only the
+        graphs the record names). A note in ``notes`` says so.
+        """
+        try:
+            self._switch_once(moves, drops)
+            return
+        except _BatchTooLargeError as refused:
+            reason = refused.reason
+        last = [moves[0], moves[-1]]
+        named = list(moves[1:-1])
+        size = max(1, len(named) // 2)
+        done = 0
+        requests = 0
+        while done < len(named):
+            chunk = named[done : done + size]
+            try:
+                self._switch_once(chunk if len(named) - done > size else [*chunk, *last], [])
+            except _BatchTooLargeError:
+                if size == 1:
+                    raise
+                size = max(1, size // 2)
+                continue
+            done += len(chunk)
+            requests += 1
+        if not named:
+            self._switch_once(last, [])
+            requests += 1
+        for old in _chunks(list(drops), GRAPHS_PER_REQUEST):
+            self._switch_once([], old)
+        self.notes.append(
+            f"The store refused to switch {len(moves)} graphs in one request ({reason}); "
+            f"they were switched in {requests} requests of up to {size} graphs, the union graph "
+            "and the publication record in the last, so GRAPH queries may have seen both "
+            "versions for the seconds that took."
+        )
+
+    def _send_batch(self, parts: Sequence[_Part], what: str) -> None:
         if self.graph_store_url:
+            (part,) = parts
             url = self.graph_store_url
+            body = b"\n".join(part.lines) + b"\n"
             try:
                 self._retry(
-                    what, lambda: graph_store.post(self.endpoint, url, graph, body), batch=True
+                    what, lambda: graph_store.post(self.endpoint, url, part.graph, body), batch=True
                 )
                 return
             except graph_store.GraphStoreRefusedError as exc:
                 if not self.fall_back:
                     raise
-                self.notes.append(f"{exc} Loading by SPARQL Update instead.")
+                self.notes.append(f"{exc} Loaded by SPARQL Update instead.")
                 log.warning("%s Loading by SPARQL Update instead.", exc)
                 self.graph_store_url = None
-        text = f"INSERT DATA {{ GRAPH {iri(graph)} {{\n{body.decode('utf-8')}}} }}"
+        blocks = "".join(f"GRAPH {iri(part.graph)} {{\n{_text(part.lines)}}}\n" for part in parts)
+        text = f"INSERT DATA {{\n{blocks}}}"
         self._retry(what, lambda: self.endpoint.request(update=text), batch=True)
 
+    def _next_batch(
+        self, graphs: Sequence[tuple[str, str, Sequence[bytes]]], index: int, offset: int
+    ) -> tuple[list[_Part], int, int]:
+        """The next batch from (graph ``index``, line ``offset``) on, and where it ends. By
+        SPARQL Update a batch may span graphs; by the Graph Store Protocol it holds one."""
+        parts: list[_Part] = []
+        size = 0
+        while index < len(graphs) and size < self.batch_size:
+            graph, name, lines = graphs[index]
+            take = lines[offset : offset + self.batch_size - size]
+            if take:
+                parts.append(_Part(graph, name, take))
+                size += len(take)
+            offset += len(take)
+            if offset >= len(lines):
+                index, offset = index + 1, 0
+            if parts and self.graph_store_url:
+                break
+        return parts, index, offset
+
     def load(
-        self, graph: str, lines: Sequence[bytes], name: str, progress: Callable[[int], None]
+        self,
+        graphs: Sequence[tuple[str, str, Sequence[bytes]]],
+        progress: Callable[[int, int], None],
     ) -> None:
-        """Add ``lines`` (N-Triples) to ``graph`` in batches that fit the store; ``name`` is
-        the graph they are staged for (for messages); ``progress(n)`` after each batch of n.
+        """Add each ``(graph, name, lines)``'s N-Triples ``lines`` to ``graph`` (``name`` is
+        the graph they are staged for, for messages), in batches that fit the store;
+        ``progress(triples, graph number)`` after each batch.
 
         Raises StoreError when the store fails, or still refuses a batch of the floor size.
         """
-        start = 0
-        number = 0
-        while start < len(lines):
-            batch = lines[start : start + self.batch_size]
-            number += 1
+        index, offset, number = 0, 0, 0
+        while True:
+            parts, next_index, next_offset = self._next_batch(graphs, index, offset)
+            if not parts:
+                return
+            size = sum(len(part.lines) for part in parts)
+            name = parts[0].name + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
             try:
-                self._send_batch(graph, batch, f"Loading batch {number} of <{name}>")
+                self._send_batch(parts, f"Loading batch {number + 1} (<{name}>)")
             except _BatchTooLargeError as refused:
-                if len(batch) <= self.min_batch_size:
-                    raise StoreError(_floor_message(self, len(batch), name, refused.reason)) from (
+                if size <= self.min_batch_size:
+                    raise StoreError(_floor_message(self, size, name, refused.reason)) from (
                         refused.cause
                     )
-                smaller = max(self.min_batch_size, len(batch) // 2)
-                self.splits.append(BatchSplit(len(batch), smaller, refused.reason))
+                smaller = max(self.min_batch_size, size // 2)
+                self.splits.append(BatchSplit(size, smaller, refused.reason))
                 log.info(
                     "The store refused %d triples in one request (%s); trying %d",
-                    len(batch),
+                    size,
                     refused.reason,
                     smaller,
                 )
                 self.batch_size = smaller
-                number -= 1
                 continue
-            start += len(batch)
-            progress(len(batch))
+            number += 1
+            index, offset = next_index, next_offset
+            progress(size, min(index + 1, len(graphs)))
+
+
+#: Graphs named in one request when clearing or counting many (stores compile long requests).
+GRAPHS_PER_REQUEST = 100
+
+
+@dataclass(frozen=True)
+class _Part:
+    """The lines of one graph in a batch."""
+
+    graph: str
+    name: str
+    lines: Sequence[bytes]
+
+
+def _text(lines: Sequence[bytes]) -> str:
+    return (b"\n".join(lines) + b"\n").decode("utf-8")
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _floor_message(loader: Loader, size: int, name: str, reason: str) -> str:
