@@ -51,6 +51,7 @@ STORES = {
 }
 _LOADED = re.compile(
     r"Loaded ([\d,]+) triples by (.+?) in ([\d.]+) s \(([\d,]+) triples/s\), ([\d,]+) per batch"
+    r"; staging ([\d.]+) s, switch ([\d.]+) s"
 )
 _REFUSED = re.compile(r"The store refused ([\d,]+) triples in one request \((.*)\); then sent")
 
@@ -86,6 +87,9 @@ def publish(store: StoreServer, dist: Path, method: str, timeout: float) -> dict
         "rate": _number(loaded.group(4)),
         "how": loaded.group(2),
         "final_batch": _number(loaded.group(5)),
+        "staging_s": float(loaded.group(6)),
+        "switch_s": float(loaded.group(7)),
+        "notes": [line.strip() for line in done.stdout.splitlines() if "to switch" in line],
         "refused": [
             {"size": _number(m.group(1)), "reason": m.group(2)}
             for m in _REFUSED.finditer(done.stdout)
@@ -151,8 +155,9 @@ def save(out: Path, results: dict[str, Any]) -> None:
 
 def report(results: dict[str, Any]) -> str:
     lines = [
-        "| store | method | wall s | triples sent | triples/s | batch: first refused -> kept |",
-        "|---|---|---:|---:|---:|---|",
+        "| store | method | wall s | staging s | switch s | triples sent | triples/s "
+        "| batches refused; kept |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for name, store in results["stores"].items():
         for run in store["publish"]:
@@ -161,7 +166,8 @@ def report(results: dict[str, Any]) -> str:
                 continue
             refused = ", ".join(f"{r['size']:,}" for r in run["refused"]) or "none"
             lines.append(
-                f"| {name} | {run['how']} | {run['wall_s']:.1f} | {run['triples_sent']:,} "
+                f"| {name} | {run['how']} | {run['wall_s']:.1f} | {run['staging_s']:.1f} "
+                f"| {run['switch_s']:.1f} | {run['triples_sent']:,} "
                 f"| {run['rate']:,} | refused: {refused}; kept {run['final_batch']:,} |"
             )
     lines += ["", "| query (p50 / p95 ms) | " + " | ".join(results["served"]) + " |"]
@@ -173,7 +179,8 @@ def report(results: dict[str, Any]) -> str:
         ]
         lines.append(f"| {query} | " + " | ".join(cells) + " |")
     starts = [
-        f"{name}: {served['start_s']:.1f} s, dumps {'identical' if served['same_dumps'] else 'DIFFER'}"
+        f"{name}: {served['start_s']:.1f} s, dumps "
+        + ("identical" if served["same_dumps"] else "DIFFER")
         for name, served in results["served"].items()
     ]
     return "\n".join([*lines, "", "Start to first answer (with the mirror): " + "; ".join(starts)])

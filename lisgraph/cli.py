@@ -174,6 +174,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
             retries=args.retries,
             find_graph_store_endpoint=graph_store.lower() == "auto",
             on_progress=_progress_line if show else None,
+            switch_timeout=args.switch_timeout,
         )
     finally:
         if show:
@@ -187,7 +188,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     print(
         f"Loaded {result.triples_sent:,} triples by {result.method} in {result.seconds:.1f} s "
         f"({result.triples_sent / max(result.seconds, 1e-9):,.0f} triples/s), "
-        f"{result.batch_size:,} per batch."
+        f"{result.batch_size:,} per batch; staging {result.load_seconds:.1f} s, "
+        f"switch {result.switch_seconds:.1f} s."
     )
     for split in result.splits:
         print(
@@ -344,6 +346,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--retries", type=int, default=3, help="retries of a failed request (3)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (60)")
+    p.add_argument(
+        "--switch-timeout",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="seconds to wait for the switch to the new version, which copies every triple "
+        "inside the store (3600)",
+    )
     p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,

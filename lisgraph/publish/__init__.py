@@ -72,6 +72,8 @@ class PublishResult:
     notes: tuple[str, ...]
     seconds: float
     triples_sent: int
+    load_seconds: float
+    switch_seconds: float
 
 
 def _lines(path: Path) -> list[bytes]:
@@ -122,6 +124,7 @@ def publish(
     pause: float = 1.0,
     find_graph_store_endpoint: bool = True,
     on_progress: Callable[[Progress], None] | None = None,
+    switch_timeout: float = 3600.0,
 ) -> PublishResult:
     """Publish the build in ``dist_dir`` to ``endpoint`` under union graph ``graph``.
 
@@ -129,7 +132,8 @@ def publish(
     endpoint lisgraph finds (``find_graph_store_endpoint``), else by SPARQL Update. Batches
     start at ``batch_size`` (default: :data:`UPDATE_BATCH_SIZE` or
     :data:`GRAPH_STORE_BATCH_SIZE`) and are halved, down to ``min_batch_size``, while the store
-    refuses them as too large. ``on_progress`` is called after every batch.
+    refuses them as too large. ``on_progress`` is called after every batch. The switch, which
+    copies every triple once inside the store, may take up to ``switch_timeout`` seconds.
 
     Raises BuildNotFoundError (no build), StoreError (the store failed, or refused even the
     smallest batch: the old version is still published), PublishError (the store's counts
@@ -155,6 +159,7 @@ def publish(
         pause=pause,
         graph_store_url=graph_store_url,
         fall_back=endpoint.graph_store_url is None,
+        switch_timeout=switch_timeout,
     )
     total = sum(len(lines) for lines in graphs.values())
     sent = 0
@@ -188,10 +193,12 @@ def publish(
                 f"the {len(set(graphs[name]))} of <{name}>. Nothing was switched."
             )
 
+    switching = time.monotonic()
     loader.switch(
         [(stage, name) for name, stage in staging.items()],
         [old for old in previous if old not in graphs],
     )
+    switch_seconds = time.monotonic() - switching
 
     counts = loader.counts(list(graphs))
     for name, lines in graphs.items():
@@ -212,4 +219,6 @@ def publish(
         notes=tuple(loader.notes),
         seconds=time.monotonic() - started,
         triples_sent=sent,
+        load_seconds=switching - started,
+        switch_seconds=switch_seconds,
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -84,6 +84,8 @@ class Loader:
     #: When the Graph Store endpoint was found (not given), a refusal falls back to Update.
     fall_back: bool = False
     on_progress: Callable[[Progress], None] | None = None
+    #: Seconds to wait for the switch, which copies every triple once (minutes at 1M).
+    switch_timeout: float = 3600.0
     requests: int = 0
     splits: list[BatchSplit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -160,17 +162,18 @@ class Loader:
             + [f"DROP SILENT GRAPH {iri(old)}" for old in drops]
         )
         staged = [stage for stage, _ in moves]
+        patient = replace(self.endpoint, timeout=max(self.endpoint.timeout, self.switch_timeout))
         for attempt in range(self.retries + 1):
             self.requests += 1
             try:
-                self.endpoint.request(update=text)
+                patient.request(update=text)
                 return
             except (QueryError, StoreError, QueryLimitError) as exc:
                 if isinstance(exc, QueryTimeoutError):
                     raise StoreError(
                         f"The switch to the new version did not answer within "
-                        f"{self.endpoint.timeout:g} seconds; the store may still make it. Run "
-                        "'lisgraph publish' again (with a larger --timeout) to be sure."
+                        f"{patient.timeout:g} seconds; the store may still make it. Run "
+                        "'lisgraph publish' again (with a larger --switch-timeout) to be sure."
                     ) from exc
                 reason = too_large(exc)
                 if reason is not None:
