@@ -213,17 +213,19 @@ class Loader:
         while done < len(named):
             chunk = named[done : done + size]
             try:
-                self._switch_once(chunk if len(named) - done > size else [*chunk, *last], [])
-            except _BatchTooLargeError:
+                self._switch_once(chunk, [])
+            except _BatchTooLargeError as again:
                 if size == 1:
-                    raise
+                    raise StoreError(_switch_message(chunk[0][1], again.reason)) from again.cause
                 size = max(1, size // 2)
                 continue
             done += len(chunk)
             requests += 1
-        if not named:
+        try:
             self._switch_once(last, [])
-            requests += 1
+        except _BatchTooLargeError as again:
+            raise StoreError(_switch_message(last[0][1], again.reason)) from again.cause
+        requests += 1
         for old in _chunks(list(drops), GRAPHS_PER_REQUEST):
             self._switch_once([], old)
         self.notes.append(
@@ -332,6 +334,16 @@ def _text(lines: Sequence[bytes]) -> str:
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _switch_message(graph: str, reason: str) -> str:
+    return (
+        f"The store refused to switch <{graph}> to the new version even alone ({reason}): raise "
+        "the store's limit on the time or size of one request (Virtuoso: [SPARQL] "
+        "MaxQueryExecutionTime, 60 s as packaged, is the likely one) and publish again. The "
+        "named graphs switched before it already hold the new version; the union graph and "
+        "the publication record still hold the old one."
+    )
 
 
 def _floor_message(loader: Loader, size: int, name: str, reason: str) -> str:
