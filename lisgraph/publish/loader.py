@@ -83,7 +83,6 @@ class Loader:
     graph_store_url: str | None = None
     #: When the Graph Store endpoint was found (not given), a refusal falls back to Update.
     fall_back: bool = False
-    on_progress: Callable[[Progress], None] | None = None
     #: Seconds to wait for the switch, which copies every triple once (minutes at 1M).
     switch_timeout: float = 3600.0
     requests: int = 0
