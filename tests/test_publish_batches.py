@@ -136,6 +136,7 @@ def test_what_counts_as_too_large() -> None:
     assert too_large(StoreError("The graph store said: Request Entity Too Large"))
     assert too_large(QueryTimeoutError("did not answer within 1 seconds"))
     assert too_large(StoreError("Virtuoso S1T00 Error SR171: Transaction timed out"))
+    assert too_large(StoreError("Virtuoso 40005 Error SR325: Transaction aborted because"))
     assert too_large(StoreError("Cannot reach the SPARQL store at http://x/: refused.")) is None
     assert too_large(StoreError("refused lisgraph's credentials (HTTP 401)")) is None
 

@@ -338,8 +338,9 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 def _switch_message(graph: str, reason: str) -> str:
     return (
         f"The store refused to switch <{graph}> to the new version even alone ({reason}): raise "
-        "the store's limit on the time or size of one request (Virtuoso: [SPARQL] "
-        "MaxQueryExecutionTime, 60 s as packaged, is the likely one) and publish again. The "
+        "the store's limit on the time or size of one request (Virtuoso: [Parameters] "
+        "TransactionAfterImageLimit for error SR325, 50 MB as packaged; [SPARQL] "
+        "MaxQueryExecutionTime for SR171) and publish again. The "
         "named graphs switched before it already hold the new version; the union graph and "
         "the publication record still hold the old one."
     )

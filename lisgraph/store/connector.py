@@ -132,11 +132,12 @@ def _detail(exc: SPARQLWrapperException) -> str:
 
 
 # How stores say a request was too big for them: Virtuoso's SP031 ("The length of generated SQL
-# text has exceeded 10000 lines of code", an INSERT DATA with too many triples) and SR171
-# ("Transaction timed out", a request doing too much in one transaction), HTTP 413 from a
+# text has exceeded 10000 lines of code", an INSERT DATA with too many triples), SR171
+# ("Transaction timed out") and SR325 (a transaction's log "went above the limit", past
+# [Parameters] TransactionAfterImageLimit): a request doing too much at once; HTTP 413 from a
 # store or a proxy, and the wording of other size limits.
 _TOO_LARGE = re.compile(
-    r"\bSP031\b|\bSR171\b|HTTP 413|status code 413|Payload Too Large|Entity Too Large"
+    r"\bSP031\b|\bSR171\b|\bSR325\b|HTTP 413|status code 413|Payload Too Large|Entity Too Large"
     r"|\btoo (?:large|long|big)\b|\bexceed(?:s|ed)?\b|Transaction timed out",
     re.IGNORECASE,
 )
