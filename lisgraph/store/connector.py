@@ -8,6 +8,7 @@ default, or ``digest``).
 
 from __future__ import annotations
 
+import http.client
 import re
 import socket
 import urllib.error
@@ -22,6 +23,9 @@ from ..config import StoreSettings
 from ..errors import ConfigError, QueryError, QueryTimeoutError, StoreError
 
 __all__ = ["Endpoint", "too_large"]
+
+#: Response headers accepted from a store (Virtuoso sends one per graph of the dataset).
+_MAX_HEADERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,11 @@ class Endpoint:
         rejects the query, StoreError when it cannot be reached, refuses the credentials or fails.
         """
         url = self.query_url if update is None else (self.update_url or self.query_url)
+        # Virtuoso echoes every named-graph-uri in a response header of its own; Python's
+        # http.client refuses a response with more than 100 headers ("got more than 100
+        # headers"), which a dataset of more than 100 graphs gives.
+        if getattr(http.client, "_MAXHEADERS", 100) < _MAX_HEADERS:
+            setattr(http.client, "_MAXHEADERS", _MAX_HEADERS)  # noqa: B010
         wrapper = self._wrapper(url)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setQuery(update if update is not None else query or "")
