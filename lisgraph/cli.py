@@ -21,7 +21,7 @@ from .build.releases import list_releases, make_release, remove_release
 from .build.synthetic import generate
 from .config import ServerConfig, Settings, StoreSettings, from_environment
 from .errors import LisgraphError, NotConformingError, Violation
-from .publish import publish
+from .publish import GRAPH_STORE_BATCH_SIZE, UPDATE_BATCH_SIZE, Progress, publish
 from .publish.mirror import default_mirror_root, mirror
 from .store import GRAPH_FORMATS, RESULT_FORMATS
 from .store.connector import Endpoint
@@ -145,25 +145,63 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress_line(progress: Progress) -> None:
+    """One line on the terminal, rewritten after every batch."""
+    line = (
+        f"publish: graph {progress.graph_number}/{progress.graphs}, batch {progress.batches}, "
+        f"{progress.triples_sent:,}/{progress.triples:,} triples "
+        f"({100 * progress.triples_sent // max(progress.triples, 1)}%), "
+        f"{progress.rate:,.0f} triples/s, {progress.batch_size:,} per batch"
+    )
+    print(f"\r{line}\x1b[K", end="", file=sys.stderr, flush=True)
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
     config = _config(args)
     settings = Settings.from_mapping(config)
+    graph_store = args.graph_store.strip()
     endpoint = Endpoint.from_settings(
         StoreSettings.for_url(args.endpoint, config),
         update_url=args.update_endpoint,
-        graph_store_url=args.graph_store,
+        graph_store_url=None if graph_store.lower() in ("auto", "none") else graph_store,
         timeout=args.timeout,
     )
     graph = args.graph or default_graph(settings.base)
-    result = publish(
-        settings.dist_dir, endpoint, graph, batch_size=args.batch_size, retries=args.retries
-    )
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    try:
+        result = publish(
+            settings.dist_dir,
+            endpoint,
+            graph,
+            batch_size=args.batch_size,
+            min_batch_size=args.min_batch_size,
+            retries=args.retries,
+            find_graph_store_endpoint=graph_store.lower() == "auto",
+            on_progress=_progress_line if show else None,
+            switch_timeout=args.switch_timeout,
+        )
+    finally:
+        if show:
+            print(file=sys.stderr)
     print(
         f"Published {result.triples} triples to <{result.graph}> at {endpoint.query_url}, "
         f"with {len(result.graphs)} named graphs ({result.requests} requests):"
     )
     for name, count in result.graphs.items():
         print(f"  {count:6d}  <{name}>")
+    print(
+        f"Loaded {result.triples_sent:,} triples by {result.method} in {result.seconds:.1f} s "
+        f"({result.triples_sent / max(result.seconds, 1e-9):,.0f} triples/s), "
+        f"{result.batch_size:,} per batch; staging {result.load_seconds:.1f} s, "
+        f"switch {result.switch_seconds:.1f} s."
+    )
+    for split in result.splits:
+        print(
+            f"  The store refused {split.size:,} triples in one request ({split.reason}); "
+            f"then sent {split.next_size:,}."
+        )
+    for note in result.notes:
+        print(f"  {note}")
     return EXIT_OK
 
 
@@ -321,23 +359,51 @@ def _parser() -> argparse.ArgumentParser:
         "LISGRAPH_STORE_USER, LISGRAPH_STORE_PASSWORD, LISGRAPH_STORE_AUTH)",
     )
     p.add_argument("--endpoint", required=True, metavar="URL", help="the store's query endpoint")
-    target = p.add_mutually_exclusive_group()
-    target.add_argument(
+    p.add_argument(
         "--update-endpoint", metavar="URL", help="SPARQL Update endpoint (default: --endpoint)"
     )
-    target.add_argument(
+    p.add_argument(
         "--graph-store",
-        metavar="URL",
-        help="load through this Graph Store Protocol endpoint (the switch still uses SPARQL "
-        "Update at --endpoint)",
+        metavar="URL|auto|none",
+        default="auto",
+        help="load through this Graph Store Protocol endpoint; 'auto' (default): the store's "
+        "own when lisgraph knows it (Virtuoso, Oxigraph), else SPARQL Update; 'none': SPARQL "
+        "Update only. The switch to the new version always uses SPARQL Update",
     )
     p.add_argument(
         "--graph", metavar="IRI", help="the union graph to write (default: BASE graph/lisgraph)"
     )
     _build_option(p, "the build to publish")
-    p.add_argument("--batch-size", type=int, default=2000, help="triples per request (2000)")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help=f"triples per request to start with (default {UPDATE_BATCH_SIZE} by SPARQL Update, "
+        f"{GRAPH_STORE_BATCH_SIZE} by the Graph Store Protocol); halved while the store refuses "
+        "a batch as too large, and the size that worked is kept",
+    )
+    p.add_argument(
+        "--min-batch-size",
+        type=int,
+        default=50,
+        metavar="N",
+        help="the smallest batch to try before giving up (50)",
+    )
     p.add_argument("--retries", type=int, default=3, help="retries of a failed request (3)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (60)")
+    p.add_argument(
+        "--switch-timeout",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="seconds to wait for the switch to the new version, which copies every triple "
+        "inside the store (3600)",
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="show graphs, batches, triples and rate as it goes (default: on a terminal only)",
+    )
     p.set_defaults(func=_cmd_publish)
 
     p = commands.add_parser(

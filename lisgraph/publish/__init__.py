@@ -2,8 +2,10 @@
 in one step from readers' point of view.
 
 1. The build's graphs (the merge, one graph per source, the publication record; see
-   :mod:`lisgraph.store.remote`) are loaded into staging graphs of their own, in batches,
-   with retries: by SPARQL Update ``INSERT DATA`` or, given a Graph Store Protocol URL, by ``POST``.
+   :mod:`lisgraph.store.publication`) are loaded into staging graphs of their own, in batches
+   that fit the store (:mod:`.loader`), with retries: by the Graph Store Protocol's ``POST``
+   when the store offers it (given, or found: :mod:`.graph_store`), else by SPARQL Update
+   ``INSERT DATA``.
 2. Each staging graph's triple count is checked against the build.
 3. One SPARQL Update request ``MOVE``\\s every staging graph onto its published name (and drops
    graphs the old version had and the new one has not). SPARQL 1.1 Update asks stores to run a
@@ -16,41 +18,62 @@ served and the command fails. The next run clears the stale staging graphs first
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib.namespace import DCTERMS
 
 from ..artifact import BuildDir
-from ..errors import BuildNotFoundError, PublishError, QueryError, QueryLimitError, StoreError
+from ..errors import BuildNotFoundError, PublishError, StoreError
 from ..sparql_text import iri, string
 from ..store.connector import Endpoint
 from ..store.publication import publication_graph, read_publication
+from .graph_store import find_graph_store
+from .loader import BatchSplit, Loader, Progress
 
-__all__ = ["PublishResult", "publish"]
+__all__ = [
+    "GRAPH_STORE_BATCH_SIZE",
+    "UPDATE_BATCH_SIZE",
+    "BatchSplit",
+    "Progress",
+    "PublishResult",
+    "publish",
+]
 
 log = logging.getLogger(__name__)
 
+#: Triples per request to start with, by SPARQL Update (Virtuoso's packaged settings take about
+#: 1,000; the loader finds that out) and by the Graph Store Protocol (parsed as data, no limit
+#: of that kind).
+UPDATE_BATCH_SIZE = 2000
+GRAPH_STORE_BATCH_SIZE = 20000
 
 
 @dataclass(frozen=True)
 class PublishResult:
-    """What ``publish`` wrote: the union graph, its triple count, and the named graphs."""
+    """What ``publish`` wrote (the union graph, its triple count, the named graphs) and how:
+    the method, the batch size it started at and the one it ended at, the batches the store
+    refused as too large, and what else it had to adapt to (``notes``)."""
 
     graph: str
     triples: int
     graphs: dict[str, int]
     digest: str
     requests: int
+    method: str
+    first_batch_size: int
+    batch_size: int
+    splits: tuple[BatchSplit, ...]
+    notes: tuple[str, ...]
+    seconds: float
+    triples_sent: int
+    load_seconds: float
+    switch_seconds: float
 
 
 def _lines(path: Path) -> list[bytes]:
@@ -78,82 +101,6 @@ def _graphs_of(build_dir: Path, graph: str, digest: str) -> dict[str, list[bytes
     return {graph: union, **dict(sorted(graphs.items())), publication_graph(graph): record}
 
 
-def _batches(lines: Sequence[bytes], size: int) -> Iterator[bytes]:
-    for start in range(0, len(lines), size):
-        yield b"\n".join(lines[start : start + size]) + b"\n"
-
-
-class _Loader:
-    """Sends requests to the store, retrying failures that may pass (not bad requests)."""
-
-    def __init__(self, endpoint: Endpoint, retries: int, pause: float) -> None:
-        self.endpoint = endpoint
-        self.retries = retries
-        self.pause = pause
-        self.requests = 0
-
-    def _retry(self, what: str, send: Callable[[], object]) -> None:
-        for attempt in range(self.retries + 1):
-            self.requests += 1
-            try:
-                send()
-                return
-            except (QueryError, PublishError):
-                raise
-            except (StoreError, QueryLimitError) as exc:
-                if attempt == self.retries:
-                    raise StoreError(f"{what} failed after {attempt + 1} attempts: {exc}") from exc
-                log.warning("%s failed (%s); retrying", what, exc)
-                time.sleep(self.pause * 2**attempt)
-
-    def update(self, text: str, what: str) -> None:
-        self._retry(what, lambda: self.endpoint.request(update=text))
-
-    def post(self, graph: str, body: bytes, what: str) -> None:
-        self._retry(what, lambda: _gsp_post(self.endpoint, graph, body))
-
-    def count(self, graph: str) -> int:
-        _, body = self.endpoint.request(
-            query=f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}",
-            accept="text/csv",
-        )
-        lines = body.decode("utf-8").split()
-        return int(lines[1]) if len(lines) > 1 else 0
-
-
-def _gsp_post(endpoint: Endpoint, graph: str, body: bytes) -> None:
-    """POST N-Triples to ``graph`` by the Graph Store HTTP Protocol."""
-    assert endpoint.graph_store_url is not None
-    separator = "&" if "?" in endpoint.graph_store_url else "?"
-    url = f"{endpoint.graph_store_url}{separator}{urllib.parse.urlencode({'graph': graph})}"
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/n-triples"}
-    )
-    handlers: list[urllib.request.BaseHandler] = []
-    if endpoint.user:
-        if endpoint.auth == "digest":
-            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            manager.add_password(None, url, endpoint.user, endpoint.password or "")
-            handlers.append(urllib.request.HTTPDigestAuthHandler(manager))
-        else:
-            token = base64.b64encode(f"{endpoint.user}:{endpoint.password or ''}".encode())
-            request.add_header("Authorization", "Basic " + token.decode("ascii"))
-    try:
-        with urllib.request.build_opener(*handlers).open(request, timeout=endpoint.timeout) as r:
-            r.read()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 401:
-            raise StoreError(
-                f"The graph store at {endpoint.graph_store_url} refused lisgraph's credentials "
-                "(HTTP 401): set LISGRAPH_STORE_USER and LISGRAPH_STORE_PASSWORD."
-            ) from exc
-        raise StoreError(f"The graph store answered HTTP {exc.code} for <{graph}>.") from exc
-    except (urllib.error.URLError, OSError) as exc:
-        raise StoreError(
-            f"The request to the graph store at {endpoint.graph_store_url} failed: {exc}"
-        ) from exc
-
-
 def _staging_name(graph: str, index: int) -> str:
     return f"{graph.rstrip('/')}/staging/{index}"
 
@@ -171,44 +118,89 @@ def publish(
     endpoint: Endpoint,
     graph: str,
     *,
-    batch_size: int = 2000,
+    batch_size: int | None = None,
+    min_batch_size: int = 50,
     retries: int = 3,
     pause: float = 1.0,
+    find_graph_store_endpoint: bool = True,
+    on_progress: Callable[[Progress], None] | None = None,
+    switch_timeout: float = 3600.0,
 ) -> PublishResult:
     """Publish the build in ``dist_dir`` to ``endpoint`` under union graph ``graph``.
 
-    Raises BuildNotFoundError (no build), StoreError (the store failed: the old version is
-    still published), PublishError (the store's counts differ from the build's afterwards).
+    Loads through ``endpoint.graph_store_url`` when given; else through the Graph Store
+    endpoint lisgraph finds (``find_graph_store_endpoint``), else by SPARQL Update. Batches
+    start at ``batch_size`` (default: :data:`UPDATE_BATCH_SIZE` or
+    :data:`GRAPH_STORE_BATCH_SIZE`) and are halved, down to ``min_batch_size``, while the store
+    refuses them as too large. ``on_progress`` is called after every batch. The switch, which
+    copies every triple once inside the store, may take up to ``switch_timeout`` seconds.
+
+    Raises BuildNotFoundError (no build), StoreError (the store failed, or refused even the
+    smallest batch: the old version is still published), PublishError (the store's counts
+    differ from the build's afterwards).
     """
+    started = time.monotonic()
     build_dir = Path(os.path.realpath(dist_dir))
     info = BuildDir(build_dir).info()
     digest = str(info["inputs_digest"])
     graphs = _graphs_of(build_dir, graph, digest)
-    loader = _Loader(endpoint, retries, pause)
     previous = _previous_parts(endpoint, graph)
     staging = {name: _staging_name(graph, i) for i, name in enumerate(graphs)}
 
+    graph_store_url = endpoint.graph_store_url
+    if graph_store_url is None and find_graph_store_endpoint:
+        graph_store_url = find_graph_store(endpoint, _staging_name(graph, len(graphs)))
+    size = batch_size or (GRAPH_STORE_BATCH_SIZE if graph_store_url else UPDATE_BATCH_SIZE)
+    loader = Loader(
+        endpoint,
+        batch_size=max(size, 1),
+        min_batch_size=max(1, min(min_batch_size, size)),
+        retries=retries,
+        pause=pause,
+        graph_store_url=graph_store_url,
+        fall_back=endpoint.graph_store_url is None,
+        switch_timeout=switch_timeout,
+    )
+    total = sum(len(lines) for lines in graphs.values())
+    sent = 0
+    batches = 0
+
+    def advance(count: int, number: int) -> None:
+        nonlocal sent, batches
+        sent += count
+        batches += 1
+        if on_progress is not None:
+            on_progress(
+                Progress(
+                    graph_number=number,
+                    graphs=len(graphs),
+                    batches=batches,
+                    triples_sent=sent,
+                    triples=total,
+                    seconds=time.monotonic() - started,
+                    batch_size=loader.batch_size,
+                    method=loader.method,
+                )
+            )
+
+    loader.clear(list(staging.values()), "Clearing the staging graphs")
+    loader.load([(stage, name, graphs[name]) for name, stage in staging.items()], advance)
+    staged = loader.counts(list(staging.values()))
     for name, stage in staging.items():
-        loader.update(f"DROP SILENT GRAPH {iri(stage)}", f"Clearing <{stage}>")
-        for number, batch in enumerate(_batches(graphs[name], batch_size), start=1):
-            what = f"Loading batch {number} of <{name}>"
-            if endpoint.graph_store_url:
-                loader.post(stage, batch, what)
-            else:
-                text = batch.decode("utf-8")
-                loader.update(f"INSERT DATA {{ GRAPH {iri(stage)} {{\n{text}}} }}", what)
-    for name, stage in staging.items():
-        if loader.count(stage) != len(set(graphs[name])):
+        if staged[stage] != len(set(graphs[name])):
             raise PublishError(
-                f"The store holds {loader.count(stage)} triples in staging graph <{stage}>, not "
+                f"The store holds {staged[stage]} triples in staging graph <{stage}>, not "
                 f"the {len(set(graphs[name]))} of <{name}>. Nothing was switched."
             )
 
-    switch = [f"MOVE SILENT {iri(stage)} TO {iri(name)}" for name, stage in staging.items()]
-    switch += [f"DROP SILENT GRAPH {iri(old)}" for old in previous if old not in graphs]
-    loader.update(" ;\n".join(switch), "Switching to the new version")
+    switching = time.monotonic()
+    loader.switch(
+        [(stage, name) for name, stage in staging.items()],
+        [old for old in previous if old not in graphs],
+    )
+    switch_seconds = time.monotonic() - switching
 
-    counts = {name: loader.count(name) for name in graphs}
+    counts = loader.counts(list(graphs))
     for name, lines in graphs.items():
         if counts[name] != len(set(lines)):
             raise PublishError(
@@ -220,4 +212,13 @@ def publish(
         graphs={name: counts[name] for name in graphs if name != graph},
         digest=digest,
         requests=loader.requests,
+        method=loader.method,
+        first_batch_size=size,
+        batch_size=loader.batch_size,
+        splits=tuple(loader.splits),
+        notes=tuple(loader.notes),
+        seconds=time.monotonic() - started,
+        triples_sent=sent,
+        load_seconds=switching - started,
+        switch_seconds=switch_seconds,
     )

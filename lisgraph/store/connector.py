@@ -9,6 +9,7 @@ default, or ``digest``).
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import urllib.error
 from collections.abc import Sequence
@@ -21,8 +22,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 from ..config import StoreSettings
 from ..errors import ConfigError, QueryError, QueryTimeoutError, StoreError
 
-__all__ = ["Endpoint"]
-
+__all__ = ["Endpoint", "too_large"]
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -130,7 +130,7 @@ class Endpoint:
 #: Virtuoso echoes every named-graph-uri of a request as an X-SPARQL-named-graph response
 #: header. The dataset has one named graph per source (over a hundred), which passes
 #: http.client's default limit of 100 headers ("got more than 100 headers").
-_MAX_RESPONSE_HEADERS = 10_000
+_MAX_RESPONSE_HEADERS = 100_000
 
 
 def _allow_many_response_headers() -> None:
@@ -142,3 +142,38 @@ def _allow_many_response_headers() -> None:
 def _detail(exc: SPARQLWrapperException) -> str:
     text = str(exc).replace("\\n", " ").strip()
     return text[:500]
+
+
+# How stores say a request was too big for them: Virtuoso's SP031 ("The length of generated SQL
+# text has exceeded 10000 lines of code", an INSERT DATA with too many triples), SR171
+# ("Transaction timed out") and SR325 (a transaction's log "went above the limit", past
+# [Parameters] TransactionAfterImageLimit): a request doing too much at once; HTTP 413 from a
+# store or a proxy, and the wording of other size limits.
+_TOO_LARGE = re.compile(
+    r"\bSP031\b|\bSR171\b|\bSR325\b|HTTP 413|status code 413|Payload Too Large|Entity Too Large"
+    r"|\btoo (?:large|long|big)\b|\bexceed(?:s|ed)?\b|Transaction timed out",
+    re.IGNORECASE,
+)
+
+
+def too_large(exc: BaseException) -> str | None:
+    """Why the store refused a request as too large (or too slow to finish in time), or None
+    when ``exc`` says something else (the store is down, refuses the credentials...).
+
+    Reads the error lisgraph raised from :meth:`Endpoint.request` and what caused it.
+    """
+    if isinstance(exc, QueryTimeoutError):
+        return str(exc)
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, urllib.error.HTTPError) and seen.code in (408, 413, 504):
+            return f"HTTP {seen.code} {seen.reason}"
+        text = str(seen)
+        match = _TOO_LARGE.search(text)
+        if match:
+            start = text.rfind("\n", 0, match.start()) + 1
+            reason = text[start:].split("SPARQL query:")[0]  # Virtuoso echoes the whole update
+            reason = reason[2:] if reason.startswith(("b'", 'b"')) else reason  # bytes' repr
+            return " ".join(reason.split())[:240]
+        seen = seen.__cause__
+    return None

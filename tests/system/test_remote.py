@@ -1,6 +1,10 @@
-"""lisgraph over a real Virtuoso: ``lisgraph publish`` loads it, ``lisgraph serve --store`` serves
+"""lisgraph over a real store: ``lisgraph publish`` loads it, ``lisgraph serve --store`` serves
 from it, and answers match the embedded store's. Also what happens when the store is down, dies
-mid-publish, is slow, or refuses the credentials."""
+mid-publish, is slow, or refuses the credentials.
+
+Here the store is Virtuoso (``remote_store``, and ``remote_server`` in front of it, from
+``conftest.py``); ``test_oxigraph_store.py`` runs every test of this module that takes a
+``remote_store``, ``remote_server`` or ``new_store`` again, with Oxigraph server instead."""
 
 from __future__ import annotations
 
@@ -22,14 +26,23 @@ from lisgraph.store.remote import Endpoint, publication_graph
 
 from ..helpers import BASE, free_port, run_lisgraph, start_server, stop_server
 from .conftest import STORE_CREDENTIALS
+from .stores import StoreFactory, StoreServer
 from .virtuoso import Virtuoso
 
 UNION = BASE + "graph/lisgraph"
 COMPETENCY = sorted(QUERY_DIR.glob("*.rq"))
-CREDENTIALS = (
-    STORE_CREDENTIALS["LISGRAPH_STORE_USER"],
-    STORE_CREDENTIALS["LISGRAPH_STORE_PASSWORD"],
-)
+
+
+@pytest.fixture(scope="session")
+def remote_store(virtuoso: Virtuoso) -> StoreServer:
+    """The store the session's build is published to (and ``remote_server`` serves from)."""
+    return virtuoso
+
+
+@pytest.fixture(scope="session")
+def new_store() -> StoreFactory:
+    """How to make another store of the same kind, with an empty database in a directory."""
+    return Virtuoso
 
 
 def _csv(server: str, query: str, **params: str) -> str:
@@ -47,6 +60,7 @@ def _csv(server: str, query: str, **params: str) -> str:
 def test_competency_answers_match_the_embedded_store(
     path: Path, server: str, remote_server: str
 ) -> None:
+    assert COMPETENCY, "the competency questions are found"
     query = path.read_text(encoding="utf-8")
     remote = _csv(remote_server, query)
     assert remote.count("\n") > 1, "the competency question has an answer"
@@ -54,13 +68,15 @@ def test_competency_answers_match_the_embedded_store(
 
 
 def test_publish_loaded_every_triple(
-    virtuoso: Virtuoso, built: BuildResult, remote_server: str
+    remote_store: StoreServer, built: BuildResult, remote_server: str
 ) -> None:
     store = EmbeddedStore.from_build(built.out_dir)
-    assert virtuoso.count(UNION) == built.triples == store.triple_count()
+    assert remote_store.count(UNION) == built.triples == store.triple_count()
     graphs = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    for row in graphs.rows():
-        assert virtuoso.count(row["g"].value) == int(row["n"].value)
+    rows = graphs.rows()
+    assert rows, "the build has named graphs"
+    for row in rows:
+        assert remote_store.count(row["g"].value) == int(row["n"].value)
 
 
 def test_dumps_are_the_same_bytes(server: str, remote_server: str) -> None:
@@ -86,16 +102,10 @@ def test_pages_match_the_embedded_store(path: str, server: str, remote_server: s
 
 
 def test_store_holding_other_data_answers_from_ours_only(
-    virtuoso: Virtuoso, server: str, remote_server: str
+    remote_store: StoreServer, server: str, remote_server: str
 ) -> None:
     other = "http://example.org/other-data"
-    response = requests.post(
-        virtuoso.sparql_auth,
-        data={"update": f"INSERT DATA {{ GRAPH <{other}> {{ <{other}#x> a <{other}#Thing> }} }}"},
-        auth=requests.auth.HTTPDigestAuth(*CREDENTIALS),
-        timeout=30,
-    )
-    assert response.ok, response.text
+    remote_store.write(f"INSERT DATA {{ GRAPH <{other}> {{ <{other}#x> a <{other}#Thing> }} }}")
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert _csv(remote_server, count) == _csv(server, count)
     graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
@@ -105,21 +115,22 @@ def test_store_holding_other_data_answers_from_ours_only(
 
 
 def test_graph_store_protocol_and_new_version_reaches_every_front_end(
-    virtuoso: Virtuoso, built: BuildResult, tmp_path: Path
+    remote_store: StoreServer, built: BuildResult, tmp_path: Path
 ) -> None:
-    """Two front-ends over one store agree, and both switch to a newly published version."""
+    """Two front-ends over one store agree, and both switch to a newly published version
+    (loaded first through the Graph Store Protocol, then by SPARQL Update)."""
     graph = BASE + "graph/test-versions"
     first = run_lisgraph(
-        "publish", "--endpoint", virtuoso.sparql_auth, "--graph-store", virtuoso.graph_store_auth,
-        "--graph", graph, "--out", str(built.out_dir), "--batch-size", "500",
-        env=STORE_CREDENTIALS,
+        "publish", *remote_store.publish_args("explicit"), "--graph", graph,
+        "--out", str(built.out_dir), "--batch-size", "500", env=remote_store.env,
     )  # fmt: skip
     assert first.returncode == 0, first.stderr
-    assert virtuoso.count(graph) == built.triples
+    assert "by Graph Store Protocol at" in first.stdout
+    assert remote_store.count(graph) == built.triples
     env = {"LISGRAPH_STORE_POLL_SECONDS": "0.5"}
     fronts = [
         start_server(
-            built.out_dir, "--workers", "2", "--store", virtuoso.sparql, "--graph", graph,
+            built.out_dir, "--workers", "2", "--store", remote_store.query_url, "--graph", graph,
             env={**env, "LISGRAPH_MIRROR_DIR": str(tmp_path / f"mirror-{n}")},
             log=tmp_path / f"serve-{n}.log",
         )
@@ -133,10 +144,11 @@ def test_graph_store_protocol_and_new_version_reaches_every_front_end(
 
         changed = _changed_build(built.out_dir, tmp_path / "changed")
         second = run_lisgraph(
-            "publish", "--endpoint", virtuoso.sparql_auth, "--graph", graph, "--out", str(changed),
-            env=STORE_CREDENTIALS,
+            "publish", *remote_store.publish_args("none"), "--graph", graph,
+            "--out", str(changed), env=remote_store.env,
         )  # fmt: skip
         assert second.returncode == 0, second.stderr
+        assert "by SPARQL Update at" in second.stdout
         deadline = time.monotonic() + 20
         while {_csv(url, count) for _, url in fronts} != {f"n\r\n{built.triples + 1}\r\n"}:
             assert time.monotonic() < deadline, "the front-ends did not switch to the new build"
@@ -146,6 +158,22 @@ def test_graph_store_protocol_and_new_version_reaches_every_front_end(
     finally:
         for process, _ in fronts:
             stop_server(process)
+
+
+def test_publish_finds_the_graph_store_by_itself(
+    remote_store: StoreServer, built: BuildResult
+) -> None:
+    """With default settings, publish loads through the store's own Graph Store endpoint."""
+    graph = BASE + "graph/test-found"
+    done = run_lisgraph(
+        "publish", *remote_store.publish_args("auto"), "--graph", graph,
+        "--out", str(built.out_dir), env=remote_store.env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    explicit = remote_store.publish_args("explicit")
+    assert f"by Graph Store Protocol at {explicit[-1]} " in done.stdout
+    assert remote_store.count(graph) == built.triples
+    assert done.stderr == "", "quiet when not on a terminal"
 
 
 def _changed_build(build_dir: Path, target: Path) -> Path:
@@ -182,16 +210,21 @@ def test_publish_with_the_store_down_fails_clearly(built: BuildResult) -> None:
     assert "Cannot reach the SPARQL store" in done.stderr and down in done.stderr
 
 
-def test_wrong_credentials_are_refused_clearly(virtuoso: Virtuoso, built: BuildResult) -> None:
+@pytest.mark.parametrize("graph_store", ["none", "explicit"])
+def test_wrong_credentials_are_refused_clearly(
+    remote_store: StoreServer, built: BuildResult, graph_store: str
+) -> None:
+    if not remote_store.has_credentials:
+        pytest.skip(f"{remote_store.name} has no credentials to get wrong")
     done = run_lisgraph(
-        "publish", "--endpoint", virtuoso.sparql_auth, "--out", str(built.out_dir),
+        "publish", *remote_store.publish_args(graph_store), "--out", str(built.out_dir),
         "--graph", BASE + "graph/never", "--retries", "0",
-        env={**STORE_CREDENTIALS, "LISGRAPH_STORE_PASSWORD": "wrong"},
+        env={**remote_store.env, "LISGRAPH_STORE_PASSWORD": "wrong"},
     )  # fmt: skip
     assert done.returncode == 2
     assert "refused lisgraph's credentials (HTTP 401)" in done.stderr
     assert "wrong" not in done.stderr
-    assert virtuoso.count(BASE + "graph/never") == 0
+    assert remote_store.count(BASE + "graph/never") == 0
 
 
 @pytest.fixture
@@ -234,13 +267,14 @@ def test_slow_store_times_out(silent_store: str, built: BuildResult) -> None:
         Endpoint(silent_store, timeout=1).request(query="ASK { ?s ?p ?o }")
 
 
-def test_store_dying_mid_publish_keeps_the_old_version(built: BuildResult, tmp_path: Path) -> None:
-    store = Virtuoso(tmp_path / "virtuoso").start()
+def test_store_dying_mid_publish_keeps_the_old_version(
+    new_store: StoreFactory, built: BuildResult, tmp_path: Path
+) -> None:
+    store = new_store(tmp_path / "store").start()
     try:
         first = run_lisgraph(
-            "publish", "--endpoint", store.sparql_auth, "--out", str(built.out_dir),
-            env=STORE_CREDENTIALS,
-        )  # fmt: skip
+            "publish", *store.publish_args("auto"), "--out", str(built.out_dir), env=store.env
+        )
         assert first.returncode == 0, first.stderr
         old_digest = _digest(store)
 
@@ -249,9 +283,8 @@ def test_store_dying_mid_publish_keeps_the_old_version(built: BuildResult, tmp_p
 
         def publish() -> None:
             results["done"] = run_lisgraph(
-                "publish", "--endpoint", store.sparql_auth, "--out", str(changed),
-                "--batch-size", "20", "--retries", "1", "--timeout", "5",
-                env=STORE_CREDENTIALS,
+                "publish", *store.publish_args("none"), "--out", str(changed),
+                "--batch-size", "20", "--retries", "1", "--timeout", "5", env=store.env,
             )  # fmt: skip
 
         thread = threading.Thread(target=publish)
@@ -271,9 +304,8 @@ def test_store_dying_mid_publish_keeps_the_old_version(built: BuildResult, tmp_p
         assert store.count(UNION) == built.triples
         assert _digest(store) == old_digest
         again = run_lisgraph(
-            "publish", "--endpoint", store.sparql_auth, "--out", str(changed),
-            env=STORE_CREDENTIALS,
-        )  # fmt: skip
+            "publish", *store.publish_args("auto"), "--out", str(changed), env=store.env
+        )
         assert again.returncode == 0, again.stderr
         assert store.count(UNION) == built.triples + 1
         assert store.count(staging) == 0
@@ -281,17 +313,12 @@ def test_store_dying_mid_publish_keeps_the_old_version(built: BuildResult, tmp_p
         store.stop()
 
 
-def _digest(store: Virtuoso) -> str:
-    response = requests.post(
-        store.sparql,
-        data={
-            "query": f"SELECT ?d WHERE {{ GRAPH <{publication_graph(UNION)}> "
-            f"{{ <{UNION}> <http://purl.org/dc/terms/identifier> ?d }} }}"
-        },
-        headers={"Accept": "text/csv"},
-        timeout=30,
+def _digest(store: StoreServer) -> str:
+    rows = store.select(
+        f"SELECT ?d WHERE {{ GRAPH <{publication_graph(UNION)}> "
+        f"{{ <{UNION}> <http://purl.org/dc/terms/identifier> ?d }} }}"
     )
-    return response.text.split()[1]
+    return rows[1][0]
 
 
 def test_refusals_hold_in_front_of_a_remote_store(remote_server: str) -> None:

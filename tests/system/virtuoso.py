@@ -1,25 +1,31 @@
 """A real Virtuoso (Debian's ``virtuoso-opensource``) on loopback, for the remote-store tests.
 
 Each instance has its own configuration and database under a temporary directory and listens
-on free loopback ports only. Anonymous users may read (``/sparql``); the user ``lisgraph`` may
-also update, through the digest-authenticated endpoints (``/sparql-auth`` and the Graph Store
-Protocol's ``/sparql-graph-crud-auth``).
+on free loopback ports only. Two configurations:
+
+- ``Virtuoso(dir)``: lisgraph's own ``virtuoso.ini`` (below). Anonymous users may read
+  (``/sparql``); the user ``lisgraph`` may also update, through the digest-authenticated
+  endpoints (``/sparql-auth`` and the Graph Store Protocol's ``/sparql-graph-crud-auth``).
+- ``Virtuoso(dir, packaged=True)``: Debian's ``/etc/virtuoso-opensource-7/virtuoso.ini`` as it
+  comes, with only its ports (on 127.0.0.1) and directories changed, and ``SPARQL_UPDATE``
+  granted to the anonymous user too (as a new user following Virtuoso's documentation would).
 """
 
 from __future__ import annotations
 
-import os
+import re
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import requests
 
+from .stores import StoreServer, free_port, post_update
+
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt") or shutil.which("isql")
+PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+PACKAGED_DB_DIR = "/var/lib/virtuoso-opensource-7/db/"
 USER, PASSWORD = "lisgraph", "lisgraph-test-secret"
 SKIP_REASON = "Virtuoso is not installed: apt-get install virtuoso-opensource (.ci/run installs it)"
 
@@ -51,24 +57,57 @@ MaxQueryExecutionTime = 60
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def packaged_ini(text: str, directory: Path, sql_port: int, http_port: int) -> str:
+    """Debian's ``virtuoso.ini`` with only its ports and directories changed: the database files
+    in ``directory``, the SQL and HTTP servers on 127.0.0.1 at the given ports."""
+    section = ""
+    lines = []
+    for line in text.splitlines():
+        header = re.match(r"\s*\[([^]]+)\]", line)
+        if header:
+            section = header.group(1)
+        setting = re.match(r"(\s*)(\w+)(\s*=\s*)([^;\t]*?)(\s*(?:[;\t].*)?)$", line)
+        if setting and not line.lstrip().startswith(";"):
+            indent, name, equals, value, rest = setting.groups()
+            if value.startswith(PACKAGED_DB_DIR):
+                value = f"{directory}/{value[len(PACKAGED_DB_DIR) :]}"
+            elif (section, name) == ("Parameters", "ServerPort"):
+                value = f"127.0.0.1:{sql_port}"
+            elif (section, name) == ("HTTPServer", "ServerPort"):
+                value = f"127.0.0.1:{http_port}"
+            elif (section, name) == ("URIQA", "DefaultHost"):
+                value = f"localhost:{http_port}"
+            line = f"{indent}{name}{equals}{value}{rest}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
-class Virtuoso:
+class Virtuoso(StoreServer):
     """One Virtuoso server process over one database directory (restartable)."""
 
-    def __init__(self, directory: Path) -> None:
+    name = "virtuoso"
+    has_credentials = True
+
+    def __init__(self, directory: Path, *, packaged: bool = False) -> None:
         assert VIRTUOSO and ISQL, SKIP_REASON
-        self.dir = directory
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.sql_port, self.http_port = _free_port(), _free_port()
-        (self.dir / "virtuoso.ini").write_text(
-            _INI.format(dir=self.dir, sql_port=self.sql_port, http_port=self.http_port)
-        )
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(directory)
+        self.packaged = packaged
+        self.sql_port, self.http_port = free_port(), free_port()
+        if packaged:
+            ini = packaged_ini(PACKAGED_INI.read_text(), self.dir, self.sql_port, self.http_port)
+        else:
+            ini = _INI.format(dir=self.dir, sql_port=self.sql_port, http_port=self.http_port)
+        (self.dir / "virtuoso.ini").write_text(ini)
+
+    def command(self) -> list[str]:
+        assert VIRTUOSO
+        return [VIRTUOSO, "+foreground", "+configfile", str(self.dir / "virtuoso.ini")]
+
+    def first_start(self) -> bool:
+        return not (self.dir / "virtuoso.db").exists()
+
+    def lock_files(self) -> list[Path]:
+        return [self.dir / "virtuoso.lck"]
 
     @property
     def url(self) -> str:
@@ -79,6 +118,10 @@ class Virtuoso:
         return f"{self.url}/sparql"
 
     @property
+    def query_url(self) -> str:
+        return self.sparql
+
+    @property
     def sparql_auth(self) -> str:
         return f"{self.url}/sparql-auth"
 
@@ -86,39 +129,37 @@ class Virtuoso:
     def graph_store_auth(self) -> str:
         return f"{self.url}/sparql-graph-crud-auth"
 
-    def start(self) -> Virtuoso:
-        """Start the server, wait until it answers SPARQL, and create the update user."""
-        first = not (self.dir / "virtuoso.db").exists()
-        with (self.dir / "stdout.log").open("ab") as log:
-            self.process = subprocess.Popen(
-                [VIRTUOSO, "+foreground", "+configfile", str(self.dir / "virtuoso.ini")],
-                cwd=self.dir,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Virtuoso exited:\n{self.log()}")
-            try:
-                if requests.get(self.sparql, params={"query": "ASK {}"}, timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Virtuoso did not answer within 60 s:\n{self.log()}")
-            time.sleep(0.3)
-        if first:
-            self.sql(
-                f"DB.DBA.USER_CREATE('{USER}', '{PASSWORD}'); "
-                f'GRANT SPARQL_UPDATE TO "{USER}"; '
-                f"DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{USER}', 7);"
-            )
-        return self
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "LISGRAPH_STORE_USER": USER,
+            "LISGRAPH_STORE_PASSWORD": PASSWORD,
+            "LISGRAPH_STORE_AUTH": "digest",
+        }
+
+    def publish_args(self, graph_store: str = "none") -> list[str]:
+        args = ["--endpoint", self.sparql_auth]
+        if graph_store == "explicit":
+            return [*args, "--graph-store", self.graph_store_auth]
+        return [*args, "--graph-store", graph_store]
+
+    def after_first_start(self) -> None:
+        """Create the update user (and, in the packaged setup, let anonymous users update)."""
+        grants = (
+            f"DB.DBA.USER_CREATE('{USER}', '{PASSWORD}'); "
+            f'GRANT SPARQL_UPDATE TO "{USER}"; '
+            f"DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{USER}', 7);"
+        )
+        if self.packaged:
+            grants += ' GRANT SPARQL_UPDATE TO "SPARQL";'
+        self.sql(grants)
+
+    def write(self, update: str) -> None:
+        post_update(self.sparql_auth, update, auth=requests.auth.HTTPDigestAuth(USER, PASSWORD))
 
     def sql(self, statements: str) -> str:
         """Run SQL through isql as the database administrator."""
+        assert ISQL
         done = subprocess.run(
             [ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
             capture_output=True,
@@ -130,33 +171,9 @@ class Virtuoso:
             raise RuntimeError(f"isql failed: {done.stdout}{done.stderr}")
         return done.stdout
 
-    def kill(self) -> None:
-        """Stop the server at once, as a crash would (SIGKILL)."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
-        self.process = None
-        (self.dir / "virtuoso.lck").unlink(missing_ok=True)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.process = None
-
-    def count(self, graph: str) -> int:
-        """Triples in ``graph``, asked directly of Virtuoso."""
-        response = requests.post(
-            self.sparql,
-            data={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"},
-            headers={"Accept": "text/csv"},
-            timeout=30,
-        )
-        response.raise_for_status()
-        return int(response.text.split()[1])
+    def start(self) -> Virtuoso:
+        super().start()
+        return self
 
     def log(self) -> str:
         path = self.dir / "virtuoso.log"
