@@ -34,23 +34,26 @@ def derive(store: ox.Store, settings: Settings) -> None:
     Raises DataLoadError naming the rule file when a rule is not a valid CONSTRUCT query.
     """
     base = settings.base
+    # The rules read the merge of every graph. Oxigraph's union-default-graph mode probes each
+    # named graph in turn for every pattern, which with hundreds of graphs (one per source)
+    # made a rule take minutes at 100k triples; a copy with the merge as its default graph
+    # answers the same in milliseconds. Each rule's output is added to the copy too, so later
+    # rules read it as they would in the union.
+    merged = ox.Store()
+    merged.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
     for path in rule_files(settings):
         name = path.stem.split("-", 1)[-1] if path.stem[:2].isdigit() else path.stem
         text = path.read_text(encoding="utf-8")
         try:
             query = text.replace(DEFAULT_BASE_IRI, base)
-            triples = list(store.query(query, use_default_graph_as_union=True))  # type: ignore[arg-type]
+            triples = [t for t in merged.query(query) if isinstance(t, ox.Triple)]  # type: ignore[union-attr]
         except (SyntaxError, ValueError, OSError) as exc:
             raise DataLoadError(f"{path}: the rule cannot be run: {exc}", str(path)) from exc
         graph = ox.NamedNode(f"{base}graph/derived-{name}")
         activity = ox.NamedNode(f"{base}id/derivation/{name}")
         comment = next((line.lstrip("# ").strip() for line in text.splitlines()), name)
-        store.extend(
-            ox.Quad(t.subject, t.predicate, t.object, graph)
-            for t in triples
-            if isinstance(t, ox.Triple)
-        )
-        store.extend(
+        made = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        made.extend(
             [
                 ox.Quad(graph, ox.NamedNode(_PROV + "wasGeneratedBy"), activity, graph),
                 ox.Quad(
@@ -82,3 +85,5 @@ def derive(store: ox.Store, settings: Settings) -> None:
                 ),
             ]
         )
+        store.extend(made)
+        merged.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in made)
