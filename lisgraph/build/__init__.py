@@ -172,7 +172,7 @@ def write_build(
     if merged is None:
         merged = merged_ntriples(store)
     files = write_dumps(store, merged, base, out_dir)
-    write_index(search_entries(store, base), BuildDir(out_dir).search_index)
+    write_index(search_entries(merged, base), BuildDir(out_dir).search_index)
     info: dict[str, Any] = {
         "lisgraph_version": __version__,
         "base_iri": base,

@@ -21,15 +21,20 @@ def _local_name(iri: str) -> str:
     return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def search_entries(store: ox.Store, base: str) -> list[Entry]:
-    """One entry per named, typed resource of the store's graphs. A resource of several classes
-    is filed under one: the first of the lisgraph ontology's classes, else the first by IRI."""
+def search_entries(merged: bytes, base: str) -> list[Entry]:
+    """One entry per named, typed resource of ``merged`` (the N-Triples merge of the build's
+    graphs). A resource of several classes is filed under one: the first of the lisgraph
+    ontology's classes, else the first by IRI."""
+    # Queried in a default graph of its own: asking across hundreds of named graphs (one per
+    # source) made this take seconds at 100k triples.
+    store = ox.Store()
+    store.bulk_load(input=merged, format=ox.RdfFormat.N_TRIPLES)
     codes = [*CODE_PROPERTIES, rebase(str(LIS.gssCode), base)]
     values = " ".join(f"<{p}>" for p in (*NAME_PROPERTIES, *codes))
     rows = store.query(
-        prologue(base) + "SELECT ?s ?p ?name ?type ?typeLabel WHERE { GRAPH ?g { ?s a ?type } "
-        f"GRAPH ?h {{ ?s ?p ?name VALUES ?p {{ {values} }} FILTER(isLiteral(?name)) }} "
-        "OPTIONAL { GRAPH ?k { ?type rdfs:label ?typeLabel } } FILTER(isIRI(?s)) }"
+        prologue(base) + "SELECT ?s ?p ?name ?type ?typeLabel WHERE { ?s a ?type . "
+        f"?s ?p ?name VALUES ?p {{ {values} }} FILTER(isLiteral(?name)) "
+        "OPTIONAL { ?type rdfs:label ?typeLabel } FILTER(isIRI(?s)) }"
     )
     assert isinstance(rows, ox.QuerySolutions)
     lis_classes = base + "def/lis#"
