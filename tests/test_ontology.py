@@ -52,3 +52,23 @@ def test_aggregator_imports_every_module() -> None:
     assert imported == modules and len(modules) == len(ONTOLOGY_FILES) - 1
     for module in modules:
         assert ontology.value(module, DCTERMS.title) is not None
+
+
+def test_the_ontology_names_its_namespace_under_the_configured_base(store, tmp_path) -> None:
+    from lisgraph import Settings
+    from lisgraph.build.sources import load
+
+    vann = "http://purl.org/vocab/vann/"
+    for base in (BASE, "https://example.org/other/"):
+        settings = Settings.from_mapping(
+            {"PROJECT_DIR": str(PROJECT_DIR), "BASE_IRI": base, "DIST_DIR": str(tmp_path)}
+        )
+        loaded = load(settings, data_files=[], with_reference=False)
+        rows = list(
+            loaded.store.query(
+                f"SELECT ?p ?u WHERE {{ <{base}def/lis> <{vann}preferredNamespacePrefix> ?p ; "
+                f"<{vann}preferredNamespaceUri> ?u }}",
+                use_default_graph_as_union=True,
+            )
+        )
+        assert [(r["p"].value, r["u"].value) for r in rows] == [("lis", base + "def/lis#")]

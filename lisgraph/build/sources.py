@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import DataLoadError
-from ..vocab import PROV
+from ..vocab import PROV, VANN, lis_namespace
 from .derive import derive
 from .ons_lookup import lookup_graph
 from .public_sources import pack_files, public_source_quads
@@ -104,6 +104,16 @@ def load(
     for path in _turtle_files(settings.ontology_dir):
         _add(store, parse_turtle(path, base), _ontology_graph_iri(path, base))
         read.append(path)
+    # The namespace URI follows the configured base, which a static file cannot say.
+    ontology = ox.NamedNode(f"{base}def/lis")
+    store.add(
+        ox.Quad(
+            ontology,
+            ox.NamedNode(f"{VANN}preferredNamespaceUri"),
+            ox.Literal(lis_namespace(base)),
+            ontology,
+        )
+    )
 
     for path in data_files if data_files is not None else _turtle_files(settings.data_dir):
         triples = parse_turtle(path, base)
