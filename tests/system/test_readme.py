@@ -3,6 +3,8 @@ run against servers on loopback; and CI runs the README's test command."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import re
 import signal
@@ -11,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 
@@ -57,7 +60,28 @@ def test_readme_curl_example(server: str, tmp_path: Path, command: str) -> None:
     )
     result = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr.decode()
-    assert result.stdout or any(tmp_path.iterdir())
+    _check_answer(command, result.stdout, tmp_path)
+
+
+def _check_answer(command: str, output: bytes, folder: Path) -> None:
+    """What the example gets parses as what it asked for."""
+    files = list(folder.iterdir())
+    if files:  # a download: a dump, gzipped or not, that parses and is not small
+        (saved,) = files
+        data = saved.read_bytes()
+        if saved.name.endswith(".gz"):
+            data = gzip.decompress(data)
+        fmt = ox.RdfFormat.from_extension(saved.name.removesuffix(".gz").rsplit(".", 1)[-1])
+        assert fmt is not None and len(list(ox.parse(data, format=fmt))) > 1000
+    elif "text/csv" in command:
+        lines = output.decode("utf-8").splitlines()
+        assert len(lines) > 1 and "," in lines[0]
+    elif "sparql-results+json" in command:
+        answer = json.loads(output)
+        assert answer["head"]["vars"] and answer["results"]["bindings"]
+    else:  # an RDF document in the media type asked for
+        fmt = ox.RdfFormat.N_QUADS if "n-quads" in command else ox.RdfFormat.TURTLE
+        assert len(list(ox.parse(output, format=fmt))) > 0
 
 
 def test_readme_has_python_examples() -> None:

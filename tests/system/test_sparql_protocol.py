@@ -87,8 +87,8 @@ def test_sparqlwrapper_ask(endpoint: str, fmt: str) -> None:
         assert result["boolean"] is True
     elif fmt == XML:
         assert result.getElementsByTagName("boolean")[0].firstChild.data == "true"
-    else:
-        assert b"true" in result
+    else:  # CSV and TSV have no form for a boolean: the answer is the one word
+        assert result.decode("utf-8").strip() == "true"
 
 
 @pytest.mark.parametrize("fmt", [TURTLE, JSONLD, RDFXML])
