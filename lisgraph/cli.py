@@ -7,7 +7,6 @@ error (unreadable or malformed input, no build, bad query).
 from __future__ import annotations
 
 import argparse
-import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import TextIO
 
 from ._version import __version__
 from .artifact import BuildDir
-from .build import build, is_current, validate_project
+from .build import build, is_current, release_build, validate_project
 from .build.changes import diff_builds
-from .build.releases import list_releases, make_release, remove_release
+from .build.releases import list_releases, remove_release
 from .build.synthetic import generate
 from .config import ServerConfig, Settings, StoreSettings, from_environment
 from .errors import LisgraphError, NotConformingError, Violation
@@ -217,11 +216,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
             info = known.info
             print(f"{known.version}  {info['date']}  {info['triples']:>9} triples  {known.path}")
         return EXIT_OK
-    started = datetime.datetime.now(datetime.UTC)
-    result = build(settings)
-    made = make_release(
-        result.out_dir, root, settings.base, started, notes=args.notes or "", keep=args.keep
-    )
+    made = release_build(settings, notes=args.notes or "", keep=args.keep)
     print(f"Released {made.version}: {made.info['triples']} triples, in {made.path}")
     if made.info["previous"]:
         print(f"Changes since {made.info['previous']}: {made.path / 'changes'}")

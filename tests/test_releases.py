@@ -17,7 +17,14 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, PROV, RDF, RDFS, SH
 
 from lisgraph import ReleaseError, Settings, build
-from lisgraph.build.releases import Release, list_releases, make_release, remove_release
+from lisgraph.build import release_build
+from lisgraph.build.releases import (
+    NextRelease,
+    Release,
+    file_release,
+    list_releases,
+    remove_release,
+)
 from lisgraph.web import create_app
 
 from .helpers import LOCAL, InProcessHTTP, copy_project, dcat_ap_shapes
@@ -29,11 +36,7 @@ DAY = dt.date(2026, 11, 25)
 
 
 def _release(settings: Settings, **options: Any) -> Release:
-    started = dt.datetime.now(dt.UTC)
-    result = build(settings)
-    return make_release(
-        result.out_dir, settings.releases_dir, settings.base, started, today=DAY, **options
-    )
+    return release_build(settings, today=DAY, **options)
 
 
 @pytest.fixture()
@@ -57,12 +60,23 @@ def test_two_releases_with_a_change_log_between_them(project: Settings) -> None:
     ]
     assert first.info["notes"] == "first" and second.info["previous"] == "2026.11.25"
     changes = json.loads((second.path / "changes" / "changes.json").read_text())
-    assert (changes["since"], changes["added"], changes["removed"]) == ("2026.11.25", 1, 0)
+    assert changes["since"] == "2026.11.25"
+    seed = changes["by_graph"]["https://w3id.org/lisgraph/graph/seed-001-sem-highlights"]
+    assert seed == {"added": 1}  # counts of nothing are left out
+    # the rest is the ontology's version moving: in each of its 8 documents, a new version IRI
+    # and version info (2 changed: 2 removed, 2 added) and a prior version (added, since the
+    # first release had none)
+    rest = {g: c for g, c in changes["by_graph"].items() if c is not seed}
+    assert len(rest) == 8 and all(g.startswith("https://w3id.org/lisgraph/def/lis") for g in rest)
+    assert all(c == {"added": 3, "removed": 2, "changed": 2} for c in rest.values())
+    assert (changes["added"], changes["removed"], changes["changed"]) == (25, 16, 16)
     added = gzip.decompress((second.path / "changes" / "added.nq.gz").read_bytes())
     # one statement, in the named graph of the source file that states it
     assert added.count(b"named in release two") == 1
     assert b"<https://w3id.org/lisgraph/graph/seed-001-sem-highlights> ." in added
-    assert gzip.decompress((second.path / "changes" / "removed.nq.gz").read_bytes()) == b""
+    removed = gzip.decompress((second.path / "changes" / "removed.nq.gz").read_bytes())
+    assert removed.count(b"\n") == 16 and b"sem-highlights" not in removed
+    assert removed.count(b"owl#versionIRI") == 8 and removed.count(b"owl#versionInfo") == 8
     # the first release's change log is everything, since nothing came before
     first_changes = json.loads((first.path / "changes" / "changes.json").read_text())
     assert first_changes["since"] is None and first_changes["added"] > 4000
@@ -141,7 +155,7 @@ def test_the_release_pages_and_versioned_downloads(released: Settings) -> None:
     http = InProcessHTTP(app.test_client())
     listing = http.get(LOCAL + "releases/").text
     assert listing.index("2026.11.25.2") < listing.index("2026.11.25<")  # newest first
-    assert "1 added, 0 removed, 0 changed" in listing and "a new name" in listing
+    assert "25 added, 16 removed, 16 changed" in listing and "a new name" in listing
     downloads = http.get(LOCAL + "downloads/", headers={"Accept": "text/html"}).text
     assert 'href="http://localhost/releases/2026.11.25.2"' in downloads  # every release listed
     page = http.get(LOCAL + "releases/2026.11.25.2").text
@@ -191,3 +205,65 @@ def test_the_catalogue_describes_every_release_as_a_version(released: Settings) 
     assert '"version": "2026.11.25.2"' in jsonld
     void = http.get(LOCAL + ".well-known/void", headers={"Accept": "text/turtle"}).text
     assert "downloads/2026.11.25.2/provenance.ttl" in void
+
+
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+ONTOLOGY = URIRef("https://w3id.org/lisgraph/def/lis")
+
+
+def test_the_ontology_version_moves_with_each_release(released: Settings) -> None:
+    first, second = list_releases(released.releases_dir)
+    one = Graph().parse(first.path / "ontology.ttl")
+    two = Graph().parse(second.path / "ontology.ttl")
+    assert one.value(ONTOLOGY, OWL.versionIRI) == URIRef(f"{ONTOLOGY}/2026.11.25")
+    assert one.value(ONTOLOGY, OWL.priorVersion) is None  # nothing came before
+    assert two.value(ONTOLOGY, OWL.versionIRI) == URIRef(f"{ONTOLOGY}/2026.11.25.2")
+    assert two.value(ONTOLOGY, OWL.versionInfo) == Literal("2026.11.25.2")
+    assert two.value(ONTOLOGY, OWL.priorVersion) == URIRef(f"{ONTOLOGY}/2026.11.25")
+    # every module moves with it, and each document has one version IRI
+    modules = set(two.subjects(RDF.type, OWL.Ontology)) - {ONTOLOGY}
+    assert len(modules) == 7
+    for module in modules:
+        assert list(two.objects(module, OWL.versionIRI)) == [URIRef(f"{module}/2026.11.25.2")]
+        assert two.value(module, OWL.priorVersion) == URIRef(f"{module}/2026.11.25")
+    # the served dataset is the second release's, ontology included
+    app = create_app({"PROJECT_DIR": str(released.project_dir), "DIST_DIR": str(released.dist_dir)})
+    http = InProcessHTTP(app.test_client())
+    served = Graph().parse(
+        data=http.get(LOCAL + "def/lis", headers={"Accept": "text/turtle"}).text, format="turtle"
+    )
+    assert served.value(ONTOLOGY, OWL.versionIRI) == URIRef(f"{ONTOLOGY}/2026.11.25.2")
+    # each version IRI resolves: the current one is the ontology served, an earlier one is
+    # that release's ontology as released
+    current = http.get(LOCAL + "def/lis/2026.11.25.2", headers={"Accept": "text/turtle"})
+    assert current.status_code == 200 and "2026.11.25.2" in current.text
+    for path in ("def/lis/2026.11.25", "def/lis/geography/2026.11.25"):
+        earlier = http.get(LOCAL + path, headers={"Accept": "text/turtle"}, allow_redirects=False)
+        assert earlier.status_code == 303
+        assert earlier.headers["Location"] == LOCAL + "downloads/2026.11.25/ontology.ttl"
+    as_released = http.get(LOCAL + "downloads/2026.11.25/ontology.ttl")
+    assert Graph().parse(data=as_released.text, format="turtle").isomorphic(one)
+    assert http.get(LOCAL + "def/lis/2020.01.01").status_code == 404
+
+
+def test_a_release_files_only_a_build_made_for_it(project: Settings) -> None:
+    result = build(project)  # a plain build carries the files' own version
+    with pytest.raises(ReleaseError, match="not made for release 2026.11.25"):
+        file_release(
+            result.out_dir,
+            project.releases_dir,
+            project.base,
+            dt.datetime.now(dt.UTC),
+            NextRelease("2026.11.25", None),
+        )
+    assert list_releases(project.releases_dir) == []
+
+
+def test_serve_keeps_a_release_build_while_its_inputs_are_unchanged(project: Settings) -> None:
+    from lisgraph.build import is_current
+
+    _release(project)
+    assert is_current(project)  # so 'lisgraph serve' does not replace it with a plain build
+    data = project.data_dir / "seed-001-sem-highlights.ttl"
+    data.write_text(data.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert not is_current(project)

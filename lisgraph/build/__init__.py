@@ -7,11 +7,13 @@ Nothing is written unless the whole dataset loads and conforms. The build direct
 - :mod:`.ons_lookup`: the ONS district-to-LEP CSV as RDF
 - :mod:`.dumps`: byte-stable dumps in five formats, gzip copies and checksums
 - :mod:`.release`: the atomic switch and the pruning of old builds
+- :mod:`.releases`: releases (versioned builds kept side by side), :func:`release_build`
 - :mod:`.synthetic`: seeded scale-test copies of the project (``lisgraph synth``)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -25,17 +27,27 @@ from .._version import __version__
 from ..artifact import BuildDir
 from ..canonical import merged_ntriples, to_rdflib
 from ..config import Settings
-from ..errors import BuildNotFoundError, Violation
+from ..errors import BuildNotFoundError, ReleaseError, Violation
 from ..search_index import write_index
 from ..shacl import check, load_shapes, reference_violations, violations
 from .derive import rule_files
 from .dumps import write_dumps
 from .public_sources import pack_files
 from .release import build_lock, new_staging, prune, published, switch, write_error
+from .releases import Release, file_release, release_turn
 from .search import search_entries
-from .sources import load
+from .sources import OntologyVersion, load
 
-__all__ = ["BuildResult", "build", "inputs_digest", "is_current", "validate_project", "write_build"]
+__all__ = [
+    "BuildResult",
+    "OntologyVersion",
+    "build",
+    "inputs_digest",
+    "is_current",
+    "release_build",
+    "validate_project",
+    "write_build",
+]
 
 
 @dataclass(frozen=True)
@@ -59,12 +71,15 @@ def _input_files(settings: Settings) -> list[Path]:
     return files
 
 
-def inputs_digest(settings: Settings) -> str:
-    """SHA-256 over the build's inputs (names and bytes), the base IRI and lisgraph's version.
+def inputs_digest(settings: Settings, version: OntologyVersion | None = None) -> str:
+    """SHA-256 over the build's inputs (names and bytes), the base IRI, lisgraph's version and,
+    for a release, the release's version and the one before it.
 
     Two builds with the same digest publish the same bytes.
     """
     digest = hashlib.sha256(f"lisgraph {__version__}\n{settings.base}\n".encode())
+    if version is not None:
+        digest.update(f"release {version.version} after {version.previous}\n".encode())
     for path in _input_files(settings):
         if path.exists():
             digest.update(f"{path.relative_to(settings.project_dir)}\n".encode())
@@ -105,8 +120,11 @@ def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
     }
 
 
-def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
+def build(
+    settings: Settings, out_dir: Path | None = None, version: OntologyVersion | None = None
+) -> BuildResult:
     """Build, validate and switch the output (default: the settings' dist dir) to the new build.
+    ``version`` makes it a release's build: the ontology carries the release's version IRIs.
 
     Raises DataLoadError or NotConformingError, in which case nothing was written, and
     BuildWriteError when the build cannot be written (disk full, permission denied, read-only),
@@ -114,18 +132,18 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     Builds of one output take turns (see :mod:`.release`).
     """
     out = Path(os.path.abspath(out_dir or settings.dist_dir))  # not resolve(): out is a link
-    loaded = load(settings)
+    loaded = load(settings, version=version)
     check(loaded.store, load_shapes(settings.shapes_dir, settings.base))
     merged = merged_ntriples(loaded.store)  # the merge of all sources, written as the dumps
 
-    digest = inputs_digest(settings)
+    digest = inputs_digest(settings, version)
     with build_lock(out):
         before = published(out)
         staging = new_staging(out, digest)
         try:
             # The shapes first: build.json, written last, marks the directory complete.
             _copy_shapes(settings, BuildDir(staging))
-            info = write_build(loaded.store, settings.base, digest, staging, merged)
+            info = write_build(loaded.store, settings.base, digest, staging, merged, version)
             switch(out, staging)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
@@ -143,13 +161,37 @@ def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     )
 
 
+def release_build(
+    settings: Settings, *, notes: str = "", keep: int = 10, today: dt.date | None = None
+) -> Release:
+    """Build the next release (:mod:`.releases`) and serve it: take the releases' lock and the
+    next version, build with the ontology stamped with that version, and file the build.
+
+    Raises what :func:`build` raises, and ReleaseError when another release is being made or
+    ``keep`` is below 1; nothing is filed then.
+    """
+    if keep < 1:
+        raise ReleaseError("At least one release must be kept (--keep 1 or more).")
+    started = dt.datetime.now(dt.UTC)
+    root = settings.releases_dir
+    with release_turn(root, today) as turn:
+        previous = turn.previous.version if turn.previous else None
+        result = build(settings, version=OntologyVersion(turn.version, previous))
+        return file_release(
+            result.out_dir, root, settings.base, started, turn, notes=notes, keep=keep
+        )
+
+
 def is_current(settings: Settings) -> bool:
-    """Whether the settings' dist dir holds a build made from today's inputs."""
+    """Whether the settings' dist dir holds a build made from today's inputs (a release's build
+    stays current while its inputs do)."""
     try:
         info = BuildDir(settings.dist_dir).info()
     except BuildNotFoundError:
         return False
-    return info.get("inputs_digest") == inputs_digest(settings)
+    release = info.get("release")
+    version = OntologyVersion(release["version"], release["previous"]) if release else None
+    return info.get("inputs_digest") == inputs_digest(settings, version)
 
 
 def _copy_shapes(settings: Settings, build_dir: BuildDir) -> None:
@@ -162,12 +204,17 @@ def _copy_shapes(settings: Settings, build_dir: BuildDir) -> None:
 
 
 def write_build(
-    store: ox.Store, base: str, digest: str, out_dir: Path, merged: bytes | None = None
+    store: ox.Store,
+    base: str,
+    digest: str,
+    out_dir: Path,
+    merged: bytes | None = None,
+    version: OntologyVersion | None = None,
 ) -> dict[str, Any]:
     """Write the dumps of ``store``'s named graphs and build.json into ``out_dir`` (which exists).
 
     ``merged`` is the merge of the graphs (:func:`merged_ntriples`), computed here unless
-    given. Returns what build.json says.
+    given; ``version`` is recorded for a release's build. Returns what build.json says.
     """
     if merged is None:
         merged = merged_ntriples(store)
@@ -181,6 +228,8 @@ def write_build(
         "quads": len(store),
         "files": {p.name: p.stat().st_size for p in files},
     }
+    if version is not None:
+        info["release"] = {"version": version.version, "previous": version.previous}
     BuildDir(out_dir).write_info(info)
     os.chmod(out_dir, 0o755)
     return info

@@ -1,17 +1,21 @@
 """Releases: builds with a version, kept side by side so that people can cite, download and
 compare them.
 
-``lisgraph release`` builds, then files the build as a release under ``{dist}-releases/``::
+``lisgraph release`` takes the next version, builds with it (the ontology's version IRIs are
+the release's, see :class:`~.sources.OntologyVersion`), then files the build as a release under
+``{dist}-releases/``::
 
     {version}/            2026.11.25 (a second release that day: 2026.11.25.2)
         lisgraph.*        the build's dumps and gzip copies, SHA256SUMS, build.json (hard links)
         release.json      version, date, inputs digest, triples, the previous release, notes
         changes/          added.nq.gz and removed.nq.gz since the previous release, changes.json
+        ontology.ttl      the ontology as released (what its owl:versionIRI names)
         validation.ttl    the SHACL validation report (it conforms: nothing else is released)
         provenance.ttl    the build as a prov:Activity: inputs digest, lisgraph version, times
 
 A release is written into a staging directory and renamed into place in one step, under a lock
-(a second ``lisgraph release`` at the same time is refused). At most ``keep`` releases stay;
+held from choosing the version to filing it (a second ``lisgraph release`` at the same time is
+refused). At most ``keep`` releases stay;
 ``lisgraph release --remove VERSION`` removes one.
 """
 
@@ -44,11 +48,14 @@ from .changes import ADDED_FILE, REMOVED_FILE, diff_builds
 
 __all__ = [
     "CHANGES_DIR",
+    "ONTOLOGY_FILE",
     "RELEASE_INFO",
     "SUBJECTS_FILE",
+    "NextRelease",
     "Release",
+    "file_release",
     "list_releases",
-    "make_release",
+    "release_turn",
     "remove_release",
 ]
 
@@ -56,6 +63,8 @@ RELEASE_INFO = "release.json"
 CHANGES_DIR = "changes"
 #: The IRIs of the resources a release changed, one per line, sorted.
 SUBJECTS_FILE = "subjects.txt"
+#: The ontology's graphs as released, in Turtle.
+ONTOLOGY_FILE = "ontology.ttl"
 _VERSION = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
 
 
@@ -131,6 +140,41 @@ def _locked(root: Path) -> Iterator[None]:
         yield
 
 
+@dataclass(frozen=True)
+class NextRelease:
+    """The version the next release takes, and the latest release before it (if any)."""
+
+    version: str
+    previous: Release | None
+
+
+@contextmanager
+def release_turn(root: Path, today: dt.date | None = None) -> Iterator[NextRelease]:
+    """Hold the releases' lock under ``root`` and give the next release's version; build and
+    :func:`file_release` inside. Raises ReleaseError when another release is being made."""
+    with _locked(root):
+        existing = list_releases(root)
+        yield NextRelease(
+            _next_version(root, today or dt.datetime.now(dt.UTC).date()),
+            existing[-1] if existing else None,
+        )
+
+
+def _ontology(build: BuildDir, base: str) -> Graph:
+    """The ontology's graphs (``{base}def/...``) of a build, read from its N-Quads dump."""
+    prefix = f"<{base}def/".encode()
+    graph = Graph()
+    graph.bind("owl", OWL)
+    lines = bytearray()
+    with build.file("lisgraph.nq").open("rb") as quads:
+        for line in quads:
+            start = line.rfind(b" <", 0, len(line) - 3)  # the graph name, last before " ."
+            if start > 0 and line.startswith(prefix, start + 1):
+                lines += line[:start] + b" .\n"
+    graph.parse(data=bytes(lines), format="nt")
+    return graph
+
+
 def _link(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
@@ -181,76 +225,79 @@ def _provenance(
     return graph
 
 
-def make_release(
+def file_release(
     build_dir: Path,
     root: Path,
     base: str,
     started: dt.datetime,
+    turn: NextRelease,
     *,
     notes: str = "",
     keep: int = 10,
-    today: dt.date | None = None,
 ) -> Release:
-    """File the build at ``build_dir`` (a finished, validated build) as the next release under
-    ``root``. Returns the release. Raises ReleaseError when another release is being made."""
+    """File the build at ``build_dir`` (a finished, validated build, made for ``turn``'s
+    version) as that release under ``root``, inside :func:`release_turn`. Returns the release."""
     if keep < 1:
         raise ReleaseError("At least one release must be kept (--keep 1 or more).")
     build = BuildDir(build_dir).resolved()
     info = build.info()
-    with _locked(root):
-        existing = list_releases(root)
-        last = existing[-1] if existing else None
-        version = _next_version(root, today or dt.datetime.now(dt.UTC).date())
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
-        try:
-            for name in [*DOWNLOADS, "build.json"]:
-                if build.file(name).is_file():
-                    _link(build.file(name), staging / name)
-            changes_dir = staging / CHANGES_DIR
-            with tempfile.TemporaryDirectory() as nothing:
-                earlier = last.build if last else _empty(Path(nothing))
-                changes = diff_builds(earlier, build, changes_dir)
-            for name in (ADDED_FILE, REMOVED_FILE):
-                _gzip(changes_dir / name)
-            (changes_dir / SUBJECTS_FILE).write_text(
-                "".join(f"{iri}\n" for iri in sorted(changes.subjects)), encoding="utf-8"
+    version, last = turn.version, turn.previous
+    if info.get("release", {}).get("version") != version:
+        raise ReleaseError(
+            f"The build in {build_dir} was not made for release {version}; "
+            "'lisgraph release' builds and files a release in one step."
+        )
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    try:
+        for name in [*DOWNLOADS, "build.json"]:
+            if build.file(name).is_file():
+                _link(build.file(name), staging / name)
+        changes_dir = staging / CHANGES_DIR
+        with tempfile.TemporaryDirectory() as nothing:
+            earlier = last.build if last else _empty(Path(nothing))
+            changes = diff_builds(earlier, build, changes_dir)
+        for name in (ADDED_FILE, REMOVED_FILE):
+            _gzip(changes_dir / name)
+        (changes_dir / SUBJECTS_FILE).write_text(
+            "".join(f"{iri}\n" for iri in sorted(changes.subjects)), encoding="utf-8"
+        )
+        (changes_dir / "changes.json").write_text(
+            json.dumps(
+                {
+                    "since": last.version if last else None,
+                    "added": changes.added,
+                    "removed": changes.removed,
+                    "changed": changes.changed,
+                    "by_graph": {k: dict(v) for k, v in sorted(changes.by_graph.items())},
+                    "by_class": {k: dict(v) for k, v in sorted(changes.by_class.items())},
+                },
+                indent=2,
+                sort_keys=True,
             )
-            (changes_dir / "changes.json").write_text(
-                json.dumps(
-                    {
-                        "since": last.version if last else None,
-                        "added": changes.added,
-                        "removed": changes.removed,
-                        "changed": changes.changed,
-                        "by_graph": {k: dict(v) for k, v in sorted(changes.by_graph.items())},
-                        "by_class": {k: dict(v) for k, v in sorted(changes.by_class.items())},
-                    },
-                    indent=2,
-                    sort_keys=True,
-                )
-                + "\n"
-            )
-            _validation_report(build, base).serialize(staging / "validation.ttl", format="turtle")
-            ended = dt.datetime.now(dt.UTC)
-            _provenance(info, base, version, started, ended).serialize(
-                staging / "provenance.ttl", format="turtle"
-            )
-            release_info = {
-                "version": version,
-                "date": ended.date().isoformat(),
-                "inputs_digest": info["inputs_digest"],
-                "triples": info["triples"],
-                "previous": last.version if last else None,
-                "notes": notes,
-            }
-            (staging / RELEASE_INFO).write_text(json.dumps(release_info, indent=2) + "\n")
-            os.chmod(staging, 0o755)
-            os.rename(staging, root / version)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        for old in list_releases(root)[:-keep]:
-            shutil.rmtree(old.path, ignore_errors=True)
+            + "\n"
+        )
+        _ontology(build, base).serialize(staging / ONTOLOGY_FILE, format="turtle")
+        _validation_report(build, base).serialize(staging / "validation.ttl", format="turtle")
+        ended = dt.datetime.now(dt.UTC)
+        _provenance(info, base, version, started, ended).serialize(
+            staging / "provenance.ttl", format="turtle"
+        )
+        release_info = {
+            "version": version,
+            "date": ended.date().isoformat(),
+            "inputs_digest": info["inputs_digest"],
+            "triples": info["triples"],
+            "previous": last.version if last else None,
+            "notes": notes,
+        }
+        (staging / RELEASE_INFO).write_text(json.dumps(release_info, indent=2) + "\n")
+        os.chmod(staging, 0o755)
+        os.rename(staging, root / version)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    for old in list_releases(root)[:-keep]:
+        shutil.rmtree(old.path, ignore_errors=True)
     return Release(version, root / version, release_info)
 
 

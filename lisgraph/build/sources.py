@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import DataLoadError
-from ..vocab import PROV, VANN, lis_namespace
+from ..vocab import OWL, PROV, RDF, VANN, lis_namespace
 from .derive import derive
 from .ons_lookup import lookup_graph
 from .public_sources import pack_files, public_source_quads
@@ -33,6 +33,7 @@ from .public_sources import pack_files, public_source_quads
 __all__ = [
     "REFERENCE_GRAPH",
     "Loaded",
+    "OntologyVersion",
     "data_graph_iri",
     "load",
     "parse_turtle",
@@ -40,6 +41,19 @@ __all__ = [
 
 REFERENCE_GRAPH = "graph/ons-lad-lep-2020"
 _DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
+
+
+@dataclass(frozen=True)
+class OntologyVersion:
+    """The release a build is made for: its version and the release before it (if any).
+
+    In a release, each ontology document's ``owl:versionIRI`` is ``{document}/{version}``, its
+    ``owl:versionInfo`` the version, and its ``owl:priorVersion`` ``{document}/{previous}``, as
+    the OBO Foundry's date-stamped releases do; without one, the files' own values stand.
+    """
+
+    version: str
+    previous: str | None = None
 
 
 @dataclass
@@ -88,12 +102,40 @@ def _add(store: ox.Store, triples: Iterable[ox.Triple], graph: str) -> None:
     store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
 
 
+def _stamp_version(store: ox.Store, version: OntologyVersion) -> None:
+    """Give every ontology document (``owl:Ontology`` in its own graph) the release's version."""
+    version_iri = ox.NamedNode(str(OWL.versionIRI))
+    version_info = ox.NamedNode(str(OWL.versionInfo))
+    prior = ox.NamedNode(str(OWL.priorVersion))
+    is_a, ontology = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Ontology))
+    documents = [
+        q.subject
+        for q in store.quads_for_pattern(None, is_a, ontology)
+        if isinstance(q.subject, ox.NamedNode) and q.graph_name == q.subject
+    ]
+    for document in documents:
+        for predicate in (version_iri, version_info, prior):
+            for quad in list(store.quads_for_pattern(document, predicate, None, document)):
+                store.remove(quad)
+        stamped: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+            (version_iri, ox.NamedNode(f"{document.value}/{version.version}")),
+            (version_info, ox.Literal(version.version)),
+        ]
+        if version.previous:
+            stamped.append((prior, ox.NamedNode(f"{document.value}/{version.previous}")))
+        store.extend(ox.Quad(document, p, o, document) for p, o in stamped)
+
+
 def load(
-    settings: Settings, data_files: list[Path] | None = None, with_reference: bool = True
+    settings: Settings,
+    data_files: list[Path] | None = None,
+    with_reference: bool = True,
+    version: OntologyVersion | None = None,
 ) -> Loaded:
     """Load the ontology, the data (all of data/*.ttl, or ``data_files``) and, unless
     ``with_reference`` is false, the ONS lookup (and, with all the data, the public-sources
-    pack); then run the build's derivations (:func:`lisgraph.derive.derive`).
+    pack); then run the build's derivations (:func:`lisgraph.derive.derive`). ``version`` stamps
+    the ontology for a release (:class:`OntologyVersion`).
 
     Raises DataLoadError for an unreadable or malformed file, or a data file that does not say
     which source it comes from.
@@ -114,6 +156,8 @@ def load(
             ontology,
         )
     )
+    if version is not None:
+        _stamp_version(store, version)
 
     for path in data_files if data_files is not None else _turtle_files(settings.data_dir):
         triples = parse_turtle(path, base)

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, render_template
 from rdflib import Graph
 
 from .. import sparql_text
+from ..build.releases import ONTOLOGY_FILE
 from ..views.labels import fallback_label, label_map
 from ..views.ontology import OntologyTerm, ontology_diagram, ontology_terms
 from ..vocab import prefixes
@@ -43,6 +44,8 @@ def definition(path: str) -> Response:
         # A version IRI (owl:versionIRI, def/lis/0.1.0) is the document of that version: the
         # one served, while it is the current one.
         stem, graph_iri, graphs = current[len(snapshot.base) + 4 :], current, _graphs(current)
+    if not graphs and (released := _released(stem)) is not None:
+        return released
     if not graphs:
         return not_found(graph_iri, fmt)
     if fmt is None:
@@ -93,6 +96,19 @@ def _graphs(graph_iri: str) -> list[str]:
         )
         .rows()
     ]
+
+
+def _released(stem: str) -> Response | None:
+    """A version IRI of an earlier release (``def/lis/2026.11.25``, ``def/lis/geography/...``):
+    303 See Other to that release's ontology file, as it was released."""
+    document, _, version = stem.rpartition("/")
+    if document != "lis" and not document.startswith("lis/"):
+        return None
+    if not any(r.version == version for r in current_snapshot().releases()):
+        return None
+    return Response(
+        status=303, headers={"Location": public_root() + f"downloads/{version}/{ONTOLOGY_FILE}"}
+    )
 
 
 def _versioned(version_iri: str) -> str | None:

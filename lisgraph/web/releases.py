@@ -1,13 +1,14 @@
 """``/releases/``: every release with its date, size, notes and change log; ``/releases/{version}``
 what changed in it, per source graph and per class; ``/downloads/{version}/{file}`` its files
-(dumps, checksums, the change log as N-Quads, the validation report, the provenance)."""
+(dumps, checksums, the change log as N-Quads, the ontology as released, the validation report,
+the provenance)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, send_file
 
 from ..artifact import DOWNLOADS
-from ..build.releases import CHANGES_DIR, RELEASE_INFO, Release
+from ..build.releases import CHANGES_DIR, ONTOLOGY_FILE, RELEASE_INFO, Release
 from .dataset import current_snapshot
 
 __all__ = ["bp"]
@@ -17,6 +18,7 @@ bp = Blueprint("releases", __name__)
 #: A release's files beyond the build's own downloads, with their media types.
 RELEASE_FILES: dict[str, str] = {
     RELEASE_INFO: "application/json",
+    ONTOLOGY_FILE: "text/turtle; charset=utf-8",
     "validation.ttl": "text/turtle; charset=utf-8",
     "provenance.ttl": "text/turtle; charset=utf-8",
     f"{CHANGES_DIR}/added.nq.gz": "application/gzip",
