@@ -4,8 +4,10 @@ no request to another host on any page (the ``page`` fixture checks)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import quote
+from urllib.request import Request, urlopen
 
 from .browser import browser, page, pytestmark, screenshot
 
@@ -126,3 +128,68 @@ def test_a_class_page_sorts_and_filters(page: Any, server: str) -> None:
     ).click()
     assert page.locator("table.listing tbody tr").count() == 8
     screenshot(page, "class-page")
+
+
+NAMES = (
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" + LIS + "SELECT ?lep ?name WHERE { "
+    "?lep a lis:LocalEnterprisePartnership ; skos:prefLabel ?name } ORDER BY ?name LIMIT 5"
+)
+
+
+def _sources_of_name(server: str, lep: str) -> set[str]:
+    """The sources of a LEP's name, by the documented GRAPH pattern, asked directly."""
+    query = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+        f"SELECT ?source WHERE {{ GRAPH ?g {{ <{lep}> skos:prefLabel ?name }} "
+        "?g prov:wasDerivedFrom ?source }"
+    )
+    request = Request(
+        server + "sparql?query=" + quote(query),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urlopen(request, timeout=30) as answer:
+        rows = json.load(answer)["results"]["bindings"]
+    return {r["source"]["value"] for r in rows}
+
+
+def test_one_click_shows_the_source_of_each_rows_facts(page: Any, server: str) -> None:
+    page.goto(server + "sparql?query=" + quote(NAMES))
+    page.locator(".yasr table.dataTable").wait_for(timeout=15_000)
+    page.locator(".yasr button.select_Sources").click()
+    table = page.locator(".yasr table.sources-table")
+    table.wait_for(timeout=15_000)
+    status = page.locator(".yasr .sources-status").inner_text()
+    assert status.startswith("5 of 5 rows are joined by statements")
+    screenshot(page, "view-sources")
+    # row 1's name statement names the same sources as the GRAPH pattern asked directly
+    first = table.locator("tbody tr").filter(has_text="prefLabel")
+    lep = first.first.locator("td").first.locator("a").first.get_attribute("href")
+    assert lep is not None and lep.startswith(server + "id/lep/")
+    iri = "https://w3id.org/lisgraph/" + lep[len(server) :]
+    shown = set()
+    for row in table.locator("tbody tr").all():
+        cells = row.locator("td")
+        if cells.first.locator("a").first.get_attribute("href") != lep:
+            continue
+        if "prefLabel" not in cells.first.inner_text():
+            continue
+        links = cells.nth(1).locator("a").all()
+        shown |= {a.get_attribute("href") for a in links[:1]}
+    expected = _sources_of_name(server, iri)
+    assert expected and shown == {server + s[len("https://w3id.org/lisgraph/") :] for s in expected}
+    # and a source's link leads to its page
+    source = table.locator("td.stated-by a[href*='/id/source/']").first
+    title = source.inner_text()
+    source.click()
+    page.wait_for_url(lambda url: "/sparql" not in url)
+    assert page.locator("h1").inner_text() == title
+
+
+def test_computed_values_have_no_source(page: Any, server: str) -> None:
+    page.goto(server + "sparql?query=" + quote(BAR.replace("#defaultView:BarChart", "")))
+    page.locator(".yasr table.dataTable").wait_for(timeout=15_000)
+    page.locator(".yasr button.select_Sources").click()
+    status = page.locator(".yasr .sources-status")
+    status.filter(has_text="rows are joined").wait_for(timeout=15_000)
+    assert status.inner_text().startswith("0 of 10 rows are joined")

@@ -102,8 +102,10 @@
     var query = yasgui.getTab().getQuery();
     return config.endpoint + "?query=" + encodeURIComponent(query) + "&format=" + format;
   }
-  // "#defaultView:BarChart" (or Timeline, Graph, Table) in a query chooses how its results show.
-  var VIEWS = { barchart: "BarChart", timeline: "Timeline", graph: "Graph", table: "table" };
+  // "#defaultView:BarChart" (or Timeline, Graph, Sources, Table) in a query chooses how its
+  // results show.
+  var VIEWS = { barchart: "BarChart", timeline: "Timeline", graph: "Graph", table: "table",
+    sources: "Sources" };
   yasgui.on("queryResponse", function (instance, tab) {
     var chosen = /#\s*defaultView:\s*(\w+)/i.exec(tab.getQuery());
     var plugin = chosen && VIEWS[chosen[1].toLowerCase()];
