@@ -24,7 +24,7 @@ from lisgraph.build.search import search_entries
 from lisgraph.search_index import search, write_index
 from lisgraph.store.embedded import EmbeddedStore
 
-QUERIES = ("cornwall", "Cornw", "E060000", "south east midlands", "growth")
+QUERIES = ("cornwall", "Cornw", "E060000", "south east midlands", "growth", "e", "s")
 SPARQL = (
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "

@@ -6,8 +6,11 @@ notations) and the last segment of its IRI, all normalised the same way as a que
 accents and punctuation folded). A search is then an index lookup, not a SPARQL scan.
 
 Matches are ranked as people expect: a name equal to the query first, then names starting with
-it, then names containing its words anywhere (BM25 within each rank); results come grouped by
-class with counts.
+it, then names containing its words anywhere (shorter names first within each rank); results
+come grouped by class with counts. A query of one or two letters (the first keystrokes of
+typing) looks at no more than :data:`CANDIDATES` names equal to or starting with it and as many
+containing it, so its cost is bounded whatever the size of the dataset; its counts are then
+lower bounds (:attr:`Results.capped`), as search engines show "1,000+".
 """
 
 from __future__ import annotations
@@ -19,7 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Entry", "Hit", "Results", "normalise", "search", "write_index"]
+__all__ = ["CANDIDATES", "Entry", "Hit", "Results", "normalise", "search", "write_index"]
+
+#: How many names starting with the query, and how many containing its words, a search looks
+#: at, at most.
+CANDIDATES = 250
+#: Queries with fewer letters than this are "short": they look at CANDIDATES names at most.
+SHORT = 3
 
 _NOT_WORD = re.compile(r"[^\w]+")
 
@@ -60,6 +69,9 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     by_class: list[tuple[str, str, int]] = field(default_factory=list)  # iri, label, count
+    #: A short query matched more names than were looked at (:data:`CANDIDATES` of each kind):
+    #: the counts are then lower bounds ("250+"), and the hits the best of those looked at.
+    capped: bool = False
 
 
 _SCHEMA = """
@@ -108,6 +120,57 @@ def _fts_query(plain: str) -> str:
     return " ".join(f'"{word}"*' for word in plain.split())
 
 
+# One row per matching resource, its best name first: exact, then prefix, then word, shorter
+# names before longer (SQLite returns the bare column of the MIN row). The first ``limit`` of
+# them (of ``class_iri`` if given), then the count per class.
+_MATCHES = """
+WITH matched AS (
+  SELECT name.entity AS entity, name.text AS text,
+         (CASE WHEN name.plain = :plain THEN 0
+               WHEN name.plain LIKE :prefix THEN 1 ELSE 2 END) * 100000
+         + length(name.plain) AS key
+  FROM name_fts JOIN name ON name.rowid = name_fts.rowid
+  WHERE name_fts MATCH :fts
+  UNION ALL
+  SELECT id, iri, -1 FROM entity WHERE iri = :raw
+)"""
+# A short query: the names equal to it, and at most :cap + 1 starting with it and as many
+# containing it (each kind its own tier, to tell whether it was cut).
+_SHORT_MATCHES = """
+WITH matched AS MATERIALIZED (
+  SELECT 0 AS tier, entity, text, length(plain) AS key FROM name WHERE plain = :plain
+  UNION ALL
+  SELECT * FROM (
+    SELECT 1, entity, text, 100000 + length(plain) FROM name
+    WHERE plain > :plain AND plain < :plain || char(1114111) LIMIT :cap + 1)
+  UNION ALL
+  SELECT * FROM (
+    SELECT 2, name.entity, name.text, 200000 + length(name.plain)
+    FROM name_fts JOIN name ON name.rowid = name_fts.rowid
+    WHERE name_fts MATCH :fts LIMIT :cap + 1)
+  UNION ALL
+  SELECT -1, id, iri, -1 FROM entity WHERE iri = :raw
+)"""
+_RANKED = """, ranked AS MATERIALIZED (
+  SELECT e.iri, e.label, e.class_iri, e.class_label, best.text, best.key
+  FROM (SELECT entity, text, MIN(key) AS key FROM matched GROUP BY entity) AS best
+  JOIN entity e ON e.id = best.entity
+)
+SELECT * FROM (
+  SELECT 'hit', iri, label, class_iri, class_label, text, MAX(key, 0) / 100000
+  FROM ranked WHERE :class IS NULL OR class_iri = :class
+  ORDER BY key, label, iri LIMIT :limit
+)
+UNION ALL
+SELECT 'class', class_iri, class_label, NULL, NULL, NULL, COUNT(*)
+FROM ranked GROUP BY class_iri, class_label
+"""
+_CAPPED = """UNION ALL
+SELECT 'capped', NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM matched
+GROUP BY tier HAVING tier > 0 AND COUNT(*) > :cap
+"""
+
+
 def search(path: Path, text: str, limit: int = 50, class_iri: str | None = None) -> Results:
     """Resources whose names match ``text`` (or whose IRI is ``text``), best first.
 
@@ -122,34 +185,9 @@ def search(path: Path, text: str, limit: int = 50, class_iri: str | None = None)
         raise FileNotFoundError(path)
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        # One row per matching resource, its best name first: exact, then prefix, then word,
-        # shorter names before longer (SQLite returns the bare column of the MIN row). The
-        # first ``limit`` of them (of ``class_iri`` if given), then the count per class.
+        short = 0 < len(plain.replace(" ", "")) < SHORT
         rows = connection.execute(
-            """
-            WITH matched AS (
-              SELECT name.entity AS entity, name.text AS text,
-                     (CASE WHEN name.plain = :plain THEN 0
-                           WHEN name.plain LIKE :prefix THEN 1 ELSE 2 END) * 100000
-                     + length(name.plain) AS key
-              FROM name_fts JOIN name ON name.rowid = name_fts.rowid
-              WHERE name_fts MATCH :fts
-              UNION ALL
-              SELECT id, iri, -1 FROM entity WHERE iri = :raw
-            ), ranked AS MATERIALIZED (
-              SELECT e.iri, e.label, e.class_iri, e.class_label, best.text, best.key
-              FROM (SELECT entity, text, MIN(key) AS key FROM matched GROUP BY entity) AS best
-              JOIN entity e ON e.id = best.entity
-            )
-            SELECT * FROM (
-              SELECT 'hit', iri, label, class_iri, class_label, text, MAX(key, 0) / 100000
-              FROM ranked WHERE :class IS NULL OR class_iri = :class
-              ORDER BY key, label, iri LIMIT :limit
-            )
-            UNION ALL
-            SELECT 'class', class_iri, class_label, NULL, NULL, NULL, COUNT(*)
-            FROM ranked GROUP BY class_iri, class_label
-            """,
+            (_SHORT_MATCHES if short else _MATCHES) + _RANKED + (_CAPPED if short else ""),
             {
                 "plain": plain,
                 "prefix": plain + "%",  # plain has no % or _ (normalise drops them)
@@ -157,10 +195,12 @@ def search(path: Path, text: str, limit: int = 50, class_iri: str | None = None)
                 "raw": text.strip(),
                 "class": class_iri,
                 "limit": limit,
+                "cap": CANDIDATES,
             },
         ).fetchall()
     finally:
         connection.close()
+    results.capped = any(row[0] == "capped" for row in rows)
     classes = [(row[1], row[2], int(row[6])) for row in rows if row[0] == "class"]
     results.by_class = sorted(classes, key=lambda c: (-c[2], c[1]))
     results.total = sum(n for iri, _, n in classes if class_iri is None or iri == class_iri)

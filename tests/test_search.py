@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lisgraph.search_index import Entry, normalise, search, write_index
+from lisgraph.search_index import CANDIDATES, Entry, normalise, search, write_index
 
 from .helpers import BASE, InProcessHTTP
 
@@ -90,6 +90,34 @@ def test_nothing_matches_nonsense_or_empty_text(index: Path) -> None:
     assert search(index, '"*%').total == 0  # FTS syntax and LIKE wildcards are only text
 
 
+def test_a_short_query_looks_at_a_bounded_number_of_names(tmp_path: Path) -> None:
+    path = tmp_path / "broad.sqlite"
+    many = 3 * CANDIDATES
+    entries = [  # "C" exactly; many names starting with c; many with a word starting with c
+        Entry("http://example.org/c", "C", LEP, "LEP", ("C",)),
+        *(
+            Entry(f"http://example.org/p/{i}", f"Cz {i:04}", DISTRICT, "District", (f"Cz {i:04}",))
+            for i in range(many)
+        ),
+        *(
+            Entry(
+                f"http://example.org/w/{i}", f"W {i:04} c", DISTRICT, "District", (f"W {i:04} c",)
+            )
+            for i in range(many)
+        ),
+    ]
+    write_index(entries, path)
+    short = search(path, "c")
+    assert short.capped  # more matched than were looked at: the counts are lower bounds
+    assert CANDIDATES < short.total <= 2 * (CANDIDATES + 1) + 1 < 2 * many
+    # still best first among those looked at: the exact name, then names starting with it
+    assert [h.rank for h in short.hits[:3]] == [0, 1, 1] and short.hits[0].label == "C"
+    # a longer query is never cut: every match is counted and ranked
+    longer = search(path, "cz 0")
+    assert not longer.capped and longer.total == many
+    assert [h.label for h in longer.hits[:2]] == ["Cz 0000", "Cz 0001"]
+
+
 def test_search_json_finds_a_lep_by_name_and_code(http: InProcessHTTP, server: str) -> None:
     answer = http.get(server + "search?q=cornw", headers={"Accept": "application/json"}).json()
     assert answer["total"] >= 2
@@ -102,6 +130,19 @@ def test_search_json_finds_a_lep_by_name_and_code(http: InProcessHTTP, server: s
         BASE + "id/lep-area/E37000005",
     )
     assert by_code["results"][0]["match"] == "exact"
+
+
+def test_a_cut_short_search_says_its_counts_are_lower_bounds(
+    http: InProcessHTTP, server: str
+) -> None:
+    broad = http.get(server + "search?q=e&format=json").json()
+    assert broad["capped"] is True and broad["total"] > CANDIDATES
+    page = http.get(server + "search?q=e", headers={"Accept": "text/html"}).text
+    assert f"More than {broad['total']} results" in page
+    assert f"({broad['classes'][0]['count']}+)" in page
+    narrow = http.get(server + "search?q=cornwall&format=json").json()
+    assert narrow["capped"] is False
+    assert "More than" not in http.get(server + "search?q=cornwall").text
 
 
 def test_search_html_lists_hits_linking_to_their_pages(http: InProcessHTTP, server: str) -> None:

@@ -47,6 +47,8 @@ def _as_json(results: Results) -> dict[str, Any]:
     return {
         "query": results.query,
         "total": results.total,
+        # true when more names matched than were looked at: total and counts are lower bounds
+        "capped": results.capped,
         "classes": [
             {"class": iri, "label": label, "count": count} for iri, label, count in results.by_class
         ],
