@@ -27,7 +27,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from ..errors import QueryError, StoreError
 from ..sparql_text import OPAQUE, code_only, rewrite_code
 from .connector import Endpoint
-from .policy import check_query
+from .policy import check_query, query_kind
 from .publication import Publication, publication_graph
 from .results import QueryResult
 
@@ -146,10 +146,7 @@ class RemoteStore:
     ) -> QueryResult:
         """Run a read-only query in the remote store; the same errors as the embedded store's."""
         check_query(sparql)
-        try:  # Parse with the embedded engine: same messages, and the kind of query.
-            kind = ox.Store().query(sparql, base_iri=base_iri)
-        except SyntaxError as exc:
-            raise QueryError(f"The query is not valid SPARQL 1.1: {exc}") from exc
+        kind = query_kind(sparql, base_iri)  # the embedded engine's parser and messages
         text = expand_escaped_names(sparql)
         text = f"BASE <{base_iri}>\n{text}" if base_iri else text
         try:
@@ -158,7 +155,7 @@ class RemoteStore:
             raise QueryError(f"The query's FROM clauses could not be read: {exc}") from exc
         # The dataset travels as protocol parameters only (filtered to our graphs).
         text = without_dataset_clauses(text)
-        if isinstance(kind, ox.QueryTriples):
+        if kind == "graph":
             media_type, body = self.endpoint.request(
                 query=text, params=params, accept="application/n-triples, text/turtle;q=0.9"
             )
@@ -174,7 +171,7 @@ class RemoteStore:
             raw = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         except SyntaxError as exc:
             raise StoreError(f"The store's results are not valid SPARQL JSON: {exc}") from exc
-        if isinstance(kind, ox.QueryBoolean):
+        if kind == "boolean":
             return QueryResult("boolean", _as_boolean(raw))
         if not isinstance(raw, ox.QuerySolutions):
             raise StoreError("The store answered a SELECT query with a boolean.")

@@ -44,6 +44,7 @@ from ..errors import (
     StoreError,
 )
 from . import GRAPH_FORMATS, RESULT_FORMATS, Store
+from .policy import check_query
 
 __all__ = ["Job", "Outcome", "QuerySandbox", "execute"]
 
@@ -162,9 +163,7 @@ def execute(store: Store, job: Job, limits: Limits) -> Outcome:
             return Outcome("graph", "table", table=(["subject", "predicate", "object"], cells))
         fmt = GRAPH_FORMATS[job.graph_format]
         prefixes = job.prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-        body = _capped(
-            cap, lambda sink: ox.serialize(triples, sink, format=fmt, prefixes=prefixes)
-        )
+        body = _capped(cap, lambda sink: ox.serialize(triples, sink, format=fmt, prefixes=prefixes))
         return Outcome("graph", job.graph_format, body)
     assert isinstance(raw, ox.QuerySolutions)
     if job.results_format is None:
@@ -347,11 +346,7 @@ class QuerySandbox:
         QueryError for a bad or refused query or a too-large result, StoreError otherwise."""
         if not self.owned_here():
             raise StoreError("A query sandbox cannot be shared across processes.")
-        if len(job.query) > self.limits.max_query_length:
-            raise QueryError(
-                f"The query is {len(job.query):,} characters long; this endpoint accepts at most "
-                f"{self.limits.max_query_length:,}."
-            )
+        check_query(job.query, self.limits.max_query_length)  # before it takes the process
         with self._lock:
             conn = self._ensure_child()
             conn.send(job)

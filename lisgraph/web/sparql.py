@@ -11,7 +11,6 @@ dataset format asked first) gets the graph or the dataset, as ``/data`` answers 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -20,6 +19,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from ..errors import ProtocolError, QueryRefusedError
 from ..queries import example_queries
+from ..store.policy import READ_ONLY, check_query
 from ..store.sandbox import Job
 from ..views.ontology import ontology_terms
 from ..vocab import PROV, SKOS, prefixes
@@ -33,13 +33,6 @@ from .urls import public_root
 __all__ = ["bp"]
 
 bp = Blueprint("sparql", __name__)
-
-_UPDATE_START = re.compile(
-    r"^\s*(?:(?:PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
-_READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted here."
 
 
 @dataclass
@@ -78,7 +71,7 @@ def _parse_request() -> ProtocolRequest:
             except UnicodeDecodeError as exc:
                 raise ProtocolError("The request body is not valid UTF-8.") from exc
         elif mimetype == "application/sparql-update":
-            raise QueryRefusedError(_READ_ONLY)
+            raise QueryRefusedError(READ_ONLY)
         elif not mimetype:
             raise ProtocolError(
                 "A POST to the SPARQL endpoint needs a Content-Type: "
@@ -93,7 +86,7 @@ def _parse_request() -> ProtocolRequest:
             )
     names = [name for name, _ in params]
     if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
-        raise QueryRefusedError(_READ_ONLY)
+        raise QueryRefusedError(READ_ONLY)
     queries = [value for name, value in params if name == "query"]
     if body_query is not None:
         if queries:
@@ -146,10 +139,10 @@ def endpoint() -> Response:
     parsed = _parse_request()
     if parsed.query is None:
         return _describe_service(parsed)
-    if _UPDATE_START.match(parsed.query):
-        raise QueryRefusedError(_READ_ONLY)
     if not parsed.query.strip():
         raise ProtocolError("The query is empty.")
+    # refused before it takes a place in the queue (the store checks again, for other callers)
+    check_query(parsed.query, current_snapshot().limits.max_query_length)
     return _answer(parsed)
 
 
@@ -214,6 +207,7 @@ def _acceptable_formats(requested: list[str]) -> tuple[Format | None, Format | N
 
 #: The bundled scripts the result views (bar chart, timeline, network) draw with.
 _VIEW_ASSETS = ("chart.umd.min.js", "cytoscape.min.js")
+
 
 def sources_example(base: str) -> str:
     """The documented pattern for the source of each row's facts (one named graph per source)."""
