@@ -36,7 +36,8 @@ class Changes:
     changed: int = 0
     by_graph: dict[str, Counter[str]] = field(default_factory=dict)
     by_class: dict[str, Counter[str]] = field(default_factory=dict)
-    #: The IRIs of the resources whose statements changed (as subjects).
+    #: The IRIs of the resources whose statements changed (as subject, or as an IRI object: a
+    #: link to a resource is a statement about it too).
     subjects: set[str] = field(default_factory=set)
 
     def count(self, table: dict[str, Counter[str]], key: str, what: str) -> None:
@@ -57,6 +58,12 @@ def _graph(line: bytes) -> str:
 def _subject_predicate(line: bytes) -> tuple[bytes, bytes]:
     subject, _, rest = line.partition(b" ")
     return subject, rest.partition(b" ")[0]
+
+
+def _object_iri(line: bytes, subject: bytes, predicate: bytes) -> bytes | None:
+    """The object of an N-Quads line when it is an IRI (``<...>``), else None."""
+    rest = line[len(subject) + len(predicate) + 2 :]
+    return rest[: rest.index(b">") + 1] if rest.startswith(b"<") else None
 
 
 def _classes(build: BuildDir, subjects: set[bytes]) -> dict[bytes, list[str]]:
@@ -104,6 +111,7 @@ def diff_builds(old: BuildDir, new: BuildDir, out_dir: Path | None = None) -> Ch
         "removed": Counter(),
     }
     subjects: dict[str, list[bytes]] = {"added": [], "removed": []}
+    linked: set[bytes] = set()  # IRI objects of the changed statements
     try:
         for what, line in _merge(old.nquads, new.nquads):
             if files:
@@ -114,16 +122,17 @@ def diff_builds(old: BuildDir, new: BuildDir, out_dir: Path | None = None) -> Ch
             changes.count(changes.by_graph, graph, what)
             touched[what][(subject, predicate, graph)] += 1
             subjects[what].append(subject)
+            if (target := _object_iri(line, subject, predicate)) is not None:
+                linked.add(target)
     finally:
         for handle in files.values():
             handle.close()
     for key in touched["added"].keys() & touched["removed"].keys():
         changes.changed += 1
         changes.count(changes.by_graph, key[2], "changed")
-    for what in ("added", "removed"):
-        changes.subjects.update(
-            s.decode("utf-8").strip("<>") for s in subjects[what] if s.startswith(b"<")
-        )
+    for named in (*subjects["added"], *subjects["removed"], *linked):
+        if named.startswith(b"<"):
+            changes.subjects.add(named.decode("utf-8")[1:-1])
     for what, build in (("added", new), ("removed", old)):
         classes = _classes(build, set(subjects[what]))
         for subject in subjects[what]:
