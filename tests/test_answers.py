@@ -242,3 +242,26 @@ def test_a_spool_holds_only_its_memory_part_in_memory(store: EmbeddedStore, tmp_
             spool.getvalue()
     with write_result(store.query(COUNT), "json", limits=limits) as spool:
         assert spool.in_memory and spool.size <= SPOOL_AT
+
+
+def test_a_new_query_process_does_not_keep_the_answers_being_sent(
+    connect: Callable[..., FlaskClient], spool: Path
+) -> None:
+    client = connect(QUERY_PROCESSES=1)
+    sending = client.get("/sparql", query_string={"query": EVERYTHING}, headers=JSON)
+    assert len(_open_spool_files(spool)) == 1
+    app = client.application
+    pool = app.extensions[EXTENSION_KEY].snapshot().pool()
+    pool.close()  # the next query forks a new query process while the answer is being sent
+    with client.get("/sparql", query_string={"query": COUNT}, headers=JSON) as other:
+        assert other.status_code == 200
+    children = [sandbox._process for sandbox in pool._all]
+    assert children and all(child is not None and child.pid for child in children)
+    for child in children:
+        assert child is not None
+        held = [
+            os.readlink(f"/proc/{child.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{child.pid}/fd")
+        ]
+        assert not [path for path in held if path.startswith(str(spool))], held
+    sending.close()
+    assert _open_spool_files(spool) == []

@@ -4,17 +4,30 @@ Oxigraph has no query timeout and cannot cancel a running query, so a query runs
 process forked from the web worker (sharing the loaded store, copy-on-write). When a query
 passes the time limit the child is killed, which frees its core at once, and the next query
 gets a fresh child. The child also caps its memory, and refuses results with more rows or
-bytes than allowed (the bytes are counted as they are written, so a huge answer is stopped
-at the limit rather than built whole). Serialisation happens in the child, so only bytes
-cross the process boundary. A child that holds more than ``recycle_mb`` after an answer is
-replaced.
+bytes than allowed. A child that holds more than ``recycle_mb`` after an answer is replaced.
+
+**Answers are spooled, then streamed.** The child writes the answer with the one serialisation
+(:func:`.results.write_result`, as the CLI and the pages do) into a :class:`~.results.Spool`,
+counting rows and bytes as they are written: a small answer (up to ``memory_bytes``) stays in
+memory and crosses the pipe as bytes (so the answer cache can keep it); a larger one goes to an
+unlinked temporary file in ``spool_dir``, whose descriptor is passed to the worker over the pipe
+(``SCM_RIGHTS``). The worker then streams the file to the client (``wsgi.file_wrapper``, so
+gunicorn uses sendfile) while the child takes the next query, and closing the response closes
+the file, which frees its disk space whether the client read it all or went away. So neither
+the child nor the worker ever holds a large answer, a slow reader holds a thread and a file but
+no query process, and an answer over the byte limit is refused before its first byte is sent
+(its size is known before the headers). A file rather than a pipe from the child to the client:
+a pipe would keep the query process busy for as long as the slowest reader reads, and the
+answer's status could no longer say that it was cut. An unlinked file rather than a named one:
+nothing is left on disk however either process ends. What still grows with an answer is the
+engine's own memory for values a query computes (CONCAT...), held until the query ends; the
+byte limit and the process's memory cap bound that.
 
 A child never outlives its worker: it asks the kernel for SIGKILL when its parent dies
 (``PR_SET_PDEATHSIG``), closes every socket it inherited (the listening socket, clients'
 sockets, its own pipe's other end) so it can hold no port and sees EOF when the worker goes,
 and sets its own CPU-time limit before each query, so even an orphan stops at the time limit.
 """
-
 from __future__ import annotations
 
 import ctypes
@@ -146,7 +159,9 @@ def _die_with(parent: int) -> None:
 
 
 def _close_inherited_sockets(keep: int) -> None:
-    """Close every socket inherited from the worker but our end of the pipe (``keep``)."""
+    """Close every socket inherited from the worker but our end of the pipe (``keep``), and every
+    unlinked file (the spooled answers the worker is sending: kept open here, their disk space
+    would not be freed when the worker closes them)."""
     try:
         names = os.listdir("/proc/self/fd")
     except OSError:
@@ -156,7 +171,10 @@ def _close_inherited_sockets(keep: int) -> None:
         if fd <= 2 or fd == keep:
             continue
         try:
-            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+            status = os.fstat(fd)
+            if stat.S_ISSOCK(status.st_mode) or (
+                stat.S_ISREG(status.st_mode) and status.st_nlink == 0
+            ):
                 os.close(fd)
         except OSError:
             pass
