@@ -100,7 +100,7 @@ DEFAULTS: dict[str, Any] = {
     "FORWARDED_HEADER": None,
     # Bytes in one answer (past it: an error, before any byte is sent), and the query process
     # is replaced after an answer once it holds more than this many MB.
-    "MAX_RESULT_BYTES": 1024 * 1024 * 1024,
+    "MAX_RESULT_BYTES": 64 * 1024 * 1024,
     "QUERY_RECYCLE_MB": 512,
     # Answers up to this many bytes are kept in memory (and may be cached); larger ones are
     # written to an unlinked file in RESULT_SPOOL_DIR (None: the system's temporary directory)
@@ -223,7 +223,7 @@ class Limits:
     max_rows: int = 100_000
     max_query_length: int = 100_000
     memory_mb: int = 4096
-    max_bytes: int = 1024 * 1024 * 1024
+    max_bytes: int = 64 * 1024 * 1024
     recycle_mb: int = 512
     memory_bytes: int = 1024 * 1024
     spool_dir: str | None = None
