@@ -12,7 +12,8 @@ Bounded and loopback only. For each K in ``--slow`` (default 16, 256, 1024), for
 
 It reports, per K: the well-behaved client's p50/p99 and success rate per kind, what the
 flooding address got (statuses), and the server's memory (RSS of every process in its session,
-sampled every 0.5 s). ``--big 4`` adds a run where 4 clients each ask for a ~600 MB answer.
+sampled every 0.5 s). ``--big 4`` adds a run where 4 clients each ask for a ~600 MB answer
+(read as it arrives) while a fifth asks point lookups.
 
 lisgraph is started here with ``LISGRAPH_FORWARDED_HEADER=X-Forwarded-For`` so that the
 flooder and the well-behaved client, both on 127.0.0.1, count as two addresses (as behind a
@@ -59,6 +60,10 @@ BIG = (
     "BIND(CONCAT(?x3, ?x3) AS ?x4) BIND(CONCAT(?x4, ?x4) AS ?x5) BIND(CONCAT(?x5, ?x5) AS ?x6) "
     "} LIMIT 100000"
 )
+
+# ~600 MB of stored terms (no computed values) in JSON: 1,000,000 rows of six terms. Past the
+# default row and byte limits: the server must be started with larger ones (see --big-query).
+BIG_STORED = "SELECT ?s ?p ?o ?t ?q ?r WHERE {{ ?s ?p ?o . ?t ?q ?r }} LIMIT {rows}"
 
 
 def session_rss_mb(pgid: int) -> float:
@@ -261,7 +266,10 @@ def scenario(args: argparse.Namespace, base: str, endpoint: str, pgid: int, k: i
     }
 
 
-def big_answers(endpoint: str, pgid: int, clients: int) -> dict[str, Any]:
+def big_answers(endpoint: str, pgid: int, clients: int, query: str = BIG) -> dict[str, Any]:
+    """``clients`` clients each ask for a ~600 MB answer (read as it arrives, counting bytes,
+    so the client holds none of it) while a well-behaved client asks /health and a point
+    lookup (a query of its own address, so it needs a query process) in turn."""
     sampler = Sampler(pgid)
     sampler.start()
     results: list[Any] = []
@@ -269,11 +277,21 @@ def big_answers(endpoint: str, pgid: int, clients: int) -> dict[str, Any]:
     def ask(i: int) -> None:
         started = time.monotonic()
         try:
-            r = requests.post(endpoint, data={"query": BIG + f" #{i}"}, timeout=120,
-                              headers={"Accept": "application/sparql-results+json",
-                                       "X-Forwarded-For": f"10.0.1.{i}"})
-            results.append((r.status_code, len(r.content), r.text[:100] if r.status_code != 200
-                            else "", round(time.monotonic() - started, 1)))
+            with requests.post(endpoint, data={"query": query + f" #{i}"}, timeout=120, stream=True,
+                               headers={"Accept": "application/sparql-results+json",
+                                        "X-Forwarded-For": f"10.0.1.{i}"}) as r:
+                if r.status_code != 200:
+                    results.append((r.status_code, len(r.content), r.text[:100],
+                                    round(time.monotonic() - started, 1)))
+                    return
+                first = None
+                size = 0
+                for chunk in r.iter_content(1 << 20):
+                    first = first or round(time.monotonic() - started, 1)
+                    size += len(chunk)
+                complete = size == int(r.headers.get("Content-Length", -1))
+                results.append((200, size, "complete" if complete else "CUT SHORT",
+                                round(time.monotonic() - started, 1), {"first_byte_s": first}))
         except requests.RequestException as exc:
             results.append((type(exc).__name__, 0, "", round(time.monotonic() - started, 1)))
 
@@ -282,12 +300,37 @@ def big_answers(endpoint: str, pgid: int, clients: int) -> dict[str, Any]:
         t.start()
     time.sleep(1)
     health = requests.get(endpoint.rsplit("/", 1)[0] + "/health", timeout=10).status_code
+    until = time.monotonic() + 150
+
+    def lookup(n: int) -> tuple[str, str, dict]:
+        q = f"SELECT ?n WHERE {{ ?w <{LIS}waveNumber> ?n }} #big{n}"
+        return "GET", endpoint, {"params": {"query": q}, "headers": {"Accept": "text/csv"}}
+
+    meanwhile: dict[str, Any] = {}
+
+    def others() -> None:
+        while any(t.is_alive() for t in threads) and time.monotonic() < until:
+            run = well_behaved({"point lookup": lookup}, time.monotonic() + 2,
+                               {"X-Forwarded-For": "10.0.2.1"})
+            for kind, stats in run.items():
+                total = meanwhile.setdefault(kind, {"sent": 0, "ok": 0, "p50_ms": []})
+                total["sent"] += stats["sent"]
+                total["ok"] += stats["ok"]
+                if stats["p50_ms"] is not None:
+                    total["p50_ms"].append(stats["p50_ms"])
+
+    watcher = threading.Thread(target=others)
+    watcher.start()
     for t in threads:
         t.join(150)
+    watcher.join(10)
+    for stats in meanwhile.values():
+        stats["p50_ms"] = round(statistics.median(stats["p50_ms"]), 1) if stats["p50_ms"] else None
     time.sleep(1)
     sampler.stop.set()
     sampler.join()
     return {"clients": clients, "answers": results, "health_meanwhile": health,
+            "others_meanwhile": meanwhile,
             "rss_mb": {"start": round(sampler.samples[0]), "max": round(max(sampler.samples)),
                        "end": round(sampler.samples[-1])}}
 
@@ -306,6 +349,12 @@ def main() -> None:
     parser.add_argument("--flood", type=int, default=4)
     parser.add_argument("--readers", type=int, default=2)
     parser.add_argument("--big", type=int, default=0)
+    parser.add_argument("--big-rows", type=int, default=1_000_000,
+                        help="rows of --big-query stored")
+    parser.add_argument("--big-query", choices=["computed", "stored"], default="computed",
+                        help="computed: strings made by CONCAT (the engine keeps them until the "
+                        "query ends); stored: the store's own terms (start the server with "
+                        "LISGRAPH_MAX_RESULT_ROWS and LISGRAPH_MAX_RESULT_BYTES raised)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--virtuoso", action="store_true")
     parser.add_argument("--json", type=Path)
@@ -353,7 +402,9 @@ def main() -> None:
             out["runs"].append(run)
             time.sleep(3)
         if args.big:
-            out["big"] = big_answers(endpoint, pgid, args.big)
+            out["big"] = big_answers(endpoint, pgid, args.big,
+                                     BIG if args.big_query == "computed"
+                                     else BIG_STORED.format(rows=args.big_rows))
             print(json.dumps(out["big"]), flush=True)
     finally:
         stop()

@@ -98,10 +98,15 @@ DEFAULTS: dict[str, Any] = {
     "CLIENT_QUERY_SECONDS": 0.0,
     "CLIENT_WINDOW": 60.0,
     "FORWARDED_HEADER": None,
-    # Bytes in one answer (past it: an error), and the query process is replaced after an
-    # answer once it holds more than this many MB.
+    # Bytes in one answer (past it: an error, before any byte is sent), and the query process
+    # is replaced after an answer once it holds more than this many MB.
     "MAX_RESULT_BYTES": 64 * 1024 * 1024,
     "QUERY_RECYCLE_MB": 512,
+    # Answers up to this many bytes are kept in memory (and may be cached); larger ones are
+    # written to an unlinked file in RESULT_SPOOL_DIR (None: the system's temporary directory)
+    # and streamed from it.
+    "RESULT_MEMORY_BYTES": 1024 * 1024,
+    "RESULT_SPOOL_DIR": None,
 }
 
 
@@ -210,7 +215,9 @@ class Settings:
 
 @dataclass(frozen=True)
 class Limits:
-    """What one visitor's query may use. ``memory_mb`` caps its process (0: no cap)."""
+    """What one visitor's query may use. ``memory_mb`` caps its process (0: no cap). An answer
+    over ``memory_bytes`` is written to an unlinked file in ``spool_dir`` (None: the system's
+    temporary directory) rather than kept in memory."""
 
     timeout: float = 30.0
     max_rows: int = 100_000
@@ -218,6 +225,8 @@ class Limits:
     memory_mb: int = 4096
     max_bytes: int = 64 * 1024 * 1024
     recycle_mb: int = 512
+    memory_bytes: int = 1024 * 1024
+    spool_dir: str | None = None
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Limits:
@@ -229,7 +238,19 @@ class Limits:
             memory_mb=_number(values, "QUERY_MEMORY_MB", int),
             max_bytes=_number(values, "MAX_RESULT_BYTES", int),
             recycle_mb=_number(values, "QUERY_RECYCLE_MB", int),
+            memory_bytes=_number(values, "RESULT_MEMORY_BYTES", int),
+            spool_dir=_spool_dir(values["RESULT_SPOOL_DIR"]),
         )
+
+
+def _spool_dir(value: Any) -> str | None:
+    """RESULT_SPOOL_DIR as an absolute path to a directory (None: the system's temp dir)."""
+    if not value:
+        return None
+    path = Path(str(value)).resolve()
+    if not path.is_dir():
+        raise ConfigError(f"The setting RESULT_SPOOL_DIR is {value!r}, not a directory.")
+    return str(path)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@
     ├── ReleaseError               a release cannot be made or removed (another is being made...)
     ├── QueryError                 a SPARQL request is malformed or not allowed (client's fault)
     │   ├── QueryRefusedError      well-formed but refused: an update, SERVICE, FROM <remote>...
-    │   ├── ResultTooLargeError    the answer has more rows than the endpoint returns
+    │   ├── ResultTooLargeError    the answer has more rows or bytes than the endpoint returns
     │   └── ProtocolError          the request breaks the SPARQL Protocol (carries its status)
     ├── QueryLimitError            a query passed a resource limit (memory, stack) and was stopped
     │   ├── QueryTimeoutError      a query ran past the configured time limit
@@ -123,7 +123,7 @@ class QueryRefusedError(QueryError):
 
 
 class ResultTooLargeError(QueryError):
-    """The result has more rows (or triples) than the endpoint returns."""
+    """The result has more rows (or triples) or bytes than the endpoint returns."""
 
 
 class ProtocolError(QueryError):

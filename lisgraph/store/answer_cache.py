@@ -2,8 +2,9 @@
 
 Keyed by the query, the dataset selection and the result formats; a new build starts a new,
 empty cache. Bounded by a number of answers and by their total size; an answer larger than a
-quarter of that size is not kept. (The web app's ``X-Lisgraph-Cache`` header says ``hit`` or
-``miss``.)
+quarter of that size is not kept, nor is an answer spooled to a file (those are larger than
+``RESULT_MEMORY_BYTES``, and are read once). (The web app's ``X-Lisgraph-Cache`` header says
+``hit`` or ``miss``.)
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class QueryCache:
 
     def put(self, key: Hashable, outcome: Outcome) -> None:
         size = _size(outcome)
-        if self.max_entries <= 0 or size > self.max_bytes // 4:
+        if self.max_entries <= 0 or size > self.max_bytes // 4 or outcome.file is not None:
             return
         with self._lock:
             previous = self._entries.pop(key, None)

@@ -4,17 +4,30 @@ Oxigraph has no query timeout and cannot cancel a running query, so a query runs
 process forked from the web worker (sharing the loaded store, copy-on-write). When a query
 passes the time limit the child is killed, which frees its core at once, and the next query
 gets a fresh child. The child also caps its memory, and refuses results with more rows or
-bytes than allowed (the bytes are counted as they are written, so a huge answer is stopped
-at the limit rather than built whole). Serialisation happens in the child, so only bytes
-cross the process boundary. A child that holds more than ``recycle_mb`` after an answer is
-replaced.
+bytes than allowed. A child that holds more than ``recycle_mb`` after an answer is replaced.
+
+**Answers are spooled, then streamed.** The child writes the answer with the one serialisation
+(:func:`.results.write_result`, as the CLI and the pages do) into a :class:`~.results.Spool`,
+counting rows and bytes as they are written: a small answer (up to ``memory_bytes``) stays in
+memory and crosses the pipe as bytes (so the answer cache can keep it); a larger one goes to an
+unlinked temporary file in ``spool_dir``, whose descriptor is passed to the worker over the pipe
+(``SCM_RIGHTS``). The worker then streams the file to the client (``wsgi.file_wrapper``, so
+gunicorn uses sendfile) while the child takes the next query, and closing the response closes
+the file, which frees its disk space whether the client read it all or went away. So neither
+the child nor the worker ever holds a large answer, a slow reader holds a thread and a file but
+no query process, and an answer over the byte limit is refused before its first byte is sent
+(its size is known before the headers). A file rather than a pipe from the child to the client:
+a pipe would keep the query process busy for as long as the slowest reader reads, and the
+answer's status could no longer say that it was cut. An unlinked file rather than a named one:
+nothing is left on disk however either process ends. What still grows with an answer is the
+engine's own memory for values a query computes (CONCAT...), held until the query ends; the
+byte limit and the process's memory cap bound that.
 
 A child never outlives its worker: it asks the kernel for SIGKILL when its parent dies
 (``PR_SET_PDEATHSIG``), closes every socket it inherited (the listening socket, clients'
 sockets, its own pipe's other end) so it can hold no port and sees EOF when the worker goes,
 and sets its own CPU-time limit before each query, so even an orphan stops at the time limit.
 """
-
 from __future__ import annotations
 
 import ctypes
@@ -26,12 +39,10 @@ import signal
 import stat
 import threading
 import traceback
-from dataclasses import dataclass, field
-from itertools import islice
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
-from typing import Any
-
-import pyoxigraph as ox
+from multiprocessing.reduction import recv_handle, send_handle
+from typing import IO, Any
 
 from ..config import Limits
 from ..errors import (
@@ -43,10 +54,11 @@ from ..errors import (
     ResultTooLargeError,
     StoreError,
 )
-from . import GRAPH_FORMATS, RESULT_FORMATS, Store
+from . import Store
 from .policy import check_query
+from .results import AnswerLimits, Spool, write_result
 
-__all__ = ["Job", "Outcome", "QuerySandbox", "execute"]
+__all__ = ["Job", "Outcome", "QuerySandbox", "answer_limits", "execute"]
 
 log = logging.getLogger(__name__)
 
@@ -71,129 +83,60 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The answer: its kind, the format used (None: nothing acceptable), and the body or table."""
+    """The answer: its kind, the format used (None: nothing acceptable), and the body (in
+    memory), the table (rows to show), or an open file holding ``size`` bytes (a spooled
+    answer, unlinked already: the caller reads it and closes it, which frees its disk space)."""
 
     kind: str
     format: str | None
     body: bytes = b""
     table: tuple[list[str], list[list[str]]] | None = None
+    file: IO[bytes] | None = None
+    size: int = 0
+
+    @classmethod
+    def of(cls, kind: str, fmt: str, spool: Spool) -> Outcome:
+        """The outcome holding what ``spool`` holds (its file, when it has one)."""
+        if spool.in_memory:
+            body = spool.getvalue()
+            spool.close()
+            return cls(kind, fmt, body, size=len(body))
+        size = spool.size
+        return cls(kind, fmt, file=spool.detach_file(), size=size)
+
+    def close(self) -> None:
+        """Close the file of a spooled answer (nothing to do for one in memory)."""
+        if self.file is not None:
+            self.file.close()
 
 
-def _too_many(limit: int, what: str) -> ResultTooLargeError:
-    return ResultTooLargeError(
-        f"The result has more than {limit:,} {what}, the most this endpoint returns. "
-        "Add LIMIT and OFFSET to fetch it in pages, or download a dump."
+def answer_limits(limits: Limits) -> AnswerLimits:
+    """How a visitor's answer is written under ``limits``."""
+    return AnswerLimits(
+        max_rows=limits.max_rows,
+        max_bytes=limits.max_bytes,
+        memory_bytes=limits.memory_bytes,
+        spool_dir=limits.spool_dir,
     )
-
-
-def _cell(term: object) -> str:
-    return "" if term is None else getattr(term, "value", str(term))
-
-
-class _TooManyBytesError(Exception):
-    pass
-
-
-class _Capped:
-    """A file-like sink for Oxigraph's serialisers that stops writing past ``limit`` bytes."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise _TooManyBytesError
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def value(self) -> bytes:
-        return b"".join(self.parts)
-
-
-def _too_big(limit: int) -> ResultTooLargeError:
-    return ResultTooLargeError(
-        f"The answer is larger than {limit:,} bytes, the most this endpoint returns "
-        "(lis:maxResultBytes). Ask for fewer rows or shorter values (LIMIT, OFFSET, "
-        "fewer variables), or download a dump."
-    )
-
-
-def _capped(limit: int, write: Any) -> bytes:
-    """What ``write(sink)`` writes, or ResultTooLargeError once it passes ``limit`` bytes."""
-    sink = _Capped(limit)
-    try:
-        write(sink)
-    except _TooManyBytesError:
-        raise _too_big(limit) from None
-    return sink.value()
 
 
 def execute(store: Store, job: Job, limits: Limits) -> Outcome:
-    """Run ``job`` in this process and serialise its answer. Raises QueryError subclasses."""
+    """Run ``job`` in this process and write its answer (with :func:`.results.write_result`,
+    as the in-process path does). Raises QueryError subclasses, and OSError when the spool
+    cannot be written."""
     result = store.query(
         job.query,
         base_iri=job.base_iri,
         default_graphs=job.default_graphs,
         named_graphs=job.named_graphs,
     )
-    raw = result.raw
-    if isinstance(raw, ox.QueryBoolean):
-        if job.results_format is None:
-            return Outcome("boolean", None)
-        if job.results_format == "table":
-            return Outcome("boolean", "table", table=(["boolean"], [[str(bool(raw)).lower()]]))
-        body = raw.serialize(format=RESULT_FORMATS[job.results_format]) or b""
-        return Outcome("boolean", job.results_format, body)
-    cap = limits.max_bytes
-    if result.kind == "graph":
-        if job.graph_format is None:
-            return Outcome("graph", None)
-        triples = list(islice(result.triples(), limits.max_rows + 1))
-        if len(triples) > limits.max_rows:
-            raise _too_many(limits.max_rows, "triples")
-        if job.graph_format == "table":
-            cells = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in triples]
-            _check_table(cells, cap)
-            return Outcome("graph", "table", table=(["subject", "predicate", "object"], cells))
-        fmt = GRAPH_FORMATS[job.graph_format]
-        prefixes = job.prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-        body = _capped(cap, lambda sink: ox.serialize(triples, sink, format=fmt, prefixes=prefixes))
-        return Outcome("graph", job.graph_format, body)
-    assert isinstance(raw, ox.QuerySolutions)
-    if job.results_format is None:
-        return Outcome("solutions", None)
-    names = [v.value for v in raw.variables]
-    if job.results_format == "table":
-        rows = list(islice(raw, limits.max_rows + 1))
-        if len(rows) > limits.max_rows:
-            raise _too_many(limits.max_rows, "rows")
-        cells = [[_cell(row[n]) for n in names] for row in rows]
-        _check_table(cells, cap)
-        return Outcome("solutions", "table", table=(names, cells))
-    # Oxigraph writes the rows as TSV (one line each, newlines escaped), so they can be counted
-    # before the answer is made in the format asked for; the child's memory cap bounds a huge
-    # result. (Building TSV row by row in Python cost 3.5 ms for 314 rows; this costs 1 ms.)
-    tsv = _capped(cap, lambda sink: raw.serialize(sink, format=ox.QueryResultsFormat.TSV))
-    if tsv.count(b"\n") - 1 > limits.max_rows:
-        raise _too_many(limits.max_rows, "rows")
-    if job.results_format == "tsv":
-        return Outcome("solutions", "tsv", tsv)
-    reparsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-    assert isinstance(reparsed, ox.QuerySolutions)
-    fmt_out = RESULT_FORMATS[job.results_format]
-    body = _capped(cap, lambda sink: reparsed.serialize(sink, format=fmt_out))
-    return Outcome("solutions", job.results_format, body)
-
-
-def _check_table(cells: list[list[str]], limit: int) -> None:
-    if sum(len(cell) for row in cells for cell in row) > limit:
-        raise _too_big(limit)
+    fmt = job.graph_format if result.kind == "graph" else job.results_format
+    if fmt is None:
+        return Outcome(result.kind, None)
+    if fmt == "table":
+        return Outcome(result.kind, "table", table=result.table(answer_limits(limits)))
+    spool = write_result(result, fmt, prefixes=job.prefixes, limits=answer_limits(limits))
+    return Outcome.of(result.kind, fmt, spool)
 
 
 # Errors cross the process boundary by name and message only.
@@ -217,7 +160,9 @@ def _die_with(parent: int) -> None:
 
 
 def _close_inherited_sockets(keep: int) -> None:
-    """Close every socket inherited from the worker but our end of the pipe (``keep``)."""
+    """Close every socket inherited from the worker but our end of the pipe (``keep``), and every
+    unlinked file (the spooled answers the worker is sending: kept open here, their disk space
+    would not be freed when the worker closes them)."""
     try:
         names = os.listdir("/proc/self/fd")
     except OSError:
@@ -227,7 +172,10 @@ def _close_inherited_sockets(keep: int) -> None:
         if fd <= 2 or fd == keep:
             continue
         try:
-            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+            status = os.fstat(fd)
+            if stat.S_ISSOCK(status.st_mode) or (
+                stat.S_ISREG(status.st_mode) and status.st_nlink == 0
+            ):
                 os.close(fd)
         except OSError:
             pass
@@ -280,8 +228,13 @@ def _child(store: Store, conn: Connection, limits: Limits, parent: int) -> None:
         except (EOFError, OSError):  # the worker went away
             os._exit(0)
         _cap_cpu(limits)
+        spooled: IO[bytes] | None = None
         try:
-            reply: tuple[str, Any] = ("ok", execute(store, job, limits))
+            outcome = execute(store, job, limits)
+            reply: tuple[str, Any] = ("ok", outcome)
+            if outcome.file is not None:  # the file itself follows the reply, by descriptor
+                spooled = outcome.file
+                reply = ("spooled", replace(outcome, file=None))
         except LisgraphError as exc:
             name = type(exc).__name__
             reply = ("error", (name if name in _ERRORS else "StoreError", str(exc)))
@@ -291,8 +244,13 @@ def _child(store: Store, conn: Connection, limits: Limits, parent: int) -> None:
             reply = ("bug", traceback.format_exc())
         try:
             conn.send((*reply, _resident_mb()))
+            if spooled is not None:
+                send_handle(conn, spooled.fileno(), parent)
         except (OSError, ValueError):
             os._exit(0)
+        finally:
+            if spooled is not None:
+                spooled.close()  # the worker's descriptor now keeps the file
 
 
 class QuerySandbox:
@@ -359,6 +317,11 @@ class QuerySandbox:
                 )
             try:
                 status, payload, resident_mb = conn.recv()
+                if status == "spooled":
+                    # A descriptor of the child's unlinked spool file: the answer is read from
+                    # it while this query process takes the next query.
+                    spooled = os.fdopen(recv_handle(conn), "rb")
+                    status, payload = "ok", replace(payload, file=spooled)
             except (EOFError, OSError):
                 raise self._child_died() from None
             if self.limits.recycle_mb and resident_mb > self.limits.recycle_mb:

@@ -16,11 +16,12 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.wsgi import wrap_file
 
 from ..errors import ProtocolError, QueryRefusedError
 from ..queries import example_queries
 from ..store.policy import READ_ONLY, check_query
-from ..store.sandbox import Job
+from ..store.sandbox import Job, Outcome
 from ..views.ontology import ontology_terms
 from ..vocab import PROV, SKOS, prefixes
 from .clients import client_address
@@ -172,6 +173,12 @@ def _answer(parsed: ProtocolRequest) -> Response:
     cache_state = "hit" if outcome is not None else "miss"
     if outcome is None:
         outcome = snapshot.pool().run(job, client_address())
+        if outcome.file is not None:
+            try:
+                return _stream(outcome)
+            except BaseException:
+                outcome.close()
+                raise
         snapshot.cache.put(key, outcome)
     if outcome.format is None:
         if outcome.kind == "graph":
@@ -187,6 +194,26 @@ def _answer(parsed: ProtocolRequest) -> Response:
         response = Response(outcome.body, content_type=fmt.content_type)
         response.vary.add("Accept")
     response.headers["X-Lisgraph-Cache"] = cache_state
+    return response
+
+
+def _stream(outcome: Outcome) -> Response:
+    """A spooled answer, sent from its file as the client reads it (by sendfile under
+    gunicorn); the file is closed, and so removed, when the response is, however it ends."""
+    assert outcome.file is not None and outcome.format is not None
+    fmt = by_key(outcome.format)
+    assert fmt is not None
+    response = Response(
+        wrap_file(request.environ, outcome.file),
+        content_type=fmt.content_type,
+        direct_passthrough=True,
+    )
+    response.content_length = outcome.size
+    response.vary.add("Accept")
+    if request.method in ("GET", "HEAD"):  # as the ETag hook does for answers held in memory
+        response.cache_control.public = True
+        response.cache_control.max_age = current_snapshot().config.cache_max_age
+    response.headers["X-Lisgraph-Cache"] = "miss"
     return response
 
 
