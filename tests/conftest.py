@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from lisgraph import Settings, build
+from lisgraph import Settings, build_project
 from lisgraph.build import BuildResult
 from lisgraph.cli import main
 from lisgraph.store.embedded import EmbeddedStore
@@ -57,7 +57,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def built(settings: Settings) -> BuildResult:
     """One real build of the project's data, shared by the tests that only read it."""
-    return build(settings)
+    return build_project(settings)
 
 
 @pytest.fixture(scope="session")

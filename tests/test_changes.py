@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lisgraph import Settings, build
+from lisgraph import Settings, build_project
 from lisgraph.artifact import BuildDir
 from lisgraph.build.changes import ADDED_FILE, REMOVED_FILE, diff_builds
 
@@ -24,7 +24,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildDir, Buil
     settings = Settings.from_mapping(
         {"PROJECT_DIR": str(project), "DIST_DIR": str(project / "dist-a")}
     )
-    first = BuildDir(build(settings).out_dir).resolved()
+    first = BuildDir(build_project(settings).out_dir).resolved()
     path = project / "data" / "seed-001-sem-highlights.ttl"
     text = path.read_text(encoding="utf-8")
     value = re.search(r"lis:value (\d+) ;", text)
@@ -42,7 +42,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildDir, Buil
     settings = Settings.from_mapping(
         {"PROJECT_DIR": str(project), "DIST_DIR": str(project / "dist-b")}
     )
-    second = BuildDir(build(settings).out_dir).resolved()
+    second = BuildDir(build_project(settings).out_dir).resolved()
     return first, second
 
 

@@ -16,7 +16,7 @@ from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, PROV, RDF, RDFS, SH
 
-from lisgraph import ReleaseError, Settings, build
+from lisgraph import ReleaseError, Settings, build_project
 from lisgraph.build.releases import Release, list_releases, make_release, remove_release
 from lisgraph.web import create_app
 
@@ -30,7 +30,7 @@ DAY = dt.date(2026, 11, 25)
 
 def _release(settings: Settings, **options: Any) -> Release:
     started = dt.datetime.now(dt.UTC)
-    result = build(settings)
+    result = build_project(settings)
     return make_release(
         result.out_dir, settings.releases_dir, settings.base, started, today=DAY, **options
     )

@@ -35,7 +35,14 @@ from .release import build_lock, new_staging, prune, published, switch, write_er
 from .search import search_entries
 from .sources import load
 
-__all__ = ["BuildResult", "build", "inputs_digest", "is_current", "validate_project", "write_build"]
+__all__ = [
+    "BuildResult",
+    "build_project",
+    "inputs_digest",
+    "is_current",
+    "validate_project",
+    "write_build",
+]
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
     }
 
 
-def build(settings: Settings, out_dir: Path | None = None) -> BuildResult:
+def build_project(settings: Settings, out_dir: Path | None = None) -> BuildResult:
     """Build, validate and switch the output (default: the settings' dist dir) to the new build.
 
     Raises DataLoadError or NotConformingError, in which case nothing was written, and
