@@ -1,6 +1,7 @@
 """Shared fixtures: one build per session, the app in-process, and a clean environment.
 
 - ``settings``, ``built``, ``store``: the project's data built once into a temporary directory;
+- ``shapes``: the project's shapes, read once;
 - ``app``, ``client``, ``http``: the web app made by ``create_app`` over that build, its Flask test
   client, and ``requests``-style calls through it (no server, no sockets);
 - ``cli``: ``lisgraph`` run in this process (``main(argv)``), returning its exit code and output.
@@ -19,10 +20,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from rdflib import Graph
 
 from lisgraph import Settings, build_project
 from lisgraph.build import BuildResult
 from lisgraph.cli import main
+from lisgraph.shacl import load_shapes
 from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.web import create_app
 
@@ -58,6 +61,12 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def built(settings: Settings) -> BuildResult:
     """One real build of the project's data, shared by the tests that only read it."""
     return build_project(settings)
+
+
+@pytest.fixture(scope="session")
+def shapes(settings: Settings) -> Graph:
+    """The project's shapes, read once (tests that add a shape add it to a copy)."""
+    return load_shapes(settings.shapes_dir, settings.base)
 
 
 @pytest.fixture(scope="session")
