@@ -209,24 +209,3 @@ def test_data_file_without_source_is_a_load_error(run: Run, project: Path, tmp_p
     assert result.returncode == 2
     assert "seed-003-south-east-lep.ttl" in result.stderr and "which source" in result.stderr
     assert not (tmp_path / "dist").exists()
-
-
-def test_synth_writes_a_conforming_project_and_never_deletes_other_directories(
-    run: Run,
-    tmp_path: Path,
-) -> None:
-    precious = tmp_path / "precious"
-    precious.mkdir()
-    (precious / "notes.txt").write_text("keep me")
-    refused = run("synth", "--triples", "8000", "--out", str(precious))
-    assert refused.returncode == 2
-    assert "nothing was deleted" in refused.stderr
-    assert (precious / "notes.txt").read_text() == "keep me"
-
-    synthetic = tmp_path / "synthetic"
-    assert run("synth", "--triples", "8000", "--out", str(synthetic)).returncode == 0
-    again = run("synth", "--triples", "8000", "--seed", "2", "--out", str(synthetic))
-    assert again.returncode == 0, again.stderr  # an earlier synthetic project is replaced
-    built = run("build", "--out", str(tmp_path / "dist"), project=synthetic)
-    assert built.returncode == 0, built.stderr
-    assert json.loads((tmp_path / "dist" / "build.json").read_text())["triples"] > 7000
