@@ -362,7 +362,7 @@ def main() -> None:
     out: dict[str, Any] = {"target": "virtuoso" if args.virtuoso else "lisgraph", "runs": []}
     if args.virtuoso:
         sys.path.insert(0, str(ROOT))
-        from tests.system.virtuoso import PASSWORD, USER, Virtuoso
+        from bench.stores.virtuoso import PASSWORD, USER, Virtuoso
 
         directory = tempfile.mkdtemp(prefix="lisgraph-adversarial-virtuoso-")
         server = Virtuoso(Path(directory)).start()

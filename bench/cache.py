@@ -24,11 +24,16 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 LIS = "https://w3id.org/lisgraph/def/lis#"
 QUERIES = {
-    "aggregate over every typed resource": "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n)",
+    "aggregate over every typed resource": (
+        "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n)"
+    ),
     "2-hop join (districts of each LEP)": (
         f"SELECT ?lep ?d WHERE {{ ?lep <{LIS}area> ?a . ?d <{LIS}inLEPArea> ?a }}"
     ),
-    "text filter on every literal": 'SELECT ?s ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(LCASE(STR(?o)), "growth")) }',
+    "text filter on every literal": (
+        "SELECT ?s ?o WHERE { ?s ?p ?o "
+        'FILTER(isLiteral(?o) && CONTAINS(LCASE(STR(?o)), "growth")) }'
+    ),
     "point lookup": "SELECT ?p ?o WHERE { <https://w3id.org/lisgraph/id/lep/E37000057> ?p ?o }",
 }
 

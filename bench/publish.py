@@ -40,10 +40,11 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import ACCEPT, QUERIES, free_port, latencies  # noqa: E402
-from tests.system.oxigraph_server import OxigraphServer  # noqa: E402
-from tests.system.stores import StoreServer  # noqa: E402
-from tests.system.virtuoso import Virtuoso  # noqa: E402
+from bench.harness import free_port, latencies  # noqa: E402
+from bench.sections import ACCEPT, QUERIES  # noqa: E402
+from bench.stores.oxigraph_server import OxigraphServer  # noqa: E402
+from bench.stores.server import StoreServer  # noqa: E402
+from bench.stores.virtuoso import Virtuoso  # noqa: E402
 
 
 def _virtuoso_larger_transactions(directory: Path) -> Virtuoso:

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from ._version import __version__
 from .artifact import BuildDir
-from .build import build, is_current, release_build, validate_project
+from .build import build_project, is_current, release_build, validate_project
 from .build.changes import diff_builds
 from .build.releases import list_releases, remove_release
 from .build.synthetic import generate
@@ -57,7 +57,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    result = build(settings, Path(args.out) if args.out else None)
+    result = build_project(settings, Path(args.out) if args.out else None)
     print(f"Built {result.triples} triples ({result.quads} quads) into {result.out_dir}:")
     for path in result.files:
         print(f"  {path.name}")
@@ -268,7 +268,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     elif not args.no_build and not is_current(server_config.settings):
         settings = server_config.settings
         print(f"lisgraph: building the dataset into {settings.dist_dir}", file=sys.stderr)
-        build(settings)
+        build_project(settings)
     run(create_app(config), host=args.host, port=args.port, workers=args.workers, debug=args.debug)
     return EXIT_OK
 

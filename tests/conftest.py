@@ -1,12 +1,14 @@
 """Shared fixtures: one build per session, the app in-process, and a clean environment.
 
 - ``settings``, ``built``, ``store``: the project's data built once into a temporary directory;
+- ``shapes``: the project's shapes, read once; ``dump_graphs``: the build's dumps, parsed once;
 - ``app``, ``client``, ``http``: the web app made by ``create_app`` over that build, its Flask test
   client, and ``requests``-style calls through it (no server, no sockets);
 - ``cli``: ``lisgraph`` run in this process (``main(argv)``), returning its exit code and output.
 
-Tests under ``tests/system/`` start real servers and stores; they are marked ``system`` (and
-``virtuoso`` or ``browser`` where they need those), so ``pytest -m "not system"`` is the fast lane.
+Tests under ``tests/system/`` start real servers and stores, or run pySHACL (the reference
+validator) over every example and the whole dataset; they are marked ``system``, so
+``pytest -m "not system"`` is the fast lane (about 55 s on 2 cores; ``tests/README.md``).
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from rdflib import Graph
 
-from lisgraph import Settings, build
+from lisgraph import Settings, build_project
 from lisgraph.build import BuildResult
 from lisgraph.cli import main
+from lisgraph.shacl import load_shapes
 from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.web import create_app
 
-from .helpers import LOCAL, PROJECT_DIR, InProcessHTTP
+from .helpers import LOCAL, PROJECT_DIR, RDFLIB_FORMATS, InProcessHTTP
 
 SYSTEM_DIR = Path(__file__).parent / "system"
 
@@ -57,7 +61,22 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def built(settings: Settings) -> BuildResult:
     """One real build of the project's data, shared by the tests that only read it."""
-    return build(settings)
+    return build_project(settings)
+
+
+@pytest.fixture(scope="session")
+def shapes(settings: Settings) -> Graph:
+    """The project's shapes, read once (tests that add a shape add it to a copy)."""
+    return load_shapes(settings.shapes_dir, settings.base)
+
+
+@pytest.fixture(scope="session")
+def dump_graphs(built: BuildResult) -> dict[str, Graph]:
+    """Each triple dump of the session's build, parsed by rdflib once (seconds each time)."""
+    return {
+        name: Graph().parse(data=(built.out_dir / name).read_bytes(), format=fmt)
+        for name, fmt in RDFLIB_FORMATS.items()
+    }
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,13 @@ BASE = "https://w3id.org/lisgraph/"
 DCAT_AP = TESTS_DIR / "data" / "dcat-ap-3.0.1"
 #: Where the in-process app is reached (the Flask test client's default host).
 LOCAL = "http://localhost/"
+#: The triple dumps rdflib reads, and its name for each one's format.
+RDFLIB_FORMATS = {
+    "lisgraph.ttl": "turtle",
+    "lisgraph.nt": "nt",
+    "lisgraph.jsonld": "json-ld",
+    "lisgraph.rdf": "xml",
+}
 
 
 def free_port() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lisgraph import Settings, build
+from lisgraph import Settings, build_project
 
 from .helpers import PROJECT_DIR
 
@@ -14,7 +14,7 @@ def test_build_under_another_base(tmp_path: Path) -> None:
     settings = Settings.from_mapping(
         {"BASE_IRI": base, "PROJECT_DIR": str(PROJECT_DIR), "DIST_DIR": str(tmp_path / "d")}
     )
-    result = build(settings)
+    result = build_project(settings)
     text = (result.out_dir / "lisgraph.nt").read_text(encoding="utf-8")
     assert "https://w3id.org/lisgraph/" not in text
     assert f"<{base}id/lep/E37000057>" in text

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lisgraph import Settings, build
+from lisgraph import BuildResult, Settings, build_project
 from lisgraph.artifact import BuildDir
 from lisgraph.build.changes import ADDED_FILE, REMOVED_FILE, diff_builds
 
@@ -18,13 +18,13 @@ SEM_HIGHLIGHTS = "https://w3id.org/lisgraph/graph/seed-001-sem-highlights"
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildDir, BuildDir]:
-    """Build A of the project, and build B after one fact added, one removed, one changed."""
+def two_builds(
+    built: BuildResult, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[BuildDir, BuildDir]:
+    """Build A of the project (the session's), and build B of a copy after one fact added, one
+    removed, one changed."""
     project = copy_project(tmp_path_factory.mktemp("project"))
-    settings = Settings.from_mapping(
-        {"PROJECT_DIR": str(project), "DIST_DIR": str(project / "dist-a")}
-    )
-    first = BuildDir(build(settings).out_dir).resolved()
+    first = BuildDir(built.out_dir).resolved()
     path = project / "data" / "seed-001-sem-highlights.ttl"
     text = path.read_text(encoding="utf-8")
     value = re.search(r"lis:value (\d+) ;", text)
@@ -42,7 +42,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildDir, Buil
     settings = Settings.from_mapping(
         {"PROJECT_DIR": str(project), "DIST_DIR": str(project / "dist-b")}
     )
-    second = BuildDir(build(settings).out_dir).resolved()
+    second = BuildDir(build_project(settings).out_dir).resolved()
     return first, second
 
 

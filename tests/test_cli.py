@@ -1,8 +1,9 @@
 """The CLI's exit codes and messages, and that a failed build leaves the last good dumps alone.
 
-Each broken-data case copies the project to a temporary directory, builds it once, breaks one
-data file and builds again through the command line, run in this process (``main(argv)``); one
-test runs the installed command in its own process.
+Each broken-data case starts from a copy of the project and of its good build (built once for
+the module), breaks one data file and builds again through the command line, run in this process
+(``main(argv)``); the commands that only read a build read the session's. One test runs the
+installed command in its own process.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from lisgraph.build import BuildResult
 from lisgraph.cli import main
 
 from .helpers import PROJECT_DIR, run_lisgraph
@@ -57,6 +59,20 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding a copy of the project and its build (``dist``, a link into
+    ``.dist.builds/``), made once with ``lisgraph build``; tests copy it whole."""
+    directory = tmp_path_factory.mktemp("good-build")
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(PROJECT_DIR / name, directory / "project" / name)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("LISGRAPH_PROJECT_DIR", str(directory / "project"))
+        env.setenv("LISGRAPH_DIST_DIR", str(directory / "dist"))
+        assert main(["build"]) == 0
+    return directory
+
+
 def _snapshot(directory: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(directory.iterdir())}
 
@@ -67,9 +83,8 @@ def test_validate_exits_0_on_the_project_as_a_command() -> None:
     assert "Conforms" in result.stdout
 
 
-def test_query_table_and_json(run: Run, project: Path, tmp_path: Path) -> None:
-    out = tmp_path / "dist"
-    assert run("build", project=project, out=out).returncode == 0
+def test_query_table_and_json(run: Run, built: BuildResult, tmp_path: Path) -> None:
+    project, out = PROJECT_DIR, built.out_dir
     query = (
         "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
         "SELECT ?n WHERE { ?w a lis:Wave ; lis:waveNumber ?n } ORDER BY ?n"
@@ -87,12 +102,12 @@ def test_query_table_and_json(run: Run, project: Path, tmp_path: Path) -> None:
 
 
 def test_query_errors_exit_2_with_the_parser_message(
-    run: Run, project: Path, tmp_path: Path
+    run: Run, built: BuildResult, tmp_path: Path
 ) -> None:
-    out = tmp_path / "dist"
-    no_build = run("query", "SELECT * WHERE { ?s ?p ?o }", project=project, out=out)
+    project = PROJECT_DIR
+    no_build = run("query", "SELECT * WHERE { ?s ?p ?o }", project=project, out=tmp_path / "d")
     assert no_build.returncode == 2 and "lisgraph build" in no_build.stderr
-    assert run("build", project=project, out=out).returncode == 0
+    out = built.out_dir
     bad = run("query", "SELECT * WHERE { ?s ?p }", project=project, out=out)
     assert (
         bad.returncode == 2 and "not valid SPARQL" in bad.stderr and "Traceback" not in bad.stderr
@@ -103,10 +118,8 @@ def test_query_errors_exit_2_with_the_parser_message(
     assert wrong_format.returncode == 2 and "does not suit" in wrong_format.stderr
 
 
-def test_stats_lists_classes_and_sources(run: Run, project: Path, tmp_path: Path) -> None:
-    out = tmp_path / "dist"
-    assert run("build", project=project, out=out).returncode == 0
-    stats = run("stats", project=project, out=out)
+def test_stats_lists_classes_and_sources(run: Run, built: BuildResult) -> None:
+    stats = run("stats", project=PROJECT_DIR, out=built.out_dir)
     assert stats.returncode == 0
     assert "LocalEnterprisePartnership" in stats.stdout and "LEP Network" in stats.stdout
     assert int(stats.stdout.splitlines()[0].split(": ")[1]) > 4000
@@ -140,11 +153,12 @@ BREAKAGES = {
 
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
 def test_broken_data_fails_clearly_and_keeps_the_last_dumps(
-    run: Run, project: Path, tmp_path: Path, case: str
+    run: Run, good_build: Path, tmp_path: Path, case: str
 ) -> None:
-    out = tmp_path / "dist"
-    first = run("build", project=project, out=out)
-    assert first.returncode == 0, first.stderr
+    copy = tmp_path / "copy"
+    shutil.copytree(good_build, copy, symlinks=True)  # the link to the build stays relative
+    project, out = copy / "project", copy / "dist"
+    assert out.is_symlink() and (out / "build.json").is_file()
     before = _snapshot(out)
 
     filename, old, new, code, words = BREAKAGES[case]
@@ -195,24 +209,3 @@ def test_data_file_without_source_is_a_load_error(run: Run, project: Path, tmp_p
     assert result.returncode == 2
     assert "seed-003-south-east-lep.ttl" in result.stderr and "which source" in result.stderr
     assert not (tmp_path / "dist").exists()
-
-
-def test_synth_writes_a_conforming_project_and_never_deletes_other_directories(
-    run: Run,
-    tmp_path: Path,
-) -> None:
-    precious = tmp_path / "precious"
-    precious.mkdir()
-    (precious / "notes.txt").write_text("keep me")
-    refused = run("synth", "--triples", "8000", "--out", str(precious))
-    assert refused.returncode == 2
-    assert "nothing was deleted" in refused.stderr
-    assert (precious / "notes.txt").read_text() == "keep me"
-
-    synthetic = tmp_path / "synthetic"
-    assert run("synth", "--triples", "8000", "--out", str(synthetic)).returncode == 0
-    again = run("synth", "--triples", "8000", "--seed", "2", "--out", str(synthetic))
-    assert again.returncode == 0, again.stderr  # an earlier synthetic project is replaced
-    built = run("build", "--out", str(tmp_path / "dist"), project=synthetic)
-    assert built.returncode == 0, built.stderr
-    assert json.loads((tmp_path / "dist" / "build.json").read_text())["triples"] > 7000

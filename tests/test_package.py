@@ -4,6 +4,8 @@ what ``lisgraph.__all__`` says it is."""
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 from pathlib import Path
 
 import lisgraph
@@ -110,3 +112,16 @@ def test_exported_members_are_the_public_names() -> None:
     modules = {name for name in public if type(getattr(lisgraph, name)).__name__ == "module"}
     assert set(lisgraph.__all__) - {"__version__"} == public - modules
     assert "QueryLimitError" in lisgraph.__all__
+
+
+def test_no_export_is_named_like_a_subpackage() -> None:
+    """A root name that is also a submodule's hides it: ``lisgraph.build`` was once the build
+    function, so ``import lisgraph.build.sources as sources`` failed."""
+    submodules = {module.name for module in pkgutil.iter_modules(lisgraph.__path__)}
+    assert {"build", "shacl", "store", "web", "cli"} <= submodules
+    assert not submodules & set(lisgraph.__all__)
+    for name in sorted(submodules - {"__main__"}):
+        assert getattr(lisgraph, name, None) in (None, importlib.import_module(f"lisgraph.{name}"))
+    import lisgraph.build.sources as sources
+
+    assert sources.__name__ == "lisgraph.build.sources"

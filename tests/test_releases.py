@@ -1,5 +1,11 @@
 """Releases: versioned, with their change log, validation report and provenance; one at a time;
-bounded in number; removed only when asked."""
+bounded in number; removed only when asked.
+
+Two releases of a copy of the project (the second adding one name) are made once for the tests
+that only read them (``released``); the tests of numbering, bounds and the lock file releases of
+a one-statement dataset, written by the build's own writer for each release, since what they
+check does not depend on what a build holds.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +17,25 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, PROV, RDF, RDFS, SH
 
-from lisgraph import ReleaseError, Settings, build
-from lisgraph.build import release_build
+from lisgraph import BuildResult, ReleaseError, Settings
+from lisgraph.build import OntologyVersion, is_current, release_build, write_build
 from lisgraph.build.releases import (
     NextRelease,
     Release,
     file_release,
     list_releases,
+    release_turn,
     remove_release,
 )
 from lisgraph.web import create_app
 
-from .helpers import LOCAL, InProcessHTTP, copy_project, dcat_ap_shapes
+from .helpers import BASE, LOCAL, InProcessHTTP, copy_project, dcat_ap_shapes
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCAT3 = Namespace(str(DCAT))  # rdflib's DCAT lacks the DCAT 3 versioning terms
@@ -39,25 +47,55 @@ def _release(settings: Settings, **options: Any) -> Release:
     return release_build(settings, today=DAY, **options)
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Settings:
-    copy = copy_project(tmp_path / "project")
+def _project(directory: Path) -> Settings:
+    copy = copy_project(directory / "project")
     return Settings.from_mapping({"PROJECT_DIR": str(copy), "DIST_DIR": str(copy / "dist")})
 
 
-def test_two_releases_with_a_change_log_between_them(project: Settings) -> None:
-    first = _release(project, notes="first")
+@pytest.fixture()
+def project(tmp_path: Path) -> Settings:
+    return _project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A copy of the project with two releases ("first", then "a new name"), the second adding
+    a name to the South East Midlands LEP. Tests only read it."""
+    project = _project(tmp_path_factory.mktemp("released"))
+    _release(project, notes="first")
     data = project.data_dir / "seed-001-sem-highlights.ttl"
     data.write_text(
         data.read_text(encoding="utf-8")
         + '\n<id/lep/E37000057> skos:altLabel "SEMLEP, named in release two"@en .\n',
         encoding="utf-8",
     )
-    second = _release(project)
-    assert [r.version for r in list_releases(project.releases_dir)] == [
-        "2026.11.25",
-        "2026.11.25.2",
-    ]
+    _release(project, notes="a new name")
+    return project
+
+
+def _tiny_release(root: Path, keep: int = 10) -> Release:
+    """The next release under ``root`` of a one-statement dataset, written for that release by
+    the build's own writer."""
+    with release_turn(root, DAY) as turn:
+        store = ox.Store()
+        store.add(
+            ox.Quad(
+                ox.NamedNode(BASE + "id/thing"),
+                ox.NamedNode(str(RDFS.label)),
+                ox.Literal(turn.version),
+                ox.NamedNode(BASE + "graph/thing"),
+            )
+        )
+        out = root.parent / f"build-{turn.version}"
+        out.mkdir()
+        previous = turn.previous.version if turn.previous else None
+        write_build(store, BASE, "test", out, version=OntologyVersion(turn.version, previous))
+        return file_release(out, root, BASE, dt.datetime.now(dt.UTC), turn, keep=keep)
+
+
+def test_two_releases_with_a_change_log_between_them(released: Settings) -> None:
+    first, second = list_releases(released.releases_dir)
+    assert [first.version, second.version] == ["2026.11.25", "2026.11.25.2"]
     assert first.info["notes"] == "first" and second.info["previous"] == "2026.11.25"
     changes = json.loads((second.path / "changes" / "changes.json").read_text())
     assert changes["since"] == "2026.11.25"
@@ -82,9 +120,10 @@ def test_two_releases_with_a_change_log_between_them(project: Settings) -> None:
     assert first_changes["since"] is None and first_changes["added"] > 4000
 
 
-def test_each_release_keeps_its_own_dumps_with_correct_checksums(project: Settings) -> None:
-    _release(project)
-    for release in list_releases(project.releases_dir):
+def test_each_release_keeps_its_own_dumps_with_correct_checksums(released: Settings) -> None:
+    releases = list_releases(released.releases_dir)
+    assert len(releases) == 2
+    for release in releases:
         sums = (release.path / "SHA256SUMS").read_text().splitlines()
         assert len(sums) == 10
         for line in sums:
@@ -92,8 +131,8 @@ def test_each_release_keeps_its_own_dumps_with_correct_checksums(project: Settin
             assert hashlib.sha256((release.path / name).read_bytes()).hexdigest() == digest
 
 
-def test_the_validation_report_and_provenance_are_published(project: Settings) -> None:
-    release = _release(project)
+def test_the_validation_report_and_provenance_are_published(released: Settings) -> None:
+    release = list_releases(released.releases_dir)[-1]
     report = Graph().parse(release.path / "validation.ttl")
     (node,) = report.subjects(RDF.type, SH.ValidationReport)
     assert report.value(node, SH.conforms) == Literal(True)
@@ -104,24 +143,26 @@ def test_the_validation_report_and_provenance_are_published(project: Settings) -
     assert started <= ended
 
 
-def test_a_second_release_at_once_is_refused(project: Settings) -> None:
-    project.releases_dir.mkdir(parents=True)
-    with (project.releases_dir / ".lock").open("w") as lock:
+def test_a_second_release_at_once_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "releases"
+    root.mkdir()
+    with (root / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         with pytest.raises(ReleaseError, match="Another release is being made"):
-            _release(project)
-    assert list_releases(project.releases_dir) == []
+            _tiny_release(root)
+    assert list_releases(root) == []
 
 
-def test_releases_are_bounded_and_removed_only_when_asked(project: Settings) -> None:
+def test_releases_are_bounded_and_removed_only_when_asked(tmp_path: Path) -> None:
+    root = tmp_path / "releases"
     for _ in range(3):
-        _release(project, keep=2)
-    kept = [r.version for r in list_releases(project.releases_dir)]
+        _tiny_release(root, keep=2)
+    kept = [r.version for r in list_releases(root)]
     assert kept == ["2026.11.25.2", "2026.11.25.3"]
-    remove_release(project.releases_dir, "2026.11.25.2")
-    assert [r.version for r in list_releases(project.releases_dir)] == ["2026.11.25.3"]
+    remove_release(root, "2026.11.25.2")
+    assert [r.version for r in list_releases(root)] == ["2026.11.25.3"]
     with pytest.raises(ReleaseError, match="no release 2020.01.01"):
-        remove_release(project.releases_dir, "2020.01.01")
+        remove_release(root, "2020.01.01")
 
 
 def test_lisgraph_release_lists_and_removes(project: Settings, cli, monkeypatch) -> None:
@@ -134,20 +175,6 @@ def test_lisgraph_release_lists_and_removes(project: Settings, cli, monkeypatch)
     assert listed.stdout.startswith(release.version)
     removed = cli("release", "--build", str(project.dist_dir), "--remove", release.version)
     assert removed.returncode == 0 and list_releases(project.releases_dir) == []
-
-
-@pytest.fixture()
-def released(project: Settings) -> Settings:
-    """The project with two releases, the second adding a name to the South East Midlands LEP."""
-    _release(project)
-    data = project.data_dir / "seed-001-sem-highlights.ttl"
-    data.write_text(
-        data.read_text(encoding="utf-8")
-        + '\n<id/lep/E37000057> skos:altLabel "SEMLEP, named in release two"@en .\n',
-        encoding="utf-8",
-    )
-    _release(project, notes="a new name")
-    return project
 
 
 def test_the_release_pages_and_versioned_downloads(released: Settings) -> None:
@@ -246,24 +273,23 @@ def test_the_ontology_version_moves_with_each_release(released: Settings) -> Non
     assert http.get(LOCAL + "def/lis/2020.01.01").status_code == 404
 
 
-def test_a_release_files_only_a_build_made_for_it(project: Settings) -> None:
-    result = build(project)  # a plain build carries the files' own version
+def test_a_release_files_only_a_build_made_for_it(built: BuildResult, tmp_path: Path) -> None:
+    root = tmp_path / "releases"
+    root.mkdir()
     with pytest.raises(ReleaseError, match="not made for release 2026.11.25"):
-        file_release(
-            result.out_dir,
-            project.releases_dir,
-            project.base,
-            dt.datetime.now(dt.UTC),
-            NextRelease("2026.11.25", None),
+        file_release(  # the session's build is a plain one: it carries the files' own version
+            built.out_dir, root, BASE, dt.datetime.now(dt.UTC), NextRelease("2026.11.25", None)
         )
-    assert list_releases(project.releases_dir) == []
+    assert list_releases(root) == []
 
 
-def test_serve_keeps_a_release_build_while_its_inputs_are_unchanged(project: Settings) -> None:
-    from lisgraph.build import is_current
-
-    _release(project)
-    assert is_current(project)  # so 'lisgraph serve' does not replace it with a plain build
-    data = project.data_dir / "seed-001-sem-highlights.ttl"
-    data.write_text(data.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
-    assert not is_current(project)
+def test_serve_keeps_a_release_build_while_its_inputs_are_unchanged(released: Settings) -> None:
+    assert is_current(released)  # so 'lisgraph serve' does not replace it with a plain build
+    elsewhere = Settings.from_mapping(
+        {
+            "PROJECT_DIR": str(released.project_dir),
+            "DIST_DIR": str(released.dist_dir),
+            "BASE_IRI": "http://example.org/elsewhere/",  # an input of the build changed
+        }
+    )
+    assert not is_current(elsewhere)

@@ -47,7 +47,7 @@ def test_the_package_imports_only_leaf_modules_of_lisgraph() -> None:
 
 
 def test_a_forbidden_import_is_found() -> None:
-    source = "from ..build import build\nfrom .. import store\nimport lisgraph.web\n"
+    source = "from ..build import build_project\nfrom .. import store\nimport lisgraph.web\n"
     assert _lisgraph_imports(source, "lisgraph.shacl.compile") == {
         "lisgraph.build",
         "lisgraph.store",

@@ -41,7 +41,7 @@ from .sources import OntologyVersion, load
 __all__ = [
     "BuildResult",
     "OntologyVersion",
-    "build",
+    "build_project",
     "inputs_digest",
     "is_current",
     "release_build",
@@ -120,7 +120,7 @@ def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
     }
 
 
-def build(
+def build_project(
     settings: Settings, out_dir: Path | None = None, version: OntologyVersion | None = None
 ) -> BuildResult:
     """Build, validate and switch the output (default: the settings' dist dir) to the new build.
@@ -176,7 +176,7 @@ def release_build(
     root = settings.releases_dir
     with release_turn(root, today) as turn:
         previous = turn.previous.version if turn.previous else None
-        result = build(settings, version=OntologyVersion(turn.version, previous))
+        result = build_project(settings, version=OntologyVersion(turn.version, previous))
         return file_release(
             result.out_dir, root, settings.base, started, turn, notes=notes, keep=keep
         )

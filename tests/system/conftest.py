@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from bench.stores.virtuoso import PASSWORD as VIRTUOSO_PASSWORD
+from bench.stores.virtuoso import SKIP_REASON, VIRTUOSO, Virtuoso
+from bench.stores.virtuoso import USER as VIRTUOSO_USER
 from lisgraph.build import BuildResult
 
 from ..helpers import run_lisgraph, start_server, stop_server
-from .virtuoso import PASSWORD as VIRTUOSO_PASSWORD
-from .virtuoso import SKIP_REASON, VIRTUOSO, Virtuoso
-from .virtuoso import USER as VIRTUOSO_USER
 
 #: The credentials ``lisgraph publish`` reads, for the Virtuoso fixture's update user.
 STORE_CREDENTIALS = {

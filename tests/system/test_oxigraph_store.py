@@ -19,13 +19,13 @@ from typing import Any
 
 import pytest
 
+from bench.stores.oxigraph_server import OXIGRAPH, SKIP_REASON, OxigraphServer
+from bench.stores.server import StoreFactory
 from lisgraph.build import BuildResult
 
 from ..helpers import run_lisgraph, start_server, stop_server
 from . import test_remote as remote_tests
 from . import test_sparql_protocol as protocol_tests
-from .oxigraph_server import OXIGRAPH, SKIP_REASON, OxigraphServer
-from .stores import StoreFactory
 
 
 @pytest.fixture(scope="module")

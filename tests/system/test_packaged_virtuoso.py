@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.stores.virtuoso import PACKAGED_INI, SKIP_REASON, VIRTUOSO, Virtuoso, packaged_ini
 from lisgraph.build import BuildResult
 
 from ..helpers import BASE, run_lisgraph
-from .virtuoso import PACKAGED_INI, SKIP_REASON, VIRTUOSO, Virtuoso, packaged_ini
 
 
 @pytest.fixture(scope="module")

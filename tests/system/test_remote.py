@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench.stores.server import StoreFactory, StoreServer
+from bench.stores.virtuoso import Virtuoso
 from lisgraph.build import BuildResult
 from lisgraph.errors import QueryTimeoutError
 from lisgraph.queries import QUERY_DIR
@@ -26,8 +28,6 @@ from lisgraph.store.remote import Endpoint, publication_graph
 
 from ..helpers import BASE, free_port, run_lisgraph, start_server, stop_server
 from .conftest import STORE_CREDENTIALS
-from .stores import StoreFactory, StoreServer
-from .virtuoso import Virtuoso
 
 UNION = BASE + "graph/lisgraph"
 COMPETENCY = sorted(QUERY_DIR.glob("*.rq"))

@@ -1,6 +1,7 @@
-"""What the remote-store tests need of a SPARQL store server they start: where it answers, how
-``lisgraph publish`` reaches it, and a way to kill it. Virtuoso (``virtuoso.py``) and Oxigraph
-server (``oxigraph_server.py``) both answer this, so one comparison suite runs on both.
+"""What the benchmarks and the remote-store tests need of a SPARQL store server they start:
+where it answers, how ``lisgraph publish`` reaches it, and a way to kill it. Virtuoso
+(``virtuoso.py``) and Oxigraph server (``oxigraph_server.py``) both answer this, so one
+comparison suite runs on both.
 """
 
 from __future__ import annotations

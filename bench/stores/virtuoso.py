@@ -1,4 +1,5 @@
-"""A real Virtuoso (Debian's ``virtuoso-opensource``) on loopback, for the remote-store tests.
+"""A real Virtuoso (Debian's ``virtuoso-opensource``) on loopback, for the benchmarks and the
+remote-store tests.
 
 Each instance has its own configuration and database under a temporary directory and listens
 on free loopback ports only. Two configurations:
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from .stores import StoreServer, free_port, post_update
+from .server import StoreServer, free_port, post_update
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt") or shutil.which("isql")

@@ -11,7 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from .stores import StoreServer, free_port, post_update
+from .server import StoreServer, free_port, post_update
 
 
 def _oxigraph() -> str | None:

@@ -1,0 +1,169 @@
+"""What the benchmark scripts share: servers started and stopped around a measurement, and the
+measurements (latency percentiles, throughput over HTTP and in-process, medians of repeats)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.stores.server import free_port
+
+__all__ = [
+    "ROOT",
+    "free_port",
+    "gunicorn",
+    "in_process_throughput",
+    "latencies",
+    "median_of",
+    "run_in_process",
+    "started",
+    "throughput",
+    "wait_for",
+]
+
+#: The checkout: where commands run and ``bench`` and ``lisgraph`` are imported from.
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- processes -----------------------------------------------------------------------------------
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=5)
+            return
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still loading
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@contextmanager
+def started(command: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    log = tempfile.NamedTemporaryFile(prefix="lisgraph-bench-", suffix=".log", delete=False)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_for(url, process)
+        yield url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def gunicorn(app: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+        f"127.0.0.1:{port}", "--log-level", "warning", app,
+    ]  # fmt: skip
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+
+def latencies(call: Callable[[], None], count: int, budget: float = 30) -> dict[str, float]:
+    """p50 and p95 of ``count`` sequential calls, in milliseconds (fewer, but at least 5, when
+    they take longer than ``budget`` seconds in all: a slow baseline must not take an hour)."""
+    call()  # warm-up
+    times: list[float] = []
+    deadline = time.monotonic() + budget
+    for _ in range(count):
+        started_at = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started_at) * 1000)
+        if len(times) >= 5 and time.monotonic() > deadline:
+            break
+    times.sort()
+    return {
+        "p50_ms": times[len(times) // 2],
+        "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
+    }
+
+
+def throughput(url: str, seconds: float, clients: int, headers: dict[str, str]) -> float:
+    """Requests per second answered 2xx/3xx with ``clients`` concurrent clients on GET ``url``
+    (0 when none completed within ``seconds``)."""
+    if shutil.which("wrk"):
+        duration = f"{max(1, round(seconds))}s"
+        command = ["wrk", "-t", "2", "-c", str(clients), "-d", duration, "--timeout", "120s"]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+        if "Non-2xx or 3xx responses" in out:
+            raise RuntimeError(f"errors under load on {url}:\n{out}")
+        return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    stop = time.monotonic() + seconds
+    counts = [0] * clients
+
+    def client(n: int) -> None:
+        session = requests.Session()
+        while time.monotonic() < stop:
+            session.get(url, headers=headers, timeout=60).raise_for_status()
+            counts[n] += 1
+
+    with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    return sum(counts) / seconds
+
+
+def in_process_throughput(store: Any, query: str, seconds: float, processes: int) -> float:
+    """Queries per second answered (and serialised to JSON) by pyoxigraph in ``processes``
+    forked processes, all cores busy like a server's workers."""
+    reader, writer = os.pipe()
+    children = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:
+            os.close(reader)
+            done, stop = 0, time.monotonic() + seconds
+            while time.monotonic() < stop:
+                run_in_process(store, query)
+                done += 1
+            os.write(writer, f"{done}\n".encode())
+            os._exit(0)
+        children.append(pid)
+    os.close(writer)
+    for pid in children:
+        os.waitpid(pid, 0)
+    with os.fdopen(reader) as counts:
+        return sum(int(line) for line in counts.read().split()) / seconds
+
+
+def run_in_process(store: Any, query: str) -> bytes:
+    result = store.query(query)
+    return result.serialize("json" if result.kind != "graph" else "ntriples")
+
+
+def median_of(repeats: int, measure: Callable[[], Any]) -> Any:
+    runs = [measure() for _ in range(repeats)]
+    if isinstance(runs[0], dict):
+        return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    return statistics.median(runs)
