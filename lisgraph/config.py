@@ -86,10 +86,11 @@ DEFAULTS: dict[str, Any] = {
     "IO_TIMEOUT": 30.0,
     "KEEPALIVE": 5.0,
     "GRACEFUL_TIMEOUT": None,
-    # Visitors' queries, per worker process: query processes, queries waiting for one and
-    # seconds they may wait (full or past it: 503). Per client address: queries running and
-    # waiting (past them: 429), and query-seconds per window of CLIENT_WINDOW seconds (0: no
-    # budget). The header a trusted proxy writes the client's address in (None: the peer's).
+    # Visitors' queries, for the whole server (all its workers together): queries running at
+    # once (each worker keeps this many query processes), queries waiting for one and seconds
+    # they may wait (full or past it: 503). Per client address: queries running and waiting
+    # (past them: 429), and query-seconds per window of CLIENT_WINDOW seconds (0: no budget).
+    # The header a trusted proxy writes the client's address in (None: the peer's).
     "QUERY_PROCESSES": 2,
     "QUERY_QUEUE": 8,
     "QUERY_QUEUE_WAIT": 10.0,
@@ -311,7 +312,8 @@ class Serving:
 
 @dataclass(frozen=True)
 class Scheduling:
-    """How visitors' queries share the query processes (per worker process)."""
+    """How visitors' queries share the query processes: limits for the whole server, whichever
+    worker a request lands on (:mod:`lisgraph.store.admission`)."""
 
     processes: int = 2
     queue_length: int = 8
