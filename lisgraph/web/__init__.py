@@ -33,6 +33,7 @@ from . import (
     releases,
     search,
     sparql,
+    warming,
 )
 from .urls import register_template_helpers
 
@@ -85,4 +86,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     page_cache.init_app(app)  # last: keeps a page before it is compressed or given an ETag
     operations.init_access_log(app)
     errors.init_error_handlers(app)
+    warming.init_app(app)  # started by gunicorn's worker hook only
     return app

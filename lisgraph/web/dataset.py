@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -211,6 +211,8 @@ class SnapshotHolder:
     def __init__(self, source: Source, admission: Admission | None = None) -> None:
         self._source = source
         self._admission = admission
+        #: Called with the new snapshot after each switch (in the request that made it).
+        self.listeners: list[Callable[[Snapshot], None]] = []
         self._identity = source.identity()
         self._snapshot = self._load()
         self._lock = threading.Lock()
@@ -240,6 +242,8 @@ class SnapshotHolder:
                 old.close()
                 digest = fresh.build_info.get("inputs_digest")
                 log.info("Now serving build %s (pid %d)", digest, os.getpid())
+                for listener in self.listeners:
+                    listener(fresh)
         return self._snapshot
 
 

@@ -31,6 +31,14 @@ class PageCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def paths(self) -> set[str]:
+        """The paths of the pages kept (any root, query string or Accept)."""
+        with self._lock:
+            return {key[0] for key in self._items if isinstance(key, tuple)}
+
     def get(self, key: Hashable) -> tuple[bytes, list[tuple[str, str]]] | None:
         with self._lock:
             item = self._items.get(key)

@@ -1,0 +1,33 @@
+"""Pages made before anyone asks (``lisgraph.web.warming``): a worker's warmer fills the build's
+page cache in the background, and the in-process app warms nothing by itself."""
+
+from __future__ import annotations
+
+from lisgraph.web import create_app
+from lisgraph.web.dataset import EXTENSION_KEY
+from lisgraph.web.warming import WARMER_KEY, WHOLE_BUILD
+
+from .helpers import LOCAL, PROJECT_DIR
+
+
+def test_the_warmer_makes_the_whole_build_pages_and_one_page_of_each_kind(built) -> None:
+    app = create_app({"PROJECT_DIR": str(PROJECT_DIR), "DIST_DIR": str(built.out_dir)})
+    snapshot = app.extensions[EXTENSION_KEY].snapshot()
+    client = app.test_client()
+    assert client.get("/health").status_code == 200
+    assert len(snapshot.pages) == 0  # nothing warmed unless a worker starts it
+
+    warmer = app.extensions[WARMER_KEY]
+    warmer.start([LOCAL])
+    warmer.join(120)
+    kept = snapshot.pages.paths()
+    assert {path for path, _ in WHOLE_BUILD} <= kept
+    assert {"/id/lep/", "/id/strategy/"} <= kept, sorted(kept)
+    assert any(path.startswith("/doc/lep/") for path in kept)
+    # A visitor at that root gets the kept page (the same bytes a fresh render gives).
+    fresh = create_app({"PROJECT_DIR": str(PROJECT_DIR), "DIST_DIR": str(built.out_dir)})
+    for path in ("/", "/sitemap.xml"):
+        warm = client.get(path, headers={"Accept": "*/*"})
+        cold = fresh.test_client().get(path, headers={"Accept": "*/*"})
+        assert warm.status_code == cold.status_code == 200
+        assert warm.data == cold.data
