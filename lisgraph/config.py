@@ -103,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     # answer once it holds more than this many MB.
     "MAX_RESULT_BYTES": 64 * 1024 * 1024,
     "QUERY_RECYCLE_MB": 512,
+    # How much lower the query processes' CPU priority is than the web workers' (nice, 0 to
+    # 19), so that pages and /health stay fast while queries take every core.
+    "QUERY_NICE": 0,
 }
 
 
@@ -211,7 +214,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class Limits:
-    """What one visitor's query may use. ``memory_mb`` caps its process (0: no cap)."""
+    """What one visitor's query may use. ``memory_mb`` caps its process (0: no cap); ``nice``
+    lowers its process's CPU priority below the web workers'."""
 
     timeout: float = 30.0
     max_rows: int = 100_000
@@ -219,6 +223,7 @@ class Limits:
     memory_mb: int = 4096
     max_bytes: int = 64 * 1024 * 1024
     recycle_mb: int = 512
+    nice: int = 0
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Limits:
@@ -230,6 +235,7 @@ class Limits:
             memory_mb=_number(values, "QUERY_MEMORY_MB", int),
             max_bytes=_number(values, "MAX_RESULT_BYTES", int),
             recycle_mb=_number(values, "QUERY_RECYCLE_MB", int),
+            nice=_number(values, "QUERY_NICE", int),
         )
 
 

@@ -70,7 +70,8 @@ def _key(releases: object) -> Hashable | None:
     return (
         request.path,
         request.query_string,
-        request.headers.get("Accept", ""),
+        # No Accept means any type (RFC 9110), as "*/*" does: one entry for both.
+        request.headers.get("Accept", "") or "*/*",
         request.url_root,
         releases,
     )

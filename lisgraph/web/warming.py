@@ -2,15 +2,16 @@
 
 A page that depends only on the build is made once per build and kept (:mod:`.page_cache`),
 but its first request in a worker pays for it: at 100,000 triples ``/`` or the sitemap take
-0.2 s, VoID 1 s, and the first page of a kind about 0.1 s more than the next one while the
-templates compile; under a query flood that is several times more. So when a gunicorn worker
-starts, and whenever it moves to a new build, a background thread asks the app itself (its
-test client, nothing on the network) for the whole-build pages (``/``, the sitemap, VoID, the
-catalogue, the index pages, the ontology, the first page of each kind) and one page of each
-kind of thing, under each URL root the worker has been reached at (its bind address to start
-with) and the usual ``Accept`` headers. The thread runs at the lowest CPU priority
-(``nice`` 19 for the thread), asks each page once, stops when a newer build replaces the one
-it warms, and never runs twice at once in a worker.
+0.2 s and VoID 3 to 4 s (1 s on the project's 5,000 triples), and the first page of a kind
+about 0.1 s more than the next one while the templates compile; under a query flood, more.
+So when a gunicorn worker starts, and whenever it moves to a new build, a background thread
+asks the app itself (its test client, nothing on the network) for the whole-build pages
+(``/``, the sitemap, VoID, the catalogue, the index pages, the ontology, the first page of each
+kind) and one page of each kind of thing, under each URL root the worker has been reached at
+(its bind address to start with) and the usual ``Accept`` headers. The thread asks each page
+once, stops when a newer build replaces the one it warms, and never runs twice at once in a
+worker. (It keeps the worker's CPU priority: a lower one would stall the worker's other
+threads whenever it held the interpreter's lock while the query processes took the cores.)
 
 In-process (Flask's test client, ``serve --debug``) nothing is warmed: only gunicorn's worker
 hook starts it (:mod:`.gunicorn_app`).
@@ -19,7 +20,6 @@ hook starts it (:mod:`.gunicorn_app`).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterable
 
@@ -33,19 +33,19 @@ __all__ = ["PageWarmer", "init_app"]
 log = logging.getLogger(__name__)
 
 WARMER_KEY = "lisgraph.warmer"
-#: Pages that depend only on the build, with the Accept headers each is warmed for
-#: ("" is a request without one).
+#: Pages that depend only on the build, with the Accept headers each is warmed for (the page
+#: cache counts a request without one as "*/*").
 WHOLE_BUILD = (
-    ("/", ("text/html", "*/*", "")),
-    ("/sitemap.xml", ("*/*", "")),
-    ("/.well-known/void", ("*/*", "", "text/turtle")),
-    ("/catalog", ("text/html", "*/*", "")),
-    ("/id/", ("text/html", "*/*", "")),
-    ("/doc/", ("text/html", "*/*", "")),
-    ("/graph/", ("text/html", "*/*", "")),
-    ("/def/lis", ("text/html", "*/*", "")),
-    ("/robots.txt", ("*/*", "")),
-    ("/context.jsonld", ("*/*", "")),
+    ("/", ("text/html", "*/*")),
+    ("/sitemap.xml", ("*/*",)),
+    ("/.well-known/void", ("*/*", "text/turtle")),
+    ("/catalog", ("text/html", "*/*")),
+    ("/id/", ("text/html", "*/*")),
+    ("/doc/", ("text/html", "*/*")),
+    ("/graph/", ("text/html", "*/*")),
+    ("/def/lis", ("text/html", "*/*")),
+    ("/robots.txt", ("*/*",)),
+    ("/context.jsonld", ("*/*",)),
 )
 #: URL roots remembered per worker (the first ones seen).
 MAX_ROOTS = 4
@@ -93,10 +93,6 @@ class PageWarmer:
             self.start()
 
     def _run(self) -> None:
-        try:  # Linux: a thread's nice value is its own
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-        except (AttributeError, OSError):
-            pass
         while True:
             snapshot = self.holder.snapshot()
             try:
@@ -118,9 +114,7 @@ class PageWarmer:
                 for accept in accepts:
                     if self.holder.snapshot() is not snapshot:
                         return  # a newer build: its own pass follows
-                    headers = {"User-Agent": AGENT}
-                    if accept:
-                        headers["Accept"] = accept
+                    headers = {"User-Agent": AGENT, "Accept": accept}
                     client.get(path, base_url=root, headers=headers).close()
                     self.warmed += 1
 
