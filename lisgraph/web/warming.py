@@ -7,7 +7,8 @@ about 0.1 s more than the next one while the templates compile; under a query fl
 So when a gunicorn worker starts, and whenever it moves to a new build, a background thread
 asks the app itself (its test client, nothing on the network) for the whole-build pages
 (``/``, the sitemap, VoID, the catalogue, the index pages, the ontology, the first page of each
-kind) and one page of each kind of thing, under each URL root the worker has been reached at
+kind), one page of each kind of thing and the pages of the things most linked to (the
+costliest to make), under each URL root the worker has been reached at
 (its bind address to start with) and the usual ``Accept`` headers. The thread asks each page
 once, stops when a newer build replaces the one it warms, and never runs twice at once in a
 worker. (It keeps the worker's CPU priority: a lower one would stall the worker's other
@@ -47,6 +48,8 @@ WHOLE_BUILD = (
     ("/robots.txt", ("*/*",)),
     ("/context.jsonld", ("*/*",)),
 )
+#: How many of the things most linked to have their pages made (the page cache keeps 256).
+HUBS = 48
 #: URL roots remembered per worker (the first ones seen).
 MAX_ROOTS = 4
 AGENT = "lisgraph-page-warmer"
@@ -132,6 +135,16 @@ class PageWarmer:
         for segment, iri in sorted(first.items()):
             pages.append((f"/id/{segment}/", ("text/html",)))
             pages.append(("/doc/" + iri[len(prefix) :], ("text/html",)))
+        # The things most linked to: their pages cost the most to make (a LEP's at 100,000
+        # triples 0.37 s, a leaf's 0.03 s), and visitors reach them most.
+        hubs = snapshot.store.query(
+            "SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "
+            f"{sparql_text.string(prefix)})) }} GROUP BY ?o ORDER BY DESC(?n) ?o LIMIT {HUBS}"
+        ).rows()
+        for row in hubs:
+            page = ("/doc/" + row["o"].value[len(prefix) :], ("text/html",))
+            if page not in pages:
+                pages.append(page)
         return pages
 
 
