@@ -144,6 +144,19 @@ def test_a_client_has_at_most_its_running_and_queued_queries(make) -> None:
         admission.leave(ticket)
 
 
+def test_queries_waiting_count_against_a_clients_share_before_any_runs(make) -> None:
+    admission = make(Scheduling(processes=1, queue_length=4, client_running=1, client_queued=0))
+    other = _in_other_process(admission, "b")  # the server's one process is taken
+    try:
+        waiting = admission.enter("a")
+        assert not admission.start(waiting)
+        with pytest.raises(ClientLimitError):  # a second query of a: no queued share
+            admission.enter("a")
+        admission.leave(waiting)
+    finally:
+        _kill(other)
+
+
 def test_a_clients_query_seconds_drain_at_the_budgets_rate(make) -> None:
     now = [1000.0]
     admission = make(

@@ -8,11 +8,11 @@ need in one small table that every worker of a server shares, so the limits hold
 - at most ``processes`` queries run at once in the whole server;
 - at most ``queue_length`` wait while every one of those is taken (past it: 503), each for at
   most ``queue_wait`` seconds (the pool's part);
-- one client (by address) has at most ``client_running`` running and ``client_queued``
-  waiting (past both: 429), and, when ``client_seconds`` is set, uses at most that many
-  query-seconds per ``window`` (past it: 429). The budget is a leaky bucket: seconds spent
-  drain away at ``client_seconds / window`` per second, so a client over it waits only as
-  long as its overdraft takes to drain;
+- one client (by address) has at most ``client_running`` running and, all told, at most
+  ``client_running + client_queued`` running or waiting (past it: 429), and, when
+  ``client_seconds`` is set, uses at most that many query-seconds per ``window`` (past it:
+  429). The budget is a leaky bucket: seconds spent drain away at ``client_seconds /
+  window`` per second, so a client over it waits only as long as its overdraft takes to drain;
 - waiting queries are served first come, first served across the server, skipping a client
   that already has its share running.
 
@@ -267,7 +267,9 @@ class Admission:
             mine = [e for e in entries if e.state != _FREE and e.client == key]
             running = sum(e.state == _RUNNING for e in mine)
             queued = len(mine) - running
-            if running >= s.client_running and queued >= s.client_queued:
+            # Running or waiting, a client has at most its two shares in the server (a query
+            # waiting while none of the client's runs still takes a place in the queue).
+            if running + queued >= s.client_running + s.client_queued:
                 raise ClientLimitError(
                     f"This client already has {running} queries running and {queued} waiting, "
                     "the most one client may have here. Wait for an answer before sending the "

@@ -79,12 +79,19 @@ def _in_background(url: str, client: str, query: str) -> tuple[threading.Thread,
     return thread, result
 
 
-def _running(url: str, client: str) -> None:
-    """Wait until ``client``'s query holds its place: its next one is refused (bounded)."""
-    for _ in range(50):
-        if _ask(url, client, timeout=10).status_code == 429:
-            return
-        time.sleep(0.1)
+def _start_slow(url: str, client: str, query: str) -> tuple[threading.Thread, list[object]]:
+    """Send ``client``'s slow ``query`` in the background and wait until it holds the client's
+    place (its next query is refused). A probe that overtakes it makes it the refused one: then
+    it is sent again (bounded)."""
+    for _ in range(10):
+        thread, result = _in_background(url, client, query)
+        for _ in range(30):
+            time.sleep(0.1)
+            if not thread.is_alive():
+                break  # the probe overtook it and it was refused: send it again
+            if _ask(url, client, timeout=10).status_code == 429:
+                return thread, result
+        thread.join(30)
     pytest.fail("the client's query never started")
 
 
@@ -98,8 +105,7 @@ def test_a_clients_share_holds_across_both_workers(two_workers) -> None:
     url, log, _ = two_workers
     statuses: list[int] = []
     for round_ in range(4):
-        thread, result = _in_background(url, "a", f"{CROSS} #{round_}")
-        _running(url, "a")
+        thread, result = _start_slow(url, "a", f"{CROSS} #{round_}")
         # While its one query runs, every other query from the same address is refused,
         # whichever worker takes it; another address is answered.
         statuses += [_ask(url, "a", timeout=10).status_code for _ in range(6)]
@@ -126,8 +132,7 @@ def test_the_servers_queue_is_bounded_with_503_and_retry_after(built, tmp_path: 
         QUERY_QUEUE_WAIT="3",
         QUERY_TIMEOUT="5",
     ):
-        running, _ = _in_background(url, "a", CROSS)
-        _running(url, "a")
+        running, _ = _start_slow(url, "a", CROSS)
         waiting, waited = _in_background(url, "b", "ASK {}")  # the queue's one place
         time.sleep(0.5)
         busy = [_ask(url, f"c{i}", timeout=10) for i in range(12)]
@@ -162,8 +167,7 @@ def _worker_running_query(master: int) -> int:
 
 def test_a_killed_workers_places_are_given_back(built, tmp_path: Path) -> None:
     for url, _, master in _serve(built, tmp_path, QUERY_PROCESSES="2", QUERY_TIMEOUT="60"):
-        thread, _ = _in_background(url, "a", CROSS)
-        _running(url, "a")
+        thread, _ = _start_slow(url, "a", CROSS)
         os.kill(_worker_running_query(master), signal.SIGKILL)
         thread.join(30)
         # The query died with its worker; its place is not held until the 60 s limit (or
