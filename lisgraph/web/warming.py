@@ -10,8 +10,9 @@ asks the app itself (its test client, nothing on the network) for the whole-buil
 kind), one page of each kind of thing and the pages of the things most linked to (the
 costliest to make), under each URL root the worker has been reached at
 (its bind address to start with) and the usual ``Accept`` headers. The thread asks each page
-once, stops when a newer build replaces the one it warms, and never runs twice at once in a
-worker. (It keeps the worker's CPU priority: a lower one would stall the worker's other
+once, rests as long as each page took before the next (so it takes at most half the
+worker's time), stops when a newer build replaces the one it warms, and never runs twice at
+once in a worker. (It keeps the worker's CPU priority: a lower one would stall the worker's other
 threads whenever it held the interpreter's lock while the query processes took the cores.)
 
 In-process (Flask's test client, ``serve --debug``) nothing is warmed: only gunicorn's worker
@@ -122,8 +123,12 @@ class PageWarmer:
                     if self.holder.snapshot() is not snapshot:
                         return  # a newer build: its own pass follows
                     headers = {"User-Agent": AGENT, "Accept": accept}
+                    began = time.monotonic()
                     client.get(path, base_url=root, headers=headers).close()
                     made += 1
+                    # Rest as long as the page took: at most half the worker's time (and its
+                    # interpreter lock) goes to pages nobody has asked for yet.
+                    time.sleep(time.monotonic() - began)
         self.warmed += made
         log.info(
             "Made %d pages of build %s in %.1f s (pid %d)",
