@@ -7,6 +7,7 @@ report over a pipe; nothing here waits on a clock (the budget's clock is a varia
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -173,3 +174,13 @@ def test_a_clients_query_seconds_drain_at_the_budgets_rate(make) -> None:
     now[0] += 13
     admission.leave(admission.enter("a"))
     assert admission.owed("a") == pytest.approx(12 - 13 / 6)
+
+
+def test_a_dropped_table_gives_back_its_memory_and_descriptor() -> None:
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):
+        admission = Admission(ONE_EACH, timeout=10)
+        admission.leave(admission.enter("a"))
+        del admission
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -102,6 +102,11 @@ def _alive(pid: int, started: int) -> bool:
     return True
 
 
+def _unmap(mapping: mmap.mmap, fd: int) -> None:
+    mapping.close()
+    os.close(fd)
+
+
 @dataclass(frozen=True)
 class Ticket:
     """One query's place in the table (waiting, then running)."""
@@ -148,6 +153,8 @@ class Admission:
             self._fd = os.dup(tempfile.TemporaryFile().fileno())
         os.ftruncate(self._fd, self.size)
         self._map = mmap.mmap(self._fd, self.size, mmap.MAP_SHARED)
+        # The mapping and the descriptor go with the table (apps made and dropped, in tests).
+        self._release = weakref.finalize(self, _unmap, self._map, self._fd)
         self._thread_lock = threading.Lock()
         self._me: tuple[int, int] | None = None
         # A lock held by another thread at fork time would stay held in the child forever.
@@ -166,9 +173,7 @@ class Admission:
 
     def close(self) -> None:
         """Unmap the table (only when no one of this process uses it any more)."""
-        if not self._map.closed:
-            self._map.close()
-            os.close(self._fd)
+        self._release()
 
     # The table
 
