@@ -86,6 +86,9 @@ DEFAULTS: dict[str, Any] = {
     "IO_TIMEOUT": 30.0,
     "KEEPALIVE": 5.0,
     "GRACEFUL_TIMEOUT": None,
+    # Dumps being sent at once per worker (None: half of WORKER_THREADS): each holds a thread
+    # for as long as its reader reads, so the rest are kept for pages, queries and /health.
+    "DOWNLOAD_STREAMS": None,
     # Visitors' queries, for the whole server (all its workers together): queries running at
     # once (each worker keeps this many query processes), queries waiting for one and seconds
     # they may wait (full or past it: 503). Per client address: queries running and waiting
@@ -286,7 +289,8 @@ class StoreSettings:
 
 @dataclass(frozen=True)
 class Serving:
-    """How ``lisgraph serve`` holds connections: threads per worker, read/write timeouts (s)."""
+    """How ``lisgraph serve`` holds connections: threads per worker, read/write timeouts (s),
+    dumps sent at once per worker."""
 
     threads: int = 32
     header_timeout: float = 10.0
@@ -294,13 +298,16 @@ class Serving:
     io_timeout: float = 30.0
     keepalive: float = 5.0
     graceful_timeout: float = 35.0
+    download_streams: int = 16
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Serving:
         values = _merged(mapping)
         grace = values["GRACEFUL_TIMEOUT"]
+        threads = _number(values, "WORKER_THREADS", int)
+        streams = values["DOWNLOAD_STREAMS"]
         serving = cls(
-            threads=_number(values, "WORKER_THREADS", int),
+            threads=threads,
             header_timeout=_number(values, "HEADER_TIMEOUT", float),
             body_timeout=_number(values, "BODY_TIMEOUT", float),
             io_timeout=_number(values, "IO_TIMEOUT", float),
@@ -309,6 +316,11 @@ class Serving:
                 _number(values, "QUERY_TIMEOUT", float) + 5
                 if grace is None
                 else _number(values, "GRACEFUL_TIMEOUT", float)
+            ),
+            download_streams=(
+                max(1, threads // 2)
+                if streams is None
+                else _number(values, "DOWNLOAD_STREAMS", int)
             ),
         )
         if serving.threads < 4:

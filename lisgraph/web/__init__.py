@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     server_config = ServerConfig.from_mapping(app.config)
     app.config["MAX_CONTENT_LENGTH"] = server_config.max_content_length  # Flask enforces it
     dataset.init_app(app, server_config)
+    downloads.init_app(app, server_config)
     CORS(
         app,
         resources={r"/*": {"origins": "*"}},
