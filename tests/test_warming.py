@@ -34,3 +34,18 @@ def test_the_warmer_makes_the_whole_build_pages_and_one_page_of_each_kind(built)
         cold = fresh.test_client().get(path, headers={"Accept": "*/*"})
         assert warm.status_code == cold.status_code == 200
         assert warm.data == cold.data
+
+
+def test_a_root_first_seen_in_a_request_gets_its_pages_too(built) -> None:
+    app = create_app({"PROJECT_DIR": str(PROJECT_DIR), "DIST_DIR": str(built.out_dir)})
+    snapshot = app.extensions[EXTENSION_KEY].snapshot()
+    warmer = app.extensions[WARMER_KEY]
+    warmer.start([LOCAL])
+    warmer.join(120)
+    kept = len(snapshot.pages)
+    # A visitor through a proxy that names another host: its pages are made as well.
+    app.test_client().get("/health", base_url="http://data.example.org/")
+    assert "http://data.example.org/" in warmer.roots
+    warmer.join(120)
+    # (the cache keeps at most 256 pages: the first root's oldest make room)
+    assert len(snapshot.pages) >= min(2 * kept, snapshot.pages.entries)

@@ -9,7 +9,8 @@ asks the app itself (its test client, nothing on the network) for the whole-buil
 (``/``, the sitemap, VoID, the catalogue, the index pages, the ontology, the first page of each
 kind), one page of each kind of thing and the pages of the things most linked to (the
 costliest to make), under each URL root the worker has been reached at
-(its bind address to start with) and the usual ``Accept`` headers. The thread asks each page
+(its bind address to start with; a root first seen in a request gets its own pass) and the
+usual ``Accept`` headers. The thread asks each page
 once, rests as long as each page took before the next (so it takes at most half the
 worker's time), stops when a newer build replaces the one it warms, and never runs twice at
 once in a worker. (It keeps the worker's CPU priority: a lower one would stall the worker's other
@@ -179,4 +180,5 @@ def init_app(app: Flask) -> None:
     def _remember_root() -> None:
         roots = warmer.roots
         if warmer.enabled and len(roots) < MAX_ROOTS and request.url_root not in roots:
-            warmer.add_roots([request.url_root])
+            # A root not seen before (a proxy's Host): make the pages under it too.
+            warmer.start([request.url_root])
