@@ -356,6 +356,9 @@ def main() -> None:
                         "query ends); stored: the store's own terms (start the server with "
                         "LISGRAPH_MAX_RESULT_ROWS and LISGRAPH_MAX_RESULT_BYTES raised)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--settle", type=float, default=0,
+                        help="seconds to wait once the server answers (its workers make the "
+                        "build's pages in the background first)")
     parser.add_argument("--virtuoso", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -395,6 +398,7 @@ def main() -> None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=60)
     try:
+        time.sleep(args.settle)
         out["idle_rss_mb"] = round(session_rss_mb(pgid))
         for k in [int(x) for x in args.slow.split(",") if x]:
             run = scenario(args, base, endpoint, pgid, k, args.virtuoso)

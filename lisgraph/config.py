@@ -86,10 +86,14 @@ DEFAULTS: dict[str, Any] = {
     "IO_TIMEOUT": 30.0,
     "KEEPALIVE": 5.0,
     "GRACEFUL_TIMEOUT": None,
-    # Visitors' queries, per worker process: query processes, queries waiting for one and
-    # seconds they may wait (full or past it: 503). Per client address: queries running and
-    # waiting (past them: 429), and query-seconds per window of CLIENT_WINDOW seconds (0: no
-    # budget). The header a trusted proxy writes the client's address in (None: the peer's).
+    # Dumps being sent at once per worker (None: half of WORKER_THREADS): each holds a thread
+    # for as long as its reader reads, so the rest are kept for pages, queries and /health.
+    "DOWNLOAD_STREAMS": None,
+    # Visitors' queries, for the whole server (all its workers together): queries running at
+    # once (each worker keeps this many query processes), queries waiting for one and seconds
+    # they may wait (full or past it: 503). Per client address: queries running and waiting
+    # (past them: 429), and query-seconds per window of CLIENT_WINDOW seconds (0: no budget).
+    # The header a trusted proxy writes the client's address in (None: the peer's).
     "QUERY_PROCESSES": 2,
     "QUERY_QUEUE": 8,
     "QUERY_QUEUE_WAIT": 10.0,
@@ -107,6 +111,9 @@ DEFAULTS: dict[str, Any] = {
     # and streamed from it.
     "RESULT_MEMORY_BYTES": 1024 * 1024,
     "RESULT_SPOOL_DIR": None,
+    # How much lower the query processes' CPU priority is than the web workers' (nice, 0 to
+    # 19), so that pages and /health stay fast while queries take every core.
+    "QUERY_NICE": 0,
 }
 
 
@@ -215,9 +222,10 @@ class Settings:
 
 @dataclass(frozen=True)
 class Limits:
-    """What one visitor's query may use. ``memory_mb`` caps its process (0: no cap). An answer
-    over ``memory_bytes`` is written to an unlinked file in ``spool_dir`` (None: the system's
-    temporary directory) rather than kept in memory."""
+    """What one visitor's query may use. ``memory_mb`` caps its process (0: no cap); ``nice``
+    lowers its process's CPU priority below the web workers'. An answer over ``memory_bytes`` is
+    written to an unlinked file in ``spool_dir`` (None: the system's temporary directory) rather
+    than kept in memory."""
 
     timeout: float = 30.0
     max_rows: int = 100_000
@@ -227,6 +235,7 @@ class Limits:
     recycle_mb: int = 512
     memory_bytes: int = 1024 * 1024
     spool_dir: str | None = None
+    nice: int = 0
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Limits:
@@ -240,6 +249,7 @@ class Limits:
             recycle_mb=_number(values, "QUERY_RECYCLE_MB", int),
             memory_bytes=_number(values, "RESULT_MEMORY_BYTES", int),
             spool_dir=_spool_dir(values["RESULT_SPOOL_DIR"]),
+            nice=_number(values, "QUERY_NICE", int),
         )
 
 
@@ -300,7 +310,8 @@ class StoreSettings:
 
 @dataclass(frozen=True)
 class Serving:
-    """How ``lisgraph serve`` holds connections: threads per worker, read/write timeouts (s)."""
+    """How ``lisgraph serve`` holds connections: threads per worker, read/write timeouts (s),
+    dumps sent at once per worker."""
 
     threads: int = 32
     header_timeout: float = 10.0
@@ -308,13 +319,16 @@ class Serving:
     io_timeout: float = 30.0
     keepalive: float = 5.0
     graceful_timeout: float = 35.0
+    download_streams: int = 16
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Serving:
         values = _merged(mapping)
         grace = values["GRACEFUL_TIMEOUT"]
+        threads = _number(values, "WORKER_THREADS", int)
+        streams = values["DOWNLOAD_STREAMS"]
         serving = cls(
-            threads=_number(values, "WORKER_THREADS", int),
+            threads=threads,
             header_timeout=_number(values, "HEADER_TIMEOUT", float),
             body_timeout=_number(values, "BODY_TIMEOUT", float),
             io_timeout=_number(values, "IO_TIMEOUT", float),
@@ -324,6 +338,11 @@ class Serving:
                 if grace is None
                 else _number(values, "GRACEFUL_TIMEOUT", float)
             ),
+            download_streams=(
+                max(1, threads // 2)
+                if streams is None
+                else _number(values, "DOWNLOAD_STREAMS", int)
+            ),
         )
         if serving.threads < 4:
             raise ConfigError(f"WORKER_THREADS is {serving.threads}; use 4 or more.")
@@ -332,7 +351,8 @@ class Serving:
 
 @dataclass(frozen=True)
 class Scheduling:
-    """How visitors' queries share the query processes (per worker process)."""
+    """How visitors' queries share the query processes: limits for the whole server, whichever
+    worker a request lands on (:mod:`lisgraph.store.admission`)."""
 
     processes: int = 2
     queue_length: int = 8

@@ -108,6 +108,18 @@ def start_server(
     raise RuntimeError(f"lisgraph serve did not answer within 90 s:\n{log.read_text()[-4000:]}")
 
 
+def wait_for_pages(log: Path, workers: int, timeout: float = 120) -> None:
+    """Wait until each of ``workers`` workers has made the build's pages in the background
+    (its "Made N pages" line in the server's log), so that the server is idle afterwards."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.read_text(errors="replace").count("] Made ") >= workers:
+            return
+        time.sleep(0.2)
+    tail = log.read_text(errors="replace")[-4000:]
+    raise RuntimeError(f"The workers did not make their pages in {timeout} s:\n{tail}")
+
+
 def stop_server(process: subprocess.Popen[bytes]) -> None:
     """Stop a server started by :func:`start_server` (its whole process group)."""
     if process.poll() is None:

@@ -219,6 +219,8 @@ def _child(store: Store, conn: Connection, limits: Limits, parent: int) -> None:
     ):
         signal.signal(signum, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if limits.nice > 0:  # pages and /health go first when queries take every core
+        os.nice(min(limits.nice, 19))
     if limits.memory_mb:
         cap = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))

@@ -33,6 +33,7 @@ from . import (
     releases,
     search,
     sparql,
+    warming,
 )
 from .urls import register_template_helpers
 
@@ -53,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     server_config = ServerConfig.from_mapping(app.config)
     app.config["MAX_CONTENT_LENGTH"] = server_config.max_content_length  # Flask enforces it
     dataset.init_app(app, server_config)
+    downloads.init_app(app, server_config)
     CORS(
         app,
         resources={r"/*": {"origins": "*"}},
@@ -85,4 +87,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     page_cache.init_app(app)  # last: keeps a page before it is compressed or given an ETag
     operations.init_access_log(app)
     errors.init_error_handlers(app)
+    warming.init_app(app)  # started by gunicorn's worker hook only
     return app

@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,6 +32,7 @@ from ..config import Limits, ServerConfig, Settings, StoreSettings
 from ..errors import BuildNotFoundError, LisgraphError
 from ..publish.mirror import default_mirror_root, mirror_dir
 from ..store import Store
+from ..store.admission import Admission
 from ..store.answer_cache import CacheLimits, QueryCache
 from ..store.connector import Endpoint
 from ..store.embedded import EmbeddedStore
@@ -65,6 +66,8 @@ class Snapshot:
     cache: QueryCache = field(default_factory=QueryCache)
     #: Pages that depend only on the build, made once per build (and per URL root and Accept).
     pages: PageCache = field(default_factory=PageCache)
+    #: The server-wide table deciding which queries run (None: this snapshot's own).
+    admission: Admission | None = field(default=None, repr=False)
     _pool: QueryPool | None = field(default=None, repr=False)
     _pool_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -97,10 +100,12 @@ class Snapshot:
 
     def pool(self) -> QueryPool:
         """This process's pool of query processes (made on first use, so each web worker has
-        its own)."""
+        its own), admitting queries by the server-wide table."""
         with self._pool_lock:
             if self._pool is None or not self._pool.owned_here():
-                self._pool = QueryPool(self.store, self.limits, self.config.scheduling)
+                self._pool = QueryPool(
+                    self.store, self.limits, self.config.scheduling, self.admission
+                )
             return self._pool
 
     def close(self) -> None:
@@ -203,11 +208,19 @@ class RemoteSource:
 class SnapshotHolder:
     """Holds the current snapshot and swaps in a new version when its source has one."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, admission: Admission | None = None) -> None:
         self._source = source
+        self._admission = admission
+        #: Called with the new snapshot after each switch (in the request that made it).
+        self.listeners: list[Callable[[Snapshot], None]] = []
         self._identity = source.identity()
-        self._snapshot = source.load()
+        self._snapshot = self._load()
         self._lock = threading.Lock()
+
+    def _load(self) -> Snapshot:
+        snapshot = self._source.load()
+        snapshot.admission = self._admission
+        return snapshot
 
     def close(self) -> None:
         """Stop this process's query processes (when the worker exits)."""
@@ -221,7 +234,7 @@ class SnapshotHolder:
         with self._lock:
             if identity != self._identity:
                 try:
-                    fresh = self._source.load()
+                    fresh = self._load()
                 except (LisgraphError, OSError) as exc:
                     log.error("Could not load the new build (still serving the old one): %s", exc)
                     return self._snapshot
@@ -229,6 +242,8 @@ class SnapshotHolder:
                 old.close()
                 digest = fresh.build_info.get("inputs_digest")
                 log.info("Now serving build %s (pid %d)", digest, os.getpid())
+                for listener in self.listeners:
+                    listener(fresh)
         return self._snapshot
 
 
@@ -238,7 +253,9 @@ def init_app(app: Flask, config: ServerConfig) -> None:
     source: Source = (
         RemoteSource.from_settings(config, config.store) if config.store else LocalSource(config)
     )
-    holder = SnapshotHolder(source)
+    # Made here, in gunicorn's master before it forks the workers, so that they all share it.
+    admission = Admission(config.scheduling, config.limits.timeout)
+    holder = SnapshotHolder(source, admission)
     app.extensions[EXTENSION_KEY] = holder
 
     @app.before_request

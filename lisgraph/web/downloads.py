@@ -6,21 +6,93 @@ Cache-Control and Content-Disposition; conditional and range requests are answer
 A dump asked for by a client that accepts gzip (RDF tools loading it from its URL: Jena, rdflib
 through requests, curl --compressed) is sent as its gzip copy with ``Content-Encoding: gzip``
 and its own RDF media type; the ``.gz`` copies are files to save (``application/gzip``).
+
+A file being sent holds a worker thread for as long as its reader reads (a slow reader of a
+dump bigger than the socket buffers, for hours), so a worker sends at most
+``DOWNLOAD_STREAMS`` files at once (half its threads by default) and answers 503 with
+Retry-After past it: the other threads stay free for pages, queries and ``/health``. The
+count is taken when the file is handed to the server and given back when the server closes it
+(sent, cut off, or never begun).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+import threading
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+)
+from werkzeug.wsgi import FileWrapper
 
 from ..artifact import CHECKSUM_FILE, DOWNLOADS, DUMP_FORMATS
+from ..config import ServerConfig
+from ..errors import ServerBusyError
 from .compression import accepts_gzip
 from .dataset import current_snapshot
 from .urls import public_root
 
-__all__ = ["bp"]
+__all__ = ["Streams", "bp"]
 
 bp = Blueprint("downloads", __name__)
 _DUMPS = {d.filename for d in DUMP_FORMATS}
+_STREAMS_KEY = "lisgraph.download_streams"
+RETRY_AFTER = 10
+
+
+class Streams:
+    """At most ``limit`` files sent at once by this process (see the module)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._slots = threading.BoundedSemaphore(limit)
+        self._wrappers: dict[type, type] = {}
+        self._lock = threading.Lock()
+
+    def wrapper(self, base: type) -> type:
+        """The server's file wrapper ``base``, taking a slot when made and giving it back when
+        closed (a subclass, so the server still recognises it and uses sendfile)."""
+        with self._lock:
+            if base not in self._wrappers:
+                self._wrappers[base] = self._counting(base)
+            return self._wrappers[base]
+
+    def _counting(self, base: type) -> type:
+        slots, limit = self._slots, self.limit
+
+        class Counted(base):  # type: ignore[misc]
+            def __init__(self, file: Any, *args: Any, **kwargs: Any) -> None:
+                if not slots.acquire(blocking=False):
+                    file.close()
+                    raise ServerBusyError(
+                        f"This server is already sending {limit} files at once; try again "
+                        "shortly (the .gz copies are smaller and quicker).",
+                        retry_after=RETRY_AFTER,
+                    )
+                self._counted = True
+                super().__init__(file, *args, **kwargs)
+
+            def close(self) -> None:
+                try:
+                    super().close()
+                finally:
+                    if self._counted:
+                        self._counted = False
+                        slots.release()
+
+        return Counted
+
+
+def init_app(app: Flask, config: ServerConfig) -> None:
+    """Bound the files this app sends at once (per process: each worker has its own count)."""
+    app.extensions[_STREAMS_KEY] = Streams(config.serving.download_streams)
 
 
 @bp.route("/downloads/")
@@ -61,6 +133,10 @@ def download(name: str) -> Response:
     if not path.is_file():
         abort(404)
     sums = build.checksums()
+    streams: Streams | None = current_app.extensions.get(_STREAMS_KEY)
+    if streams is not None:
+        base = request.environ.get("wsgi.file_wrapper", FileWrapper)
+        request.environ["wsgi.file_wrapper"] = streams.wrapper(base)
     mimetype = DOWNLOADS[name].split(";")[0]  # send_file adds the charset of text types
     encoded = (
         name in _DUMPS

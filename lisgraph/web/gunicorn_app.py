@@ -72,13 +72,28 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
-def _start_query_processes(worker: Any) -> None:
+def _bind_roots(worker: Any, config: ServerConfig) -> list[str]:
+    """The URL roots a worker is surely reached at: the public URL, and specific bind
+    addresses (not a wildcard, whose visitors' roots are learnt from their requests)."""
+    roots = [config.public_url.rstrip("/") + "/"] if config.public_url else []
+    for address in worker.cfg.address:
+        if isinstance(address, tuple) and address[0] not in ("", "0.0.0.0", "::"):
+            host = f"[{address[0]}]" if ":" in address[0] else address[0]
+            roots.append(f"http://{host}:{address[1]}/")
+    return roots
+
+
+def _start_worker(worker: Any) -> None:
     # Fork the query processes while the worker has one thread; later ones (after a timeout or
-    # a new build) are forked from a request thread.
+    # a new build) are forked from a request thread. Then make the build's pages in the
+    # background (lisgraph.web.warming), so that no visitor waits for their first render.
     from .dataset import EXTENSION_KEY, SnapshotHolder
+    from .warming import WARMER_KEY, PageWarmer
 
     holder: SnapshotHolder = worker.wsgi.extensions[EXTENSION_KEY]
     holder.snapshot().pool().start()
+    warmer: PageWarmer = worker.wsgi.extensions[WARMER_KEY]
+    warmer.start(_bind_roots(worker, ServerConfig.from_mapping(worker.wsgi.config)))
 
 
 def _stop_query_processes(_arbiter: Any, worker: Any) -> None:
@@ -117,7 +132,7 @@ def worker_settings(config: ServerConfig) -> dict[str, Any]:
         "accesslog": None,
         "errorlog": "-",
         "preload_app": True,
-        "post_worker_init": _start_query_processes,
+        "post_worker_init": _start_worker,
         "worker_exit": _stop_query_processes,
         # gunicorn 27's control socket is one path per user ($HOME/.gunicorn): two servers
         # would share it, and the first to stop removes it.

@@ -1,8 +1,8 @@
 """For operators: ``/health``, and one structured (JSON) access-log line per request.
 
-The access log goes to the ``lisgraph.access`` logger: time, client, method, path, status,
-bytes, duration in milliseconds and, for SPARQL requests, a short hash of the query text
-(enough to find repeated or slow queries without writing visitors' queries to the log).
+The access log goes to the ``lisgraph.access`` logger: time, the worker's pid, client, method,
+path, status, bytes, duration in milliseconds and, for SPARQL requests, a short hash of the query
+text (enough to find repeated or slow queries without writing visitors' queries to the log).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 from typing import Any
 
@@ -74,6 +75,7 @@ def init_access_log(app: Flask) -> None:
             started = g.get("lisgraph_started", time.perf_counter())
             record = {
                 "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "pid": os.getpid(),  # which worker answered
                 "remote": request.remote_addr,
                 "method": request.method,
                 "path": request.path,

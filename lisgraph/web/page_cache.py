@@ -31,6 +31,14 @@ class PageCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def paths(self) -> set[str]:
+        """The paths of the pages kept (any root, query string or Accept)."""
+        with self._lock:
+            return {key[0] for key in self._items if isinstance(key, tuple)}
+
     def get(self, key: Hashable) -> tuple[bytes, list[tuple[str, str]]] | None:
         with self._lock:
             item = self._items.get(key)
@@ -62,7 +70,8 @@ def _key(releases: object) -> Hashable | None:
     return (
         request.path,
         request.query_string,
-        request.headers.get("Accept", ""),
+        # No Accept means any type (RFC 9110), as "*/*" does: one entry for both.
+        request.headers.get("Accept", "") or "*/*",
         request.url_root,
         releases,
     )

@@ -116,7 +116,7 @@ def service_description() -> Graph:
 
 
 def _add_scheduling(graph: Graph, service: URIRef, base: str) -> None:
-    """The byte limit on answers and how queries are shared (per worker process)."""
+    """The byte limit on answers and how queries are shared (limits of the whole server)."""
     config = current_snapshot().config
     s = config.scheduling
     for name, value in (

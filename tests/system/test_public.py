@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, Namespace
 
-from ..helpers import PROJECT_DIR, start_server, stop_server
+from ..helpers import PROJECT_DIR, start_server, stop_server, wait_for_pages
 
 LIS = Namespace("https://w3id.org/lisgraph/def/lis#")
 HOURS_LONG = (
@@ -45,6 +45,7 @@ def limited(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     """A server with a 3-second query limit and small size limits: (URL, process group, log)."""
     log = tmp_path_factory.mktemp("limited") / "serve.log"
     process, url = start_server(built.out_dir, "--workers", "2", env=LIMITS, log=log)
+    wait_for_pages(log, workers=2)  # an idle server: the CPU test below counts every process
     yield url, process.pid, log
     stop_server(process)
 

@@ -8,6 +8,7 @@ its process group. Client timeouts bound every wait; none of them is a speed goa
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -382,3 +383,20 @@ def test_a_read_only_target_is_one_line_exit_2(tmp_path: Path) -> None:
     lines = failed.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("lisgraph: Cannot write the build at ")
     assert str(target) in lines[0]
+
+
+def test_a_worker_makes_the_build_pages_before_anyone_asks(small, tmp_path: Path) -> None:
+    """The worker's warmer asks the whole-build pages itself at start (the access log names
+    it), so a visitor's first request for them is answered from the page cache."""
+    wanted = {"/", "/sitemap.xml", "/.well-known/void", "/catalog", "/id/", "/doc/"}
+    warmed: set[str] = set()
+    for _ in range(300):
+        for line in (tmp_path / "serve.log").read_text().splitlines():
+            if line.startswith("{") and '"lisgraph-page-warmer"' in line:
+                record = json.loads(line)
+                if record["status"] == 200:
+                    warmed.add(record["path"])
+        if wanted <= warmed:
+            break
+        time.sleep(0.1)
+    assert wanted <= warmed, sorted(warmed)

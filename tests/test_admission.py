@@ -1,0 +1,186 @@
+"""The server-wide admission table (``lisgraph.store.admission``): limits that hold across the
+processes sharing it, first come first served, budgets, and places of dead processes reclaimed.
+
+Other processes are made with ``os.fork`` (as gunicorn makes workers from its master) and
+report over a pipe; nothing here waits on a clock (the budget's clock is a variable).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from lisgraph.config import Scheduling
+from lisgraph.errors import ClientLimitError, ServerBusyError
+from lisgraph.store.admission import Admission
+
+ONE_EACH = Scheduling(processes=2, queue_length=2, client_running=1, client_queued=0)
+
+
+@pytest.fixture
+def make() -> Iterator[Callable[..., Admission]]:
+    made: list[Admission] = []
+
+    def factory(scheduling: Scheduling = ONE_EACH, **kwargs: object) -> Admission:
+        admission = Admission(scheduling, timeout=10, **kwargs)  # type: ignore[arg-type]
+        made.append(admission)
+        return admission
+
+    yield factory
+    for admission in made:
+        admission.close()
+
+
+def _in_other_process(admission: Admission, client: str) -> int:
+    """Fork a process that takes a running place for ``client`` and stays until killed; its
+    pid, once the place is taken."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.close(read)
+            ticket = admission.enter(client)
+            os.write(write, b"1" if admission.start(ticket) else b"0")
+            while True:
+                signal.pause()
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as reader:
+        assert reader.read(1) == b"1"
+    return pid
+
+
+def _kill(pid: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def test_a_clients_share_holds_across_processes_and_a_killed_holder_is_reclaimed(make) -> None:
+    admission = make()
+    other = _in_other_process(admission, "10.0.0.1")
+    try:
+        assert admission.usage("10.0.0.1").running == 1
+        with pytest.raises(ClientLimitError) as refused:
+            admission.enter("10.0.0.1")
+        assert refused.value.retry_after >= 1
+        # Another client is not held back by it.
+        ticket = admission.enter("10.0.0.2")
+        assert admission.start(ticket)
+        admission.leave(ticket)
+    finally:
+        _kill(other)
+    # The killed process's place is free again: the client may query.
+    assert admission.usage().running == 0
+    ticket = admission.enter("10.0.0.1")
+    assert admission.start(ticket)
+    admission.leave(ticket)
+    assert admission.usage().running == admission.usage().waiting == 0
+
+
+def test_a_zombie_holder_counts_as_gone(make) -> None:
+    admission = make()
+    other = _in_other_process(admission, "10.0.0.1")
+    os.kill(other, signal.SIGKILL)
+    try:
+        # Not reaped yet: a zombie, as a killed worker is until gunicorn's master reaps it.
+        for _ in range(1000):
+            if Path(f"/proc/{other}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail("the killed process never became a zombie")
+        ticket = admission.enter("10.0.0.1")
+        admission.leave(ticket)
+    finally:
+        os.waitpid(other, 0)
+
+
+def test_the_server_wide_queue_is_bounded_503(make) -> None:
+    admission = make(Scheduling(processes=1, queue_length=1, client_running=1, client_queued=1))
+    other = _in_other_process(admission, "10.0.0.1")  # the server's one running query
+    try:
+        waiting = admission.enter("10.0.0.2")
+        assert not admission.start(waiting)  # the process is taken, in another process
+        with pytest.raises(ServerBusyError) as busy:
+            admission.enter("10.0.0.3")
+        assert busy.value.retry_after >= 1
+        assert admission.usage() == (1, 1)
+    finally:
+        _kill(other)
+    assert admission.start(waiting)
+    admission.leave(waiting)
+
+
+def test_first_come_first_served_skipping_a_client_at_its_share(make) -> None:
+    admission = make(Scheduling(processes=2, queue_length=4, client_running=1, client_queued=2))
+    a1 = admission.enter("a")
+    assert admission.start(a1)
+    a2, b1, c1 = admission.enter("a"), admission.enter("b"), admission.enter("c")
+    assert not admission.start(a2)  # a has its one running
+    assert not admission.start(c1)  # b came first and may run
+    assert admission.start(b1)
+    assert not admission.start(c1)  # both processes are taken
+    admission.leave(a1)
+    assert admission.start(a2)  # a's next query came before c's
+    for ticket in (a2, b1, c1):
+        admission.leave(ticket)
+    assert admission.usage() == (0, 0)
+
+
+def test_a_client_has_at_most_its_running_and_queued_queries(make) -> None:
+    admission = make(Scheduling(processes=4, queue_length=8, client_running=1, client_queued=2))
+    tickets = [admission.enter("a") for _ in range(3)]
+    assert admission.start(tickets[0])
+    with pytest.raises(ClientLimitError):
+        admission.enter("a")
+    assert admission.usage("a") == (1, 2)
+    for ticket in tickets:
+        admission.leave(ticket)
+
+
+def test_queries_waiting_count_against_a_clients_share_before_any_runs(make) -> None:
+    admission = make(Scheduling(processes=1, queue_length=4, client_running=1, client_queued=0))
+    other = _in_other_process(admission, "b")  # the server's one process is taken
+    try:
+        waiting = admission.enter("a")
+        assert not admission.start(waiting)
+        with pytest.raises(ClientLimitError):  # a second query of a: no queued share
+            admission.enter("a")
+        admission.leave(waiting)
+    finally:
+        _kill(other)
+
+
+def test_a_clients_query_seconds_drain_at_the_budgets_rate(make) -> None:
+    now = [1000.0]
+    admission = make(
+        Scheduling(processes=2, queue_length=2, client_seconds=10, window=60),
+        clock=lambda: now[0],
+    )
+    ticket = admission.enter("a")
+    assert admission.start(ticket)
+    admission.leave(ticket, seconds=12)  # 2 s over a budget that earns back 1 s per 6 s
+    with pytest.raises(ClientLimitError) as spent:
+        admission.enter("a")
+    assert spent.value.retry_after == 13
+    admission.leave(admission.enter("b"))  # others are not charged
+    now[0] += 13
+    admission.leave(admission.enter("a"))
+    assert admission.owed("a") == pytest.approx(12 - 13 / 6)
+
+
+def test_a_dropped_table_gives_back_its_memory_and_descriptor() -> None:
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):
+        admission = Admission(ONE_EACH, timeout=10)
+        admission.leave(admission.enter("a"))
+        del admission
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) == before

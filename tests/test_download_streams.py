@@ -1,0 +1,48 @@
+"""A worker sends at most ``DOWNLOAD_STREAMS`` files at once (``lisgraph.web.downloads``): each
+holds a thread while its reader reads, so past the bound the answer is 503 with Retry-After,
+and a file the server has finished with (or never began) gives its place back."""
+
+from __future__ import annotations
+
+from lisgraph.web import create_app
+
+from .helpers import PROJECT_DIR
+
+
+def test_files_sent_at_once_are_bounded_and_places_come_back(built) -> None:
+    app = create_app(
+        {"PROJECT_DIR": str(PROJECT_DIR), "DIST_DIR": str(built.out_dir), "DOWNLOAD_STREAMS": 2}
+    )
+    client = app.test_client()
+    # Two readers who have not finished: their files are still open on the server.
+    held = [client.get("/downloads/lisgraph.nq", buffered=False) for _ in range(2)]
+    assert [r.status_code for r in held] == [200, 200]
+    refused = client.get("/downloads/lisgraph.nt")
+    refused.close()
+    assert refused.status_code == 503
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert "2 files at once" in refused.get_data(as_text=True)
+    # Pages are not held back.
+    assert client.get("/health").status_code == 200
+    # A reader that finishes (or goes away) gives its place back.
+    body = b"".join(held[0].response)
+    held[0].close()
+    assert len(body) == (built.out_dir / "lisgraph.nq").stat().st_size
+    again = client.get("/downloads/lisgraph.nt")
+    assert again.status_code == 200 and again.data
+    again.close()
+    held[1].close()
+    # A HEAD, a 304 and a missing file take no lasting place (once the server closes them).
+    etag = {"If-None-Match": again.headers["ETag"]}
+    for _ in range(3):
+        for response, status in (
+            (client.head("/downloads/lisgraph.nq"), 200),
+            (client.get("/downloads/lisgraph.nt", headers=etag), 304),
+            (client.get("/downloads/nothing.nq"), 404),
+        ):
+            assert response.status_code == status
+            response.close()
+    both = [client.get("/downloads/lisgraph.nq", buffered=False) for _ in range(2)]
+    assert [r.status_code for r in both] == [200, 200]
+    for response in both:
+        response.close()
