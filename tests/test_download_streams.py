@@ -46,3 +46,19 @@ def test_files_sent_at_once_are_bounded_and_places_come_back(built) -> None:
     assert [r.status_code for r in both] == [200, 200]
     for response in both:
         response.close()
+
+
+def test_places_come_back_with_gunicorns_file_wrapper(tmp_path) -> None:
+    """gunicorn's FileWrapper sets ``close`` on each instance: the count must still see it."""
+    from gunicorn.http.wsgi import FileWrapper
+
+    from lisgraph.web.downloads import Streams
+
+    path = tmp_path / "file"
+    path.write_bytes(b"x" * 10)
+    counted = Streams(1).wrapper(FileWrapper)
+    for _ in range(3):  # one place, taken and given back each time
+        wrapper = counted(path.open("rb"))
+        assert b"".join(wrapper) == b"x" * 10
+        wrapper.close()
+        assert wrapper.filelike.closed

@@ -78,10 +78,16 @@ class Streams:
                     )
                 self._counted = True
                 super().__init__(file, *args, **kwargs)
+                # gunicorn's FileWrapper sets ``close`` on the instance (the file's own close),
+                # which would hide the method below: keep it, and call it from there.
+                self._file_close = self.__dict__.pop("close", None)
 
             def close(self) -> None:
                 try:
-                    super().close()
+                    if self._file_close is not None:
+                        self._file_close()
+                    elif hasattr(base, "close"):
+                        super().close()
                 finally:
                     if self._counted:
                         self._counted = False
