@@ -11,8 +11,9 @@ Bounded and loopback only. For each K in ``--slow`` (default 16, 256, 1024), for
   so never from the cache) and a resource page, each with a 5 s timeout.
 
 It reports, per K: the well-behaved client's p50/p99 and success rate per kind, what the
-flooding address got (statuses), and the server's memory (RSS of every process in its session,
-sampled every 0.5 s). ``--big 4`` adds a run where 4 clients each ask for a ~600 MB answer
+flooding address got (statuses), and the server's memory, sampled every 0.5 s over every
+process in its session: the sum of RSS (a page shared by the workers and query processes after
+the fork counts once in each) and the sum of PSS (each shared page counted once in all). ``--big 4`` adds a run where 4 clients each ask for a ~600 MB answer
 (read as it arrives) while a fifth asks point lookups.
 
 lisgraph is started here with ``LISGRAPH_FORWARDED_HEADER=X-Forwarded-For`` so that the
@@ -66,6 +67,35 @@ BIG = (
 BIG_STORED = "SELECT ?s ?p ?o ?t ?q ?r WHERE {{ ?s ?p ?o . ?t ?q ?r }} LIMIT {rows}"
 
 
+def _session(pgid: int) -> list[Path]:
+    """The /proc entries of every process in session ``pgid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == pgid:
+                found.append(entry)
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def session_pss_mb(pgid: int) -> float:
+    """The session's memory with each shared page counted once (the sum of PSS, the
+    proportional set size: a page shared by n processes counts 1/n in each), in MiB."""
+    total_kb = 0
+    for entry in _session(pgid):
+        try:
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return total_kb / 1024
+
+
 def session_rss_mb(pgid: int) -> float:
     total = 0
     for entry in Path("/proc").iterdir():
@@ -85,10 +115,12 @@ class Sampler(threading.Thread):
     def __init__(self, pgid: int) -> None:
         super().__init__(daemon=True)
         self.pgid, self.samples, self.stop = pgid, [], threading.Event()
+        self.pss: list[float] = []
 
     def run(self) -> None:
         while not self.stop.is_set():
             self.samples.append(session_rss_mb(self.pgid))
+            self.pss.append(session_pss_mb(self.pgid))
             time.sleep(0.5)
 
 
@@ -263,6 +295,8 @@ def scenario(args: argparse.Namespace, base: str, endpoint: str, pgid: int, k: i
         "slow_readers": dict(reader_stats),
         "rss_mb": {"start": round(sampler.samples[0]), "max": round(max(sampler.samples)),
                    "end": round(sampler.samples[-1])},
+        "pss_mb": {"start": round(sampler.pss[0]), "max": round(max(sampler.pss)),
+                   "end": round(sampler.pss[-1])},
     }
 
 
@@ -332,7 +366,9 @@ def big_answers(endpoint: str, pgid: int, clients: int, query: str = BIG) -> dic
     return {"clients": clients, "answers": results, "health_meanwhile": health,
             "others_meanwhile": meanwhile,
             "rss_mb": {"start": round(sampler.samples[0]), "max": round(max(sampler.samples)),
-                       "end": round(sampler.samples[-1])}}
+                       "end": round(sampler.samples[-1])},
+            "pss_mb": {"start": round(sampler.pss[0]), "max": round(max(sampler.pss)),
+                       "end": round(sampler.pss[-1])}}
 
 
 def free_port() -> int:
