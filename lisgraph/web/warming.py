@@ -71,6 +71,9 @@ class PageWarmer:
         self._pending = False
         self.enabled = False
         self.warmed = 0  # pages made, in all passes
+        #: After each page, rest this many times as long as it took (1: at most half the
+        #: worker's time goes to warming; 0: no rest, for a machine with nothing else to do).
+        self.rest = 1.0
 
     def add_roots(self, roots: Iterable[str]) -> None:
         with self._lock:
@@ -129,7 +132,7 @@ class PageWarmer:
                     made += 1
                     # Rest as long as the page took: at most half the worker's time (and its
                     # interpreter lock) goes to pages nobody has asked for yet.
-                    time.sleep(time.monotonic() - began)
+                    time.sleep(self.rest * (time.monotonic() - began))
         self.warmed += made
         log.info(
             "Made %d pages of build %s in %.1f s (pid %d)",
