@@ -7,7 +7,7 @@ from lisgraph.web import create_app
 from lisgraph.web.dataset import EXTENSION_KEY
 from lisgraph.web.warming import HUBS, WARMER_KEY, WHOLE_BUILD
 
-from .helpers import LOCAL, PROJECT_DIR
+from ..helpers import LOCAL, PROJECT_DIR
 
 
 def test_the_warmer_makes_the_whole_build_pages_and_one_page_of_each_kind(built) -> None:
