@@ -8,7 +8,8 @@ the same bytes.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 __all__ = ["merged_ntriples", "sorted_lines", "to_rdflib"]
 
@@ -31,3 +32,24 @@ def to_rdflib(merged: bytes) -> Graph:
     graph = Graph(bind_namespaces="none")
     graph.parse(data=merged, format="nt")
     return graph
+
+
+def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal), term
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def from_rdflib(graph: Graph) -> list[ox.Triple]:
+    """``graph``'s triples as Oxigraph terms (whose serialisers are many times faster)."""
+    return [
+        ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o))  # type: ignore[arg-type]
+        for s, p, o in graph
+    ]
