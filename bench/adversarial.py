@@ -13,8 +13,9 @@ Bounded and loopback only. For each K in ``--slow`` (default 16, 256, 1024), for
 It reports, per K: the well-behaved client's p50/p99 and success rate per kind, what the
 flooding address got (statuses), and the server's memory, sampled every 0.5 s over every
 process in its session: the sum of RSS (a page shared by the workers and query processes after
-the fork counts once in each) and the sum of PSS (each shared page counted once in all). ``--big 4`` adds a run where 4 clients each ask for a ~600 MB answer
-(read as it arrives) while a fifth asks point lookups.
+the fork counts once in each) and the sum of PSS (each shared page counted once in all).
+``--big 4`` adds a run where 4 clients each ask for a ~600 MB answer (read as it arrives) while
+a fifth asks point lookups.
 
 lisgraph is started here with ``LISGRAPH_FORWARDED_HEADER=X-Forwarded-For`` so that the
 flooder and the well-behaved client, both on 127.0.0.1, count as two addresses (as behind a
