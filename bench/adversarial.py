@@ -98,14 +98,10 @@ def session_pss_mb(pgid: int) -> float:
 
 
 def session_rss_mb(pgid: int) -> float:
+    """The session's RSS summed over its processes (a shared page counts in each), in MiB."""
     total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for entry in _session(pgid):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) != pgid:
-                continue
             total += int((entry / "statm").read_text().split()[1])
         except (OSError, IndexError, ValueError):
             continue

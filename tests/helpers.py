@@ -120,6 +120,21 @@ def wait_for_pages(log: Path, workers: int, timeout: float = 120) -> None:
     raise RuntimeError(f"The workers did not make their pages in {timeout} s:\n{tail}")
 
 
+def session_pids(pgid: int) -> list[int]:
+    """Every process whose session is ``pgid`` (a server started by :func:`start_server`, its
+    workers and their children)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == pgid:  # field 6 of stat: session
+                pids.append(int(entry.name))
+    return pids
+
+
 def stop_server(process: subprocess.Popen[bytes]) -> None:
     """Stop a server started by :func:`start_server` (its whole process group)."""
     if process.poll() is None:
@@ -214,5 +229,3 @@ def dcat_ap_shapes() -> Graph:
     for subject, shape in dangling:
         shapes.remove((subject, SH.property, shape))
     return shapes
-
-

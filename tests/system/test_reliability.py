@@ -27,7 +27,7 @@ import requests
 
 from lisgraph.artifact import BuildDir
 
-from ..helpers import PROJECT_DIR, run_lisgraph, start_server, stop_server
+from ..helpers import PROJECT_DIR, run_lisgraph, session_pids, start_server, stop_server
 
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?p }"
 SMALL = {
@@ -41,20 +41,6 @@ SMALL = {
     "LISGRAPH_CLIENT_QUEUED": "0",
     "LISGRAPH_FORWARDED_HEADER": "X-Client",
 }
-
-
-def _session_pids(pgid: int) -> list[int]:
-    """Every process whose session is ``pgid`` (the server, its workers and their children)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == pgid:  # field 6 of stat: session
-                pids.append(int(entry.name))
-    return pids
 
 
 def _children(pid: int) -> list[int]:
@@ -207,7 +193,7 @@ def test_graceful_stop_answers_the_running_query_and_leaves_nothing(built, tmp_p
         stop_server(process)
     answer = results["a"]
     assert isinstance(answer, requests.Response) and answer.status_code == 503
-    assert _session_pids(process.pid) == []
+    assert session_pids(process.pid) == []
     assert _port_is_free(port)
     # Restarting on the same port works at once.
     again = subprocess.Popen(

@@ -16,29 +16,16 @@ import requests
 
 from lisgraph.build import BuildResult
 
-from ..helpers import start_server, stop_server
+from ..helpers import session_pids, start_server, stop_server
 
 EVERYTHING = "SELECT ?g ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def _session_pids(pgid: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == pgid:
-                pids.append(int(entry.name))
-    return pids
-
-
 def _spool_files(pgid: int, spool: Path) -> list[str]:
     """The files in ``spool`` that the server's processes hold open."""
     held = []
-    for pid in _session_pids(pgid):
+    for pid in session_pids(pgid):
         try:
             fds = os.listdir(f"/proc/{pid}/fd")
         except OSError:
