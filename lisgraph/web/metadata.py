@@ -46,7 +46,6 @@ def _rdf_response(graph: Graph, what: str, html: str | None = None) -> Response:
         assert html is not None
         response = Response(html_page(html, graph), content_type=fmt.content_type)
     else:
-        assert fmt.rdflib is not None  # every non-HTML RDF format has one
         body = _serialize(graph, fmt)
         response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
