@@ -4,6 +4,7 @@ measurements (latency percentiles, throughput over HTTP and in-process, medians 
 from __future__ import annotations
 
 import concurrent.futures
+import math
 import os
 import re
 import shutil
@@ -112,7 +113,7 @@ def throughput(url: str, seconds: float, clients: int, headers: dict[str, str]) 
     """Requests per second answered 2xx/3xx with ``clients`` concurrent clients on GET ``url``
     (0 when none completed within ``seconds``)."""
     if shutil.which("wrk"):
-        duration = f"{max(1, round(seconds))}s"
+        duration = f"{max(1, math.ceil(seconds))}s"
         command = ["wrk", "-t", "2", "-c", str(clients), "-d", duration, "--timeout", "120s"]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
