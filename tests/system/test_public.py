@@ -45,9 +45,11 @@ def limited(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     """A server with a 3-second query limit and small size limits: (URL, process group, log)."""
     log = tmp_path_factory.mktemp("limited") / "serve.log"
     process, url = start_server(built.out_dir, "--workers", "2", env=LIMITS, log=log)
-    wait_for_pages(log, workers=2)  # an idle server: the CPU test below counts every process
-    yield url, process.pid, log
-    stop_server(process)
+    try:
+        wait_for_pages(log, workers=2)  # an idle server: the CPU test below counts every process
+        yield url, process.pid, log
+    finally:
+        stop_server(process)
 
 
 def _cpu_seconds(pgid: int) -> float:
