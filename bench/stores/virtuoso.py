@@ -30,12 +30,6 @@ PACKAGED_DB_DIR = "/var/lib/virtuoso-opensource-7/db/"
 USER, PASSWORD = "lisgraph", "lisgraph-test-secret"
 SKIP_REASON = "Virtuoso is not installed: apt-get install virtuoso-opensource (.ci/run installs it)"
 
-#: lisgraph's own small ini. The server's threads (``[Parameters] MaxClientConnections``, SQL and
-#: HTTP together) are twice the HTTP server's, so that HTTP requests cannot hold them all. Three
-#: times the remote-store tests saw Virtuoso stop answering mid-publish, with front-ends polling
-#: and warming their pages: every new HTTP connection left unread, and isql hanging as well, as
-#: when no thread is free. This setting is a mitigation, not a proven cure: Virtuoso is stripped,
-#: so its threads' waits could not be read (``bench/RESULTS.md``).
 _INI = """\
 [Database]
 DatabaseFile = {dir}/virtuoso.db
@@ -49,7 +43,6 @@ TransactionFile = {dir}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-MaxClientConnections = 20
 NumberOfBuffers = 20000
 MaxDirtyBuffers = 15000
 DirsAllowed = {dir}
