@@ -48,6 +48,10 @@ from urllib.parse import urlsplit
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: ``bench`` and ``lisgraph`` from the checkout
+
+from bench.stores.server import free_port  # noqa: E402
+
 LIS = "https://w3id.org/lisgraph/def/lis#"
 SEMLEP = "https://w3id.org/lisgraph/id/lep/E37000057"
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -368,12 +372,6 @@ def big_answers(endpoint: str, pgid: int, clients: int, query: str = BIG) -> dic
                        "end": round(sampler.pss[-1])}}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", required=True, type=Path)
@@ -397,7 +395,6 @@ def main() -> None:
     args = parser.parse_args()
     out: dict[str, Any] = {"target": "virtuoso" if args.virtuoso else "lisgraph", "runs": []}
     if args.virtuoso:
-        sys.path.insert(0, str(ROOT))
         from bench.stores.virtuoso import PASSWORD, USER, Virtuoso
 
         directory = tempfile.mkdtemp(prefix="lisgraph-adversarial-virtuoso-")

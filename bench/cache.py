@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,10 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: ``bench`` and ``lisgraph`` from the checkout
+
+from bench.stores.server import free_port  # noqa: E402
+
 LIS = "https://w3id.org/lisgraph/def/lis#"
 QUERIES = {
     "aggregate over every typed resource": (
@@ -36,12 +39,6 @@ QUERIES = {
     ),
     "point lookup": "SELECT ?p ?o WHERE { <https://w3id.org/lisgraph/id/lep/E37000057> ?p ?o }",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _mean_latency(url: str, texts: list[str]) -> float:
@@ -63,7 +60,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "lisgraph", "serve", "--port", str(port), "--workers", "2"],
         cwd=ROOT,

@@ -8,7 +8,6 @@ import math
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from typing import Any
 
 import requests
 
-from bench.stores.server import free_port
+from bench.stores.server import free_port, stop_process_group
 
 __all__ = [
     "ROOT",
@@ -71,12 +70,7 @@ def started(command: list[str], url: str, env: dict[str, str] | None = None) -> 
         wait_for(url, process)
         yield url
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop_process_group(process, grace=20)
         log.close()
 
 

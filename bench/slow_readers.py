@@ -31,13 +31,11 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: ``bench`` and ``lisgraph`` from the checkout
+
+from bench.stores.server import free_port  # noqa: E402
+
 PAGE = "doc/lep/E37000057"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def read_dump(port: int, rate: float, until: float, out: dict[str, Any]) -> None:

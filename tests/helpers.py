@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +17,9 @@ import requests
 from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.namespace import SH
+
+from bench.stores.server import free_port as free_port  # the one free_port, for the tests
+from bench.stores.server import stop_process_group
 
 TESTS_DIR = Path(__file__).parent
 PROJECT_DIR = TESTS_DIR.parent
@@ -35,13 +36,6 @@ RDFLIB_FORMATS = {
     "lisgraph.jsonld": "json-ld",
     "lisgraph.rdf": "xml",
 }
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def clean_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -137,13 +131,7 @@ def session_pids(pgid: int) -> list[int]:
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
     """Stop a server started by :func:`start_server` (its whole process group)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_process_group(process, grace=20)
 
 
 class Answer:
