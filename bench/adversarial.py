@@ -193,7 +193,7 @@ def slow_reader(url: str, until: float, stats: Counter) -> None:
     sock.settimeout(10)
     try:
         sock.connect((parts.hostname, parts.port))
-        sock.sendall(f"GET {parts.path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        sock.sendall(f"GET {parts.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         while time.monotonic() < until:
             if not sock.recv(1024):
                 stats["reader_eof"] += 1

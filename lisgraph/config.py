@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -42,6 +43,10 @@ __all__ = [
 DEFAULT_BASE_IRI = "https://w3id.org/lisgraph/"
 ENV_PREFIX = "LISGRAPH_"
 
+#: The names of this machine a request may always use (``ALLOWED_HOSTS``' default, with the
+#: base IRI's and the public URL's hosts).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
 #: The checkout the package runs from: ontology/, data/ and shapes/ live here.
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,6 +58,10 @@ DEFAULTS: dict[str, Any] = {
     "DIST_DIR": None,  # default: PROJECT_DIR/dist
     # The web app: the URL users reach it at (None: from each request)
     "PUBLIC_URL": None,
+    # Host names the web app answers for, comma-separated or a JSON list; a name starting with
+    # a dot covers its subdomains, "*" any host. Others get 400 and never reach a page, the
+    # page cache, the warmer or a link. None: the base IRI's host, PUBLIC_URL's and loopback.
+    "ALLOWED_HOSTS": None,
     # Request bodies larger than this are refused with 413.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "INCOMING_LINKS_LIMIT": 500,
@@ -143,6 +152,7 @@ _TEXT_KEYS = {
     "PROJECT_DIR",
     "DIST_DIR",
     "PUBLIC_URL",
+    "ALLOWED_HOSTS",
     "STORE",
     "STORE_GRAPH",
     "MIRROR_DIR",
@@ -396,6 +406,8 @@ class ServerConfig:
     query_cache_mb: int
     serving: Serving = Serving()
     scheduling: Scheduling = Scheduling()
+    #: Host names requests may name (Werkzeug's ``trusted_hosts``); None: any.
+    allowed_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> ServerConfig:
@@ -419,4 +431,21 @@ class ServerConfig:
             query_cache_mb=_number(values, "QUERY_CACHE_MB", int),
             serving=Serving.from_mapping(values),
             scheduling=Scheduling.from_mapping(values),
+            allowed_hosts=_allowed_hosts(values),
         )
+
+
+def _allowed_hosts(values: Mapping[str, Any]) -> tuple[str, ...] | None:
+    configured = values["ALLOWED_HOSTS"]
+    if configured is None:
+        urls = [values["BASE_IRI"], values["PUBLIC_URL"]]
+        found = {urlsplit(str(url)).hostname for url in urls if url}
+        named = {f"[{h}]" if ":" in h else h for h in found if h}  # IPv6 as a Host names it
+        return (*LOOPBACK_HOSTS, *sorted(named - set(LOOPBACK_HOSTS)))
+    names = configured.split(",") if isinstance(configured, str) else configured
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+        raise ConfigError(f"ALLOWED_HOSTS is {configured!r}: give host names, comma-separated.")
+    given = [name.strip().lower() for name in names if name.strip()]
+    if not given:
+        raise ConfigError('ALLOWED_HOSTS names no host; use "*" to accept any.')
+    return None if "*" in given else tuple(given)

@@ -31,6 +31,7 @@ from . import (
     page_cache,
     pages,
     releases,
+    request_guards,
     search,
     sparql,
     warming,
@@ -53,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     server_config = ServerConfig.from_mapping(app.config)
     app.config["MAX_CONTENT_LENGTH"] = server_config.max_content_length  # Flask enforces it
+    request_guards.init_request_guards(app, server_config)  # first: before any other hook
     dataset.init_app(app, server_config)
     downloads.init_app(app, server_config)
     CORS(

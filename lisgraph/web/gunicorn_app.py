@@ -128,6 +128,10 @@ def worker_settings(config: ServerConfig) -> dict[str, Any]:
         # 0: no limit of gunicorn's own (it is 4,094 bytes by default); the worker refuses a
         # request head longer than the longest query percent-encoded.
         "limit_request_line": 0,
+        # At most 50 header lines of 8,190 bytes (gunicorn's defaults: 100 and 8,190); repeated
+        # lines are joined, and the app answers 431 to any value past 8 KB (request_guards).
+        "limit_request_fields": 50,
+        "limit_request_field_size": 8190,
         # lisgraph writes its own JSON access log (lisgraph.web.operations).
         "accesslog": None,
         "errorlog": "-",

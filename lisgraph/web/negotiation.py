@@ -25,6 +25,7 @@ from typing import Literal
 
 __all__ = [
     "FORMATS",
+    "MAX_ACCEPT_LENGTH",
     "AcceptRange",
     "Format",
     "Kind",
@@ -175,14 +176,37 @@ class AcceptRange:
         return -1
 
 
-# One element of a comma-separated header: commas inside quoted strings do not split it.
-_ELEMENT = re.compile(r'(?:[^,"]|"(?:[^"\\]|\\.)*")+')
+#: The longest Accept value read: browsers send under 300 characters and the longest RDF client
+#: headers (Comunica's, Jena's) under 1,500. Past it the header is read up to its last comma
+#: before this length (:func:`bounded`), so a crafted header costs no more than this to parse,
+#: and the per-header caches below never hold a longer key.
+MAX_ACCEPT_LENGTH = 8192
+
+# One element of a comma-separated header: commas inside quoted strings do not split it. A
+# quoted string that is never closed runs to the end of the header, and the quantifiers are
+# possessive, so every character is read once: no position is scanned again (a quadratic
+# scan here held the GIL for seconds on a 16 KB header of escaped quotes).
+_ELEMENT = re.compile(r'(?:[^,"]|"(?:[^"\\]|\\.)*+(?:"|\\?\Z))++')
+
+
+def bounded(header: str) -> str:
+    """``header`` cut to at most :data:`MAX_ACCEPT_LENGTH` characters, at a comma so that no
+    media range is read in part."""
+    if len(header) <= MAX_ACCEPT_LENGTH:
+        return header
+    head = header[:MAX_ACCEPT_LENGTH]
+    return head[: max(head.rfind(","), 0)]
+
+
+def parse_accept(header: str) -> tuple[AcceptRange, ...]:
+    """The media ranges of an Accept header's value (its first :data:`MAX_ACCEPT_LENGTH`
+    characters). Parameters other than ``q`` (``charset``, ``profile``...) are ignored; a
+    malformed q counts as 1, a malformed range is skipped."""
+    return _parse_accept(bounded(header))
 
 
 @lru_cache(maxsize=1024)
-def parse_accept(header: str) -> tuple[AcceptRange, ...]:
-    """The media ranges of an Accept header's value. Parameters other than ``q`` (``charset``,
-    ``profile``...) are ignored; a malformed q counts as 1, a malformed range is skipped."""
+def _parse_accept(header: str) -> tuple[AcceptRange, ...]:
     ranges = []
     for order, part in enumerate(_ELEMENT.findall(header)):
         media_type, *params = (p.strip() for p in part.split(";"))
@@ -207,18 +231,23 @@ def offered(kind: Kind, html: bool = True) -> list[Format]:
     return [f for f in FORMATS if kind in f.kinds and (html or f.key != "html")]
 
 
-@lru_cache(maxsize=1024)
 def choose(accept_header: str, kind: Kind, default: str, html: bool = True) -> Format | None:
     """The best format of ``kind`` for an Accept header's value, or None (answer 406).
 
     A missing Accept, or one that accepts anything, gets the ``default`` format; HTML only when
     the client names it (browsers do). Of formats the client accepts equally, an exact match
     beats a wildcard, then the client's order, then the ``default``, then the table's order.
-    Remembered per header value: clients send a handful of distinct headers.
+    Remembered per header value (cut to :data:`MAX_ACCEPT_LENGTH`): clients send a handful of
+    distinct headers.
     """
+    return _choose(bounded(accept_header), kind, default, html)
+
+
+@lru_cache(maxsize=1024)
+def _choose(accept_header: str, kind: Kind, default: str, html: bool) -> Format | None:
     candidates = offered(kind, html)
     default_fmt = _BY_KEY[default]
-    ranges = parse_accept(accept_header)
+    ranges = _parse_accept(accept_header)
     if not ranges:
         return default_fmt
     aliases = _MEDIA_ALIASES[kind]

@@ -38,14 +38,24 @@ def test_the_warmer_makes_the_whole_build_pages_and_one_page_of_each_kind(built)
 
 
 def test_a_root_first_seen_in_a_request_gets_its_pages_too(built) -> None:
-    app = create_app({"PROJECT_DIR": str(PROJECT_DIR), "DIST_DIR": str(built.out_dir)})
+    app = create_app(
+        {
+            "PROJECT_DIR": str(PROJECT_DIR),
+            "DIST_DIR": str(built.out_dir),
+            "ALLOWED_HOSTS": "localhost, data.example.org",
+        }
+    )
     snapshot = app.extensions[EXTENSION_KEY].snapshot()
     warmer = app.extensions[WARMER_KEY]
     warmer.rest = 0  # nothing else runs here: no need to leave the worker time
     warmer.start([LOCAL])
     warmer.join(120)
     kept = len(snapshot.pages)
-    # A visitor through a proxy that names another host: its pages are made as well.
+    # A host the operator does not accept is refused before it reaches the warmer.
+    refused = app.test_client().get("/health", base_url="http://evil.example/")
+    assert refused.status_code == 400
+    assert "http://evil.example/" not in warmer.roots
+    # A visitor through a proxy that names another accepted host: its pages are made as well.
     app.test_client().get("/health", base_url="http://data.example.org/")
     assert "http://data.example.org/" in warmer.roots
     warmer.join(120)
