@@ -265,3 +265,22 @@ def test_a_new_query_process_does_not_keep_the_answers_being_sent(
         assert not [path for path in held if path.startswith(str(spool))], held
     sending.close()
     assert _open_spool_files(spool) == []
+
+
+UNKNOWN_FUNCTION = "SELECT (<http://127.0.0.1:1/f>(?s) AS ?x) WHERE { ?s ?p ?o } LIMIT 1"
+
+
+def test_a_query_the_engine_will_not_run_is_the_client_s_400_with_its_message(
+    client: FlaskClient, store: EmbeddedStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    from lisgraph.errors import QueryError
+
+    # In a query process, as the server runs visitors' queries ...
+    with pytest.raises(QueryError, match="custom function <http://127.0.0.1:1/f> is not supported"):
+        execute(store, Job(UNKNOWN_FUNCTION, results_format="json"), Limits())
+    # ... and through the endpoint: 400 with the engine's words, nothing logged as a fault.
+    with caplog.at_level("ERROR"):
+        response = client.get("/sparql", query_string={"query": UNKNOWN_FUNCTION}, headers=JSON)
+    assert response.status_code == 400
+    assert "is not supported" in response.get_data(as_text=True)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -53,8 +53,9 @@ class EmbeddedStore:
     ) -> QueryResult:
         """Run a read-only SPARQL query.
 
-        Raises QueryError for a malformed query or an update, QueryRefusedError for a query that
-        would contact another host, StoreError when the engine fails.
+        Raises QueryError for a malformed query, an update or one the engine will not run (an
+        unknown function), QueryRefusedError for a query that would contact another host,
+        StoreError when the engine fails.
         """
         check_query(sparql)
         kwargs: dict[str, object] = {"base_iri": base_iri}
@@ -70,6 +71,8 @@ class EmbeddedStore:
             raise QueryError(f"The query is not valid SPARQL 1.1: {exc}") from exc
         except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
             raise QueryError(str(exc)) from exc
+        except RuntimeError as exc:  # the engine refuses to plan it: a function it does not know
+            raise QueryError(f"The store cannot answer this query: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"The store failed while answering the query: {exc}") from exc
         if isinstance(raw, ox.QueryBoolean):
