@@ -22,7 +22,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CANDIDATES", "Entry", "Hit", "Results", "normalise", "search", "write_index"]
+__all__ = [
+    "CANDIDATES",
+    "Entry",
+    "Hit",
+    "Results",
+    "near_iri",
+    "normalise",
+    "search",
+    "write_index",
+]
 
 #: How many names starting with the query, and how many containing its words, a search looks
 #: at, at most.
@@ -206,3 +215,49 @@ def search(path: Path, text: str, limit: int = 50, class_iri: str | None = None)
     results.total = sum(n for iri, _, n in classes if class_iri is None or iri == class_iri)
     results.hits = [Hit(*row[1:]) for row in rows if row[0] == "hit"]
     return results
+
+
+# Resources under one IRI prefix (an index range scan on entity.iri, bounded by the prefix):
+# the same IRI in another case first; else those whose IRI after ``:skip`` characters contains
+# ``:stem``; else (when ``:stem`` matches none) the rest of them, by label.
+_NEAR = """
+WITH kind AS MATERIALIZED (
+  SELECT DISTINCT iri, label FROM entity WHERE iri >= :prefix AND iri < :prefix || char(1114111)
+), same AS (SELECT iri, label FROM kind WHERE lower(iri) = lower(:iri)),
+close AS (
+  SELECT iri, label FROM kind
+  WHERE :stem != '' AND instr(lower(substr(iri, :skip + 1)), :stem) > 0
+)
+SELECT 0, iri, label FROM same
+UNION ALL
+SELECT * FROM (
+  SELECT 1, iri, label FROM close WHERE NOT EXISTS (SELECT 1 FROM same)
+  ORDER BY lower(label), iri LIMIT :limit)
+UNION ALL
+SELECT * FROM (
+  SELECT 2, iri, label FROM kind
+  WHERE NOT EXISTS (SELECT 1 FROM same) AND NOT EXISTS (SELECT 1 FROM close)
+  ORDER BY lower(label), iri LIMIT :limit)
+"""
+
+
+def near_iri(
+    path: Path, iri: str, prefix: str, stem: str, skip: int, limit: int = 10
+) -> list[tuple[str, str]]:
+    """Named resources to offer instead of ``iri`` (which the dataset does not have), with their
+    labels: those whose IRI is ``iri`` in another case; else those whose IRI starts with
+    ``prefix`` and contains ``stem`` (lower case) after its first ``skip`` characters; else the
+    first of those starting with ``prefix``, by label. One index range scan of the resources
+    under ``prefix``, whatever the size of the rest. Raises FileNotFoundError when the build
+    has no index."""
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(
+            _NEAR,
+            {"prefix": prefix, "iri": iri, "stem": stem, "skip": skip, "limit": limit},
+        ).fetchall()
+    finally:
+        connection.close()
+    return [(row[1], row[2]) for row in rows]

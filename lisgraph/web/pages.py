@@ -151,7 +151,8 @@ def _class_page(segment: str) -> Response | None:
 
 def _suggest(iri: str) -> list[tuple[str, str]]:
     snapshot = current_snapshot()
-    return [(local_url(i), label) for i, label in suggestions(snapshot.store, snapshot.base, iri)]
+    found = suggestions(snapshot.build.search_index, snapshot.base, iri)
+    return [(local_url(i), label) for i, label in found]
 
 
 @bp.route("/id/<path:path>")
