@@ -5,6 +5,7 @@ and a file the server has finished with (or never began) gives its place back.""
 from __future__ import annotations
 
 from lisgraph.web import create_app
+from lisgraph.web.dataset import EXTENSION_KEY
 
 from .helpers import PROJECT_DIR
 
@@ -62,3 +63,43 @@ def test_places_come_back_with_gunicorns_file_wrapper(tmp_path) -> None:
         assert b"".join(wrapper) == b"x" * 10
         wrapper.close()
         assert wrapper.filelike.closed
+
+
+def test_every_surface_that_sends_a_file_shares_the_bound(built, tmp_path) -> None:
+    """The Graph Store's dataset and default graph, and spooled SPARQL answers, are files too
+    (the reliability review's F2: 80 slow readers of /data held every thread)."""
+    app = create_app(
+        {
+            "PROJECT_DIR": str(PROJECT_DIR),
+            "DIST_DIR": str(built.out_dir),
+            "DOWNLOAD_STREAMS": 3,
+            "RESULT_MEMORY_BYTES": 10_000,  # answers past this are spooled to a file
+            "RESULT_SPOOL_DIR": str(tmp_path),
+        }
+    )
+    client = app.test_client()
+    nquads = {"Accept": "application/n-quads"}
+    held = [
+        client.get("/data", headers=nquads, buffered=False),
+        client.get("/data?default", headers={"Accept": "application/n-triples"}, buffered=False),
+        client.get(
+            "/sparql",
+            query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
+            headers={"Accept": "text/csv"},
+            buffered=False,
+        ),
+    ]
+    assert [r.status_code for r in held] == [200, 200, 200]
+    assert all(r.direct_passthrough or r.is_streamed for r in held)
+    for path, headers in (("/data", nquads), ("/downloads/lisgraph.nq", {})):
+        refused = client.get(path, headers=headers)
+        assert refused.status_code == 503, path
+        assert "3 files at once" in refused.get_data(as_text=True)
+        refused.close()
+    assert client.get("/health").status_code == 200  # pages are not held back
+    for response in held:
+        response.close()
+    again = client.get("/data", headers=nquads, buffered=False)
+    assert again.status_code == 200
+    again.close()
+    app.extensions[EXTENSION_KEY].close()

@@ -11,8 +11,11 @@ A file being sent holds a worker thread for as long as its reader reads (a slow 
 dump bigger than the socket buffers, for hours), so a worker sends at most
 ``DOWNLOAD_STREAMS`` files at once (half its threads by default) and answers 503 with
 Retry-After past it: the other threads stay free for pages, queries and ``/health``. The
-count is taken when the file is handed to the server and given back when the server closes it
-(sent, cut off, or never begun).
+bound covers every response sent from a file, whichever surface makes it: these downloads,
+the Graph Store's ``/data`` (the dataset and its default graph are the dumps), release files
+and spooled SPARQL answers. :func:`init_app` installs the counting ``wsgi.file_wrapper`` on
+every request, and ``send_file`` and ``wrap_file`` use it. The count is taken when the file is
+handed to the server and given back when the server closes it (sent, cut off, or never begun).
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     render_template,
     request,
     send_file,
@@ -59,6 +61,9 @@ class Streams:
     def wrapper(self, base: type) -> type:
         """The server's file wrapper ``base``, taking a slot when made and giving it back when
         closed (a subclass, so the server still recognises it and uses sendfile)."""
+        made = self._wrappers.get(base)
+        if made is not None:  # every request but the first of each kind of server
+            return made
         with self._lock:
             if base not in self._wrappers:
                 self._wrappers[base] = self._counting(base)
@@ -97,8 +102,14 @@ class Streams:
 
 
 def init_app(app: Flask, config: ServerConfig) -> None:
-    """Bound the files this app sends at once (per process: each worker has its own count)."""
-    app.extensions[_STREAMS_KEY] = Streams(config.serving.download_streams)
+    """Bound the files this app sends at once, on every surface (per process: each worker has
+    its own count)."""
+    streams = app.extensions[_STREAMS_KEY] = Streams(config.serving.download_streams)
+
+    @app.before_request
+    def _count_files() -> None:
+        base = request.environ.get("wsgi.file_wrapper", FileWrapper)
+        request.environ["wsgi.file_wrapper"] = streams.wrapper(base)
 
 
 @bp.route("/downloads/")
@@ -139,10 +150,6 @@ def download(name: str) -> Response:
     if not path.is_file():
         abort(404)
     sums = build.checksums()
-    streams: Streams | None = current_app.extensions.get(_STREAMS_KEY)
-    if streams is not None:
-        base = request.environ.get("wsgi.file_wrapper", FileWrapper)
-        request.environ["wsgi.file_wrapper"] = streams.wrapper(base)
     mimetype = DOWNLOADS[name].split(";")[0]  # send_file adds the charset of text types
     encoded = (
         name in _DUMPS
