@@ -56,11 +56,15 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -
 
 
 @contextmanager
-def started(command: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[str]:
+def started(
+    command: list[str], url: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> Iterator[str]:
+    """``command`` running (in ``cwd``, in a session of its own) until the block ends, once
+    ``url`` answers."""
     log = tempfile.NamedTemporaryFile(prefix="lisgraph-bench-", suffix=".log", delete=False)
     process = subprocess.Popen(
         command,
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -100,3 +102,72 @@ def test_a_cache_of_no_entries_keeps_nothing() -> None:
     cache = CacheLimits(entries=0).new_cache()
     cache.put("a", _answer(1))
     assert cache.get("a") is None and len(cache) == 0
+
+
+def _burst(cache: QueryCache, run: Callable[[], Outcome], count: int) -> list[str]:
+    """``count`` threads asking ``cache`` for one key at once; how each was answered."""
+    states: list[str] = []
+    lock = threading.Lock()
+
+    def ask() -> None:
+        try:
+            _, state = cache.answer("q", run)
+        except RuntimeError:
+            state = "error"
+        with lock:
+            states.append(state)
+
+    threads = [threading.Thread(target=ask) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return sorted(states)
+
+
+def test_identical_queries_arriving_together_run_once() -> None:
+    cache = QueryCache(max_entries=10, max_bytes=10_000)
+    runs = []
+    gate = threading.Event()
+
+    def run() -> Outcome:
+        runs.append(1)
+        gate.wait(10)  # held until every other thread is waiting for it
+        return _answer(10)
+
+    threading.Timer(0.5, gate.set).start()  # (a thread that comes later finds it kept)
+    states = _burst(cache, run, 16)
+    assert len(runs) == 1
+    assert states.count("miss") == 1 and set(states) <= {"miss", "shared", "hit"}
+    assert cache.answer("q", run)[1] == "hit"
+
+
+def test_when_the_shared_run_fails_or_spools_each_waiting_query_runs_alone(tmp_path) -> None:
+    cache = QueryCache(max_entries=10, max_bytes=10_000)
+    calls = []
+    gate = threading.Event()
+
+    def failing_first() -> Outcome:
+        calls.append(1)
+        if len(calls) == 1:
+            gate.wait(10)
+            raise RuntimeError("the leader's own failure (its client's limit, say)")
+        return _answer(10)
+
+    threading.Timer(0.5, gate.set).start()
+    states = _burst(cache, failing_first, 4)
+    assert states[0] == "error" and states.count("error") == 1
+    assert len(calls) >= 2  # the others ran (or one ran, and the rest had its kept answer)
+    spooled = QueryCache(max_entries=10, max_bytes=10_000)
+    files = []
+
+    def to_a_file() -> Outcome:
+        handle = (tmp_path / f"answer{len(files)}").open("w+b")
+        files.append(handle)
+        gate.wait(10)
+        return Outcome("solutions", "json", file=handle, size=0)
+
+    assert _burst(spooled, to_a_file, 3) == ["miss"] * 3  # a file is read once: one run each
+    assert len(files) == 3
+    for handle in files:
+        handle.close()

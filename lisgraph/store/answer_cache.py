@@ -3,16 +3,22 @@
 Keyed by the query, the dataset selection and the result formats; a new build starts a new,
 empty cache. Bounded by a number of answers and by their total size; an answer larger than a
 quarter of that size is not kept, nor is an answer spooled to a file (those are larger than
-``RESULT_MEMORY_BYTES``, and are read once). (The web app's ``X-Lisgraph-Cache`` header says
-``hit`` or ``miss``.)
+``RESULT_MEMORY_BYTES``, and are read once).
+
+Identical queries that arrive while one of them runs are answered by that one run
+(:meth:`QueryCache.answer`): a burst of clients asking the same new query takes one place in
+the query queue per worker, not one each (64 keep-alive clients asking one uncached query got
+79 answers of 429 before the answer was cached). When the run fails, or its answer was spooled
+to a file (read once), each waiting query runs on its own. (The web app's ``X-Lisgraph-Cache``
+header says ``hit``, ``shared`` or ``miss``.)
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 
 from .sandbox import Outcome
 
@@ -39,6 +45,14 @@ def _size(outcome: Outcome) -> int:
     return size
 
 
+@dataclass
+class _Run:
+    """An answer being computed, and the queries waiting for it."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    outcome: Outcome | None = None  # set when it can be shared (held in memory)
+
+
 class QueryCache:
     """A least-recently-used map from a query's key to its outcome, bounded by the number of
     entries and their total size in bytes; an entry over a quarter of that size is not kept."""
@@ -49,6 +63,38 @@ class QueryCache:
         self._entries: OrderedDict[Hashable, tuple[Outcome, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._running: dict[Hashable, _Run] = {}
+
+    def answer(self, key: Hashable, run: Callable[[], Outcome]) -> tuple[Outcome, str]:
+        """The answer for ``key`` and how it was had: kept here (``"hit"``); the answer of an
+        identical query that was running when this one came (``"shared"``); else ``run()``'s,
+        kept when it may be (``"miss"``). Raises what ``run`` raises."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry[0], "hit"
+            running = self._running.get(key)
+            if running is None:
+                running = self._running[key] = _Run()
+                leader = True
+            else:
+                leader = False
+        if not leader:
+            running.done.wait()
+            if running.outcome is not None:
+                return running.outcome, "shared"
+            return run(), "miss"  # it failed, or its answer was a file: run this one alone
+        try:
+            outcome = run()
+            if outcome.file is None:
+                running.outcome = outcome
+                self.put(key, outcome)
+            return outcome, "miss"
+        finally:
+            with self._lock:
+                del self._running[key]
+            running.done.set()
 
     def get(self, key: Hashable) -> Outcome | None:
         with self._lock:

@@ -169,17 +169,14 @@ def _answer(parsed: ProtocolRequest) -> Response:
         job.results_format,
         job.graph_format,
     )
-    outcome = snapshot.cache.get(key)
-    cache_state = "hit" if outcome is not None else "miss"
-    if outcome is None:
-        outcome = snapshot.pool().run(job, client_address())
-        if outcome.file is not None:
-            try:
-                return _stream(outcome)
-            except BaseException:
-                outcome.close()
-                raise
-        snapshot.cache.put(key, outcome)
+    client = client_address()
+    outcome, cache_state = snapshot.cache.answer(key, lambda: snapshot.pool().run(job, client))
+    if outcome.file is not None:
+        try:
+            return _stream(outcome)
+        except BaseException:
+            outcome.close()
+            raise
     if outcome.format is None:
         if outcome.kind == "graph":
             return _not_acceptable(
