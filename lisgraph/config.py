@@ -104,10 +104,18 @@ DEFAULTS: dict[str, Any] = {
     # (past them: 429), and query-seconds per window of CLIENT_WINDOW seconds (0: no budget).
     # The header a trusted proxy writes the client's address in (None: the peer's).
     "QUERY_PROCESSES": 2,
-    "QUERY_QUEUE": 8,
+    "QUERY_QUEUE": 32,
     "QUERY_QUEUE_WAIT": 10.0,
     "CLIENT_QUERIES": 1,
     "CLIENT_QUEUED": 2,
+    # Cost lanes: a query that runs past HEAVY_QUERY_SECONDS (0: no lanes), or whose text did
+    # before, or whose client's queries did lately, is heavy. Heavy queries run on at most
+    # HEAVY_QUERY_SHARE processes (None: all but one) and wait in at most half the queue, so
+    # cheap ones always find room. A client with no heavy query may queue a burst of up to
+    # CLIENT_BURST queries while the queue is under half full.
+    "HEAVY_QUERY_SECONDS": 1.0,
+    "HEAVY_QUERY_SHARE": None,
+    "CLIENT_BURST": 16,
     "CLIENT_QUERY_SECONDS": 0.0,
     "CLIENT_WINDOW": 60.0,
     "FORWARDED_HEADER": None,
@@ -365,19 +373,24 @@ class Scheduling:
     worker a request lands on (:mod:`lisgraph.store.admission`)."""
 
     processes: int = 2
-    queue_length: int = 8
+    queue_length: int = 32
     queue_wait: float = 10.0
     client_running: int = 1
     client_queued: int = 2
     client_seconds: float = 0.0
     window: float = 60.0
     forwarded_header: str | None = None
+    heavy_seconds: float = 1.0
+    heavy_share: int = 1
+    client_burst: int = 16
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Scheduling:
         values = _merged(mapping)
+        processes = _number(values, "QUERY_PROCESSES", int)
+        share = values["HEAVY_QUERY_SHARE"]
         scheduling = cls(
-            processes=_number(values, "QUERY_PROCESSES", int),
+            processes=processes,
             queue_length=_number(values, "QUERY_QUEUE", int),
             queue_wait=_number(values, "QUERY_QUEUE_WAIT", float),
             client_running=_number(values, "CLIENT_QUERIES", int),
@@ -385,7 +398,16 @@ class Scheduling:
             client_seconds=_number(values, "CLIENT_QUERY_SECONDS", float),
             window=_number(values, "CLIENT_WINDOW", float),
             forwarded_header=values["FORWARDED_HEADER"] or None,
+            heavy_seconds=_number(values, "HEAVY_QUERY_SECONDS", float),
+            heavy_share=(
+                max(1, processes - 1)
+                if share is None
+                else _number(values, "HEAVY_QUERY_SHARE", int)
+            ),
+            client_burst=_number(values, "CLIENT_BURST", int),
         )
+        if scheduling.heavy_share < 1:
+            raise ConfigError("HEAVY_QUERY_SHARE must be 1 or more.")
         if scheduling.processes < 1 or scheduling.client_running < 1:
             raise ConfigError("QUERY_PROCESSES and CLIENT_QUERIES must be 1 or more.")
         return scheduling

@@ -142,6 +142,8 @@ class LIS(DefinedNamespace):
     fundsProject: URIRef
     gssCode: URIRef
     guides: URIRef
+    heavyQueryProcesses: URIRef
+    heavyQuerySeconds: URIRef
     horizon: URIRef
     inLEPArea: URIRef
     informs: URIRef
@@ -154,6 +156,7 @@ class LIS(DefinedNamespace):
     locatedIn: URIRef
     mandatedBy: URIRef
     maxQueriesPerClient: URIRef
+    maxQueryBurstPerClient: URIRef
     maxQueryLength: URIRef
     maxQueuedQueriesPerClient: URIRef
     maxRequestBytes: URIRef

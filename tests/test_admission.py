@@ -12,15 +12,18 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from lisgraph.config import Scheduling
 from lisgraph.errors import ClientLimitError, ServerBusyError
-from lisgraph.store.admission import Admission
+from lisgraph.store.admission import HALF_LIFE, Admission
 
-ONE_EACH = Scheduling(processes=2, queue_length=2, client_running=1, client_queued=0)
+ONE_EACH = Scheduling(
+    processes=2, queue_length=2, client_running=1, client_queued=0, client_burst=0
+)
 
 
 @pytest.fixture
@@ -135,7 +138,9 @@ def test_first_come_first_served_skipping_a_client_at_its_share(make) -> None:
 
 
 def test_a_client_has_at_most_its_running_and_queued_queries(make) -> None:
-    admission = make(Scheduling(processes=4, queue_length=8, client_running=1, client_queued=2))
+    admission = make(
+        Scheduling(processes=4, queue_length=8, client_running=1, client_queued=2, client_burst=0)
+    )
     tickets = [admission.enter("a") for _ in range(3)]
     assert admission.start(tickets[0])
     with pytest.raises(ClientLimitError):
@@ -146,7 +151,9 @@ def test_a_client_has_at_most_its_running_and_queued_queries(make) -> None:
 
 
 def test_queries_waiting_count_against_a_clients_share_before_any_runs(make) -> None:
-    admission = make(Scheduling(processes=1, queue_length=4, client_running=1, client_queued=0))
+    admission = make(
+        Scheduling(processes=1, queue_length=4, client_running=1, client_queued=0, client_burst=0)
+    )
     other = _in_other_process(admission, "b")  # the server's one process is taken
     try:
         waiting = admission.enter("a")
@@ -204,3 +211,88 @@ def test_a_dropped_table_gives_back_its_memory_and_descriptor() -> None:
         del admission
     gc.collect()
     assert _table_descriptors() <= before  # none of the twenty is left open
+
+
+LANES = Scheduling(
+    processes=2, queue_length=8, client_running=1, client_queued=2, client_burst=6,
+    heavy_seconds=1.0, heavy_share=1,
+)  # fmt: skip
+
+
+def test_a_cheap_client_may_queue_a_burst_while_the_queue_is_under_half_full(make) -> None:
+    admission = make(replace(LANES, queue_length=16))
+    burst = [admission.enter("comunica") for _ in range(7)]  # 1 running + a burst of 6
+    with pytest.raises(ClientLimitError) as refused:
+        admission.enter("comunica")
+    message = str(refused.value)
+    assert "0 queries running and 7 waiting" in message  # what it has
+    assert "Retry-After" in message
+    for ticket in burst:
+        admission.leave(ticket)
+    # With the queue half full (others waiting), the burst is not offered: 1 + 2 each.
+    others = [admission.enter(c) for c in "abcdefgh"]
+    assert admission.usage() == (0, 8)
+    mine = [admission.enter("comunica") for _ in range(3)]
+    with pytest.raises(ClientLimitError):
+        admission.enter("comunica")
+    for ticket in others + mine:
+        admission.leave(ticket)
+
+
+def test_heavy_queries_hold_at_most_their_share_and_cheap_ones_find_a_process(make) -> None:
+    admission = make(LANES)
+    heavy = admission.enter("attacker-1", heavy=True)
+    assert heavy.heavy and admission.start(heavy)
+    second = admission.enter("attacker-2", heavy=True)
+    assert not admission.start(second)  # the heavy lane (one process) is full
+    lookup = admission.enter("reader")
+    assert not lookup.heavy
+    assert admission.start(lookup)  # came after the heavy one, but the other process is free
+    admission.leave(lookup, seconds=0.01)
+    admission.leave(heavy, seconds=30)
+    assert admission.start(second)
+    admission.leave(second)
+
+
+def test_heavy_queries_wait_in_at_most_half_the_queue(make) -> None:
+    admission = make(LANES)
+    waiting = [admission.enter(f"attacker-{n}", heavy=True) for n in range(4)]
+    with pytest.raises(ServerBusyError) as busy:
+        admission.enter("attacker-5", heavy=True)
+    assert "heavy" in str(busy.value)
+    cheap = admission.enter("reader")  # the other half of the queue is kept for cheap queries
+    for ticket in [*waiting, cheap]:
+        admission.leave(ticket)
+
+
+def test_a_running_query_is_promoted_only_while_the_heavy_lane_has_room(make) -> None:
+    admission = make(LANES)
+    first, second = admission.enter("a"), admission.enter("b")
+    assert admission.start(first) and admission.start(second)
+    promoted = admission.promote(first)
+    assert promoted is not None and promoted.heavy
+    assert admission.promote(second) is None  # the lane is full: the pool stops and requeues it
+    admission.leave(second, seconds=1.0)
+    admission.leave(promoted, seconds=5.0)
+    assert admission.usage() == (0, 0)
+
+
+def test_a_client_whose_queries_cost_lately_is_heavy_until_it_halves_away(make) -> None:
+    now = [1000.0]
+    admission = make(LANES, clock=lambda: now[0])
+    ticket = admission.enter("a")
+    assert admission.start(ticket)
+    admission.leave(ticket, seconds=4.0)
+    assert admission.recent("a") == pytest.approx(4.0)
+    again = admission.enter("a")  # not refused: queued in the heavy lane
+    assert again.heavy
+    admission.leave(again)
+    assert not admission.enter("b").heavy  # others are not affected
+    now[0] += 2 * HALF_LIFE + 1  # 4 s -> under 1 s
+    assert admission.recent("a") < LANES.heavy_seconds
+    assert not admission.enter("a").heavy
+
+
+def test_no_lanes_when_heavy_seconds_is_zero(make) -> None:
+    admission = make(replace(LANES, heavy_seconds=0))
+    assert not admission.enter("a", heavy=True).heavy

@@ -14,7 +14,20 @@ need in one small table that every worker of a server shares, so the limits hold
   429). The budget is a leaky bucket: seconds spent drain away at ``client_seconds /
   window`` per second, so a client over it waits only as long as its overdraft takes to drain;
 - waiting queries are served first come, first served across the server, skipping a client
-  that already has its share running.
+  that already has its share running;
+- **cost lanes**: a ticket is *cheap* or *heavy*. Heavy queries run on at most
+  ``heavy_share`` processes and wait in at most half the queue, so a cheap query (a point
+  lookup, an ASK, a page's own query) always finds a process and a place. A query enters the
+  heavy lane when its text proved costly before (the pool remembers), or when its client is
+  heavy: it has a heavy query running or waiting, or its queries took more than
+  ``heavy_seconds`` of late (seconds spent, halved every :data:`HALF_LIFE` seconds). A cheap
+  query that runs past ``heavy_seconds`` is promoted (:meth:`Admission.promote`) when the heavy
+  lane has room; when not, the pool stops it and queues it again as heavy. A client's cheap
+  queries are never refused because another of its queries is heavy; they wait in the heavy
+  lane, behind nobody else's cheap ones;
+- a client with no heavy query may have a burst of up to ``client_burst`` queries waiting
+  while the queue is under half full (Comunica's federated queries fire 13-24 at once), and
+  ``client_queued`` otherwise.
 
 How it is shared. The app is made, and the table with it, in gunicorn's master before it forks
 the workers (``preload_app``), so every worker inherits the same memory: a ``memfd`` (an
@@ -50,23 +63,26 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from ..config import Scheduling
 from ..errors import ClientLimitError, ServerBusyError
 
-__all__ = ["POLL_SECONDS", "Admission", "Ticket", "Usage"]
+__all__ = ["HALF_LIFE", "POLL_SECONDS", "Admission", "Ticket", "Usage"]
 
 #: How often a waiting query looks at the table again (releases in its own process wake it at
 #: once; a release in another worker is seen within this).
 POLL_SECONDS = 0.02
 
 _FREE, _WAITING, _RUNNING = 0, 1, 2
-# state, pid, process start time, client hash, ticket number
-_TICKET = struct.Struct("<BxxxiQQQ")
-# client hash, seconds owed, when last updated (monotonic clock)
-_BUDGET = struct.Struct("<Qdd")
+_CHEAP, _HEAVY = 0, 1
+# state, lane, pid, process start time, client hash, ticket number
+_TICKET = struct.Struct("<BBxxiQQQ")
+# client hash, seconds owed (the budget), when last updated (monotonic clock), recent seconds
+_BUDGET = struct.Struct("<Qddd")
+#: Seconds after which a client's recent query time counts half (its lane, not its budget).
+HALF_LIFE = 15.0
 _HEADER = struct.Struct("<Q")  # the last ticket number given
 _BUDGET_SLOTS = 4096
 _BUDGET_PROBES = 8
@@ -109,11 +125,12 @@ def _unmap(mapping: mmap.mmap, fd: int) -> None:
 
 @dataclass(frozen=True)
 class Ticket:
-    """One query's place in the table (waiting, then running)."""
+    """One query's place in the table (waiting, then running), and whether it is heavy."""
 
     index: int
     number: int
     client: int
+    heavy: bool = False
 
 
 class Usage(NamedTuple):
@@ -127,6 +144,7 @@ class Usage(NamedTuple):
 class _Entry:
     index: int
     state: int
+    lane: int
     pid: int
     started: int
     client: int
@@ -199,41 +217,46 @@ class Admission:
         entries = []
         for index in range(self.capacity):
             at = self._tickets_at + index * _TICKET.size
-            state, pid, started, client, number = _TICKET.unpack_from(self._map, at)
+            state, lane, pid, started, client, number = _TICKET.unpack_from(self._map, at)
             if state != _FREE:
                 owner = (pid, started)
                 if owner not in alive:
                     alive[owner] = _alive(pid, started)
                 if not alive[owner]:
-                    _TICKET.pack_into(self._map, at, _FREE, 0, 0, 0, 0)
+                    _TICKET.pack_into(self._map, at, _FREE, 0, 0, 0, 0, 0)
                     state = _FREE
-            entries.append(_Entry(index, state, pid, started, client, number))
+            entries.append(_Entry(index, state, lane, pid, started, client, number))
         return entries
 
-    def _write(self, index: int, state: int, client: int, number: int) -> None:
+    def _write(self, index: int, state: int, ticket: Ticket) -> None:
         pid, started = self._identity()
         at = self._tickets_at + index * _TICKET.size
-        _TICKET.pack_into(self._map, at, state, pid, started, client, number)
+        lane = _HEAVY if ticket.heavy else _CHEAP
+        _TICKET.pack_into(self._map, at, state, lane, pid, started, ticket.client, ticket.number)
 
     # Budgets
 
-    def _budget_slot(self, client: int, now: float, claim: bool) -> tuple[int, float] | None:
-        """The slot of ``client``'s budget and what it owes now; with ``claim``, a slot for it
-        (an empty or paid-off one, else the least indebted of its probes)."""
+    def _budget_slot(
+        self, client: int, now: float, claim: bool
+    ) -> tuple[int, float, float] | None:
+        """The slot of ``client``'s budget, what it owes now and its recent query-seconds; with
+        ``claim``, a slot for it (an empty or paid-off one, else the least indebted of its
+        probes)."""
         rate = self.scheduling.client_seconds / max(self.scheduling.window, 1e-9)
         start = client % _BUDGET_SLOTS
         best: tuple[float, int] | None = None
         for probe in range(_BUDGET_PROBES):
             slot = (start + probe) % _BUDGET_SLOTS
             at = self._budgets_at + slot * _BUDGET.size
-            key, owed, stamp = _BUDGET.unpack_from(self._map, at)
+            key, owed, stamp, recent = _BUDGET.unpack_from(self._map, at)
             left = max(0.0, owed - rate * (now - stamp)) if key else 0.0
+            lately = recent * 0.5 ** (max(0.0, now - stamp) / HALF_LIFE) if key else 0.0
             if key == client:
-                return slot, left
-            if best is None or left < best[0]:
-                best = (left, slot)
+                return slot, left, lately
+            if best is None or left + lately < best[0]:
+                best = (left + lately, slot)
         if claim and best is not None:
-            return best[1], 0.0
+            return best[1], 0.0, 0.0
         return None
 
     def owed(self, client: str) -> float:
@@ -242,63 +265,88 @@ class Admission:
             found = self._budget_slot(_client_key(client), self.clock(), claim=False)
         return found[1] if found else 0.0
 
+    def recent(self, client: str) -> float:
+        """Query-seconds ``client`` has spent of late (halved every :data:`HALF_LIFE` s)."""
+        with self._locked():
+            found = self._budget_slot(_client_key(client), self.clock(), claim=False)
+        return found[2] if found else 0.0
+
     # What the pool calls
 
     def retry_after(self) -> int:
         """Seconds a refused client is told to wait (a query's time limit over the processes)."""
         return max(1, math.ceil(self.timeout / max(1, self.scheduling.processes)))
 
-    def enter(self, client: str) -> Ticket:
-        """Queue a query of ``client``: its ticket, waiting.
+    def enter(self, client: str, heavy: bool = False) -> Ticket:
+        """Queue a query of ``client``: its ticket, waiting; in the heavy lane when ``heavy``
+        (its text proved costly) or when the client is heavy (see the module).
 
         Raises ClientLimitError (429) when the client has its share running and waiting, or has
         spent its query-seconds; ServerBusyError (503) when every process is taken and the queue
-        is full.
+        (for a heavy query: its half of the queue) is full.
         """
         s = self.scheduling
         key = _client_key(client)
         with self._locked():
-            if s.client_seconds > 0:
-                found = self._budget_slot(key, self.clock(), claim=False)
-                owed = found[1] if found else 0.0
-                if owed >= s.client_seconds:
-                    rate = s.client_seconds / s.window
-                    raise ClientLimitError(
-                        f"This client has used its {s.client_seconds:g} seconds of query time "
-                        f"for {s.window:g} seconds; ask again later.",
-                        retry_after=max(1, math.ceil((owed - s.client_seconds) / rate + 0.01)),
-                    )
+            found = self._budget_slot(key, self.clock(), claim=False)
+            owed, lately = (found[1], found[2]) if found else (0.0, 0.0)
+            if s.client_seconds > 0 and owed >= s.client_seconds:
+                rate = s.client_seconds / s.window
+                raise ClientLimitError(
+                    f"This client has used its {s.client_seconds:g} seconds of query time "
+                    f"for {s.window:g} seconds; ask again later.",
+                    retry_after=max(1, math.ceil((owed - s.client_seconds) / rate + 0.01)),
+                )
             entries = self._entries()
             mine = [e for e in entries if e.state != _FREE and e.client == key]
             running = sum(e.state == _RUNNING for e in mine)
             queued = len(mine) - running
-            # Running or waiting, a client has at most its two shares in the server (a query
-            # waiting while none of the client's runs still takes a place in the queue).
-            if running + queued >= s.client_running + s.client_queued:
-                raise ClientLimitError(
-                    f"This client already has {running} queries running and {queued} waiting, "
-                    "the most one client may have here. Wait for an answer before sending the "
-                    "next query.",
-                    retry_after=self.retry_after(),
-                )
+            lanes = s.heavy_seconds > 0
+            heavy_client = lanes and (
+                lately >= s.heavy_seconds or any(e.lane == _HEAVY for e in mine)
+            )
+            heavy = lanes and (heavy or heavy_client)
             all_running = sum(e.state == _RUNNING for e in entries)
             all_waiting = sum(e.state == _WAITING for e in entries)
+            # Running or waiting, a client has at most its shares in the server (a query
+            # waiting while none of the client's runs still takes a place in the queue); a
+            # client with nothing heavy may queue a burst while the queue is under half full.
+            share = s.client_running + s.client_queued
+            if not heavy_client and all_waiting < s.queue_length // 2:
+                share = max(share, s.client_running + s.client_burst)
+            if running + queued >= share:
+                raise ClientLimitError(
+                    f"This client already has {running} queries running and {queued} waiting, "
+                    f"the most one client may have here now (it may have {s.client_running} "
+                    f"running and {s.client_queued} waiting, or a burst of "
+                    f"{s.client_burst} waiting while the server is not busy and none of its "
+                    "queries is heavy). Retry after the time in the Retry-After header, or "
+                    "wait for an answer before sending the next query.",
+                    retry_after=self.retry_after(),
+                )
             free = [e for e in entries if e.state == _FREE]
-            if not free or (all_waiting >= s.queue_length and all_running >= s.processes):
+            heavy_waiting = sum(e.state == _WAITING and e.lane == _HEAVY for e in entries)
+            full = all_waiting >= s.queue_length and all_running >= s.processes
+            if heavy and heavy_waiting >= max(1, s.queue_length // 2):
+                full = True
+            if not free or full:
                 raise ServerBusyError(
-                    f"Every query process is busy and {all_waiting} queries are waiting; "
-                    "try again shortly.",
+                    f"Every query process is busy and {all_waiting} queries are waiting"
+                    + (f" ({heavy_waiting} of them heavy, as this one is)" if heavy else "")
+                    + "; try again shortly.",
                     retry_after=self.retry_after(),
                 )
             (number,) = _HEADER.unpack_from(self._map, 0)
             number += 1
             _HEADER.pack_into(self._map, 0, number)
-            self._write(free[0].index, _WAITING, key, number)
-            return Ticket(free[0].index, number, key)
+            ticket = Ticket(free[0].index, number, key, heavy)
+            self._write(ticket.index, _WAITING, ticket)
+            return ticket
 
     def start(self, ticket: Ticket) -> bool:
         """Mark ``ticket`` running if it is its turn (a process is free, its client has room,
-        and no earlier waiting query of a client with room is ahead); whether it was."""
+        a heavy ticket's lane has room, and no earlier waiting query that may run is ahead);
+        whether it was."""
         s = self.scheduling
         with self._locked():
             entries = self._entries()
@@ -306,32 +354,52 @@ class Admission:
             if sum(e.state == _RUNNING for e in held) >= s.processes:
                 return False
             running: dict[int, int] = {}
+            heavy_running = 0
             for e in held:
                 if e.state == _RUNNING:
                     running[e.client] = running.get(e.client, 0) + 1
+                    heavy_running += e.lane == _HEAVY
+            heavy_full = heavy_running >= s.heavy_share
             if running.get(ticket.client, 0) >= s.client_running:
+                return False
+            if ticket.heavy and heavy_full:
                 return False
             for e in sorted((e for e in held if e.state == _WAITING), key=lambda e: e.number):
                 if e.number == ticket.number:
-                    self._write(ticket.index, _RUNNING, ticket.client, ticket.number)
+                    self._write(ticket.index, _RUNNING, ticket)
                     return True
-                if running.get(e.client, 0) < s.client_running:
+                if running.get(e.client, 0) < s.client_running and not (
+                    e.lane == _HEAVY and heavy_full
+                ):
                     return False  # an earlier query that may run goes first
             return False  # the ticket is gone (never: a process's own entries are kept)
+
+    def promote(self, ticket: Ticket) -> Ticket | None:
+        """Move running ``ticket`` to the heavy lane if the lane has room: the heavy ticket, or
+        None (the caller then stops the query and enters it again, heavy)."""
+        with self._locked():
+            entries = self._entries()
+            heavy_running = sum(e.state == _RUNNING and e.lane == _HEAVY for e in entries)
+            if heavy_running >= self.scheduling.heavy_share:
+                return None
+            promoted = replace(ticket, heavy=True)
+            self._write(ticket.index, _RUNNING, promoted)
+            return promoted
 
     def leave(self, ticket: Ticket, seconds: float | None = None) -> None:
         """Free ``ticket``'s place; a query that ran charges its ``seconds`` to its client."""
         with self._locked():
             at = self._tickets_at + ticket.index * _TICKET.size
-            if _TICKET.unpack_from(self._map, at)[4] == ticket.number:
-                _TICKET.pack_into(self._map, at, _FREE, 0, 0, 0, 0)
-            if seconds is not None and self.scheduling.client_seconds > 0:
+            if _TICKET.unpack_from(self._map, at)[5] == ticket.number:
+                _TICKET.pack_into(self._map, at, _FREE, 0, 0, 0, 0, 0)
+            if seconds is not None:
                 now = self.clock()
                 found = self._budget_slot(ticket.client, now, claim=True)
                 if found is not None:
-                    slot, owed = found
+                    slot, owed, lately = found
+                    owed = owed + seconds if self.scheduling.client_seconds > 0 else 0.0
                     at = self._budgets_at + slot * _BUDGET.size
-                    _BUDGET.pack_into(self._map, at, ticket.client, owed + seconds, now)
+                    _BUDGET.pack_into(self._map, at, ticket.client, owed, now, lately + seconds)
 
     def usage(self, client: str | None = None) -> Usage:
         """Queries running and waiting now, in the server or of ``client``."""

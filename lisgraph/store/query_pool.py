@@ -10,22 +10,36 @@ past either, :class:`~lisgraph.errors.ServerBusyError`, 503 with Retry-After), a
 ``client_seconds`` of query time per ``window`` (past them,
 :class:`~lisgraph.errors.ClientLimitError`, 429 with Retry-After), whichever worker its
 connections land on. Waiting queries are served first come, first served, skipping a client
-that already has its share running. Pages, dumps and metadata never enter the pool, so they
-never wait behind it.
+that already has its share running. Heavy queries (by their text, their client, or their
+running time past ``heavy_seconds``) hold at most ``heavy_share`` processes: a query still
+running at that line is promoted to the heavy lane if it has room, and otherwise stopped and
+queued again as heavy (its text remembered, so it starts there next time). Pages, dumps and
+metadata never enter the pool, so they never wait behind it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
+from collections import OrderedDict
 
 from ..config import Limits, Scheduling
 from ..errors import ServerBusyError
 from . import Store
-from .admission import POLL_SECONDS, Admission
+from .admission import POLL_SECONDS, Admission, Ticket
 from .sandbox import Job, Outcome, QuerySandbox
 
-__all__ = ["QueryPool"]
+__all__ = ["COSTLY_TEXTS", "QueryPool"]
+
+#: How many heavy queries' texts a pool remembers.
+COSTLY_TEXTS = 4096
+
+
+def _text_key(job: Job) -> str:
+    """What makes two queries the same work: the text and the dataset it is asked of."""
+    what = "\n".join([job.query, *job.default_graphs, "", *job.named_graphs])
+    return hashlib.blake2b(what.encode(), digest_size=16).hexdigest()
 
 
 class QueryPool:
@@ -47,6 +61,8 @@ class QueryPool:
         self._free = [QuerySandbox(store, limits) for _ in range(scheduling.processes)]
         self._all = list(self._free)
         self._cond = threading.Condition()
+        # Queries (by text and dataset) that ran past the heavy line here: they start heavy.
+        self._costly: OrderedDict[str, None] = OrderedDict()
 
     def start(self) -> None:
         """Start the query processes now (from a single-threaded process, ideally)."""
@@ -58,12 +74,23 @@ class QueryPool:
         return self._all[0].owned_here()
 
     def run(self, job: Job, client: str) -> Outcome:
-        """Run ``job`` for ``client`` (an address) when a process and the client's share allow.
+        """Run ``job`` for ``client`` (an address) when a process and the client's share allow,
+        in the cost lane its text and its client call for (see :mod:`.admission`).
 
         Raises ClientLimitError (429), ServerBusyError (503), and whatever
         :meth:`QuerySandbox.run` raises.
         """
-        ticket = self.admission.enter(client)
+        text = _text_key(job)
+        ticket = self.admission.enter(client, heavy=text in self._costly)
+        while True:
+            outcome, ticket = self._run_admitted(job, ticket)
+            if outcome is not None:
+                return outcome
+            # Stopped at the checkpoint with the heavy lane full: its turn comes again there.
+            self._remember(text)
+            ticket = self.admission.enter(client, heavy=True)
+
+    def _run_admitted(self, job: Job, ticket: Ticket) -> tuple[Outcome | None, Ticket]:
         started: float | None = None
         try:
             deadline = time.monotonic() + self.scheduling.queue_wait
@@ -83,7 +110,22 @@ class QueryPool:
                 sandbox = self._free.pop()
             started = time.monotonic()
             try:
-                return sandbox.run(job)
+                heavy_seconds = self.scheduling.heavy_seconds
+                if ticket.heavy or heavy_seconds <= 0:
+                    return sandbox.run(job), ticket
+                promoted: list[Ticket] = []
+
+                def may_continue() -> bool:
+                    heavy = self.admission.promote(ticket)
+                    if heavy is not None:
+                        promoted.append(heavy)
+                    return heavy is not None
+
+                outcome = sandbox.run(job, heavy_seconds, may_continue)
+                if promoted:
+                    self._remember(_text_key(job))
+                    ticket = promoted[0]
+                return outcome, ticket
             finally:
                 with self._cond:
                     self._free.append(sandbox)
@@ -92,6 +134,14 @@ class QueryPool:
             self.admission.leave(ticket, spent)
             with self._cond:
                 self._cond.notify_all()
+
+    def _remember(self, text: str) -> None:
+        """Remember that the query ``text`` is heavy (the most recent :data:`COSTLY_TEXTS`)."""
+        with self._cond:
+            self._costly[text] = None
+            self._costly.move_to_end(text)
+            while len(self._costly) > COSTLY_TEXTS:
+                self._costly.popitem(last=False)
 
     def close(self) -> None:
         """Stop every query process."""

@@ -39,10 +39,11 @@ import signal
 import stat
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
-from typing import IO, Any
+from typing import IO, Any, overload
 
 from ..config import Limits
 from ..errors import (
@@ -300,15 +301,38 @@ class QuerySandbox:
         """Whether this process made the sandbox (a forked worker needs its own)."""
         return os.getpid() == self._owner
 
-    def run(self, job: Job) -> Outcome:
+    @overload
+    def run(self, job: Job) -> Outcome: ...
+
+    @overload
+    def run(
+        self, job: Job, checkpoint: float, may_continue: Callable[[], bool]
+    ) -> Outcome | None: ...
+
+    def run(
+        self,
+        job: Job,
+        checkpoint: float | None = None,
+        may_continue: Callable[[], bool] | None = None,
+    ) -> Outcome | None:
         """Run ``job``; raise QueryTimeoutError when it passes the time limit (and stop it),
-        QueryError for a bad or refused query or a too-large result, StoreError otherwise."""
+        QueryError for a bad or refused query or a too-large result, StoreError otherwise.
+
+        With a ``checkpoint`` (seconds): a query still running then goes on only if
+        ``may_continue()`` says so; otherwise it is stopped and None returned."""
         if not self.owned_here():
             raise StoreError("A query sandbox cannot be shared across processes.")
         with self._lock:
             conn = self._ensure_child()
             conn.send(job)
-            if not conn.poll(self.limits.timeout):
+            left = self.limits.timeout
+            if checkpoint is not None and may_continue is not None and checkpoint < left:
+                if not conn.poll(checkpoint):
+                    if not may_continue():
+                        self._stop_child()
+                        return None
+                    left -= checkpoint
+            if not conn.poll(left):
                 self._stop_child()
                 raise QueryTimeoutError(
                     f"The query ran longer than this endpoint's limit of {self.limits.timeout:g} "

@@ -125,5 +125,9 @@ def _add_scheduling(graph: Graph, service: URIRef, base: str) -> None:
         ("queryQueueLength", s.queue_length),
         ("maxQueriesPerClient", s.client_running),
         ("maxQueuedQueriesPerClient", s.client_queued),
+        ("maxQueryBurstPerClient", s.client_burst),
+        ("heavyQueryProcesses", s.heavy_share),
     ):
         graph.add((service, lis(name, base), Literal(int(value))))
+    seconds = Decimal(str(s.heavy_seconds))
+    graph.add((service, lis("heavyQuerySeconds", base), Literal(seconds)))
