@@ -8,9 +8,11 @@ quarter of that size is not kept, nor is an answer spooled to a file (those are 
 Identical queries that arrive while one of them runs are answered by that one run
 (:meth:`QueryCache.answer`): a burst of clients asking the same new query takes one place in
 the query queue per worker, not one each (64 keep-alive clients asking one uncached query got
-79 answers of 429 before the answer was cached). When the run fails, or its answer was spooled
-to a file (read once), each waiting query runs on its own. (The web app's ``X-Lisgraph-Cache``
-header says ``hit``, ``shared`` or ``miss``.)
+79 answers of 429 before the answer was cached). When the run fails, the waiting queries fail
+alike (a malformed query, its time limit, a busy server), unless the failure was its client's
+own (a client's share, 429): then, as when the answer was spooled to a file (read once), each
+waiting query runs on its own. (The web app's ``X-Lisgraph-Cache`` header says ``hit``,
+``shared`` or ``miss``.)
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from ..errors import ClientLimitError, LisgraphError
 from .sandbox import Outcome
 
 __all__ = ["CacheLimits", "QueryCache"]
@@ -51,6 +54,7 @@ class _Run:
 
     done: threading.Event = field(default_factory=threading.Event)
     outcome: Outcome | None = None  # set when it can be shared (held in memory)
+    error: LisgraphError | None = None  # set when it failed for every asker alike
 
 
 class QueryCache:
@@ -84,13 +88,19 @@ class QueryCache:
             running.done.wait()
             if running.outcome is not None:
                 return running.outcome, "shared"
-            return run(), "miss"  # it failed, or its answer was a file: run this one alone
+            if running.error is not None:
+                raise running.error  # (its message and Retry-After are what is answered)
+            return run(), "miss"  # its client's own refusal, or a file: run this one alone
         try:
             outcome = run()
             if outcome.file is None:
                 running.outcome = outcome
                 self.put(key, outcome)
             return outcome, "miss"
+        except LisgraphError as exc:
+            if not isinstance(exc, ClientLimitError):
+                running.error = exc
+            raise
         finally:
             with self._lock:
                 del self._running[key]

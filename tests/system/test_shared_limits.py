@@ -27,6 +27,7 @@ BASE_ENV = {
     "LISGRAPH_FORWARDED_HEADER": "X-Client",
     "LISGRAPH_CLIENT_QUERIES": "1",
     "LISGRAPH_CLIENT_QUEUED": "0",
+    "LISGRAPH_CLIENT_BURST": "0",  # the strict share (bursts: test_admission.py)
     "LISGRAPH_QUERY_CACHE_ENTRIES": "0",
 }
 
@@ -135,7 +136,8 @@ def test_the_servers_queue_is_bounded_with_503_and_retry_after(built, tmp_path: 
         running, _ = _start_slow(url, "a", CROSS)
         waiting, waited = _in_background(url, "b", "ASK {}")  # the queue's one place
         time.sleep(0.5)
-        busy = [_ask(url, f"c{i}", timeout=10) for i in range(12)]
+        # (each its own query: identical ones would share b's run and its answer)
+        busy = [_ask(url, f"c{i}", f"ASK {{ <urn:c{i}> ?p ?o }}", timeout=10) for i in range(12)]
         assert {r.status_code for r in busy} == {503}, [r.text for r in busy]
         assert all(int(r.headers["Retry-After"]) >= 1 for r in busy)
         # Both workers refused: neither had a query process running, the server had.
