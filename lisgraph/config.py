@@ -88,12 +88,15 @@ DEFAULTS: dict[str, Any] = {
     "STORE_AUTH": "basic",
     # Serving in public ('lisgraph serve'): threads per worker; seconds allowed for a request's
     # whole head, its whole body, and any one read or write once a thread serves it; seconds an
-    # idle kept-alive connection is kept; the grace period of a stop (None: QUERY_TIMEOUT + 5).
+    # idle kept-alive connection is kept; seconds running queries get when the server is told to
+    # stop (then they are cancelled with 503; the port is let go at once); the grace period of a
+    # stop for everything else (None: STOP_GRACE + 5).
     "WORKER_THREADS": 32,
     "HEADER_TIMEOUT": 10.0,
     "BODY_TIMEOUT": 30.0,
     "IO_TIMEOUT": 30.0,
     "KEEPALIVE": 5.0,
+    "STOP_GRACE": 3.0,
     "GRACEFUL_TIMEOUT": None,
     # Dumps being sent at once per worker (None: half of WORKER_THREADS): each holds a thread
     # for as long as its reader reads, so the rest are kept for pages, queries and /health.
@@ -336,13 +339,15 @@ class Serving:
     body_timeout: float = 30.0
     io_timeout: float = 30.0
     keepalive: float = 5.0
-    graceful_timeout: float = 35.0
+    graceful_timeout: float = 8.0
     download_streams: int = 16
+    stop_grace: float = 3.0
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> Serving:
         values = _merged(mapping)
         grace = values["GRACEFUL_TIMEOUT"]
+        stop_grace = _number(values, "STOP_GRACE", float)
         threads = _number(values, "WORKER_THREADS", int)
         streams = values["DOWNLOAD_STREAMS"]
         serving = cls(
@@ -352,10 +357,9 @@ class Serving:
             io_timeout=_number(values, "IO_TIMEOUT", float),
             keepalive=_number(values, "KEEPALIVE", float),
             graceful_timeout=(
-                _number(values, "QUERY_TIMEOUT", float) + 5
-                if grace is None
-                else _number(values, "GRACEFUL_TIMEOUT", float)
+                stop_grace + 5 if grace is None else _number(values, "GRACEFUL_TIMEOUT", float)
             ),
+            stop_grace=stop_grace,
             download_streams=(
                 max(1, threads // 2)
                 if streams is None

@@ -143,6 +143,14 @@ class QueryPool:
             while len(self._costly) > COSTLY_TEXTS:
                 self._costly.popitem(last=False)
 
+    def cancel(self) -> None:
+        """The server is stopping: running queries are stopped now and answered 503, as is
+        every query that comes later."""
+        for sandbox in self._all:
+            sandbox.cancel()
+        with self._cond:
+            self._cond.notify_all()
+
     def close(self) -> None:
         """Stop every query process."""
         for sandbox in self._all:

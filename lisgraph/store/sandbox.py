@@ -53,6 +53,7 @@ from ..errors import (
     QueryRefusedError,
     QueryTimeoutError,
     ResultTooLargeError,
+    ServerBusyError,
     StoreError,
 )
 from . import Store
@@ -255,6 +256,13 @@ def _child(store: Store, conn: Connection, limits: Limits, parent: int) -> None:
                 spooled.close()  # the worker's descriptor now keeps the file
 
 
+def _stopping() -> ServerBusyError:
+    return ServerBusyError(
+        "This server is stopping, and the query was cancelled; send it again shortly.",
+        retry_after=5,
+    )
+
+
 class QuerySandbox:
     """Runs jobs one at a time in a child process of this process, under ``limits``."""
 
@@ -265,6 +273,7 @@ class QuerySandbox:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
         self._owner = os.getpid()
+        self._cancelled = False
 
     def _ensure_child(self) -> Connection:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
@@ -291,6 +300,14 @@ class QuerySandbox:
         if self._conn is not None:
             self._conn.close()
         self._process, self._conn = None, None
+
+    def cancel(self) -> None:
+        """Stop the running query, if any, at once (the server is stopping): its caller gets
+        ServerBusyError (503), and so does every later call."""
+        self._cancelled = True
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
 
     def start(self) -> None:
         """Start the query process now rather than on the first query."""
@@ -323,6 +340,8 @@ class QuerySandbox:
         if not self.owned_here():
             raise StoreError("A query sandbox cannot be shared across processes.")
         with self._lock:
+            if self._cancelled:
+                raise _stopping()
             conn = self._ensure_child()
             conn.send(job)
             left = self.limits.timeout
@@ -373,6 +392,8 @@ class QuerySandbox:
             process.join(timeout=1)
         code = process.exitcode if process is not None else None
         self._stop_child()
+        if self._cancelled:
+            return _stopping()
         # Killed by a signal. SIGXCPU: its own CPU-time limit. SIGSEGV: the parser's stack
         # overflowing on a deep query. SIGABRT: the engine aborting when an allocation failed
         # under the memory cap. SIGKILL comes from outside (an operator, or the kernel when

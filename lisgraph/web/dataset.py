@@ -108,6 +108,11 @@ class Snapshot:
                 )
             return self._pool
 
+    def cancel_queries(self) -> None:
+        """Stop this process's running queries (answered 503): the server is stopping."""
+        if self._pool is not None and self._pool.owned_here():
+            self._pool.cancel()
+
     def close(self) -> None:
         if self._pool is not None and self._pool.owned_here():
             self._pool.close()
@@ -225,6 +230,10 @@ class SnapshotHolder:
     def close(self) -> None:
         """Stop this process's query processes (when the worker exits)."""
         self._snapshot.close()
+
+    def cancel_queries(self) -> None:
+        """Stop the queries running in this process, answered 503 (the worker is stopping)."""
+        self._snapshot.cancel_queries()
 
     def snapshot(self) -> Snapshot:
         """The current version, reloading first if a new one has been published."""

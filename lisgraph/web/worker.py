@@ -15,6 +15,12 @@ A body announced larger than the limit, or a chunked body that grows past it, is
 by the event loop, which then reads and discards what the client goes on sending (a lingering
 close, up to :data:`DRAIN_FACTOR` times the limit or ``body_timeout``), so clients that write
 the whole body before reading (urllib, SPARQLWrapper) still read the 413.
+
+Told to stop (``SIGTERM``), the worker lets go of the listening sockets as soon as its loop
+stops accepting, so the port is free for a new server at once, whatever is still being
+answered; running queries get ``stop_grace`` seconds, then they are cancelled and answered 503
+(a query may otherwise run for its whole time limit), and the worker exits once its
+connections are done.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import re
 import selectors
 import socket
+import threading
 import time
 from functools import partial
 from typing import Any
@@ -84,8 +91,31 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         # A request line carries at most the longest query, percent-encoded (3 bytes a
         # character), plus the other parameters; headers are capped by gunicorn itself.
         self.max_head = 3 * config.limits.max_query_length + 64 * 1024
+        self.stop_grace = serving.stop_grace
         self.reading: set[_Conn] = set()
         super().init_process()
+
+    # Stopping: the port at once, running queries after stop_grace seconds.
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        if self.alive:
+            timer = threading.Timer(self.stop_grace, self._cancel_queries)
+            timer.daemon = True
+            timer.start()
+        super().handle_exit(sig, frame)
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        super().set_accept_enabled(enabled)
+        if not enabled and not self.alive:  # stopping: nothing more is accepted here
+            for listener in self.sockets:
+                listener.close()
+
+    def _cancel_queries(self) -> None:
+        from .dataset import EXTENSION_KEY, SnapshotHolder
+
+        holder: SnapshotHolder | None = self.wsgi.extensions.get(EXTENSION_KEY)
+        if holder is not None:
+            holder.cancel_queries()
 
     # New connections and kept-alive ones that become readable are read by the event loop.
 

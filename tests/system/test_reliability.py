@@ -39,6 +39,7 @@ SMALL = {
     "LISGRAPH_QUERY_QUEUE_WAIT": "1",
     "LISGRAPH_CLIENT_QUERIES": "1",
     "LISGRAPH_CLIENT_QUEUED": "0",
+    "LISGRAPH_CLIENT_BURST": "0",  # the strict share (bursts: test_admission.py)
     "LISGRAPH_FORWARDED_HEADER": "X-Client",
 }
 
@@ -229,6 +230,39 @@ def test_graceful_stop_answers_the_running_query_and_leaves_nothing(built, tmp_p
         assert status == 200
     finally:
         stop_server(again)
+
+
+def test_a_stop_frees_the_port_at_once_and_cancels_a_long_query_after_its_grace(
+    built, tmp_path
+) -> None:
+    """SIGTERM with a query that may run 30 s: the port is let go while the query still runs
+    (a new server could start), and the query is answered 503 "stopping" after STOP_GRACE,
+    not at its time limit; nothing is left."""
+    env = {**SMALL, "LISGRAPH_QUERY_TIMEOUT": "30", "LISGRAPH_STOP_GRACE": "6"}
+    process, url = start_server(
+        built.out_dir, "--workers", "2", "--no-build", env=env, log=tmp_path / "serve.log"
+    )
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    results: dict[str, object] = {}
+    query = threading.Thread(target=_post_query, args=(url, CROSS, "a", results))
+    try:
+        query.start()
+        time.sleep(1.0)  # running, or waiting for a process: either way it is cancelled
+        os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while not _port_is_free(port):
+            assert time.monotonic() < deadline, "the port was never let go"
+            time.sleep(0.1)
+        assert query.is_alive()  # the port is free while the query is still being answered
+        process.wait(timeout=30)
+        query.join(30)
+    finally:
+        stop_server(process)
+    answer = results["a"]
+    assert isinstance(answer, requests.Response), answer
+    assert answer.status_code == 503 and "stopping" in answer.text, answer.text
+    assert "Retry-After" in answer.headers
+    assert session_pids(process.pid) == []
 
 
 def test_a_killed_worker_leaves_no_query_process_and_the_client_is_answered(small) -> None:
