@@ -1,24 +1,75 @@
 """Pages and metadata that depend only on the build, made once per build.
 
-Everything but the SPARQL endpoint, the dumps and ``/health`` says only what the build says
-(and links under the URL root the page was asked at), so a successful GET is kept on the
-build's :class:`~lisgraph.web.dataset.Snapshot`, keyed by path, query string, ``Accept`` and
-URL root, and later requests are answered from memory. The cache is bounded by entries and
-bytes (least recently used first out); a new build starts with an empty one. Validators and
-``304`` are still added per request (:mod:`.http_cache`).
+Everything but the SPARQL endpoint, search, the dumps and ``/health`` says only what the build
+says (and links under the URL root the page was asked at), so a successful GET is kept on the
+build's :class:`~lisgraph.web.dataset.Snapshot` and later requests are answered from memory.
+The cache is bounded by entries and bytes (least recently used first out); a new build starts
+with an empty one. Validators and ``304`` are still added per request (:mod:`.http_cache`).
+
+A page is made at most once per variant, whatever a client varies:
+
+- the key holds what can change a page and nothing else: the path, the query parameters some
+  page reads (:data:`PAGE_PARAMETERS`; ``?x=1`` is the same page as no parameter), the formats
+  the ``Accept`` header would choose (two headers that choose alike are one entry), the URL
+  root (a host in ``ALLOWED_HOSTS``) and the releases;
+- a request whose variant is not kept waits while another request makes a variant of the same
+  page, then looks again: one render per page at a time per worker, so a flood of one page
+  costs one render, not one per request (48 concurrent whole-dataset renders took 1.2 GB);
+- after a render of more than :data:`TRIM_AFTER_BYTES`, the memory it freed is given back to
+  the system (glibc's ``malloc_trim``), so a worker's size comes back after a flood.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from flask import Flask, Response, g, request
 
-__all__ = ["PageCache", "init_app"]
+from ..views.listing import LISTINGS
+from .negotiation import FORMATS, choose
 
-_NOT_CACHED = ("/sparql", "/health", "/downloads/", "/static/")
+__all__ = ["PAGE_PARAMETERS", "TRIM_AFTER_BYTES", "PageCache", "init_app", "page_key"]
+
+_NOT_CACHED = ("/sparql", "/search", "/health", "/downloads/", "/static/")
+
+#: The query parameters a cached page reads: the format, the Graph Store's graph, a class
+#: page's paging, sorting and facets. Others change no page and are left out of the key.
+PAGE_PARAMETERS = frozenset(
+    {"format", "output", "graph", "default", "page", "sort", "order"}
+    | {facet for listing in LISTINGS.values() for facet in listing.facets}
+)
+
+#: A render this large gives the memory it freed back to the system afterwards.
+TRIM_AFTER_BYTES = 4 * 1024 * 1024
+
+_RDF_DEFAULTS = tuple(f.key for f in FORMATS if "rdf" in f.kinds and f.key != "html")
+
+
+def _accepted(header: str) -> tuple[str, ...]:
+    """What an Accept header chooses, for every default and HTML or not: the part of it a
+    page can depend on (pages negotiate with :func:`~.negotiation.choose`)."""
+    chosen = []
+    for default in _RDF_DEFAULTS:
+        for html in (True, False):
+            fmt = choose(header, "rdf", default, html)
+            chosen.append(fmt.key if fmt is not None else "")
+    return tuple(chosen)
+
+
+def _malloc_trim() -> Callable[[], object]:
+    """glibc's ``malloc_trim(0)`` (give freed heap back to the system), or a no-op elsewhere."""
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is None:
+        return lambda: None
+    return lambda: trim(0)
+
+
+_trim = _malloc_trim()
 
 
 class PageCache:
@@ -30,6 +81,34 @@ class PageCache:
         self._items: OrderedDict[Hashable, tuple[bytes, list[tuple[str, str]]]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        # A lock per page (path) being made, with the number of requests holding or awaiting it.
+        self._making: dict[str, tuple[threading.Lock, int]] = {}
+
+    def making(self, path: str) -> threading.Lock:
+        """The lock held while a variant of ``path`` is made; give it back with :meth:`made`."""
+        with self._lock:
+            lock, users = self._making.get(path, (threading.Lock(), 0))
+            self._making[path] = (lock, users + 1)
+            return lock
+
+    def made_without(self, path: str) -> None:
+        """Give back a place taken by :meth:`making` whose lock was never had (a time-out)."""
+        with self._lock:
+            lock, users = self._making[path]
+            if users <= 1:
+                del self._making[path]
+            else:
+                self._making[path] = (lock, users - 1)
+
+    def made(self, path: str, lock: threading.Lock) -> None:
+        """Release ``lock`` (taken by :meth:`making`) and forget it when no one else waits."""
+        lock.release()
+        with self._lock:
+            _, users = self._making[path]
+            if users <= 1:
+                del self._making[path]
+            else:
+                self._making[path] = (lock, users - 1)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -62,35 +141,46 @@ class PageCache:
                 self._bytes -= len(dropped)
 
 
-def _key(releases: object) -> Hashable | None:
-    """What a page depends on beyond its build: the request, and ``releases`` (the state of the
-    releases beside the build, which a page's history and /releases/ show)."""
+def page_key(releases: object) -> Hashable | None:
+    """What the current request's page depends on beyond its build (see the module), or None
+    when it is not kept: ``releases`` is the state of the releases beside the build, which a
+    page's history and /releases/ show."""
     if request.method not in ("GET", "HEAD") or request.path.startswith(_NOT_CACHED):
         return None
     return (
         request.path,
-        request.query_string,
+        tuple((k, v) for k, v in request.args.items(multi=True) if k in PAGE_PARAMETERS),
         # No Accept means any type (RFC 9110), as "*/*" does: one entry for both.
-        request.headers.get("Accept", "") or "*/*",
+        _accepted(request.headers.get("Accept", "") or "*/*"),
         request.url_root,
         releases,
     )
 
 
 def init_app(app: Flask) -> None:
-    """Answer build-only pages from the build's cache, and keep new ones there."""
+    """Answer build-only pages from the build's cache, making each variant once, and keep new
+    ones there."""
     from .dataset import current_snapshot  # the snapshot module imports this one
 
     @app.before_request
     def _cached() -> Response | None:
         snapshot = current_snapshot()
-        key = _key(snapshot.releases_stamp())
+        key = page_key(snapshot.releases_stamp())
         if key is None:
             return None
         item = snapshot.pages.get(key)
         if item is None:
-            g.lisgraph_page_key = key
-            return None
+            # Wait for whoever is making this page, then look again (it may be this variant).
+            lock = snapshot.pages.making(request.path)
+            if not lock.acquire(timeout=snapshot.config.serving.io_timeout):
+                snapshot.pages.made_without(request.path)
+                return None  # made alongside, rather than not at all
+            item = snapshot.pages.get(key)
+            if item is None:
+                g.lisgraph_page_key = key
+                g.lisgraph_page_making = (snapshot.pages, lock)
+                return None
+            snapshot.pages.made(request.path, lock)
         body, headers = item
         return Response(body, status=200, headers=headers)
 
@@ -105,5 +195,17 @@ def init_app(app: Flask) -> None:
             and not response.is_streamed
         ):
             headers = [(k, v) for k, v in response.headers.items() if k != "Content-Length"]
-            current_snapshot().pages.put(key, response.get_data(), headers)
+            body = response.get_data()
+            current_snapshot().pages.put(key, body, headers)
+            if len(body) > TRIM_AFTER_BYTES:
+                g.lisgraph_trim = True
         return response
+
+    @app.teardown_request
+    def _done(_exc: BaseException | None) -> None:
+        making = g.pop("lisgraph_page_making", None)
+        if making is not None:
+            pages, lock = making
+            pages.made(request.path, lock)
+        if g.pop("lisgraph_trim", False):
+            _trim()
