@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from lisgraph.config import LOOPBACK_HOSTS, ServerConfig
 from lisgraph.errors import ConfigError
 from lisgraph.web import create_app
+from lisgraph.web.clients import client_key
 from lisgraph.web.negotiation import MAX_ACCEPT_LENGTH, choose, parse_accept
 from lisgraph.web.request_guards import MAX_HEADER_LENGTH, host_allowed
 
@@ -93,3 +94,18 @@ def test_any_host_when_the_operator_says_so(app: Flask) -> None:
     answer = open_app.test_client().get("/id/lep/E37000057", headers={"Host": "any.example"})
     assert answer.status_code == 303
     assert answer.headers["Location"] == "http://any.example/doc/lep/E37000057"
+
+
+@pytest.mark.parametrize(
+    ("address", "client"),
+    [
+        ("10.0.0.1", "10.0.0.1"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::9", "2001:db8:1:2::/64"),  # the same host's other address: one client
+        ("2001:db8:1:3::9", "2001:db8:1:3::/64"),
+        ("[2001:db8::1]", "2001:db8::/64"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_an_ipv6_client_is_its_64(address: str, client: str) -> None:
+    assert client_key(address) == client
