@@ -5,7 +5,10 @@ says it is."""
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import subprocess
+import sys
 from itertools import product
 
 import pytest
@@ -161,10 +164,33 @@ def test_rules_that_are_not_a_dag_are_found() -> None:
 
 
 def test_exported_members_are_the_public_names() -> None:
-    public = {name for name in vars(lisgraph) if not name.startswith("_")} - {"annotations"}
+    public = {name for name in dir(lisgraph) if not name.startswith("_")}
     modules = {name for name in public if type(getattr(lisgraph, name)).__name__ == "module"}
     assert set(lisgraph.__all__) - {"__version__"} == public - modules
     assert "QueryLimitError" in lisgraph.__all__
+    assert all(getattr(lisgraph, name) is not None for name in lisgraph.__all__)
+
+
+def _modules_after(statement: str) -> set[str]:
+    """The modules loaded in a new interpreter by ``statement``."""
+    code = f"import sys\n{statement}\nprint(' '.join(sys.modules))"
+    env = {"PYTHONPATH": str(PROJECT_DIR), "PATH": os.environ.get("PATH", "")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    return set(done.stdout.split())
+
+
+def test_importing_the_package_loads_nothing_heavy() -> None:
+    """A gunicorn worker, a script reading the settings, or one catching a lisgraph error imports
+    the package root: it must not pay for the build, pySHACL or rdflib (about 0.2 s and 37 MB,
+    bench/RESULTS.md). The build is imported when one of its names is first used."""
+    heavy = {"pyshacl", "rdflib", "pyoxigraph", "flask", "lisgraph.build", "lisgraph.shacl"}
+    for statement in ["import lisgraph", "from lisgraph import LisgraphError, Settings"]:
+        loaded = _modules_after(statement)
+        assert "lisgraph.config" in loaded
+        assert not heavy & loaded, f"{statement!r} loads {sorted(heavy & loaded)}"
+    assert "lisgraph.build" in _modules_after("from lisgraph import build_project")
 
 
 def test_no_export_is_named_like_a_subpackage() -> None:
