@@ -13,10 +13,9 @@ from rdflib.namespace import DCAT, DCTERMS, VOID
 
 from lisgraph.artifact import DUMP_FORMATS
 
-from .helpers import PROJECT_DIR, TESTS_DIR, InProcessHTTP, dcat_ap_shapes
+from .helpers import TESTS_DIR, InProcessHTTP, dcat_ap_shapes
 
 DCAT_AP = TESTS_DIR / "data" / "dcat-ap-3.0.1"
-SHARED_DCAT_AP = PROJECT_DIR.parent / "shared" / "reference" / "dcat-ap-3.0.1"
 
 
 def _graph(http: InProcessHTTP, server: str, path: str, accept: str = "text/turtle") -> Graph:
@@ -46,13 +45,6 @@ def test_void(http: InProcessHTTP, server: str, built) -> None:
     assert int(graph.value(dataset, VOID.triples)) == built.triples
     assert int(graph.value(dataset, VOID.entities)) > 314 + 38 + 38  # districts, LEP areas, LEPs
     assert 40 < int(graph.value(dataset, VOID.classes)) < int(graph.value(dataset, VOID.properties))
-
-
-def test_dcat_ap_shapes_match_the_shared_reference() -> None:
-    if not SHARED_DCAT_AP.exists():
-        pytest.skip("shared/reference is not beside this checkout")
-    for name in ("dcat-ap-SHACL.ttl", "ranges.ttl"):
-        assert (DCAT_AP / name).read_bytes() == (SHARED_DCAT_AP / name).read_bytes()
 
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/ld+json"])

@@ -17,20 +17,12 @@ from lisgraph.store.embedded import EmbeddedStore
 from .helpers import BASE, PROJECT_DIR
 
 PACK = PROJECT_DIR / "data" / "reference" / "public-sources"
-SHARED = PROJECT_DIR.parent / "shared" / "reference" / "public-sources"
 LIS = f"{BASE}def/lis#"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
     with (PACK / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def test_pack_copies_match_the_shared_pack() -> None:
-    if not SHARED.exists():
-        pytest.skip("shared/reference is not beside this checkout")
-    for name in ("lis-publications.csv", "priorities.csv", "local-summaries.csv"):
-        assert (PACK / name).read_bytes() == (SHARED / name).read_bytes()
 
 
 def test_every_publication_row_is_one_record_in_its_sources_graph() -> None:
