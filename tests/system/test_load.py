@@ -11,6 +11,10 @@ from pathlib import Path
 from ..helpers import PROJECT_DIR, start_server, stop_server
 
 LOAD = PROJECT_DIR / "bench" / "load.py"
+#: How much more the server may hold after the second, longer run than after the first. Not a
+#: speed or a budget (those are bench/load.py's, in bench/RESULTS.md): a leak grows with the
+#: requests served, and the second run serves several times as many.
+RSS_GROWTH = 1.25
 
 
 def _load(url: str, pgid: int, seconds: int, clients: int) -> dict:
@@ -53,4 +57,4 @@ def test_mixed_load_has_no_errors_and_stable_memory(built, tmp_path: Path) -> No
         assert run["errors"] == 0, run["error_samples"]
         assert run["requests"] > 100
         assert all(stats["n"] > 0 for stats in run["latency_ms"].values())
-    assert steady["server_rss_kb_after"] < 1.25 * warm["server_rss_kb_after"], (warm, steady)
+    assert steady["server_rss_kb_after"] < RSS_GROWTH * warm["server_rss_kb_after"], (warm, steady)
