@@ -2,7 +2,10 @@
 ``lisgraph.web`` and ``lisgraph.web.worker``): wall time of the import, peak RSS, and which
 heavy libraries it loaded. Each figure is the median of ``--repeats`` new interpreters.
 
-    python bench/import_cost.py [--repeats 7] [MODULE ...]
+    python bench/import_cost.py [--repeats 7] [--checkout DIR] [MODULE ...]
+
+``--checkout`` measures another copy of the project, e.g. an older commit for a before/after:
+``git archive COMMIT lisgraph | tar -x -C "$TMPDIR/before"``.
 
 For where the time goes, one module at a time: ``python -X importtime -c "import MODULE"``.
 """
@@ -52,10 +55,10 @@ class Cost:
     loaded: list[str]
 
 
-def measure(modules: str, repeats: int) -> Cost:
-    """The cost of importing ``modules`` (comma-separated) in new processes."""
+def measure(modules: str, repeats: int, checkout: Path = ROOT) -> Cost:
+    """The cost of importing ``modules`` (comma-separated) from ``checkout`` in new processes."""
     runs: list[dict[str, Any]] = []
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
     for _ in range(repeats):
         out = subprocess.run(
             [sys.executable, "-c", _PROBE, modules, ",".join(HEAVY)],
@@ -63,7 +66,7 @@ def measure(modules: str, repeats: int) -> Cost:
             text=True,
             check=True,
             env=env,
-            cwd=ROOT,
+            cwd=checkout,
         ).stdout
         runs.append(json.loads(out))
     return Cost(
@@ -79,13 +82,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", default=list(MODULES))
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="the project to import")
     args = parser.parse_args()
     print(f"median of {args.repeats} new processes; load average {os.getloadavg()[0]:.1f}\n")
     print("| import | ms | peak RSS (MB) | modules | heavy libraries loaded |")
     print("|---|---:|---:|---:|---|")
     start = []
     for name in args.modules:
-        cost = measure(name, args.repeats)
+        cost = measure(name, args.repeats, args.checkout.resolve())
         loaded = ", ".join(cost.loaded) or "none"
         print(
             f"| `{name}` | {cost.seconds * 1000:.0f} | {cost.rss_mb:.1f} | {cost.modules} "
