@@ -7,6 +7,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from lisgraph import BuildResult
 
 from ..helpers import PROJECT_DIR, start_server, stop_server
 
@@ -17,7 +20,7 @@ LOAD = PROJECT_DIR / "bench" / "load.py"
 RSS_GROWTH = 1.25
 
 
-def _load(url: str, pgid: int, seconds: int, clients: int) -> dict:
+def _load(url: str, pgid: int, seconds: int, clients: int) -> dict[str, Any]:
     result = subprocess.run(
         [
             sys.executable,
@@ -39,7 +42,7 @@ def _load(url: str, pgid: int, seconds: int, clients: int) -> dict:
     return dict(json.loads(result.stdout))
 
 
-def test_mixed_load_has_no_errors_and_stable_memory(built, tmp_path: Path) -> None:
+def test_mixed_load_has_no_errors_and_stable_memory(built: BuildResult, tmp_path: Path) -> None:
     # 16 simulated clients share 127.0.0.1: lift the per-address share of the query processes.
     process, url = start_server(
         built.out_dir,

@@ -22,7 +22,9 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal, Namespace
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from lisgraph import BuildResult
 
 from ..helpers import PROJECT_DIR, start_server, stop_server, wait_for_pages
 
@@ -41,7 +43,9 @@ LIMITS = {
 
 
 @pytest.fixture(scope="module")
-def limited(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, Path]]:
+def limited(
+    built: BuildResult, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, int, Path]]:
     """A server with a 3-second query limit and small size limits: (URL, process group, log)."""
     log = tmp_path_factory.mktemp("limited") / "serve.log"
     process, url = start_server(built.out_dir, "--workers", "2", env=LIMITS, log=log)
@@ -114,9 +118,10 @@ def test_limits_are_advertised_in_the_service_description(limited: tuple[str, in
         format="turtle",
     )
 
-    def advertised(term):  # noqa: ANN001, ANN202
+    def advertised(term: URIRef) -> Literal:
         values = list(graph.objects(None, term))
         assert len(values) == 1, term
+        assert isinstance(values[0], Literal), values
         return values[0]
 
     assert float(advertised(LIS.queryTimeout)) == 3
@@ -259,7 +264,7 @@ def test_no_request_makes_the_server_contact_another_host_or_read_a_file(server:
 
 
 PATH_PREFIXES = ["id/", "doc/", "def/", "graph/", "downloads/", ""]
-_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
+_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=80)
 
 
 @settings(
@@ -304,7 +309,7 @@ def test_garbage_accept_headers_never_cause_a_5xx(server: str, accept: str) -> N
 @given(
     prefix=st.sampled_from(PATH_PREFIXES),
     tail=st.text(
-        st.characters(min_codepoint=1, max_codepoint=0x2FFF, exclude_categories=("Cs",)),
+        st.characters(min_codepoint=1, max_codepoint=0x2FFF, exclude_categories=["Cs"]),
         max_size=40,
     )
     | st.sampled_from(
