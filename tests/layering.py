@@ -109,6 +109,11 @@ def read_rules(readme: str) -> Rules:
         allowed = set(re.findall(r"`(\w+)/?`", row["may"]))
         if re.search(rf"\b{LEAVES}\b", row["may"]):
             allowed.add(LEAVES)
+        if not allowed:
+            raise ValueError(
+                f"the row of {name} names no layer it may import ({row['may'].strip()!r}): "
+                "name them (leaves, `store`, ...), as the other rows do"
+            )
         may_import[name] = allowed - {name}
     return Rules(members, may_import)
 

@@ -55,6 +55,13 @@ def test_the_readme_table_is_read_and_is_a_dag() -> None:
     assert rule_errors(RULES) == []
 
 
+def test_a_row_that_names_no_layer_is_refused() -> None:
+    """A row written in prose ("everything above") would allow nothing, or be misread."""
+    row = "| `web/` | the Flask app | everything above but the CLI |"
+    with pytest.raises(ValueError, match="names no layer"):
+        read_rules(f"| layer | what lives there | may import |\n|---|---|---|\n{row}\n")
+
+
 def test_every_top_level_module_is_in_a_layer() -> None:
     tops = {path.name.removesuffix(".py") for path in PACKAGE.iterdir()}
     tops = {top for top in tops if (PACKAGE / top).is_dir() or (PACKAGE / f"{top}.py").is_file()}
