@@ -198,6 +198,9 @@ def test_importing_the_package_loads_nothing_heavy() -> None:
         assert "lisgraph.config" in loaded
         assert not heavy & loaded, f"{statement!r} loads {sorted(heavy & loaded)}"
     assert "lisgraph.build" in _modules_after("from lisgraph import build_project")
+    # Nor do the layers a worker serves from, below the web app.
+    serving = _modules_after("import lisgraph.store.query_pool, lisgraph.views.resource")
+    assert not {"pyshacl", "flask", "lisgraph.build", "lisgraph.shacl"} & serving
 
 
 def test_no_export_is_named_like_a_subpackage() -> None:
