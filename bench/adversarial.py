@@ -42,7 +42,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -115,7 +115,8 @@ def session_rss_mb(pgid: int) -> float:
 class Sampler(threading.Thread):
     def __init__(self, pgid: int) -> None:
         super().__init__(daemon=True)
-        self.pgid, self.samples, self.stop = pgid, [], threading.Event()
+        self.pgid, self.stop = pgid, threading.Event()
+        self.samples: list[float] = []
         self.pss: list[float] = []
 
     def run(self) -> None:
@@ -128,7 +129,7 @@ class Sampler(threading.Thread):
 def slow_headers(host: str, port: int, count: int, until: float, path: str) -> dict[str, int]:
     """Keep ``count`` slow-header connections open until ``until`` (one thread, no blocking)."""
     sel = selectors.DefaultSelector()
-    stats = Counter()
+    stats: Counter[str] = Counter()
     head = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Slow: ".encode()
 
     def connect() -> None:
@@ -147,7 +148,7 @@ def slow_headers(host: str, port: int, count: int, until: float, path: str) -> d
     while time.monotonic() < until:
         now = time.monotonic()
         for key in list(sel.get_map().values()):
-            sock, state = key.fileobj, key.data
+            sock, state = cast(socket.socket, key.fileobj), key.data
             if now - state[0] >= 5:
                 try:
                     sock.send(head if not state[1] else b"a")
@@ -155,7 +156,7 @@ def slow_headers(host: str, port: int, count: int, until: float, path: str) -> d
                 except (BlockingIOError, OSError):
                     pass
         for key, _ in sel.select(timeout=0.5):
-            sock = key.fileobj
+            sock = cast(socket.socket, key.fileobj)
             try:
                 sock.recv(4096)  # an answer (408) or the end: either way, reconnect
             except (BlockingIOError, OSError):
@@ -166,12 +167,14 @@ def slow_headers(host: str, port: int, count: int, until: float, path: str) -> d
             connect()
     for key in list(sel.get_map().values()):
         sel.unregister(key.fileobj)
-        key.fileobj.close()
+        cast(socket.socket, key.fileobj).close()
     sel.close()
     return dict(stats)
 
 
-def flooder(endpoint: str, query: str, until: float, statuses: Counter, headers: dict) -> None:
+def flooder(
+    endpoint: str, query: str, until: float, statuses: Counter[str | int], headers: dict[str, str]
+) -> None:
     session = requests.Session()
     n = 0
     while time.monotonic() < until:
@@ -186,7 +189,7 @@ def flooder(endpoint: str, query: str, until: float, statuses: Counter, headers:
             statuses[type(exc).__name__] += 1
 
 
-def slow_reader(url: str, until: float, stats: Counter) -> None:
+def slow_reader(url: str, until: float, stats: Counter[str]) -> None:
     parts = urlsplit(url)
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -206,11 +209,13 @@ def slow_reader(url: str, until: float, stats: Counter) -> None:
         sock.close()
 
 
-def well_behaved(targets: dict[str, Any], until: float, headers: dict) -> dict[str, Any]:
+def well_behaved(
+    targets: dict[str, Any], until: float, headers: dict[str, str]
+) -> dict[str, Any]:
     session = requests.Session()
     times: dict[str, list[float]] = {k: [] for k in targets}
-    ok: Counter = Counter()
-    sent: Counter = Counter()
+    ok: Counter[str] = Counter()
+    sent: Counter[str] = Counter()
     n = 0
     while time.monotonic() < until:
         for kind, make in targets.items():
@@ -245,13 +250,13 @@ def scenario(args: argparse.Namespace, base: str, endpoint: str, pgid: int, k: i
              virtuoso: bool) -> dict[str, Any]:
     parts = urlsplit(endpoint)
     until = time.monotonic() + args.seconds
-    flood_statuses: Counter = Counter()
-    reader_stats: Counter = Counter()
+    flood_statuses: Counter[str | int] = Counter()
+    reader_stats: Counter[str] = Counter()
     slow_stats: dict[str, int] = {}
     sampler = Sampler(pgid)
     sampler.start()
     threads = [threading.Thread(target=lambda: slow_stats.update(
-        slow_headers(parts.hostname, parts.port, k, until, parts.path)))]
+        slow_headers(parts.hostname or "", parts.port or 80, k, until, parts.path)))]
     heavy = VIRTUOSO_HEAVY if virtuoso else CROSS
     for _ in range(args.flood):
         threads.append(threading.Thread(target=flooder, args=(
@@ -264,7 +269,7 @@ def scenario(args: argparse.Namespace, base: str, endpoint: str, pgid: int, k: i
         t.start()
     time.sleep(2)  # let the attack settle
 
-    def lookup(n: int) -> tuple[str, str, dict]:
+    def lookup(n: int) -> tuple[str, str, dict[str, Any]]:
         q = f"SELECT ?n WHERE {{ ?w <{LIS}waveNumber> ?n }} #{n}"
         return "GET", endpoint, {"params": {"query": q}, "headers": {"Accept": "text/csv"}}
 
@@ -337,7 +342,7 @@ def big_answers(endpoint: str, pgid: int, clients: int, query: str = BIG) -> dic
     health = requests.get(endpoint.rsplit("/", 1)[0] + "/health", timeout=10).status_code
     until = time.monotonic() + 150
 
-    def lookup(n: int) -> tuple[str, str, dict]:
+    def lookup(n: int) -> tuple[str, str, dict[str, Any]]:
         q = f"SELECT ?n WHERE {{ ?w <{LIS}waveNumber> ?n }} #big{n}"
         return "GET", endpoint, {"params": {"query": q}, "headers": {"Accept": "text/csv"}}
 

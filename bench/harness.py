@@ -46,7 +46,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
         try:
             requests.get(url, timeout=5)
             return
@@ -88,7 +88,7 @@ def gunicorn(app: str, port: int, workers: int) -> list[str]:
 # --- measuring -----------------------------------------------------------------------------------
 
 
-def latencies(call: Callable[[], None], count: int, budget: float = 30) -> dict[str, float]:
+def latencies(call: Callable[[], object], count: int, budget: float = 30) -> dict[str, float]:
     """p50 and p95 of ``count`` sequential calls, in milliseconds (fewer, but at least 5, when
     they take longer than ``budget`` seconds in all: a slow baseline must not take an hour)."""
     call()  # warm-up
@@ -158,7 +158,8 @@ def in_process_throughput(store: Any, query: str, seconds: float, processes: int
 
 def run_in_process(store: Any, query: str) -> bytes:
     result = store.query(query)
-    return result.serialize("json" if result.kind != "graph" else "ntriples")
+    answer: bytes = result.serialize("json" if result.kind != "graph" else "ntriples")
+    return answer
 
 
 def median_of(repeats: int, measure: Callable[[], Any]) -> Any:

@@ -115,7 +115,7 @@ def run(url: str, seconds: float, clients: int, max_requests: int) -> dict[str, 
     wall = time.monotonic() - started
     done = sum(len(v) for v in latencies.values())
 
-    def pct(values: list[float], q: float) -> float:
+    def pct(values: list[float], q: int) -> float:
         return (
             round(statistics.quantiles(values, n=100)[q - 1] * 1000, 2) if len(values) > 1 else 0.0
         )

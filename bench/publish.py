@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for name in args.stores.split(","):
             store = STORES[name](Path(work) / name).start()
             try:
-                runs = []
+                runs: list[dict[str, Any]] = []
                 results["stores"][name] = {"publish": runs}
                 for method in args.methods.split(","):
                     runs.append(publish(store, dist, method, args.timeout))

@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -133,14 +134,14 @@ def query_section(
         for name, query in QUERIES.items():
             row: dict[str, Any] = {}
             local = median_of(
-                repeats, lambda q=query: latencies(lambda: run_in_process(store, q), count)
+                repeats, partial(latencies, partial(run_in_process, store, query), count)
             )
             local_window = window(seconds, local)
             row["in-process"] = {
                 **local,
                 "rps": median_of(
                     repeats,
-                    lambda q=query, w=local_window: in_process_throughput(store, q, w, workers),
+                    partial(in_process_throughput, store, query, local_window, workers),
                 ),
             }
             for endpoint_name, url in endpoints.items():
@@ -152,13 +153,13 @@ def query_section(
                 def call(t: str = target, client: requests.Session = session) -> None:
                     client.get(t, headers={"Accept": ACCEPT}, timeout=120).raise_for_status()
 
-                timing = median_of(repeats, lambda c=call: latencies(c, count))
+                timing = median_of(repeats, partial(latencies, call, count))
                 span = window(seconds, timing)
                 row[endpoint_name] = {
                     **timing,
                     "rps": median_of(
                         repeats,
-                        lambda t=target, w=span: throughput(t, w, clients, {"Accept": ACCEPT}),
+                        partial(throughput, target, span, clients, {"Accept": ACCEPT}),
                     ),
                 }
             results["queries"][name] = row
@@ -214,7 +215,7 @@ def deref_section(
         describe = f"{virtuoso_url}?query={quote(f'DESCRIBE <{SEMLEP}>')}"
         cases["Virtuoso DESCRIBE, Turtle"] = (describe, {"Accept": "text/turtle"})
     return {
-        name: median_of(repeats, lambda u=url, h=headers: throughput(u, seconds, clients, h))
+        name: median_of(repeats, partial(throughput, url, seconds, clients, headers))
         for name, (url, headers) in cases.items()
     }
 

@@ -48,7 +48,9 @@ def read_dump(port: int, rate: float, until: float, out: dict[str, Any]) -> None
     head = b""
     try:
         sock.connect(("127.0.0.1", port))
-        sock.sendall(b"GET /downloads/lisgraph.nq HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        sock.sendall(
+            b"GET /downloads/lisgraph.nq HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
         chunk = max(1024, int(rate / 10))
         while time.monotonic() < until:
             data = sock.recv(chunk)

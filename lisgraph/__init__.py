@@ -4,10 +4,16 @@ The public surface: :func:`build_project`, :func:`validate_project`, :class:`Set
 error hierarchy of :mod:`lisgraph.errors`. The web app is :func:`lisgraph.web.create_app`; the
 ``lisgraph`` command is :mod:`lisgraph.cli`. How the package is laid out: ``README.md`` beside
 this file.
+
+Importing the package is cheap: the build (and pySHACL, rdflib and Oxigraph behind it) is
+imported only when :func:`build_project`, :func:`validate_project` or :class:`BuildResult` is
+first used (PEP 562), so a web worker or a script that needs only the settings or the errors does
+not pay for it (``tests/test_package.py`` checks this in a new interpreter).
 """
 
+import typing as _typing
+
 from ._version import __version__
-from .build import BuildResult, build_project, validate_project
 from .config import Settings
 from .errors import (
     BuildNotFoundError,
@@ -55,3 +61,23 @@ __all__ = [
     "build_project",
     "validate_project",
 ]
+
+#: The names the build layer provides, imported on first use.
+_FROM_BUILD = frozenset({"BuildResult", "build_project", "validate_project"})
+
+if _typing.TYPE_CHECKING:
+    from .build import BuildResult, build_project, validate_project
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name in _FROM_BUILD:
+        from . import build
+
+        value = getattr(build, name)
+        globals()[name] = value  # later lookups are plain attribute reads
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _FROM_BUILD)

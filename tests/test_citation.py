@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from lisgraph.store import Term
 from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.views.citation import cite_sources, dataset_citation
 from lisgraph.views.resource import resource_view
@@ -24,7 +25,7 @@ def test_each_statement_names_the_sources_whose_graphs_hold_it(store: EmbeddedSt
         f"OPTIONAL {{ ?g <{PROV_DERIVED}> ?derived }} BIND(COALESCE(?derived, ?g) AS ?source) }}"
     ).rows()
     assert rows, "the LEP has sourced statements"
-    expected: dict[tuple[str, object], set[str]] = {}
+    expected: dict[tuple[str, Term], set[str]] = {}
     for row in rows:
         expected.setdefault((row["p"].value, row["o"]), set()).add(row["source"].value)
     assert len(view.sources) == len({s for v in expected.values() for s in v})

@@ -79,7 +79,7 @@ def _graph_names(answer: object) -> set[str]:
     ],
 )
 def test_accept_headers_as_rfc_9110_reads_them(accept: str, kind: str, key: str) -> None:
-    fmt = choose(accept, kind, "turtle" if kind == "rdf" else "json")  # type: ignore[arg-type]
+    fmt = choose(accept, kind, "turtle" if kind == "rdf" else "json")
     assert fmt is not None and fmt.key == key
 
 

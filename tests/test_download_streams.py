@@ -4,13 +4,18 @@ and a file the server has finished with (or never began) gives its place back.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+from typing import cast
+
+from lisgraph import BuildResult
 from lisgraph.web import create_app
 from lisgraph.web.dataset import EXTENSION_KEY
 
 from .helpers import PROJECT_DIR
 
 
-def test_files_sent_at_once_are_bounded_and_places_come_back(built) -> None:
+def test_files_sent_at_once_are_bounded_and_places_come_back(built: BuildResult) -> None:
     app = create_app(
         {"PROJECT_DIR": str(PROJECT_DIR), "DIST_DIR": str(built.out_dir), "DOWNLOAD_STREAMS": 2}
     )
@@ -26,7 +31,7 @@ def test_files_sent_at_once_are_bounded_and_places_come_back(built) -> None:
     # Pages are not held back.
     assert client.get("/health").status_code == 200
     # A reader that finishes (or goes away) gives its place back.
-    body = b"".join(held[0].response)
+    body = b"".join(cast(Iterable[bytes], held[0].response))
     held[0].close()
     assert len(body) == (built.out_dir / "lisgraph.nq").stat().st_size
     again = client.get("/downloads/lisgraph.nt")
@@ -49,7 +54,7 @@ def test_files_sent_at_once_are_bounded_and_places_come_back(built) -> None:
         response.close()
 
 
-def test_places_come_back_with_gunicorns_file_wrapper(tmp_path) -> None:
+def test_places_come_back_with_gunicorns_file_wrapper(tmp_path: Path) -> None:
     """gunicorn's FileWrapper sets ``close`` on each instance: the count must still see it."""
     from gunicorn.http.wsgi import FileWrapper
 

@@ -9,6 +9,8 @@ import gzip
 import pytest
 from rdflib import Graph
 
+from lisgraph import BuildResult
+
 from .helpers import InProcessHTTP
 
 DOC = "http://localhost/doc/lep/E37000057"
@@ -68,7 +70,9 @@ def test_head_and_options_everywhere(http: InProcessHTTP, path: str) -> None:
     assert options.status_code == 200 and "GET" in options.headers["Allow"]
 
 
-def test_dump_loadable_from_its_url_with_gzip_and_range(http: InProcessHTTP, built) -> None:
+def test_dump_loadable_from_its_url_with_gzip_and_range(
+    http: InProcessHTTP, built: BuildResult
+) -> None:
     plain = http.get("http://localhost/downloads/lisgraph.nt")
     zipped = http.get("http://localhost/downloads/lisgraph.nt", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Type"] == "application/n-triples"

@@ -9,7 +9,9 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from rdflib import RDF, RDFS, Graph, URIRef
 
-from lisgraph.artifact import DUMP_FORMATS
+from lisgraph import BuildResult
+from lisgraph.artifact import DUMP_FORMATS, DumpFormat
+from lisgraph.store.embedded import EmbeddedStore
 
 from .helpers import InProcessHTTP
 
@@ -68,7 +70,7 @@ def test_document_negotiates_rdf(
 
 
 @pytest.mark.parametrize("fmt", DUMP_FORMATS[:4], ids=lambda f: f.filename)
-def test_explicit_document_urls(http: InProcessHTTP, server: str, fmt) -> None:
+def test_explicit_document_urls(http: InProcessHTTP, server: str, fmt: DumpFormat) -> None:
     ext = {
         "text/turtle": "ttl",
         "application/ld+json": "jsonld",
@@ -114,7 +116,9 @@ def test_unknown_iri_is_404_in_the_negotiated_format(
         assert words in response.text
 
 
-def test_ontology_documentation_lists_every_term(http: InProcessHTTP, server: str, store) -> None:
+def test_ontology_documentation_lists_every_term(
+    http: InProcessHTTP, server: str, store: EmbeddedStore
+) -> None:
     page = http.get(server + "def/lis", headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200
     terms = store.query(
@@ -177,7 +181,11 @@ def test_every_local_link_works(http: InProcessHTTP, server: str, start: str) ->
     "name", [f.filename for f in DUMP_FORMATS] + [f.filename + ".gz" for f in DUMP_FORMATS]
 )
 def test_dump_download_headers_and_content(
-    http: InProcessHTTP, server: str, built, dump_graphs: dict[str, Graph], name: str
+    http: InProcessHTTP,
+    server: str,
+    built: BuildResult,
+    dump_graphs: dict[str, Graph],
+    name: str,
 ) -> None:
     url = server + f"downloads/{name}"
     response = http.get(url, timeout=60)

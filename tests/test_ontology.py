@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import cast
+
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
+from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.vocab import LIS
 
 from .helpers import BASE, PROJECT_DIR
@@ -54,7 +59,9 @@ def test_aggregator_imports_every_module() -> None:
         assert ontology.value(module, DCTERMS.title) is not None
 
 
-def test_the_ontology_names_its_namespace_under_the_configured_base(store, tmp_path) -> None:
+def test_the_ontology_names_its_namespace_under_the_configured_base(
+    store: EmbeddedStore, tmp_path: Path
+) -> None:
     from lisgraph import Settings
     from lisgraph.build.sources import load
 
@@ -65,10 +72,13 @@ def test_the_ontology_names_its_namespace_under_the_configured_base(store, tmp_p
         )
         loaded = load(settings, data_files=[], with_reference=False)
         rows = list(
-            loaded.store.query(
-                f"SELECT ?p ?u WHERE {{ <{base}def/lis> <{vann}preferredNamespacePrefix> ?p ; "
-                f"<{vann}preferredNamespaceUri> ?u }}",
-                use_default_graph_as_union=True,
+            cast(
+                ox.QuerySolutions,
+                loaded.store.query(
+                    f"SELECT ?p ?u WHERE {{ <{base}def/lis> <{vann}preferredNamespacePrefix> ?p ; "
+                    f"<{vann}preferredNamespaceUri> ?u }}",
+                    use_default_graph_as_union=True,
+                ),
             )
         )
         assert [(r["p"].value, r["u"].value) for r in rows] == [("lis", base + "def/lis#")]

@@ -1,117 +1,206 @@
-"""The package's shape: each layer imports only the layers below it, and the public surface is
-what ``lisgraph.__all__`` says it is."""
+"""The package's shape: each layer imports only what the table of ``lisgraph/README.md`` allows
+(read as data by ``tests/layering.py``), and the public surface is what ``lisgraph.__all__``
+says it is."""
 
 from __future__ import annotations
 
-import ast
 import importlib
+import os
 import pkgutil
-from pathlib import Path
+import subprocess
+import sys
+from itertools import product
+
+import pytest
 
 import lisgraph
 
 from .helpers import PROJECT_DIR
+from .layering import (
+    ENTRY_POINTS,
+    PACKAGE,
+    Import,
+    Rules,
+    defines_blueprint,
+    import_table,
+    imports_of,
+    read_rules,
+    rule_errors,
+    violations,
+)
 
-PACKAGE = PROJECT_DIR / "lisgraph"
+RULES = read_rules((PACKAGE / "README.md").read_text(encoding="utf-8"))
+FILES = sorted(PACKAGE.rglob("*.py")) + sorted((PROJECT_DIR / "bench").rglob("*.py"))
+BLUEPRINTS = {
+    f"lisgraph.web.{path.stem}"
+    for path in sorted((PACKAGE / "web").glob("*.py"))
+    if defines_blueprint(path.read_text(encoding="utf-8"))
+}
 
-#: Layers, lowest first. A module may import its own layer and those before it, nothing above.
-LAYERS: list[tuple[str, set[str]]] = [
-    (
-        "leaves",
-        {
-            "_version",
-            "errors",
-            "config",
-            "vocab",
-            "sparql_text",
-            "canonical",
-            "artifact",
-            "search_index",
-            "queries",
-        },
-    ),
-    ("shacl", {"shacl"}),
-    ("build", {"build"}),
-    ("store", {"store"}),
-    ("publish", {"publish"}),
-    ("views", {"views"}),
-    ("web", {"web"}),
-    ("entry points", {"cli", "__main__", "__init__"}),
+
+def _member(layer: str) -> str:
+    """A module of ``layer``, for made-up import tables."""
+    top = sorted(RULES.members[layer])[0]
+    return "lisgraph" if top == "__init__" else f"lisgraph.{top}"
+
+
+def test_the_readme_table_is_read_and_is_a_dag() -> None:
+    assert list(RULES.members) == [
+        "leaves", "shacl", "build", "store", "publish", "views", "web", ENTRY_POINTS
+    ]  # fmt: skip
+    assert {"errors", "config", "artifact", "queries"} <= RULES.members["leaves"]
+    assert RULES.members[ENTRY_POINTS] == {"cli", "__main__", "__init__"}
+    assert RULES.may_import["store"] == {"leaves"}
+    assert RULES.may_import["publish"] == {"leaves", "build", "store"}
+    assert rule_errors(RULES) == []
+
+
+def test_a_row_that_names_no_layer_is_refused() -> None:
+    """A row written in prose ("everything above") would allow nothing, or be misread."""
+    row = "| `web/` | the Flask app | everything above but the CLI |"
+    with pytest.raises(ValueError, match="names no layer"):
+        read_rules(f"| layer | what lives there | may import |\n|---|---|---|\n{row}\n")
+
+
+def test_every_top_level_module_is_in_a_layer() -> None:
+    tops = {path.name.removesuffix(".py") for path in PACKAGE.iterdir()}
+    tops = {top for top in tops if (PACKAGE / top).is_dir() or (PACKAGE / f"{top}.py").is_file()}
+    tops -= {"__pycache__"}
+    placed = set().union(*RULES.members.values())
+    assert tops - placed == set(), "add these to the table of lisgraph/README.md"
+
+
+def test_no_import_breaks_a_rule() -> None:
+    assert len(FILES) > 100, "the package's and the benchmark's modules were not found"
+    assert len(BLUEPRINTS) >= 9, "the blueprints were not found"
+    broken = violations(import_table(FILES), RULES, BLUEPRINTS)
+    assert not broken, "imports that break the rules of lisgraph/README.md:\n" + "\n".join(broken)
+
+
+# --- each rule can fail ---------------------------------------------------------------------
+
+FORBIDDEN = [
+    (layer, other)
+    for layer, other in product(RULES.members, RULES.members)
+    if layer != other and other not in RULES.may_import[layer]
 ]
 
 
-def _layer(top: str) -> int:
-    for rank, (_, members) in enumerate(LAYERS):
-        if top in members:
-            return rank
-    raise AssertionError(f"lisgraph.{top} is in no layer: add it to LAYERS")
-
-
-def _module_parts(path: Path) -> list[str]:
-    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
-    return parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts
-
-
-def _imports(path: Path, source: str | None = None) -> list[tuple[int, str]]:
-    """(line, top-level lisgraph module) for every lisgraph import of the file at ``path``
-    (whose text is ``source``, or read from ``path``)."""
-    parts = _module_parts(path)
-    package = parts if path.name == "__init__.py" else parts[:-1]
-    text = source if source is not None else path.read_text(encoding="utf-8")
-    found = []
-    for node in ast.walk(ast.parse(text)):
-        targets: list[list[str]] = []
-        if isinstance(node, ast.Import):
-            targets = [a.name.split(".")[1:] for a in node.names if a.name.startswith("lisgraph.")]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - (node.level - 1)]
-                module = base + (node.module.split(".") if node.module else [])
-                targets = [module] if node.module else [base + [a.name] for a in node.names]
-            elif node.module and node.module.startswith("lisgraph."):
-                targets = [node.module.split(".")[1:]]
-            elif node.module == "lisgraph":
-                targets = [[a.name] for a in node.names]
-        for target in targets:
-            if target:
-                found.append((node.lineno, target[0]))
-    return found
-
-
-def _upward(path: Path, source: str | None = None) -> list[str]:
-    parts = _module_parts(path)
-    here = _layer(parts[0])
-    return [
-        f"{path.relative_to(PROJECT_DIR)}:{line} imports lisgraph.{top}"
-        for line, top in _imports(path, source)
-        if top != "__init__" and _layer(top) > here
+@pytest.mark.parametrize(("layer", "other"), FORBIDDEN)
+def test_every_import_the_table_forbids_is_found(layer: str, other: str) -> None:
+    table = {f"{_member(layer)}.probe": [Import(3, _member(other))]}
+    assert violations(table, RULES) == [
+        f"{_member(layer)}.probe:3 imports {_member(other)}: {layer} may not import {other}"
     ]
 
 
-def test_no_import_runs_upward() -> None:
-    files = sorted(PACKAGE.rglob("*.py"))
-    assert len(files) > 40, "the package's modules were not found"
-    upward = [line for path in files for line in _upward(path)]
-    assert not upward, "imports that run upward:\n" + "\n".join(upward)
+def test_the_table_forbids_what_the_review_probed() -> None:
+    assert len(FORBIDDEN) >= 20
+    probed = [("store", "build"), ("store", "shacl"), ("views", "publish"), ("web", ENTRY_POINTS)]
+    assert set(probed) <= set(FORBIDDEN)
 
 
-def test_the_check_finds_an_upward_import() -> None:
-    """The check can fail: a store module that imported the web app, relatively or not."""
-    probe = PACKAGE / "store" / "probe.py"
-    assert _upward(probe, "from ..web import create_app\n") == [
-        "lisgraph/store/probe.py:1 imports lisgraph.web"
+@pytest.mark.parametrize(
+    ("where", "source", "imported"),
+    [
+        ("store", "from ..build import build_project\n", "lisgraph.build"),
+        ("store", "from ..shacl import check\n", "lisgraph.shacl"),
+        ("store", "import lisgraph\n", "lisgraph"),
+        ("store", "from .. import __version__\n", "lisgraph"),
+        ("store", "def f() -> None:\n    import lisgraph.cli\n", "lisgraph.cli"),
+        ("views", "from ..publish.mirror import mirror\n", "lisgraph.publish.mirror"),
+        ("views", "from lisgraph.web import create_app\n", "lisgraph.web"),
+    ],
+)
+def test_the_parser_finds_a_forbidden_import_however_it_is_written(
+    where: str, source: str, imported: str
+) -> None:
+    probe = PACKAGE / where / "probe.py"
+    module = f"lisgraph.{where}.probe"
+    imports = imports_of(probe, source)
+    assert [i.module for i in imports] == [imported]
+    assert len(violations({module: imports}, RULES)) == 1
+    allowed = imports_of(probe, "from ..config import Limits\nfrom .. import errors\n")
+    assert [i.module for i in allowed] == ["lisgraph.config", "lisgraph.errors"]
+    assert violations({module: allowed}, RULES) == []
+
+
+def test_a_blueprint_importing_another_is_found() -> None:
+    assert {"lisgraph.web.pages", "lisgraph.web.sparql"} <= BLUEPRINTS
+    imports = imports_of(PACKAGE / "web" / "sparql.py", "from .pages import bp\n")
+    assert imports == [Import(1, "lisgraph.web.pages")]
+    assert violations({"lisgraph.web.sparql": imports}, RULES, BLUEPRINTS) == [
+        "lisgraph.web.sparql:1 imports lisgraph.web.pages: one blueprint imports another"
     ]
-    assert _upward(probe, "import lisgraph.cli\n") == [
-        "lisgraph/store/probe.py:1 imports lisgraph.cli"
+    shared = [Import(1, "lisgraph.web.documents")]
+    assert violations({"lisgraph.web.sparql": shared}, RULES, BLUEPRINTS) == []
+
+
+def test_the_package_and_the_benchmark_never_import_the_tests() -> None:
+    table = {
+        "lisgraph.store.probe": [Import(1, "tests.helpers"), Import(2, "bench.stores.server")],
+        "bench.probe": [Import(1, "tests.helpers"), Import(2, "lisgraph.web")],
+        "tests.probe": [Import(1, "bench.stores.server"), Import(2, "lisgraph.cli")],
+    }
+    assert violations(table, RULES) == [
+        "lisgraph.store.probe:1 imports tests.helpers: nothing in lisgraph imports the tests",
+        "lisgraph.store.probe:2 imports bench.stores.server: "
+        "the package does not import the benchmark",
+        "bench.probe:1 imports tests.helpers: nothing in bench imports the tests",
     ]
-    assert _upward(probe, "from ..config import Limits\nfrom .results import Term\n") == []
+
+
+def test_a_module_in_no_layer_is_found() -> None:
+    table = {"lisgraph.helpers": [Import(1, "lisgraph.errors")], "lisgraph.web.x": []}
+    table["lisgraph.web.y"] = [Import(4, "lisgraph.extras")]
+    assert violations(table, RULES) == [
+        "lisgraph.helpers is in no layer of lisgraph/README.md",
+        "lisgraph.web.y:4 imports lisgraph.extras, which is in no layer",
+    ]
+
+
+def test_rules_that_are_not_a_dag_are_found() -> None:
+    members = {name: set(tops) for name, tops in RULES.members.items()}
+    may_import = {name: set(allowed) for name, allowed in RULES.may_import.items()}
+    may_import["store"].add("views")  # views already may import store: a cycle
+    members["web"].add("errors")
+    assert rule_errors(Rules(members, may_import)) == [
+        "store may import ['views'], which are not above it",
+        "lisgraph.errors is in two layers: leaves and web",
+    ]
 
 
 def test_exported_members_are_the_public_names() -> None:
-    public = {name for name in vars(lisgraph) if not name.startswith("_")} - {"annotations"}
+    public = {name for name in dir(lisgraph) if not name.startswith("_")}
     modules = {name for name in public if type(getattr(lisgraph, name)).__name__ == "module"}
     assert set(lisgraph.__all__) - {"__version__"} == public - modules
     assert "QueryLimitError" in lisgraph.__all__
+    assert all(getattr(lisgraph, name) is not None for name in lisgraph.__all__)
+
+
+def _modules_after(statement: str) -> set[str]:
+    """The modules loaded in a new interpreter by ``statement``."""
+    code = f"import sys\n{statement}\nprint(' '.join(sys.modules))"
+    env = {"PYTHONPATH": str(PROJECT_DIR), "PATH": os.environ.get("PATH", "")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    return set(done.stdout.split())
+
+
+def test_importing_the_package_loads_nothing_heavy() -> None:
+    """A gunicorn worker, a script reading the settings, or one catching a lisgraph error imports
+    the package root: it must not pay for the build, pySHACL or rdflib (about 0.2 s and 37 MB,
+    bench/RESULTS.md). The build is imported when one of its names is first used."""
+    heavy = {"pyshacl", "rdflib", "pyoxigraph", "flask", "lisgraph.build", "lisgraph.shacl"}
+    for statement in ["import lisgraph", "from lisgraph import LisgraphError, Settings"]:
+        loaded = _modules_after(statement)
+        assert "lisgraph.config" in loaded
+        assert not heavy & loaded, f"{statement!r} loads {sorted(heavy & loaded)}"
+    assert "lisgraph.build" in _modules_after("from lisgraph import build_project")
+    # Nor do the layers a worker serves from, below the web app.
+    serving = _modules_after("import lisgraph.store.query_pool, lisgraph.views.resource")
+    assert not {"pyshacl", "flask", "lisgraph.build", "lisgraph.shacl"} & serving
 
 
 def test_no_export_is_named_like_a_subpackage() -> None:

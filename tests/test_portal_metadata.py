@@ -8,11 +8,17 @@ ckanext-dcat itself needs a CKAN installation to import, so its profile's reads 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import extruct
 import pytest
 from pyld import jsonld
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID, XSD
+from rdflib.term import Node
+
+from lisgraph import BuildResult
+from lisgraph.store.embedded import EmbeddedStore
 
 from .helpers import InProcessHTTP
 
@@ -94,23 +100,29 @@ def test_schema_org_markup_as_extruct_and_pyld_read_it(http: InProcessHTTP) -> N
     assert len(node["https://schema.org/distribution"]) == 5
 
 
+def _int(value: Node | None) -> int:
+    """A number read from a graph: a literal, never missing."""
+    assert isinstance(value, Literal), value
+    return int(value)
+
+
 def test_void_subsets_partitions_vocabularies_and_linkset(
-    http: InProcessHTTP, store, built
+    http: InProcessHTTP, store: EmbeddedStore, built: BuildResult
 ) -> None:
     void = _graph(http, ".well-known/void")
     subsets = [s for s in void.objects(DATASET, VOID.subset) if (s, RDF.type, VOID.Dataset) in void]
     graphs = {str(void.value(s, DCTERMS.identifier)): s for s in subsets}
     assert set(graphs) == set(store.named_graphs())
-    assert sum(int(void.value(s, VOID.triples)) for s in subsets) == built.quads
+    assert sum(_int(void.value(s, VOID.triples)) for s in subsets) == built.quads
     one = graphs["https://w3id.org/lisgraph/graph/seed-000-semlep-lis-page"]
     in_graph = store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/lisgraph/graph/"
         "seed-000-semlep-lis-page> { ?s ?p ?o } }"
     ).rows()
-    assert int(void.value(one, VOID.triples)) == int(in_graph[0]["n"].value)
+    assert _int(void.value(one, VOID.triples)) == int(in_graph[0]["n"].value)
     assert list(void.objects(one, VOID.classPartition))
     parts = list(void.objects(one, VOID.propertyPartition))
-    assert sum(int(void.value(p, VOID.triples)) for p in parts) == int(
+    assert sum(_int(void.value(p, VOID.triples)) for p in parts) == _int(
         void.value(one, VOID.triples)
     )
     vocabularies = {str(v) for v in void.objects(DATASET, VOID.vocabulary)}
@@ -129,7 +141,7 @@ def test_void_subsets_partitions_vocabularies_and_linkset(
         "SELECT (COUNT(*) AS ?n) WHERE { "
         "?s <https://w3id.org/lisgraph/def/lis#statisticalGeography> ?o }"
     ).rows()
-    assert int(void.value(linkset, VOID.triples)) == int(links[0]["n"].value)
+    assert _int(void.value(linkset, VOID.triples)) == int(links[0]["n"].value)
 
 
 def test_service_description_counts_graphs_and_names_the_graph_store(http: InProcessHTTP) -> None:
@@ -151,7 +163,7 @@ def test_catalogue_has_an_html_view(http: InProcessHTTP) -> None:
     assert anything.headers["Content-Type"].startswith("text/turtle")  # harvesters get RDF
 
 
-def test_dates_when_the_build_records_its_time(built, tmp_path) -> None:
+def test_dates_when_the_build_records_its_time(built: BuildResult, tmp_path: Path) -> None:
     import json
     import shutil
 

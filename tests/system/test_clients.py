@@ -12,13 +12,15 @@ import io
 import shutil
 import subprocess
 import warnings
-from typing import Any
+from http.client import HTTPResponse
+from typing import Any, cast
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import ResultRow
 from SPARQLWrapper import (
     CSV,
     JSON,
@@ -111,7 +113,8 @@ def test_sparqlwrapper_matrix(endpoint: str, form: str, return_format: str, meth
         result = client.query()  # raises on any HTTP error
         body = result.response.read()
         info = result.info()
-        result.response = _Replay(body, result.response.info())
+        # SPARQLWrapper reads the answer through ``response.read()`` and ``info()``, no more.
+        result.response = cast(HTTPResponse, _Replay(body, result.response.info()))
         converted = result.convert()
     assert converted is not None
     answer = _answer_of(info["content-type"].split(";")[0].strip(), body, form)
@@ -136,7 +139,7 @@ def test_rdflib_sparqlstore_as_a_graph(endpoint: str, method: str) -> None:
     leps = set(graph.subjects(RDF.type, LIS.LocalEnterprisePartnership))
     assert SEMLEP in leps and len(leps) > 30
     rows = list(graph.query(QUERIES["SELECT"]))
-    assert [row[0] for row in rows] == [Literal(1), Literal(2), Literal(3)]
+    assert [cast(ResultRow, row)[0] for row in rows] == [Literal(1), Literal(2), Literal(3)]
     assert graph.query(QUERIES["ASK"]).askAnswer is True
     constructed = graph.query(QUERIES["CONSTRUCT"]).graph
     assert constructed is not None and (SEMLEP, RDF.type, None) in constructed

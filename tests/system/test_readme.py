@@ -17,6 +17,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from lisgraph import BuildResult
+
 from ..helpers import PROJECT_DIR, free_port
 
 README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
@@ -111,7 +113,7 @@ def test_readme_python_example(server: str, code: str, monkeypatch: pytest.Monke
         assert isinstance(document, Graph) and (semlep, RDF.type, lep) in document
 
 
-def test_readme_production_command(built, tmp_path: Path) -> None:
+def test_readme_production_command(built: BuildResult, tmp_path: Path) -> None:
     line = next(x for x in _section_block("The server").splitlines() if "gunicorn" in x)
     port = free_port()
     command = line.replace("8000", str(port)).replace(

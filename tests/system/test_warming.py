@@ -3,6 +3,7 @@ page cache in the background, and the in-process app warms nothing by itself."""
 
 from __future__ import annotations
 
+from lisgraph import BuildResult
 from lisgraph.web import create_app
 from lisgraph.web.dataset import EXTENSION_KEY
 from lisgraph.web.warming import HUBS, WARMER_KEY, WHOLE_BUILD
@@ -10,7 +11,9 @@ from lisgraph.web.warming import HUBS, WARMER_KEY, WHOLE_BUILD
 from ..helpers import LOCAL, PROJECT_DIR
 
 
-def test_the_warmer_makes_the_whole_build_pages_and_one_page_of_each_kind(built) -> None:
+def test_the_warmer_makes_the_whole_build_pages_and_one_page_of_each_kind(
+    built: BuildResult,
+) -> None:
     app = create_app({"PROJECT_DIR": str(PROJECT_DIR), "DIST_DIR": str(built.out_dir)})
     snapshot = app.extensions[EXTENSION_KEY].snapshot()
     client = app.test_client()
@@ -37,7 +40,7 @@ def test_the_warmer_makes_the_whole_build_pages_and_one_page_of_each_kind(built)
         assert warm.data == cold.data
 
 
-def test_a_root_first_seen_in_a_request_gets_its_pages_too(built) -> None:
+def test_a_root_first_seen_in_a_request_gets_its_pages_too(built: BuildResult) -> None:
     app = create_app(
         {
             "PROJECT_DIR": str(PROJECT_DIR),
