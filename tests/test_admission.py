@@ -296,3 +296,30 @@ def test_a_client_whose_queries_cost_lately_is_heavy_until_it_halves_away(make) 
 def test_no_lanes_when_heavy_seconds_is_zero(make) -> None:
     admission = make(replace(LANES, heavy_seconds=0))
     assert not admission.enter("a", heavy=True).heavy
+
+
+def test_a_cheap_query_yields_its_process_only_to_another_clients_cheap_query(make) -> None:
+    admission = make(LANES)
+    slow, other = admission.enter("a"), admission.enter("b")
+    assert admission.start(slow)
+    assert not admission.should_yield(slow)  # a process is free
+    assert admission.start(other)
+    assert not admission.should_yield(slow)  # both taken, but nobody waits
+    mine = admission.enter("a")
+    assert not admission.should_yield(slow)  # its own next query does not push it out
+    heavy = admission.enter("c", heavy=True)
+    assert not admission.should_yield(slow)  # a heavy one waits for the heavy lane
+    lookup = admission.enter("d")
+    assert admission.should_yield(slow)  # a cheap one of another client waits
+    for ticket in (slow, other, mine, heavy, lookup):
+        admission.leave(ticket)
+
+
+def test_waiting_in_the_heavy_lane_counts_as_cost(make) -> None:
+    admission = make(LANES)
+    heavy = admission.enter("a", heavy=True)
+    admission.leave(heavy, None, waited=10.0)  # it never ran: gave up after 10 s in the queue
+    assert admission.recent("a") == pytest.approx(10.0, abs=0.5)
+    cheap = admission.enter("b")
+    admission.leave(cheap, None, waited=10.0)  # waiting in the cheap lane costs nothing
+    assert admission.recent("b") == 0.0

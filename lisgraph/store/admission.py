@@ -20,9 +20,11 @@ need in one small table that every worker of a server shares, so the limits hold
   lookup, an ASK, a page's own query) always finds a process and a place. A query enters the
   heavy lane when its text proved costly before (the pool remembers), or when its client is
   heavy: it has a heavy query running or waiting, or its queries took more than
-  ``heavy_seconds`` of late (seconds spent, halved every :data:`HALF_LIFE` seconds). A cheap
-  query that runs past ``heavy_seconds`` is promoted (:meth:`Admission.promote`) when the heavy
-  lane has room; when not, the pool stops it and queues it again as heavy. A client's cheap
+  ``heavy_seconds`` of late (seconds spent running, or waiting in the heavy lane, halved every
+  :data:`HALF_LIFE` seconds). A cheap query that runs past ``heavy_seconds`` is promoted
+  (:meth:`Admission.promote`) when the heavy lane has room; when not, the pool stops it and
+  queues it again as heavy; and one that has run a tenth of a second gives its process to a
+  cheap query of another client waiting for one (:meth:`Admission.should_yield`). A client's cheap
   queries are never refused because another of its queries is heavy; they wait in the heavy
   lane, behind nobody else's cheap ones;
 - a client with no heavy query may have a burst of up to ``client_burst`` queries waiting
@@ -386,12 +388,43 @@ class Admission:
             self._write(ticket.index, _RUNNING, promoted)
             return promoted
 
-    def leave(self, ticket: Ticket, seconds: float | None = None) -> None:
-        """Free ``ticket``'s place; a query that ran charges its ``seconds`` to its client."""
+    def should_yield(self, ticket: Ticket) -> bool:
+        """Whether running ``ticket`` should give its process up: every process is taken and
+        a cheap query of another client, with room to run, waits."""
+        s = self.scheduling
+        with self._locked():
+            entries = self._entries()
+        running: dict[int, int] = {}
+        for e in entries:
+            if e.state == _RUNNING:
+                running[e.client] = running.get(e.client, 0) + 1
+        if sum(running.values()) < s.processes:
+            return False
+        return any(
+            e.state == _WAITING
+            and e.lane == _CHEAP
+            and e.client != ticket.client
+            and running.get(e.client, 0) < s.client_running
+            for e in entries
+        )
+
+    def leave(
+        self, ticket: Ticket, seconds: float | None = None, waited: float | None = None
+    ) -> None:
+        """Free ``ticket``'s place; a query that ran charges its ``seconds`` to its client, and
+        a heavy one that never ran the seconds it ``waited`` (to its lane, not its budget): a
+        client keeping the heavy lane's queue full stays heavy."""
         with self._locked():
             at = self._tickets_at + ticket.index * _TICKET.size
             if _TICKET.unpack_from(self._map, at)[5] == ticket.number:
                 _TICKET.pack_into(self._map, at, _FREE, 0, 0, 0, 0, 0)
+            if seconds is None and ticket.heavy and waited:
+                now = self.clock()
+                found = self._budget_slot(ticket.client, now, claim=True)
+                if found is not None:
+                    slot, owed, lately = found
+                    at = self._budgets_at + slot * _BUDGET.size
+                    _BUDGET.pack_into(self._map, at, ticket.client, owed, now, lately + waited)
             if seconds is not None:
                 now = self.clock()
                 found = self._budget_slot(ticket.client, now, claim=True)

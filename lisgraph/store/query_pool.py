@@ -13,7 +13,9 @@ connections land on. Waiting queries are served first come, first served, skippi
 that already has its share running. Heavy queries (by their text, their client, or their
 running time past ``heavy_seconds``) hold at most ``heavy_share`` processes: a query still
 running at that line is promoted to the heavy lane if it has room, and otherwise stopped and
-queued again as heavy (its text remembered, so it starts there next time). Pages, dumps and
+queued again as heavy (its text remembered, so it starts there next time); before that line,
+one that has run :data:`YIELD_AFTER` seconds gives its process to a cheap query of another
+client waiting for one, the same way. Pages, dumps and
 metadata never enter the pool, so they never wait behind it.
 """
 
@@ -30,10 +32,13 @@ from . import Store
 from .admission import POLL_SECONDS, Admission, Ticket
 from .sandbox import Job, Outcome, QuerySandbox
 
-__all__ = ["COSTLY_TEXTS", "QueryPool"]
+__all__ = ["COSTLY_TEXTS", "YIELD_AFTER", "QueryPool"]
 
 #: How many heavy queries' texts a pool remembers.
 COSTLY_TEXTS = 4096
+#: A cheap query that has run this long gives its process to a cheap query of another client
+#: that waits for one (it is then queued again as heavy): cheap ones take milliseconds.
+YIELD_AFTER = 0.1
 
 
 def _text_key(job: Job) -> str:
@@ -92,6 +97,7 @@ class QueryPool:
 
     def _run_admitted(self, job: Job, ticket: Ticket) -> tuple[Outcome | None, Ticket]:
         started: float | None = None
+        entered = time.monotonic()
         try:
             deadline = time.monotonic() + self.scheduling.queue_wait
             with self._cond:
@@ -115,7 +121,9 @@ class QueryPool:
                     return sandbox.run(job), ticket
                 promoted: list[Ticket] = []
 
-                def may_continue() -> bool:
+                def may_continue(elapsed: float) -> bool:
+                    if elapsed < heavy_seconds:  # cheap so far: yields to a cheaper one waiting
+                        return elapsed < YIELD_AFTER or not self.admission.should_yield(ticket)
                     heavy = self.admission.promote(ticket)
                     if heavy is not None:
                         promoted.append(heavy)
@@ -130,8 +138,9 @@ class QueryPool:
                 with self._cond:
                     self._free.append(sandbox)
         finally:
-            spent = None if started is None else time.monotonic() - started
-            self.admission.leave(ticket, spent)
+            now = time.monotonic()
+            spent = None if started is None else now - started
+            self.admission.leave(ticket, spent, waited=now - entered)
             with self._cond:
                 self._cond.notify_all()
 

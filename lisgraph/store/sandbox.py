@@ -38,6 +38,7 @@ import resource
 import signal
 import stat
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -256,6 +257,10 @@ def _child(store: Store, conn: Connection, limits: Limits, parent: int) -> None:
                 spooled.close()  # the worker's descriptor now keeps the file
 
 
+#: How often a query under a checkpoint is asked whether it may go on (seconds).
+STEP = 0.05
+
+
 def _stopping() -> ServerBusyError:
     return ServerBusyError(
         "This server is stopping, and the query was cancelled; send it again shortly.",
@@ -323,35 +328,40 @@ class QuerySandbox:
 
     @overload
     def run(
-        self, job: Job, checkpoint: float, may_continue: Callable[[], bool]
+        self, job: Job, checkpoint: float, may_continue: Callable[[float], bool]
     ) -> Outcome | None: ...
 
     def run(
         self,
         job: Job,
         checkpoint: float | None = None,
-        may_continue: Callable[[], bool] | None = None,
+        may_continue: Callable[[float], bool] | None = None,
     ) -> Outcome | None:
         """Run ``job``; raise QueryTimeoutError when it passes the time limit (and stop it),
         QueryError for a bad or refused query or a too-large result, StoreError otherwise.
 
-        With a ``checkpoint`` (seconds): a query still running then goes on only if
-        ``may_continue()`` says so; otherwise it is stopped and None returned."""
+        With a ``checkpoint`` (seconds): while the query runs, ``may_continue(seconds so far)``
+        is asked every :data:`STEP` seconds from :data:`STEP` on, and once more at the
+        checkpoint; when it says no, the query is stopped and None returned."""
         if not self.owned_here():
             raise StoreError("A query sandbox cannot be shared across processes.")
         with self._lock:
             if self._cancelled:
                 raise _stopping()
             conn = self._ensure_child()
+            began = time.monotonic()
             conn.send(job)
             left = self.limits.timeout
             if checkpoint is not None and may_continue is not None and checkpoint < left:
-                if not conn.poll(checkpoint):
-                    if not may_continue():
+                while not conn.poll(min(STEP, checkpoint - (time.monotonic() - began))):
+                    elapsed = time.monotonic() - began
+                    if not may_continue(elapsed):
                         self._stop_child()
                         return None
-                    left -= checkpoint
-            if not conn.poll(left):
+                    if elapsed >= checkpoint:
+                        break
+                left -= time.monotonic() - began
+            if not conn.poll(max(0.0, left)):
                 self._stop_child()
                 raise QueryTimeoutError(
                     f"The query ran longer than this endpoint's limit of {self.limits.timeout:g} "
