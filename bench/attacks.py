@@ -218,7 +218,8 @@ def attack_threads(
 def run(args: argparse.Namespace) -> dict[str, object]:
     port = free_port()
     checkout = args.checkout.resolve()
-    command = [sys.executable, "-m", "lisgraph", "serve", "--no-build", "--build", str(args.build)]
+    command = [sys.executable, "-m", "lisgraph", "serve", "--no-build"]
+    command += ["--build", str(args.build.resolve())]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
     env = {"PYTHONPATH": str(checkout), "LISGRAPH_FORWARDED_HEADER": "X-Forwarded-For"}
     if args.project:
