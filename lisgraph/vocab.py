@@ -68,6 +68,7 @@ class LIS(DefinedNamespace):
     Area: URIRef
     Closure: URIRef
     CombinedAuthority: URIRef
+    CombinedAuthorityArea: URIRef
     CommitteeReport: URIRef
     Company: URIRef
     Consultation: URIRef
@@ -97,6 +98,7 @@ class LIS(DefinedNamespace):
     Project: URIRef
     Prospectus: URIRef
     Qualifier: URIRef
+    Region: URIRef
     Review: URIRef
     SecondarySource: URIRef
     Sector: URIRef
@@ -143,7 +145,9 @@ class LIS(DefinedNamespace):
     gssCode: URIRef
     guides: URIRef
     horizon: URIRef
+    inCombinedAuthorityArea: URIRef
     inLEPArea: URIRef
+    inRegion: URIRef
     informs: URIRef
     keyAsset: URIRef
     latestStatus: URIRef

@@ -7,6 +7,8 @@ source it was taken from:
 - ``data/NAME.ttl`` -> ``{base}graph/NAME``, which must state
   ``<graph/NAME> prov:wasDerivedFrom <id/source/...>``
 - the ONS lookup CSV -> ``{base}graph/ons-lad-lep-2020``
+- the public-data pack's places (data/reference/public-data/): regions, combined authorities,
+  district and LEP-area shapes -> one graph per file (see :mod:`lisgraph.build.places`)
 - the public-sources pack (data/reference/public-sources/) -> ``{base}graph/source-{id}`` per
   source, its catalogue and the editors' inferences (see :mod:`lisgraph.build.public_sources`)
 - the build's derivations (ontology/rules/*.rq) -> ``{base}graph/derived-{rule}``
@@ -28,6 +30,7 @@ from ..errors import DataLoadError
 from ..vocab import OWL, PROV, RDF, VANN, lis_namespace
 from .derive import derive
 from .ons_lookup import lookup_graph
+from .places import place_files, place_quads
 from .public_sources import pack_files, public_source_quads
 
 __all__ = [
@@ -192,6 +195,9 @@ def load(
         )
     )
     read.append(settings.reference_csv)
+    places = settings.reference_csv.parent / "public-data"
+    store.extend(place_quads(places, base))
+    read.extend(place_files(places))
     derive(store, settings)
     return Loaded(store=store, files=read)
 
