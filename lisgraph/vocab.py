@@ -79,6 +79,7 @@ class LIS(DefinedNamespace):
     Facility: URIRef
     Foundation: URIRef
     FunctionTransfer: URIRef
+    FundingAllocation: URIRef
     FundingProgramme: URIRef
     GovernmentBody: URIRef
     GrandChallenge: URIRef
@@ -140,7 +141,9 @@ class LIS(DefinedNamespace):
     dateTo: URIRef
     featuredSite: URIRef
     functionsPassedTo: URIRef
+    fund: URIRef
     funder: URIRef
+    fundingRound: URIRef
     fundsProject: URIRef
     gssCode: URIRef
     guides: URIRef
