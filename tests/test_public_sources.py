@@ -113,3 +113,17 @@ def test_malformed_pack_names_file_and_line(
         public_source_quads(pack, BASE)
     assert caught.value.line is not None and caught.value.line > 1
     assert f":{caught.value.line}:" in str(caught.value) and words in str(caught.value)
+
+
+def test_gatwick_360_has_its_eight_priorities_once(store: EmbeddedStore) -> None:
+    """D6: seed 002's eight subjects are alternative labels of the pack's eight titled
+    priorities, not eight more priorities."""
+    rows = store.query(
+        "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?p (COUNT(?alt) AS ?n) WHERE { "
+        f"<{BASE}id/document/gatwick-360> lis:priority ?p OPTIONAL {{ ?p skos:altLabel ?alt }} }} "
+        "GROUP BY ?p"
+    ).rows()
+    assert len(rows) == 8
+    assert all(int(r["n"].value) == 1 for r in rows)
