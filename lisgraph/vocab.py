@@ -156,6 +156,7 @@ class LIS(DefinedNamespace):
     latestStatus: URIRef
     latestStatusDate: URIRef
     latestStatusRecord: URIRef
+    leadBody: URIRef
     ledBy: URIRef
     listPosition: URIRef
     locatedIn: URIRef

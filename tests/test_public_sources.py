@@ -127,3 +127,19 @@ def test_gatwick_360_has_its_eight_priorities_once(store: EmbeddedStore) -> None
     ).rows()
     assert len(rows) == 8
     assert all(int(r["n"].value) == 1 for r in rows)
+
+
+def test_every_lead_body_is_stated_in_its_sources_graph() -> None:
+    """D8: the lead_body column, in the row's words, on the row's record in its source's graph."""
+    rows = _rows("lis-publications.csv")
+    store = ox.Store()
+    store.extend(public_source_quads(PACK, BASE))
+    found = {
+        (str(row["g"].value), str(row["l"].value))  # type: ignore[index,union-attr]
+        for row in store.query(  # type: ignore[union-attr]
+            f"SELECT ?g ?l WHERE {{ GRAPH ?g {{ ?r <{LIS}leadBody> ?l }} }}"
+        )
+    }
+    wanted = {r["lead_body"] for r in rows if r["lead_body"]}
+    assert wanted and {label for _, label in found} == wanted
+    assert all(g.startswith(f"{BASE}graph/source-") for g, _ in found)

@@ -5,8 +5,9 @@ editors keep beside them).
 The pack's rows, one fact from one source each:
 
 - ``lis-publications.csv``: a dated event in a strategy's life (a ``lis:StatusRecord``: status,
-  date at the precision given, the source's words), attached with ``lis:statusRecord`` to the
-  strategy or document the editors' ``documents.csv`` names for the row's document;
+  date at the precision given, the source's words, the lead body in the row's words), attached
+  with ``lis:statusRecord`` to the strategy or document the editors' ``documents.csv`` names
+  for the row's document;
 - ``priorities.csv``: a priority (``lis:Priority``, ``lis:Ambition`` or ``lis:Theme``) attached with
   ``lis:priority``, linked to a foundation or Grand Challenge only where the row names one.
 
@@ -332,6 +333,8 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
         out.add(graph, record, _RDFS_LABEL, _en(f"{row['status']}: {row['strategy_name']}"))
         out.add(graph, record, out.lis("status"), out.iri(f"id/status/{kind}"))
         out.add(graph, record, out.lis("sourceWords"), _en(row["source_words"]))
+        if row["lead_body"]:  # who led the strategy, in the row's words (audit D8)
+            out.add(graph, record, out.lis("leadBody"), _en(row["lead_body"]))
         notes = " ".join(n for n in (row["date_note"], row["note"]) if n)
         if notes:
             out.add(graph, record, out.lis("sourceNote"), _en(notes))
