@@ -378,3 +378,14 @@ def test_latest_status_follows_the_rule(store: EmbeddedStore, code: str) -> None
     assert {r["status"].value for r in rows} == {status}, why
     assert {r["date"].value if r.get("date") else "" for r in rows} == {date}, why
     assert {r["address"].value for r in rows} == addresses, why
+
+
+def test_no_strategy_is_published_without_a_date(store: EmbeddedStore) -> None:
+    """Review E5: every published strategy has a dated published record, so the listings never
+    show 'published —'."""
+    rows = store.query(
+        "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
+        "SELECT ?s WHERE { ?s lis:latestStatus <" + BASE + "id/status/published> "
+        "FILTER NOT EXISTS { ?s lis:latestStatusDate ?d } }"
+    ).rows()
+    assert rows == []

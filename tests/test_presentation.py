@@ -157,3 +157,19 @@ def test_lep_profile(store: EmbeddedStore) -> None:
     assert any("Millbrook" in label for _, label, _ in profile.projects)
     assert any(s["unit"] == "businesses" for s in profile.statistics)
     assert lep_profile(store, BASE, BASE + "id/district/E06000042") is None
+
+
+def test_a_lep_pages_matrix_shows_its_strategys_row(client) -> None:  # type: ignore[no-untyped-def]
+    """Review E1: priorities belong to the strategy, so the LEP page shows the strategy's row,
+    and its cells are the strategy page's."""
+    lep = client.get("/doc/lep/E37000057.html").get_data(as_text=True)
+    strategy = client.get("/doc/strategy/south-east-midlands-lis.html").get_data(as_text=True)
+
+    def matrix(page: str) -> str:
+        start = page.index('<figure class="matrix">')
+        return page[start : page.index("</figure>", start)]
+
+    row = 'strategy/south-east-midlands-lis">'
+    assert row in matrix(lep)
+    strategy_row = matrix(strategy).split(row, 1)[1].split("</tr>", 1)[0]
+    assert strategy_row in matrix(lep)
