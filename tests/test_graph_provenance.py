@@ -7,10 +7,6 @@ from lisgraph.store.embedded import EmbeddedStore
 
 from .helpers import BASE
 
-#: Still derived from several sources: graph/concepts (seeds 003 and 004 for the foundations and
-#: Grand Challenges, the editors for the controlled vocabularies). Splitting it is open work.
-STILL_MIXED = {f"{BASE}graph/concepts"}
-
 
 def test_no_graph_is_derived_from_several_sources(store: EmbeddedStore) -> None:
     rows = store.query(
@@ -20,7 +16,7 @@ def test_no_graph_is_derived_from_several_sources(store: EmbeddedStore) -> None:
     ).rows()
     assert len(rows) > 100
     mixed = {r["g"].value for r in rows if int(r["n"].value) > 1}
-    assert mixed == STILL_MIXED
+    assert mixed == set()
 
 
 def test_the_strategy_publication_dates_are_each_in_one_sources_graph(
