@@ -113,7 +113,13 @@ _CHALLENGES = {
 _NEW_CLASSES = {"LocalIndustrialStrategy", "Document", "StrategicEconomicPlan"}
 # A date the pack worked out (a year from a weekday or from the article's date) is the
 # editors' inference, not the source's.
-_INFERRED = re.compile(r"inferred|year not stated|no year|year comes from|year from the", re.I)
+# A date the pack worked out rather than read: a year or month taken from the article's or post's
+# own date ('last week', 'this month', 'in January' against it: rows 8, 67, 119; audit D9).
+_INFERRED = re.compile(
+    r"inferred|year not stated|no year|year comes from|year from the|the post is dated|"
+    r"'last week'|events 'this month'",
+    re.I,
+)
 # A date that is the source's own date, not the event's (Hansard's statement of 22 July 2019
 # about launches of 19 July): the event is stated undated.
 _SOURCE_DATE = re.compile(r"^Date of the written statement", re.I)
