@@ -143,3 +143,25 @@ def test_every_lead_body_is_stated_in_its_sources_graph() -> None:
     wanted = {r["lead_body"] for r in rows if r["lead_body"]}
     assert wanted and {label for _, label in found} == wanted
     assert all(g.startswith(f"{BASE}graph/source-") for g, _ in found)
+
+
+def test_draft_items_hang_off_their_drafts_not_the_final_strategies(store: EmbeddedStore) -> None:
+    """D2, D3: the West Midlands consultation document's commitments and the Oxfordshire working
+    draft's action headings are the drafts', which inform the strategies; the Black Country's
+    October 2018 draft is the Black Country LEP's own document."""
+    query = (
+        "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT ?doc (COUNT(DISTINCT ?p) AS ?n) WHERE { ?doc lis:priority ?p ; "
+        "lis:informs ?strategy . ?strategy a lis:LocalIndustrialStrategy } GROUP BY ?doc"
+    )
+    counts = {
+        r["doc"].value.rsplit("/", 1)[1]: int(r["n"].value) for r in store.query(query).rows()
+    }
+    assert counts["west-midlands-lis-consultation-document-2018"] == 8
+    assert counts["oxfordshire-industrial-strategy-working-draft-2018"] == 4
+    creators = store.query(
+        "SELECT ?c WHERE { <" + BASE + "id/document/black-country-lis-draft-2018> "
+        "<http://purl.org/dc/terms/creator> ?c }"
+    ).rows()
+    assert [r["c"].value for r in creators] == [BASE + "id/lep/E37000001"]
