@@ -189,8 +189,12 @@ def programme_events(store: Store, base: str, lep: str | None = None) -> list[Pr
         rows.setdefault(r["lep"].value, ProgrammeRow(r["lep"].value, r["name"].value))
     events = store.query(
         p + "SELECT ?lep ?event ?status ?statusLabel ?date ?from ?to ?source ?strategy "
-        f"?source_label WHERE {{ {only}{{ ?strategy a lis:LocalIndustrialStrategy ; "
-        "dcterms:creator ?lep ; lis:statusRecord ?event . ?event lis:status ?status ; "
+        f"?source_label WHERE {{ {only}{{ ?strategy a lis:LocalIndustrialStrategy . "
+        "{ ?strategy dcterms:creator ?lep ; lis:statusRecord ?event } "
+        # a draft of the strategy that is a document of its own (its authors' events)
+        "UNION { ?draft lis:informs ?strategy ; dcterms:creator ?lep ; lis:statusRecord ?event "
+        "FILTER NOT EXISTS { ?draft a lis:LocalIndustrialStrategy } } "
+        "?event lis:status ?status ; "
         "dcterms:source ?source . ?status skos:prefLabel ?statusLabel "
         "OPTIONAL { ?event dcterms:date ?date ; lis:dateFrom ?from ; lis:dateTo ?to } } "
         # a wave's announcement, dated by the source whose graph states the date
