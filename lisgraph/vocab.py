@@ -102,7 +102,9 @@ class LIS(DefinedNamespace):
     Region: URIRef
     Review: URIRef
     SecondarySource: URIRef
+    SICSection: URIRef
     Sector: URIRef
+    SectorStatement: URIRef
     Site: URIRef
     Source: URIRef
     Statistic: URIRef
@@ -160,6 +162,7 @@ class LIS(DefinedNamespace):
     ledBy: URIRef
     listPosition: URIRef
     locatedIn: URIRef
+    namesSector: URIRef
     mandatedBy: URIRef
     maxQueriesPerClient: URIRef
     maxQueryLength: URIRef
@@ -189,6 +192,8 @@ class LIS(DefinedNamespace):
     refPeriod: URIRef
     secondaryOf: URIRef
     sectorSpecialism: URIRef
+    sectorStatement: URIRef
+    sicSection: URIRef
     servesFoundation: URIRef
     sourceNote: URIRef
     sourceWords: URIRef

@@ -52,11 +52,39 @@ def test_every_priority_row_is_stated() -> None:
     labels = {
         str(row["l"].value)  # type: ignore[index,union-attr]
         for row in store.query(  # type: ignore[union-attr]
-            "SELECT ?l WHERE { GRAPH ?g { ?d <" + LIS + "priority> ?p . "
+            "SELECT ?l WHERE { GRAPH ?g { ?d <"
+            + LIS
+            + "priority>|<"
+            + LIS
+            + "sectorStatement> ?p . "
             "?p <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
         )
     }
     assert {row["priority_or_sector_text"] for row in rows} <= labels
+
+
+def test_sector_rows_are_sectors_split_one_per_sector_and_coded() -> None:
+    """D4 and section 4: a sector row is a sector statement in its source's graph (its words as
+    they are), naming one lis:Sector per sector it lists; each sector's SIC 2007 section(s) are
+    the editors' coding, in the editors' graph."""
+    sector_rows = {int(r["row"]) for r in _rows("sectors.csv")}
+    priorities = _rows("priorities.csv")
+    kinds = {priorities[n - 2]["kind"] for n in sector_rows}
+    assert all("sector" in k for k in kinds)
+    assert sector_rows == {n for n, r in enumerate(priorities, start=2) if "sector" in r["kind"]}
+    store = ox.Store()
+    store.extend(public_source_quads(PACK, BASE))
+    named = store.query(  # type: ignore[union-attr]
+        f"SELECT ?g ?sector WHERE {{ GRAPH ?g {{ ?s a <{LIS}SectorStatement> ; "
+        f"<{LIS}namesSector> ?sector }} }}"
+    )
+    found = [(str(r["g"].value), str(r["sector"].value)) for r in named]  # type: ignore[index,union-attr]
+    assert found and all(g.startswith(f"{BASE}graph/source-") for g, _ in found)
+    coded = store.query(  # type: ignore[union-attr]
+        f"SELECT ?sector WHERE {{ GRAPH <{BASE}{EDITORS_GRAPH}> "
+        f"{{ ?sector <{LIS}sicSection> ?c }} }}"
+    )
+    assert {s for _, s in found} <= {str(r["sector"].value) for r in coded}  # type: ignore[index,union-attr]
 
 
 def test_inferred_dates_are_the_editors_not_the_sources() -> None:

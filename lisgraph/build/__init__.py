@@ -38,6 +38,7 @@ from .public_sources import pack_files
 from .release import build_lock, new_staging, prune, published, switch, write_error
 from .releases import Release, file_release, release_turn
 from .search import search_entries
+from .sic import SIC_CSV
 from .sources import OntologyVersion, load
 
 __all__ = [
@@ -71,6 +72,7 @@ def _input_files(settings: Settings) -> list[Path]:
     files += pack_files(settings.reference_csv.parent / "public-sources")
     files += place_files(settings.reference_csv.parent / "public-data")
     files.append(settings.reference_csv.parent / "public-data" / FUNDING_CSV)
+    files.append(settings.reference_csv.parent / "public-data" / SIC_CSV)
     files += rule_files(settings)
     return files
 

@@ -49,6 +49,7 @@ PACK_FILES = (
     "priorities.csv",
     "sources.csv",
     "documents.csv",
+    "sectors.csv",
 )
 #: The pack's status words and the status concepts (id/status/...) they are stated as.
 STATUS_KINDS = {
@@ -87,6 +88,7 @@ _COLUMNS = {
         "note",
     ],
     "sources.csv": ["source_url", "id", "type", "title", "publisher", "issued", "secondary_of"],
+    "sectors.csv": ["row", "sector", "sic2007_sections", "coding_note"],
     "documents.csv": [
         "name",
         "target",
@@ -361,12 +363,87 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
         else:
             out.add(graph, record, dct["date"], _date(row["date"]))
 
+    # --- sectors: the editors' split of the pack's sector rows, and their SIC coding ----------
+    sectors_csv = directory / "sectors.csv"
+    sectors_of: dict[int, list[tuple[str, str]]] = {}
+    coded: dict[str, tuple[str, str, str]] = {}
+    for line, row in _read(sectors_csv):
+        codes = row["sic2007_sections"].split(";")
+        if not row["row"].isdigit() or not all(re.fullmatch(r"[A-U]", c) for c in codes):
+            raise DataLoadError(
+                f"{sectors_csv}:{line}: expected a priorities.csv line number and SIC 2007 "
+                "section letters A-U separated by ';'.",
+                str(sectors_csv),
+                line,
+            )
+        slug = _slug(row["sector"])
+        sectors_of.setdefault(int(row["row"]), []).append((row["sector"], slug))
+        first = coded.setdefault(slug, (row["sic2007_sections"], row["coding_note"], row["sector"]))
+        if first[0] != row["sic2007_sections"]:
+            raise DataLoadError(
+                f"{sectors_csv}:{line}: {row['sector']!r} is coded {row['sic2007_sections']} "
+                f"here but {first[0]} earlier.",
+                str(sectors_csv),
+                line,
+            )
+    for slug, (codes_text, coding_note, words) in sorted(coded.items()):
+        sector = out.iri(f"id/sector/{slug}")
+        out.add(EDITORS_GRAPH, sector, _RDF_TYPE, out.lis("Sector"))
+        out.add(EDITORS_GRAPH, sector, ox.NamedNode(_SKOS + "prefLabel"), _en(words.lower()))
+        out.add(
+            EDITORS_GRAPH,
+            sector,
+            ox.NamedNode(_SKOS + "inScheme"),
+            out.iri("id/concept-scheme/sectors"),
+        )
+        for code in codes_text.split(";"):
+            out.add(EDITORS_GRAPH, sector, out.lis("sicSection"), out.iri(f"id/sic2007/{code}"))
+        out.add(
+            EDITORS_GRAPH,
+            sector,
+            out.lis("sourceNote"),
+            _en(
+                "The editors' coding of the sector to UK SIC 2007 section(s) "
+                f"{codes_text.replace(';', ', ')}" + (f": {coding_note}." if coding_note else ".")
+            ),
+        )
+        out.add(EDITORS_GRAPH, sector, dct["source"], editors)
+
     # --- priorities ------------------------------------------------------------------------
     priorities = directory / "priorities.csv"
     for line, row in _read(priorities):
         source, graph = source_of(priorities, line, row["source_url"])
         documents, key = targets_of(priorities, line, row["strategy"])
         text = row["priority_or_sector_text"]
+        if line in sectors_of:  # sectors a strategy names, not priorities (audit D4)
+            statement = out.iri(f"id/sector-statement/{key}-{_slug(text, 50)}")
+            out.add(graph, statement, _RDF_TYPE, out.lis("SectorStatement"))
+            out.add(graph, statement, _RDFS_LABEL, _en(text))
+            out.add(
+                graph,
+                statement,
+                out.lis("sourceNote"),
+                _en(
+                    f"Listed as '{row['kind']}' in {row['strategy']}."
+                    + (f" {row['note']}" if row["note"] else "")
+                ),
+            )
+            out.add(graph, statement, dct["source"], source)
+            for document in documents:
+                out.add(graph, document, out.lis("sectorStatement"), statement)
+                out.add(graph, document, dct["source"], source)
+            for words, slug in sectors_of[line]:
+                if words not in text:
+                    raise DataLoadError(
+                        f"{sectors_csv}: {words!r} is not in the words of {priorities.name} "
+                        f"line {line}.",
+                        str(sectors_csv),
+                    )
+                sector = out.iri(f"id/sector/{slug}")
+                out.add(graph, statement, out.lis("namesSector"), sector)
+                for document in documents:
+                    out.add(graph, document, out.lis("sectorSpecialism"), sector)
+            continue
         priority = out.iri(f"id/priority/{key}-{_slug(text, 50)}")
         kind = row["kind"]
         cls = (

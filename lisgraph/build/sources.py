@@ -34,6 +34,7 @@ from .funding import FUNDING_CSV, funding_quads
 from .ons_lookup import lookup_graph
 from .places import place_files, place_quads
 from .public_sources import pack_files, public_source_quads
+from .sic import SIC_CSV, sic_quads
 
 __all__ = [
     "REFERENCE_GRAPH",
@@ -203,6 +204,8 @@ def load(
     if data_files is None:  # the funding rows name the LEPs and authorities of the data
         store.extend(funding_quads(places, base))
         read.append(places / FUNDING_CSV)
+        store.extend(sic_quads(places, base))
+        read.append(places / SIC_CSV)
     derive(store, settings)
     return Loaded(store=store, files=read)
 

@@ -1,9 +1,11 @@
-"""Write the expected answers of CQ20-CQ25 from the source files, never from a build.
+"""Write the expected answers of CQ20-CQ27 from the source files, never from a build.
 
 Inputs: the ONS lookups (data/reference/lad-to-lep-2020.csv, public-data/lad-to-region-2020.csv,
-public-data/lad-to-cauth-2020.csv), the public-data pack's lep-funding.csv, the public-sources
-pack (lis-publications.csv with the editors' documents.csv) and the latest status of each LEP as
-worked out by hand from the pack's rows (tests/test_latest_status.py). Run it from anywhere:
+public-data/lad-to-cauth-2020.csv), the public-data pack's lep-funding.csv and
+sic2007-sections.csv, the public-sources pack (lis-publications.csv and priorities.csv with the
+editors' documents.csv and their SIC coding of its sector rows, sectors.csv) and the latest
+status of each LEP as worked out by hand from the pack's rows (tests/test_latest_status.py).
+Run it from anywhere:
 ``python tests/competency/write_comparison_answers.py``.
 """
 
@@ -111,6 +113,39 @@ def main() -> None:
         "25-combined-authority-areas-and-leps",
         ["ca", "lepName", "districts"],
         [[ca, lep, n] for (ca, lep), n in sorted(overlaps.items())],
+    )
+
+    # CQ26, CQ27: the sectors strategies name (the pack's sector rows, split and coded by the
+    # editors in sectors.csv), by SIC 2007 section
+    priorities = _rows("public-sources/priorities.csv")
+    sic_title = {
+        r["section"]: r["title_as_published"] for r in _rows("public-data/sic2007-sections.csv")
+    }
+    chose: dict[str, set[str]] = {}
+    manufacturing: set[tuple[str, str, str]] = set()
+    for r in _rows("public-sources/sectors.csv"):
+        row = priorities[int(r["row"]) - 2]
+        strategy = target[row["strategy"]]
+        if not strategy.startswith("strategy/"):
+            continue
+        for letter in r["sic2007_sections"].split(";"):
+            chose.setdefault(letter, set()).add(strategy)
+            if letter == "C":
+                for lep in row["lep_gss_codes"].split(";"):
+                    for reg in regions[lep]:
+                        manufacturing.add((lep_name[lep], reg, row["priority_or_sector_text"]))
+    _write(
+        "26-sic-sections-strategies-chose",
+        ["section", "title", "strategies"],
+        sorted(
+            ([s, sic_title[s], len(v)] for s, v in chose.items()),
+            key=lambda row: (-int(row[2]), str(row[0])),
+        ),
+    )
+    _write(
+        "27-leps-choosing-manufacturing",
+        ["lepName", "region", "words"],
+        [list(row) for row in sorted(manufacturing)],
     )
 
 
