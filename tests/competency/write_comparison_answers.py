@@ -1,4 +1,4 @@
-"""Write the expected answers of CQ20-CQ27 from the source files, never from a build.
+"""Write the expected answers of CQ20-CQ29 from the source files, never from a build.
 
 Inputs: the ONS lookups (data/reference/lad-to-lep-2020.csv, public-data/lad-to-region-2020.csv,
 public-data/lad-to-cauth-2020.csv), the public-data pack's lep-funding.csv and
@@ -147,6 +147,55 @@ def main() -> None:
         ["lepName", "region", "words"],
         [list(row) for row in sorted(manufacturing)],
     )
+
+    # CQ28: two LEPs side by side
+    dated = {code: (expected[0], expected[1]) for code, expected in EXPECTED.items()}
+    named: Counter[tuple[str, str]] = Counter()
+    for r in _rows("public-sources/sectors.csv"):
+        row = priorities[int(r["row"]) - 2]
+        if target[row["strategy"]].startswith("strategy/"):
+            for lep in row["lep_gss_codes"].split(";"):
+                named[(lep, _slug(r["sector"]))] += 1
+    funded = Counter(
+        lep
+        for r in _rows("public-data/lep-funding.csv")
+        if "(to the " not in r["round_or_scope"]
+        for lep in r["lep_gss_code"].split(";")
+    )
+    side = []
+    for lep in ("E37000057", "E37000043"):
+        sectors = len({s for (code, s) in named if code == lep})
+        for reg in sorted(regions[lep]):
+            side.append([lep_name[lep], reg, dated[lep][0], dated[lep][1], sectors, funded[lep]])
+    _write(
+        "28-two-leps-side-by-side",
+        ["lepName", "region", "status", "date", "sectors", "allocations"],
+        sorted(side, key=lambda row: (str(row[0]), str(row[1]))),
+    )
+
+    # CQ29: published strategies, when, and in which regions
+    strategy_of: dict[str, set[str]] = {}
+    for r in _rows("public-sources/lis-publications.csv"):
+        t = target[r["strategy_name"]]
+        if t.startswith("strategy/"):
+            for lep in r["lep_gss_codes"].split(";"):
+                strategy_of.setdefault(lep, set()).add(t)
+    published = {
+        (reg, f"{BASE}id/{t}", dated[lep][1])
+        for lep, (status, _date) in dated.items()
+        if status == "published"
+        for t in strategy_of[lep]
+        for reg in regions[lep]
+    }
+    _write(
+        "29-published-strategies-by-region",
+        ["region", "strategy", "date"],
+        [list(row) for row in sorted(published, key=lambda row: (row[0], row[2], row[1]))],
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
 
 
 if __name__ == "__main__":
