@@ -52,12 +52,8 @@ def test_every_priority_row_is_stated() -> None:
     labels = {
         str(row["l"].value)  # type: ignore[index,union-attr]
         for row in store.query(  # type: ignore[union-attr]
-            "SELECT ?l WHERE { GRAPH ?g { ?d <"
-            + LIS
-            + "priority>|<"
-            + LIS
-            + "sectorStatement> ?p . "
-            "?p <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+            f"SELECT ?l WHERE {{ GRAPH ?g {{ ?d <{LIS}priority>|<{LIS}sectorStatement>|"
+            f"<{LIS}target> ?p . ?p <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"
         )
     }
     assert {row["priority_or_sector_text"] for row in rows} <= labels
@@ -193,3 +189,16 @@ def test_draft_items_hang_off_their_drafts_not_the_final_strategies(store: Embed
         "<http://purl.org/dc/terms/creator> ?c }"
     ).rows()
     assert [r["c"].value for r in creators] == [BASE + "id/lep/E37000001"]
+
+
+def test_dorsets_targets_are_targets(store: EmbeddedStore) -> None:
+    """D3: the five 'target to 2030' rows are lis:Target (value and measure the editors'
+    reading, date 2030 from the row), not priorities."""
+    rows = store.query(
+        "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
+        "SELECT ?t ?value ?date WHERE { <" + BASE + "id/strategy/dorset-lis> lis:target ?t . "
+        "?t a lis:Target ; lis:targetValue ?value ; lis:targetDate ?date "
+        "FILTER NOT EXISTS { ?t a lis:Priority } }"
+    ).rows()
+    assert len(rows) == 5
+    assert {r["date"].value for r in rows} == {"2030"}

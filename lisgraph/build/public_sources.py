@@ -50,6 +50,7 @@ PACK_FILES = (
     "sources.csv",
     "documents.csv",
     "sectors.csv",
+    "targets.csv",
 )
 #: The pack's status words and the status concepts (id/status/...) they are stated as.
 STATUS_KINDS = {
@@ -89,6 +90,7 @@ _COLUMNS = {
     ],
     "sources.csv": ["source_url", "id", "type", "title", "publisher", "issued", "secondary_of"],
     "sectors.csv": ["row", "sector", "sic2007_sections", "coding_note"],
+    "targets.csv": ["row", "target_value", "measure", "measure_label", "reading"],
     "documents.csv": [
         "name",
         "target",
@@ -409,12 +411,85 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
         )
         out.add(EDITORS_GRAPH, sector, dct["source"], editors)
 
+    # --- targets: the editors' reading of the pack's target rows (audit D3) ----------------
+    targets_csv = directory / "targets.csv"
+    target_rows: dict[int, dict[str, str]] = {}
+    for line, row in _read(targets_csv):
+        if not row["row"].isdigit() or not row["target_value"].isdigit() or not row["measure"]:
+            raise DataLoadError(
+                f"{targets_csv}:{line}: expected a priorities.csv line number, a whole number "
+                "and a measure key.",
+                str(targets_csv),
+                line,
+            )
+        target_rows[int(row["row"])] = row
+
     # --- priorities ------------------------------------------------------------------------
     priorities = directory / "priorities.csv"
     for line, row in _read(priorities):
         source, graph = source_of(priorities, line, row["source_url"])
         documents, key = targets_of(priorities, line, row["strategy"])
         text = row["priority_or_sector_text"]
+        if line in target_rows:  # targets, not priorities (audit D3)
+            reading = target_rows[line]
+            year = re.search(r"\b(20\d\d)\b", row["kind"])
+            if not year:
+                raise DataLoadError(
+                    f"{priorities}:{line}: a target row's kind gives no year ({row['kind']!r}).",
+                    str(priorities),
+                    line,
+                )
+            aim = out.iri(f"id/target/{key}-{_slug(text, 50)}")
+            measure = out.iri(f"id/measure/{reading['measure']}")
+            for document in documents:
+                out.add(graph, document, out.lis("target"), aim)
+                out.add(graph, document, dct["source"], source)
+            out.add(graph, aim, _RDF_TYPE, out.lis("Target"))
+            out.add(graph, aim, _RDFS_LABEL, _en(text))
+            out.add(graph, aim, out.lis("targetDate"), _date(year.group(1)))
+            out.add(
+                graph,
+                aim,
+                out.lis("sourceNote"),
+                _en(
+                    f"Listed as '{row['kind']}' in {row['strategy']}."
+                    + (f" {row['note']}" if row["note"] else "")
+                ),
+            )
+            out.add(graph, aim, dct["source"], source)
+            # the number and what it measures are the editors' reading of the words
+            out.add(
+                EDITORS_GRAPH,
+                aim,
+                out.lis("targetValue"),
+                ox.Literal(reading["target_value"], datatype=ox.NamedNode(_XSD + "integer")),
+            )
+            out.add(EDITORS_GRAPH, aim, out.lis("targetMeasure"), measure)
+            out.add(
+                EDITORS_GRAPH,
+                aim,
+                out.lis("sourceNote"),
+                _en(
+                    "The value and measure are the editors' reading of the words: "
+                    + reading["reading"]
+                ),
+            )
+            out.add(EDITORS_GRAPH, aim, dct["source"], editors)
+            out.add(EDITORS_GRAPH, measure, _RDF_TYPE, out.lis("Measure"))
+            out.add(
+                EDITORS_GRAPH,
+                measure,
+                ox.NamedNode(_SKOS + "prefLabel"),
+                _en(reading["measure_label"]),
+            )
+            out.add(
+                EDITORS_GRAPH,
+                measure,
+                ox.NamedNode(_SKOS + "inScheme"),
+                out.iri("id/concept-scheme/measures"),
+            )
+            out.add(EDITORS_GRAPH, measure, dct["source"], editors)
+            continue
         if line in sectors_of:  # sectors a strategy names, not priorities (audit D4)
             statement = out.iri(f"id/sector-statement/{key}-{_slug(text, 50)}")
             out.add(graph, statement, _RDF_TYPE, out.lis("SectorStatement"))
