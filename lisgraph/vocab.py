@@ -68,6 +68,7 @@ class LIS(DefinedNamespace):
     Area: URIRef
     Closure: URIRef
     CombinedAuthority: URIRef
+    CombinedAuthorityArea: URIRef
     CommitteeReport: URIRef
     Company: URIRef
     Consultation: URIRef
@@ -78,6 +79,7 @@ class LIS(DefinedNamespace):
     Facility: URIRef
     Foundation: URIRef
     FunctionTransfer: URIRef
+    FundingAllocation: URIRef
     FundingProgramme: URIRef
     GovernmentBody: URIRef
     GrandChallenge: URIRef
@@ -97,9 +99,12 @@ class LIS(DefinedNamespace):
     Project: URIRef
     Prospectus: URIRef
     Qualifier: URIRef
+    Region: URIRef
     Review: URIRef
     SecondarySource: URIRef
+    SICSection: URIRef
     Sector: URIRef
+    SectorStatement: URIRef
     Site: URIRef
     Source: URIRef
     Statistic: URIRef
@@ -138,22 +143,28 @@ class LIS(DefinedNamespace):
     dateTo: URIRef
     featuredSite: URIRef
     functionsPassedTo: URIRef
+    fund: URIRef
     funder: URIRef
+    fundingRound: URIRef
     fundsProject: URIRef
     gssCode: URIRef
     guides: URIRef
     heavyQueryProcesses: URIRef
     heavyQuerySeconds: URIRef
     horizon: URIRef
+    inCombinedAuthorityArea: URIRef
     inLEPArea: URIRef
+    inRegion: URIRef
     informs: URIRef
     keyAsset: URIRef
     latestStatus: URIRef
     latestStatusDate: URIRef
     latestStatusRecord: URIRef
+    leadBody: URIRef
     ledBy: URIRef
     listPosition: URIRef
     locatedIn: URIRef
+    namesSector: URIRef
     mandatedBy: URIRef
     maxQueriesPerClient: URIRef
     maxQueryBurstPerClient: URIRef
@@ -184,6 +195,8 @@ class LIS(DefinedNamespace):
     refPeriod: URIRef
     secondaryOf: URIRef
     sectorSpecialism: URIRef
+    sectorStatement: URIRef
+    sicSection: URIRef
     servesFoundation: URIRef
     sourceNote: URIRef
     sourceWords: URIRef

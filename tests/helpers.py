@@ -25,6 +25,15 @@ TESTS_DIR = Path(__file__).parent
 PROJECT_DIR = TESTS_DIR.parent
 SHAPES_DATA_DIR = TESTS_DIR / "shapes"
 COMPETENCY_DIR = TESTS_DIR / "competency"
+#: The data files a shape example is validated with (data/): the concept schemes and the sources.
+CONTEXT_FILES = (
+    "concepts.ttl",
+    "concepts-seed-003.ttl",
+    "concepts-seed-004.ttl",
+    "sources.ttl",
+    "sources-editors.ttl",
+    "sources-public-sources-pack.ttl",
+)
 BASE = "https://w3id.org/lisgraph/"
 DCAT_AP = TESTS_DIR / "data" / "dcat-ap-3.0.1"
 #: Where the in-process app is reached (the Flask test client's default host).

@@ -88,12 +88,16 @@ def test_the_programme_has_every_lep_and_every_dated_event(store: EmbeddedStore)
     assert len(picture.rows) == int(leps[0]["n"].value) == 38
     records = store.query(
         f"PREFIX lis: <{BASE}def/lis#> SELECT DISTINCT ?r WHERE {{ "
-        "?s a lis:LocalIndustrialStrategy ; <http://purl.org/dc/terms/creator> ?lep ; "
-        "lis:statusRecord ?r . ?lep a lis:LocalEnterprisePartnership . "
+        "?s a lis:LocalIndustrialStrategy . "
+        "{ ?s <http://purl.org/dc/terms/creator> ?lep ; lis:statusRecord ?r } UNION "
+        "{ ?draft lis:informs ?s ; <http://purl.org/dc/terms/creator> ?lep ; lis:statusRecord ?r "
+        "FILTER NOT EXISTS { ?draft a lis:LocalIndustrialStrategy } } "
+        "?lep a lis:LocalEnterprisePartnership . "
         "?r <http://purl.org/dc/terms/date> ?d }"
     ).rows()
     drawn = {e.iri for row, _ in picture.rows for e in row.events if "/wave/" not in e.iri}
-    assert drawn == {r["r"].value for r in records}  # every dated record of a LEP's strategy
+    # every dated record of a LEP's strategy, and of a draft of it that is a document of its own
+    assert drawn == {r["r"].value for r in records}
     assert all(e.source for row, _ in picture.rows for e in row.events + row.undated)
     for row, _ in picture.rows:
         dates = [(e.date_from, e.date_to) for e in row.events]
@@ -157,3 +161,19 @@ def test_lep_profile(store: EmbeddedStore) -> None:
     assert any("Millbrook" in label for _, label, _ in profile.projects)
     assert any(s["unit"] == "businesses" for s in profile.statistics)
     assert lep_profile(store, BASE, BASE + "id/district/E06000042") is None
+
+
+def test_a_lep_pages_matrix_shows_its_strategys_row(client) -> None:  # type: ignore[no-untyped-def]
+    """Review E1: priorities belong to the strategy, so the LEP page shows the strategy's row,
+    and its cells are the strategy page's."""
+    lep = client.get("/doc/lep/E37000057.html").get_data(as_text=True)
+    strategy = client.get("/doc/strategy/south-east-midlands-lis.html").get_data(as_text=True)
+
+    def matrix(page: str) -> str:
+        start = page.index('<figure class="matrix">')
+        return page[start : page.index("</figure>", start)]
+
+    row = 'strategy/south-east-midlands-lis">'
+    assert row in matrix(lep)
+    strategy_row = matrix(strategy).split(row, 1)[1].split("</tr>", 1)[0]
+    assert strategy_row in matrix(lep)

@@ -16,15 +16,15 @@ from lisgraph.build.sources import load
 from lisgraph.canonical import merged_ntriples, to_rdflib
 from lisgraph.shacl import compile_shapes, path_text, reference_violations, violations
 
-from .helpers import BASE
+from .helpers import BASE, CONTEXT_FILES
 
 
 def test_every_shape_is_translated(shapes: Graph) -> None:
     compiled = compile_shapes(shapes)
     assert compiled.untranslated == {}
     assert compiled.rest is None  # so a build never copies the data into rdflib
-    # One query or more for each of the targeted shapes S00-S43.
-    assert len({q.shape for q in compiled.queries}) == 44
+    # One query or more for each of the targeted shapes S00-S50.
+    assert len({q.shape for q in compiled.queries}) == 51
 
 
 EX = Namespace("urn:test:")
@@ -55,7 +55,7 @@ def test_a_shape_not_translated_is_checked_by_pyshacl(settings: Settings, shapes
     assert compiled.rest is not None
     assert len(compiled.queries) == len(compile_shapes(shapes).queries)
 
-    data = [settings.data_dir / "concepts.ttl", settings.data_dir / "sources.ttl"]
+    data = [*(settings.data_dir / name for name in CONTEXT_FILES)]
     store = load(settings, data_files=data, with_reference=False).store
     assert violations(store, shapes) == []
     found = violations(store, extended)
@@ -82,7 +82,7 @@ def test_a_recursive_shape_is_left_to_pyshacl(shapes: Graph) -> None:
 def test_an_ill_formed_literal_fails_its_datatype(settings: Settings, shapes: Graph) -> None:
     """SHACL: a literal whose text is not of its datatype does not have that datatype (here a
     source's issue date, which must be an xsd:date, xsd:gYearMonth or xsd:gYear)."""
-    files = [settings.data_dir / "concepts.ttl", settings.data_dir / "sources.ttl"]
+    files = [*(settings.data_dir / name for name in CONTEXT_FILES)]
     store = load(settings, data_files=files, with_reference=False).store
     issued = ox.NamedNode("http://purl.org/dc/terms/issued")
     quad = sorted(store.quads_for_pattern(None, issued, None, None), key=str)[0]

@@ -21,7 +21,7 @@ from lisgraph.build.sources import load
 from lisgraph.shacl import Compiled, compile_shapes, run
 from lisgraph.shacl.run import sorted_violations
 
-from .helpers import BASE, PROJECT_DIR, SHAPES_DATA_DIR
+from .helpers import BASE, CONTEXT_FILES, PROJECT_DIR, SHAPES_DATA_DIR
 
 
 def _shape_ids() -> list[str]:
@@ -40,7 +40,7 @@ INVALID = sorted(SHAPES_DATA_DIR.glob("S*-invalid-*.ttl"))
 
 
 def _files(settings: Settings, example: Path) -> list[Path]:
-    return [settings.data_dir / "concepts.ttl", settings.data_dir / "sources.ttl", example]
+    return [*(settings.data_dir / name for name in CONTEXT_FILES), example]
 
 
 @pytest.fixture(scope="module")

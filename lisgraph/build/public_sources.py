@@ -5,8 +5,9 @@ editors keep beside them).
 The pack's rows, one fact from one source each:
 
 - ``lis-publications.csv``: a dated event in a strategy's life (a ``lis:StatusRecord``: status,
-  date at the precision given, the source's words), attached with ``lis:statusRecord`` to the
-  strategy or document the editors' ``documents.csv`` names for the row's document;
+  date at the precision given, the source's words, the lead body in the row's words), attached
+  with ``lis:statusRecord`` to the strategy or document the editors' ``documents.csv`` names
+  for the row's document;
 - ``priorities.csv``: a priority (``lis:Priority``, ``lis:Ambition`` or ``lis:Theme``) attached with
   ``lis:priority``, linked to a foundation or Grand Challenge only where the row names one.
 
@@ -48,6 +49,8 @@ PACK_FILES = (
     "priorities.csv",
     "sources.csv",
     "documents.csv",
+    "sectors.csv",
+    "targets.csv",
 )
 #: The pack's status words and the status concepts (id/status/...) they are stated as.
 STATUS_KINDS = {
@@ -86,6 +89,8 @@ _COLUMNS = {
         "note",
     ],
     "sources.csv": ["source_url", "id", "type", "title", "publisher", "issued", "secondary_of"],
+    "sectors.csv": ["row", "sector", "sic2007_sections", "coding_note"],
+    "targets.csv": ["row", "target_value", "measure", "measure_label", "reading"],
     "documents.csv": [
         "name",
         "target",
@@ -112,7 +117,13 @@ _CHALLENGES = {
 _NEW_CLASSES = {"LocalIndustrialStrategy", "Document", "StrategicEconomicPlan"}
 # A date the pack worked out (a year from a weekday or from the article's date) is the
 # editors' inference, not the source's.
-_INFERRED = re.compile(r"inferred|year not stated|no year|year comes from|year from the", re.I)
+# A date the pack worked out rather than read: a year or month taken from the article's or post's
+# own date ('last week', 'this month', 'in January' against it: rows 8, 67, 119; audit D9).
+_INFERRED = re.compile(
+    r"inferred|year not stated|no year|year comes from|year from the|the post is dated|"
+    r"'last week'|events 'this month'",
+    re.I,
+)
 # A date that is the source's own date, not the event's (Hansard's statement of 22 July 2019
 # about launches of 19 July): the event is stated undated.
 _SOURCE_DATE = re.compile(r"^Date of the written statement", re.I)
@@ -332,6 +343,8 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
         out.add(graph, record, _RDFS_LABEL, _en(f"{row['status']}: {row['strategy_name']}"))
         out.add(graph, record, out.lis("status"), out.iri(f"id/status/{kind}"))
         out.add(graph, record, out.lis("sourceWords"), _en(row["source_words"]))
+        if row["lead_body"]:  # who led the strategy, in the row's words (audit D8)
+            out.add(graph, record, out.lis("leadBody"), _en(row["lead_body"]))
         notes = " ".join(n for n in (row["date_note"], row["note"]) if n)
         if notes:
             out.add(graph, record, out.lis("sourceNote"), _en(notes))
@@ -352,12 +365,160 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
         else:
             out.add(graph, record, dct["date"], _date(row["date"]))
 
+    # --- sectors: the editors' split of the pack's sector rows, and their SIC coding ----------
+    sectors_csv = directory / "sectors.csv"
+    sectors_of: dict[int, list[tuple[str, str]]] = {}
+    coded: dict[str, tuple[str, str, str]] = {}
+    for line, row in _read(sectors_csv):
+        codes = row["sic2007_sections"].split(";")
+        if not row["row"].isdigit() or not all(re.fullmatch(r"[A-U]", c) for c in codes):
+            raise DataLoadError(
+                f"{sectors_csv}:{line}: expected a priorities.csv line number and SIC 2007 "
+                "section letters A-U separated by ';'.",
+                str(sectors_csv),
+                line,
+            )
+        slug = _slug(row["sector"])
+        sectors_of.setdefault(int(row["row"]), []).append((row["sector"], slug))
+        first = coded.setdefault(slug, (row["sic2007_sections"], row["coding_note"], row["sector"]))
+        if first[0] != row["sic2007_sections"]:
+            raise DataLoadError(
+                f"{sectors_csv}:{line}: {row['sector']!r} is coded {row['sic2007_sections']} "
+                f"here but {first[0]} earlier.",
+                str(sectors_csv),
+                line,
+            )
+    for slug, (codes_text, coding_note, words) in sorted(coded.items()):
+        sector = out.iri(f"id/sector/{slug}")
+        out.add(EDITORS_GRAPH, sector, _RDF_TYPE, out.lis("Sector"))
+        out.add(EDITORS_GRAPH, sector, ox.NamedNode(_SKOS + "prefLabel"), _en(words.lower()))
+        out.add(
+            EDITORS_GRAPH,
+            sector,
+            ox.NamedNode(_SKOS + "inScheme"),
+            out.iri("id/concept-scheme/sectors"),
+        )
+        for code in codes_text.split(";"):
+            out.add(EDITORS_GRAPH, sector, out.lis("sicSection"), out.iri(f"id/sic2007/{code}"))
+        out.add(
+            EDITORS_GRAPH,
+            sector,
+            out.lis("sourceNote"),
+            _en(
+                "The editors' coding of the sector to UK SIC 2007 section(s) "
+                f"{codes_text.replace(';', ', ')}" + (f": {coding_note}." if coding_note else ".")
+            ),
+        )
+        out.add(EDITORS_GRAPH, sector, dct["source"], editors)
+
+    # --- targets: the editors' reading of the pack's target rows (audit D3) ----------------
+    targets_csv = directory / "targets.csv"
+    target_rows: dict[int, dict[str, str]] = {}
+    for line, row in _read(targets_csv):
+        if not row["row"].isdigit() or not row["target_value"].isdigit() or not row["measure"]:
+            raise DataLoadError(
+                f"{targets_csv}:{line}: expected a priorities.csv line number, a whole number "
+                "and a measure key.",
+                str(targets_csv),
+                line,
+            )
+        target_rows[int(row["row"])] = row
+
     # --- priorities ------------------------------------------------------------------------
     priorities = directory / "priorities.csv"
     for line, row in _read(priorities):
         source, graph = source_of(priorities, line, row["source_url"])
         documents, key = targets_of(priorities, line, row["strategy"])
         text = row["priority_or_sector_text"]
+        if line in target_rows:  # targets, not priorities (audit D3)
+            reading = target_rows[line]
+            year = re.search(r"\b(20\d\d)\b", row["kind"])
+            if not year:
+                raise DataLoadError(
+                    f"{priorities}:{line}: a target row's kind gives no year ({row['kind']!r}).",
+                    str(priorities),
+                    line,
+                )
+            aim = out.iri(f"id/target/{key}-{_slug(text, 50)}")
+            measure = out.iri(f"id/measure/{reading['measure']}")
+            for document in documents:
+                out.add(graph, document, out.lis("target"), aim)
+                out.add(graph, document, dct["source"], source)
+            out.add(graph, aim, _RDF_TYPE, out.lis("Target"))
+            out.add(graph, aim, _RDFS_LABEL, _en(text))
+            out.add(graph, aim, out.lis("targetDate"), _date(year.group(1)))
+            out.add(
+                graph,
+                aim,
+                out.lis("sourceNote"),
+                _en(
+                    f"Listed as '{row['kind']}' in {row['strategy']}."
+                    + (f" {row['note']}" if row["note"] else "")
+                ),
+            )
+            out.add(graph, aim, dct["source"], source)
+            # the number and what it measures are the editors' reading of the words
+            out.add(
+                EDITORS_GRAPH,
+                aim,
+                out.lis("targetValue"),
+                ox.Literal(reading["target_value"], datatype=ox.NamedNode(_XSD + "integer")),
+            )
+            out.add(EDITORS_GRAPH, aim, out.lis("targetMeasure"), measure)
+            out.add(
+                EDITORS_GRAPH,
+                aim,
+                out.lis("sourceNote"),
+                _en(
+                    "The value and measure are the editors' reading of the words: "
+                    + reading["reading"]
+                ),
+            )
+            out.add(EDITORS_GRAPH, aim, dct["source"], editors)
+            out.add(EDITORS_GRAPH, measure, _RDF_TYPE, out.lis("Measure"))
+            out.add(
+                EDITORS_GRAPH,
+                measure,
+                ox.NamedNode(_SKOS + "prefLabel"),
+                _en(reading["measure_label"]),
+            )
+            out.add(
+                EDITORS_GRAPH,
+                measure,
+                ox.NamedNode(_SKOS + "inScheme"),
+                out.iri("id/concept-scheme/measures"),
+            )
+            out.add(EDITORS_GRAPH, measure, dct["source"], editors)
+            continue
+        if line in sectors_of:  # sectors a strategy names, not priorities (audit D4)
+            statement = out.iri(f"id/sector-statement/{key}-{_slug(text, 50)}")
+            out.add(graph, statement, _RDF_TYPE, out.lis("SectorStatement"))
+            out.add(graph, statement, _RDFS_LABEL, _en(text))
+            out.add(
+                graph,
+                statement,
+                out.lis("sourceNote"),
+                _en(
+                    f"Listed as '{row['kind']}' in {row['strategy']}."
+                    + (f" {row['note']}" if row["note"] else "")
+                ),
+            )
+            out.add(graph, statement, dct["source"], source)
+            for document in documents:
+                out.add(graph, document, out.lis("sectorStatement"), statement)
+                out.add(graph, document, dct["source"], source)
+            for words, slug in sectors_of[line]:
+                if words not in text:
+                    raise DataLoadError(
+                        f"{sectors_csv}: {words!r} is not in the words of {priorities.name} "
+                        f"line {line}.",
+                        str(sectors_csv),
+                    )
+                sector = out.iri(f"id/sector/{slug}")
+                out.add(graph, statement, out.lis("namesSector"), sector)
+                for document in documents:
+                    out.add(graph, document, out.lis("sectorSpecialism"), sector)
+            continue
         priority = out.iri(f"id/priority/{key}-{_slug(text, 50)}")
         kind = row["kind"]
         cls = (

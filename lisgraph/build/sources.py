@@ -7,6 +7,9 @@ source it was taken from:
 - ``data/NAME.ttl`` -> ``{base}graph/NAME``, which must state
   ``<graph/NAME> prov:wasDerivedFrom <id/source/...>``
 - the ONS lookup CSV -> ``{base}graph/ons-lad-lep-2020``
+- the public-data pack's places (data/reference/public-data/): regions, combined authorities,
+  district and LEP-area shapes -> one graph per file (see :mod:`lisgraph.build.places`); its
+  funding rows -> the graph of each row's source (see :mod:`lisgraph.build.funding`)
 - the public-sources pack (data/reference/public-sources/) -> ``{base}graph/source-{id}`` per
   source, its catalogue and the editors' inferences (see :mod:`lisgraph.build.public_sources`)
 - the build's derivations (ontology/rules/*.rq) -> ``{base}graph/derived-{rule}``
@@ -27,8 +30,11 @@ from ..config import Settings
 from ..errors import DataLoadError
 from ..vocab import OWL, PROV, RDF, VANN, lis_namespace
 from .derive import derive
+from .funding import FUNDING_CSV, funding_quads
 from .ons_lookup import lookup_graph
+from .places import place_files, place_quads
 from .public_sources import pack_files, public_source_quads
+from .sic import SIC_CSV, sic_quads
 
 __all__ = [
     "REFERENCE_GRAPH",
@@ -192,6 +198,14 @@ def load(
         )
     )
     read.append(settings.reference_csv)
+    places = settings.reference_csv.parent / "public-data"
+    store.extend(place_quads(places, base))
+    read.extend(place_files(places))
+    if data_files is None:  # the funding rows name the LEPs and authorities of the data
+        store.extend(funding_quads(places, base))
+        read.append(places / FUNDING_CSV)
+        store.extend(sic_quads(places, base))
+        read.append(places / SIC_CSV)
     derive(store, settings)
     return Loaded(store=store, files=read)
 

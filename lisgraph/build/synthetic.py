@@ -29,7 +29,14 @@ __all__ = ["SyntheticProject", "generate"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _VARIED = ("amount", "value", "targetValue")  # lis: properties whose numbers vary per copy
-_SHARED_FILES = ("concepts.ttl", "sources.ttl")
+_SHARED_FILES = (
+    "concepts.ttl",
+    "concepts-seed-003.ttl",
+    "concepts-seed-004.ttl",
+    "sources.ttl",
+    "sources-editors.ttl",
+    "sources-public-sources-pack.ttl",
+)
 _MARKER = ".lisgraph-synthetic"  # marks a directory 'synth' may replace
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "ProgrammeMark",
     "ProgrammePicture",
     "ProgrammeRow",
+    "authored",
     "programme_events",
     "programme_marks",
     "programme_matrix",
@@ -46,18 +47,29 @@ class Matrix:
     rows: list[tuple[str, str]]  # (iri, label)
     cells: dict[tuple[str, str], int]
 
-    def only(self, row: str) -> Matrix | None:
-        """The matrix of strategy ``row`` alone, or None when the sources link it to nothing."""
-        if not any(self.cell(row, column.iri) for column in self.columns):
+    def only(self, *rows: str) -> Matrix | None:
+        """The matrix of the given rows alone (in the matrix's order), keeping only those the
+        sources link to something; None when none is. A LEP page passes the LEP and what it
+        authored, since priorities belong to the strategy, not the LEP (review E1)."""
+        wanted = [r for r in rows if any(self.cell(r, c.iri) for c in self.columns)]
+        if not wanted:
             return None
         return Matrix(
             columns=self.columns,
-            rows=[(iri, label) for iri, label in self.rows if iri == row],
-            cells={key: n for key, n in self.cells.items() if key[0] == row},
+            rows=[(iri, label) for iri, label in self.rows if iri in wanted],
+            cells={key: n for key, n in self.cells.items() if key[0] in wanted},
         )
 
     def cell(self, row: str, column: str) -> int:
         return self.cells.get((row, column), 0)
+
+
+def authored(store: Store, base: str, iri: str) -> list[str]:
+    """What ``iri`` authored (``dcterms:creator``): a LEP's strategies and documents."""
+    rows = store.query(
+        prologue(base) + f"SELECT DISTINCT ?w WHERE {{ ?w dcterms:creator <{iri}> }} ORDER BY ?w"
+    ).rows()
+    return [r["w"].value for r in rows]
 
 
 def programme_matrix(store: Store, base: str) -> Matrix:
@@ -177,8 +189,12 @@ def programme_events(store: Store, base: str, lep: str | None = None) -> list[Pr
         rows.setdefault(r["lep"].value, ProgrammeRow(r["lep"].value, r["name"].value))
     events = store.query(
         p + "SELECT ?lep ?event ?status ?statusLabel ?date ?from ?to ?source ?strategy "
-        f"?source_label WHERE {{ {only}{{ ?strategy a lis:LocalIndustrialStrategy ; "
-        "dcterms:creator ?lep ; lis:statusRecord ?event . ?event lis:status ?status ; "
+        f"?source_label WHERE {{ {only}{{ ?strategy a lis:LocalIndustrialStrategy . "
+        "{ ?strategy dcterms:creator ?lep ; lis:statusRecord ?event } "
+        # a draft of the strategy that is a document of its own (its authors' events)
+        "UNION { ?draft lis:informs ?strategy ; dcterms:creator ?lep ; lis:statusRecord ?event "
+        "FILTER NOT EXISTS { ?draft a lis:LocalIndustrialStrategy } } "
+        "?event lis:status ?status ; "
         "dcterms:source ?source . ?status skos:prefLabel ?statusLabel "
         "OPTIONAL { ?event dcterms:date ?date ; lis:dateFrom ?from ; lis:dateTo ?to } } "
         # a wave's announcement, dated by the source whose graph states the date

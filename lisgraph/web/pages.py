@@ -20,7 +20,7 @@ from ..views.graphs import class_counts, graph_summaries
 from ..views.index import kinds_of_things, suggestions, things_of_kind
 from ..views.lep import lep_profile
 from ..views.listing import list_kind
-from ..views.programme import programme_events, programme_matrix, programme_picture
+from ..views.programme import authored, programme_events, programme_matrix, programme_picture
 from ..views.resource import describe_rdf, exists, resource_view
 from .dataset import current_snapshot
 from .dataset_description import schema_org_dataset
@@ -213,7 +213,9 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
         view = resource_view(snapshot.store, iri, incoming_limit=limit)
         profile = lep_profile(snapshot.store, snapshot.base, iri)
         life = programme_events(snapshot.store, snapshot.base, lep=iri) if profile else []
-        matrix = programme_matrix(snapshot.store, snapshot.base).only(iri)
+        matrix = programme_matrix(snapshot.store, snapshot.base).only(
+            iri, *authored(snapshot.store, snapshot.base, iri)
+        )
         dataset = dataset_citation(
             snapshot.base, public_root(), str(snapshot.build_info.get("inputs_digest", ""))
         )

@@ -25,7 +25,7 @@ from lisgraph.canonical import merged_ntriples, to_rdflib
 from lisgraph.errors import Violation
 from lisgraph.shacl import reference_violations, violations
 
-from ..helpers import BASE, SHAPES_DATA_DIR
+from ..helpers import BASE, CONTEXT_FILES, SHAPES_DATA_DIR
 
 EXAMPLES = sorted(SHAPES_DATA_DIR.glob("S*.ttl"))
 VALID = [p for p in EXAMPLES if p.stem.endswith("-valid")]
@@ -36,7 +36,7 @@ def test_the_example_list_is_not_empty() -> None:
 
 
 def _example_store(settings: Settings, example: Path) -> ox.Store:
-    context = [settings.data_dir / "concepts.ttl", settings.data_dir / "sources.ttl"]
+    context = [*(settings.data_dir / name for name in CONTEXT_FILES)]
     return load(settings, data_files=[*context, example], with_reference=False).store
 
 
@@ -96,7 +96,7 @@ ROUNDS = 8
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_mutants_agree_with_pyshacl(settings: Settings, shapes: Graph, round_: int) -> None:
     """All valid examples together, each changed once (seeded: the same every run)."""
-    context = [settings.data_dir / "concepts.ttl", settings.data_dir / "sources.ttl"]
+    context = [*(settings.data_dir / name for name in CONTEXT_FILES)]
     store = load(settings, data_files=[*context, *VALID], with_reference=False).store
     changes = [
         _mutate(

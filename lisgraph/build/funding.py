@@ -1,0 +1,260 @@
+"""Money per LEP: each row of the public-data pack's ``lep-funding.csv`` as an observation of the
+source that states it, generated at build time.
+
+A row becomes one ``lis:FundingAllocation`` (an ``lis:Investment``),
+``id/funding/{source-id}/{lep}-{fund}-{scope}``, in ``graph/source-{source-id}`` (the graph of
+the one source that states it, shared with the public-sources pack where the address is the
+same): ``lis:fund`` (the Local Growth Fund or the Getting Building Fund), ``lis:recipient`` (the
+LEP the pack codes, or the authority the row names where the money went to one), ``lis:amount``
+with ``lis:currency`` GBP, ``lis:valueQualifier`` provisional where the source says so,
+``lis:fundingRound`` (the round or scope in the pack's words), ``dcterms:date`` at the precision
+given, ``lis:sourceWords`` and ``lis:sourceNote``. A date the pack worked out rather than read
+(its ``date_note`` says inferred, or taken from another source) is stated by the editors, in
+``graph/public-data-editors``. No total is computed: amounts stay per source and per round, so
+two sources' figures for one round (Liverpool City Region, round 1) are two observations.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pyoxigraph as ox
+
+from ..errors import DataLoadError
+
+__all__ = ["FUNDING_CSV", "funding_quads"]
+
+FUNDING_CSV = "lep-funding.csv"
+EDITORS_GRAPH = "graph/public-data-editors"
+CATALOGUE_GRAPH = "graph/public-data-catalogue"
+_COLUMNS = [
+    "lep_gss_code",
+    "lep_name",
+    "fund",
+    "round_or_scope",
+    "amount_gbp",
+    "amount_as_stated",
+    "date",
+    "date_note",
+    "source_url",
+    "source_publisher",
+    "source_words",
+    "secondary",
+    "note",
+]
+_FUNDS = {
+    "Local Growth Fund": "local-growth-fund",
+    "Getting Building Fund": "getting-building-fund",
+}
+#: Rows whose money went to an authority, not a LEP: the authority the row names.
+_AUTHORITIES = {
+    "to the West Midlands Combined Authority": "combined-authority/west-midlands",
+    "to the Mayor of London / GLA": "organisation/greater-london-authority",
+}
+_WORKED_OUT = re.compile(r"inferred|year from the|from the HoC Library", re.I)
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_LEP = re.compile(r"^E37\d{6}$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_LIS = "def/lis#"
+_DCT = "http://purl.org/dc/terms/"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+
+
+def _slug(text: str, limit: int = 50) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
+    return slug[:limit].rstrip("-")
+
+
+def source_id(url: str) -> str:
+    """The id a new address gets: its site's name and a short hash of the address, as the
+    public-sources pack's ids are made."""
+    domain = urlparse(url).netloc.removeprefix("www.")
+    return f"{_slug(domain)}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:6]}"
+
+
+def _date(value: str) -> ox.Literal:
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
+    return ox.Literal(value, datatype=ox.NamedNode(_XSD + kind))
+
+
+def _known_sources(directory: Path) -> dict[str, str]:
+    """Addresses the public-sources pack already describes, with their ids."""
+    path = directory.parent / "public-sources" / "sources.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["source_url"]: row["id"] for row in csv.DictReader(handle)}
+
+
+def funding_quads(directory: Path, base: str) -> list[ox.Quad]:
+    """The funding rows of ``directory/lep-funding.csv`` as quads, IRIs under ``base``.
+
+    Raises DataLoadError naming the file and line for wrong columns, an unknown fund, a
+    malformed GSS code, amount or date.
+    """
+    path = directory / FUNDING_CSV
+    quads: list[ox.Quad] = []
+
+    def iri(ref: str) -> ox.NamedNode:
+        return ox.NamedNode(base + ref)
+
+    def lis(term: str) -> ox.NamedNode:
+        return ox.NamedNode(base + _LIS + term)
+
+    def add(graph: str, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        quads.append(ox.Quad(s, p, o, iri(graph)))
+
+    known = _known_sources(directory)
+    pack = iri("id/source/public-data-pack")
+    editors = iri("id/source/lisgraph-editors")
+    described: set[str] = set()
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        raise DataLoadError(f"Cannot read {path}: {exc.strerror}.", str(path)) from exc
+    with handle:
+        reader = csv.reader(handle)
+        if next(reader, None) != _COLUMNS:
+            raise DataLoadError(
+                f"{path}:1: expected the columns {','.join(_COLUMNS)}.", str(path), 1
+            )
+        for row_fields in reader:
+            line = reader.line_num
+            if len(row_fields) != len(_COLUMNS):
+                raise DataLoadError(
+                    f"{path}:{line}: expected {len(_COLUMNS)} fields, found {len(row_fields)}.",
+                    str(path),
+                    line,
+                )
+            row = dict(zip(_COLUMNS, (f.strip() for f in row_fields), strict=True))
+            codes = row["lep_gss_code"].split(";")
+            if (
+                row["fund"] not in _FUNDS
+                or not all(_LEP.match(c) for c in codes)
+                or not re.fullmatch(r"\d+", row["amount_gbp"])
+                or (row["date"] and not _DATE.match(row["date"]))
+            ):
+                raise DataLoadError(
+                    f"{path}:{line}: expected a fund ({', '.join(_FUNDS)}), E37 GSS codes, "
+                    "an amount in whole pounds and an ISO date or none.",
+                    str(path),
+                    line,
+                )
+            url = row["source_url"]
+            sid = known.get(url) or source_id(url)
+            source = iri(f"id/source/{sid}")
+            graph = f"graph/source-{sid}"
+            add(graph, iri(graph), _DERIVED_FROM, source)
+            if url not in known and sid not in described:
+                described.add(sid)
+                secondary = row["secondary"].startswith("yes")
+                cls = "SecondarySource" if secondary else "Source"
+                add(CATALOGUE_GRAPH, source, _RDF_TYPE, lis(cls))
+                add(
+                    CATALOGUE_GRAPH,
+                    source,
+                    ox.NamedNode(_DCT + "title"),
+                    ox.Literal(row["source_publisher"], language="en"),
+                )
+                add(CATALOGUE_GRAPH, source, lis("address"), ox.Literal(url))
+                if secondary:
+                    what = row["secondary"].removeprefix("yes").strip(" ()") or "a copy"
+                    add(
+                        CATALOGUE_GRAPH,
+                        source,
+                        lis("secondaryOf"),
+                        ox.Literal(
+                            f"{row['source_publisher']}: {what} (the public-data pack's words)",
+                            language="en",
+                        ),
+                    )
+                domain = urlparse(url).netloc.removeprefix("www.")
+                publisher = iri(f"id/organisation/website/{_slug(domain, 60)}")
+                add(
+                    CATALOGUE_GRAPH,
+                    publisher,
+                    _RDF_TYPE,
+                    ox.NamedNode("http://www.w3.org/ns/org#FormalOrganization"),
+                )
+                add(CATALOGUE_GRAPH, publisher, _PREF_LABEL, ox.Literal(domain, language="en"))
+                add(CATALOGUE_GRAPH, publisher, ox.NamedNode(_DCT + "source"), pack)
+                add(CATALOGUE_GRAPH, source, ox.NamedNode(_DCT + "publisher"), publisher)
+                add(CATALOGUE_GRAPH, source, ox.NamedNode(_DCT + "source"), pack)
+
+            fund = _FUNDS[row["fund"]]
+            lep_key = "-".join(c.lower() for c in codes)
+            thing = iri(f"id/funding/{sid}/{lep_key}-{fund}-{_slug(row['round_or_scope'])}")
+            add(graph, thing, _RDF_TYPE, lis("FundingAllocation"))
+            add(
+                graph,
+                thing,
+                _PREF_LABEL,
+                ox.Literal(
+                    f"{row['fund']}, {row['round_or_scope']}: {row['lep_name']} "
+                    f"({row['amount_as_stated']}, {row['source_publisher']})",
+                    language="en",
+                ),
+            )
+            add(graph, thing, lis("fund"), iri(f"id/programme/{fund}"))
+            authority = next(
+                (a for k, a in _AUTHORITIES.items() if k in row["round_or_scope"]), None
+            )
+            if authority:
+                add(graph, thing, lis("recipient"), iri(f"id/{authority}"))
+                if authority == "organisation/greater-london-authority":  # no other graph has it
+                    gla = iri(f"id/{authority}")
+                    add(
+                        graph,
+                        gla,
+                        _RDF_TYPE,
+                        ox.NamedNode("http://www.w3.org/ns/org#FormalOrganization"),
+                    )
+                    add(
+                        graph,
+                        gla,
+                        _PREF_LABEL,
+                        ox.Literal("Greater London Authority", language="en"),
+                    )
+                    add(graph, gla, ox.NamedNode(_DCT + "source"), source)
+                for code in codes:
+                    add(graph, thing, lis("coversArea"), iri(f"id/lep-area/{code}"))
+            else:
+                for code in codes:
+                    add(graph, thing, lis("recipient"), iri(f"id/lep/{code}"))
+            add(
+                graph,
+                thing,
+                lis("amount"),
+                ox.Literal(row["amount_gbp"], datatype=ox.NamedNode(_XSD + "decimal")),
+            )
+            add(graph, thing, lis("currency"), ox.Literal("GBP"))
+            if "provisional" in row["note"].lower():
+                add(graph, thing, lis("valueQualifier"), iri("id/qualifier/provisional"))
+            add(graph, thing, lis("fundingRound"), ox.Literal(row["round_or_scope"], language="en"))
+            add(graph, thing, lis("sourceWords"), ox.Literal(row["source_words"], language="en"))
+            notes = [f"Amount as stated: {row['amount_as_stated']}."]
+            notes += [n for n in (row["date_note"], row["note"]) if n]
+            add(graph, thing, lis("sourceNote"), ox.Literal(" ".join(notes), language="en"))
+            add(graph, thing, ox.NamedNode(_DCT + "source"), source)
+            if row["date"]:
+                date = _date(row["date"])
+                if _WORKED_OUT.search(row["date_note"]):
+                    add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "date"), date)
+                    add(
+                        EDITORS_GRAPH,
+                        thing,
+                        lis("sourceNote"),
+                        ox.Literal(
+                            f"The date is the pack's working, not the source's: {row['date_note']}",
+                            language="en",
+                        ),
+                    )
+                    add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "source"), editors)
+                else:
+                    add(graph, thing, ox.NamedNode(_DCT + "date"), date)
+    add(EDITORS_GRAPH, iri(EDITORS_GRAPH), _DERIVED_FROM, editors)
+    return quads
