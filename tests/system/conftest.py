@@ -82,4 +82,4 @@ def own_store(new_store: StoreFactory, tmp_path: Path) -> Iterator[StoreServer]:
     test of the session that reads the shared store."""
     store = new_store(tmp_path / "own-store").start()
     yield store
-    store.stop()
+    store.kill()  # its database is thrown away: no clean shutdown to wait for, stuck or not
