@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..artifact import BuildDir
-from ..errors import PublishError
+from ..errors import BuildWriteError, PublishError
 from ..sparql_text import iri
 from . import _graphs_of  # the one definition of what a publish writes
 
@@ -37,17 +37,21 @@ def write_store_image(build_dir: Path, graph: str, out: Path) -> StoreImage:
     """Write the image of the build in ``build_dir``, published as ``graph``, to ``out``.
 
     Raises StoreError when the build has blank nodes (as ``publish`` does), BuildNotFoundError
-    when ``build_dir`` holds no finished build.
+    when ``build_dir`` holds no finished build, BuildWriteError when ``out`` cannot be written.
     """
     digest = str(BuildDir(build_dir).info()["inputs_digest"])
     graphs = _graphs_of(build_dir, graph, digest)
     quads = 0
-    with out.open("wb") as image:
-        for name, lines in graphs.items():
-            tail = b" " + iri(name).encode("utf-8") + b" .\n"
-            for line in lines:
-                image.write(line.rstrip().removesuffix(b".").rstrip() + tail)
-                quads += 1
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("wb") as image:
+            for name, lines in graphs.items():
+                tail = b" " + iri(name).encode("utf-8") + b" .\n"
+                for line in lines:
+                    image.write(line.rstrip().removesuffix(b".").rstrip() + tail)
+                    quads += 1
+    except OSError as exc:
+        raise BuildWriteError(f"The store image {out} could not be written: {exc}") from exc
     return StoreImage(out, quads, len(graphs))
 
 
