@@ -359,9 +359,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--store",
-        metavar="URL",
+        metavar="URL|@FILE",
         help="serve from this remote SPARQL endpoint (loaded by 'lisgraph publish') instead of "
-        "the embedded store; credentials from LISGRAPH_STORE_USER/_PASSWORD",
+        "the embedded store; credentials from LISGRAPH_STORE_USER/_PASSWORD. @FILE: a file "
+        "holding the URL, read again at every poll (blue/green: rename a new file over it to "
+        "move the front-ends to a new store)",
     )
     p.add_argument(
         "--graph", metavar="IRI", help="with --store: the graph 'publish' wrote (default: ours)"
