@@ -68,9 +68,13 @@ def counts(session: requests.Session, url: str) -> tuple[int, int]:
     return int(n), int(m)
 
 
-def added(session: requests.Session, url: str) -> int:
+def added(session: requests.Session, url: str) -> int | None:
+    """1 or 0 as above; None when the front-end is busy (503: its query processes are taken by
+    the readers' counts, which at 1M take seconds each)."""
     response = session.post(url + "sparql", data={"query": ADDED},
                             headers={"Accept": "text/csv"}, timeout=60)  # fmt: skip
+    if response.status_code == 503:
+        return None
     response.raise_for_status()
     return int(response.text.splitlines()[1])
 
@@ -89,6 +93,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="lisgraph-store-switch-"))
     stores, fronts = [], []
+    stop = threading.Event()
     try:
         builds = [args.build.resolve(), changed_copy(args.build.resolve(), work / "changed")]
         urls = []
@@ -126,7 +131,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 assert time.monotonic() < deadline, "a front-end did not start"
                 time.sleep(0.3)
         seen: dict[tuple[int, int] | str, int] = {}
-        stop = threading.Event()
 
         def read(url: str) -> None:
             session = requests.Session()
@@ -137,7 +141,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     key = f"error: {type(exc).__name__}"
                 seen[key] = seen.get(key, 0) + 1
 
-        readers = [threading.Thread(target=read, args=(url,)) for _, url in fronts]
+        readers = [threading.Thread(target=read, args=(url,), daemon=True) for _, url in fronts]
         for reader in readers:
             reader.start()
         moves = []
@@ -164,6 +168,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "answers_seen": {str(k): v for k, v in seen.items()},
         }
     finally:
+        stop.set()  # the readers stop too when a switch fails
         for process, _ in fronts:
             stop_process_group(process)
         for store in stores:
