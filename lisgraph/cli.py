@@ -22,6 +22,7 @@ from .config import ServerConfig, Settings, StoreSettings, from_environment
 from .errors import LisgraphError, NotConformingError, Violation
 from .publish import GRAPH_STORE_BATCH_SIZE, UPDATE_BATCH_SIZE, Progress, publish
 from .publish.mirror import default_mirror_root, mirror
+from .publish.store_image import check_new_store, load_into_oxigraph, write_store_image
 from .store import GRAPH_FORMATS, RESULT_FORMATS
 from .store.connector import Endpoint
 from .store.embedded import EmbeddedStore
@@ -204,6 +205,26 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_store_image(args: argparse.Namespace) -> int:
+    settings = Settings.from_mapping(_config(args))
+    graph = args.graph or default_graph(settings.base)
+    out = Path(args.image)
+    if args.oxigraph_location:
+        check_new_store(Path(args.oxigraph_location))  # before the minutes of writing the image
+    image = write_store_image(settings.dist_dir, graph, out)
+    print(f"Wrote {image.quads:,} quads in {image.graphs:,} graphs (<{graph}>) to {out}.")
+    if args.oxigraph_location:
+        location = Path(args.oxigraph_location)
+        seconds = load_into_oxigraph(out, location)
+        print(
+            f"Loaded them into a new Oxigraph store at {location} in {seconds:.1f} s. Serve it "
+            f"(oxigraph serve-read-only --location {location} --bind HOST:PORT), point the "
+            "front-ends at it (lisgraph serve --store http://HOST:PORT/query), then stop the "
+            "old store."
+        )
+    return EXIT_OK
+
+
 def _cmd_release(args: argparse.Namespace) -> int:
     settings = _settings(args)
     root = settings.releases_dir
@@ -338,9 +359,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--store",
-        metavar="URL",
+        metavar="URL|@FILE",
         help="serve from this remote SPARQL endpoint (loaded by 'lisgraph publish') instead of "
-        "the embedded store; credentials from LISGRAPH_STORE_USER/_PASSWORD",
+        "the embedded store; credentials from LISGRAPH_STORE_USER/_PASSWORD. @FILE: a file "
+        "holding the URL, read again at every poll (blue/green: rename a new file over it to "
+        "move the front-ends to a new store)",
     )
     p.add_argument(
         "--graph", metavar="IRI", help="with --store: the graph 'publish' wrote (default: ours)"
@@ -400,6 +423,24 @@ def _parser() -> argparse.ArgumentParser:
         help="show graphs, batches, triples and rate as it goes (default: on a terminal only)",
     )
     p.set_defaults(func=_cmd_publish)
+
+    p = commands.add_parser(
+        "store-image",
+        help="write what 'publish' would leave in a store as one N-Quads file, for the store's "
+        "bulk loader (oxigraph load; Virtuoso's ld_dir and rdf_loader_run), into a new store",
+    )
+    p.add_argument("--image", required=True, metavar="FILE", help="the N-Quads file to write")
+    p.add_argument(
+        "--graph", metavar="IRI", help="the union graph to write (default: BASE graph/lisgraph)"
+    )
+    _build_option(p, "the build to write")
+    p.add_argument(
+        "--oxigraph-location",
+        metavar="DIR",
+        help="then load the image into a new Oxigraph store in DIR (which must not exist or be "
+        "empty) with 'oxigraph load'",
+    )
+    p.set_defaults(func=_cmd_store_image)
 
     p = commands.add_parser(
         "synth", help="write a synthetic project of about N statements (for scale tests)"

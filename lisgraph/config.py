@@ -37,6 +37,7 @@ __all__ = [
     "Serving",
     "Settings",
     "StoreSettings",
+    "read_store_pointer",
     "from_environment",
 ]
 
@@ -287,7 +288,13 @@ def _spool_dir(value: Any) -> str | None:
 @dataclass(frozen=True)
 class StoreSettings:
     """A remote SPARQL store: its query URL, the union graph lisgraph wrote there (None: the
-    default under the base IRI), credentials, and how a front-end follows it."""
+    default under the base IRI), credentials, and how a front-end follows it.
+
+    ``STORE`` may name a **store pointer** instead of a URL: ``@FILE``, a file holding the
+    store's URL (``pointer``; ``url`` is what it held when read). A front-end reads it again at
+    every poll and moves to the store it names: blue/green, where a new version goes into a new
+    store and the switch is one atomic rename of that file.
+    """
 
     url: str
     graph: str | None = None
@@ -296,6 +303,7 @@ class StoreSettings:
     auth: str = "basic"
     poll_seconds: float = 10.0
     mirror_dir: Path | None = None
+    pointer: Path | None = None
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> StoreSettings | None:
@@ -312,6 +320,8 @@ class StoreSettings:
     def for_url(cls, url: str, mapping: Mapping[str, Any] | None = None) -> StoreSettings:
         """Settings for the store at ``url``, credentials and the rest from ``mapping``."""
         values = _merged(mapping)
+        pointer = Path(url[1:]) if url.startswith("@") else None
+        url = read_store_pointer(pointer) if pointer else url
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"The store URL {url!r} is not an http(s) URL.")
         auth = str(values["STORE_AUTH"]).lower()
@@ -326,7 +336,20 @@ class StoreSettings:
             auth=auth,
             poll_seconds=_number(values, "STORE_POLL_SECONDS", float),
             mirror_dir=Path(mirror) if mirror else None,
+            pointer=pointer,
         )
+
+
+def read_store_pointer(pointer: Path) -> str:
+    """The store URL a store pointer file holds (its first line). Raises ConfigError when the
+    file cannot be read or holds no http(s) URL."""
+    try:
+        url = pointer.read_text(encoding="utf-8").strip().split("\n")[0].strip()
+    except OSError as exc:
+        raise ConfigError(f"The store pointer {pointer} cannot be read: {exc}") from exc
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"The store pointer {pointer} holds {url!r}, not an http(s) URL.")
+    return url
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,7 @@ def test_a_switch_too_large_for_one_request_moves_the_union_and_record_last() ->
     assert "<urn:stage/0>" not in {m for chunk in store.switches[:-1] for m in chunk}
     (note,) = loader.notes
     assert "refused to switch 10 graphs in one request (Virtuoso ..... Error SQ200" in note
+    assert re.search(r"may have seen both versions for the \d+\.\d s that took", note)
 
 
 def test_a_switch_that_fits_is_one_request() -> None:

@@ -1,13 +1,46 @@
 """The remote store's rewriting of a visitor's query: dataset clauses found and removed in code
-only, and escaped prefixed names spelt out for stores whose parsers reject them."""
+only, escaped prefixed names spelt out for stores whose parsers reject them, and the dataset
+sent with each query (the source graphs only to a query that can read them)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pytest
+
+from lisgraph.store.connector import Endpoint
+from lisgraph.store.publication import Publication
 from lisgraph.store.remote import (
+    RemoteStore,
     expand_escaped_names,
     has_dataset_clause,
+    uses_named_graphs,
     without_dataset_clauses,
 )
+
+UNION = "https://w3id.org/lisgraph/graph/lisgraph"
+SOURCES = tuple(f"https://w3id.org/lisgraph/graph/source-{n}" for n in range(3))
+NOTHING = "https://w3id.org/lisgraph/graph/lisgraph/publication#none"
+EMPTY_RESULTS = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
+
+
+@dataclass(frozen=True)
+class RecordingEndpoint(Endpoint):
+    """An endpoint that answers every query with no rows and keeps the parameters it was sent."""
+
+    sent: list[list[tuple[str, str]]] = field(default_factory=list)
+
+    def request(
+        self,
+        *,
+        query: str | None = None,
+        update: str | None = None,
+        params: Sequence[tuple[str, str]] = (),
+        accept: str = "application/sparql-results+json",
+    ) -> tuple[str, bytes]:
+        self.sent.append(list(params))
+        return "application/sparql-results+json", EMPTY_RESULTS
 
 
 def test_dataset_clauses_are_found_and_removed_in_code_only() -> None:
@@ -30,3 +63,54 @@ def test_escaped_prefixed_names_become_full_iris() -> None:
         'PREFIX id: <http://x/id/> SELECT * { <http://x/id/lep/E1> ?p "id:a\\/b" ; ?q id:plain }'
         " # id:c\\/d"
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", False),
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", True),
+        ("select * { graph <http://g> { ?s ?p ?o } }", True),
+        ("SELECT * { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }", True),
+        ("SELECT ?graph { ?graph ex:GRAPH 'GRAPH' ; <http://x/GRAPH> $GRAPH } # GRAPH", False),
+        ("PREFIX GRAPH: <http://g/> SELECT * { GRAPH:a ?p ?o }", False),
+        ("SELECT * { \\u0047RAPH ?g { ?s ?p ?o } }", True),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", False),
+    ],
+)
+def test_named_graphs_are_used_only_through_graph(query: str, expected: bool) -> None:
+    assert uses_named_graphs(query) is expected
+
+
+def _sent(query: str, **dataset: list[str]) -> list[tuple[str, str]]:
+    endpoint = RecordingEndpoint("http://store.invalid/sparql")
+    store = RemoteStore(endpoint, Publication(UNION, "digest", SOURCES))
+    store.query(query, **dataset)
+    (params,) = endpoint.sent
+    return params
+
+
+def test_a_query_without_graph_is_sent_the_union_graph_only() -> None:
+    assert _sent("SELECT ?s WHERE { ?s ?p ?o }") == [
+        ("default-graph-uri", UNION),
+        ("named-graph-uri", NOTHING),
+    ]
+
+
+def test_a_query_with_graph_is_sent_every_source_graph() -> None:
+    assert _sent("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }") == [
+        ("default-graph-uri", UNION),
+        *[("named-graph-uri", g) for g in SOURCES],
+    ]
+
+
+def test_a_stated_dataset_is_sent_as_stated_and_limited_to_ours() -> None:
+    named = [SOURCES[1], "http://example.org/other"]
+    assert _sent("SELECT ?s WHERE { ?s ?p ?o }", named_graphs=named) == [
+        ("default-graph-uri", NOTHING),
+        ("named-graph-uri", SOURCES[1]),
+    ]
+    assert _sent(f"SELECT ?s FROM <{SOURCES[0]}> WHERE {{ ?s ?p ?o }}") == [
+        ("default-graph-uri", SOURCES[0]),
+        ("named-graph-uri", NOTHING),
+    ]

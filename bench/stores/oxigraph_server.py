@@ -70,3 +70,29 @@ class OxigraphServer(StoreServer):
     def start(self) -> OxigraphServer:
         super().start()
         return self
+
+
+class OxigraphReadOnly(OxigraphServer):
+    """``oxigraph serve-read-only`` over a store already loaded in ``directory/data`` (by
+    ``oxigraph load``, e.g. through ``lisgraph store-image --oxigraph-location``): a read
+    replica. It takes no writes, so it has no update endpoint to publish to."""
+
+    name = "oxigraph-read-only"
+
+    def command(self) -> list[str]:
+        assert OXIGRAPH
+        location = str(self.dir / "data")
+        return [
+            OXIGRAPH,
+            "serve-read-only",
+            "--location",
+            location,
+            "--bind",
+            f"127.0.0.1:{self.port}",
+        ]
+
+    def first_start(self) -> bool:
+        return False
+
+    def publish_args(self, graph_store: str = "none") -> list[str]:
+        raise NotImplementedError("a read-only store is loaded offline, not published to")

@@ -204,6 +204,7 @@ class Loader:
             return
         except _BatchTooLargeError as refused:
             reason = refused.reason
+        began = time.monotonic()
         last = [moves[0], moves[-1]]
         named = list(moves[1:-1])
         size = max(1, len(named) // 2)
@@ -225,13 +226,15 @@ class Loader:
         except _BatchTooLargeError as again:
             raise StoreError(_switch_message(last[0][1], again.reason)) from again.cause
         requests += 1
+        mixed = time.monotonic() - began
         for old in _chunks(list(drops), GRAPHS_PER_REQUEST):
             self._switch_once([], old)
+        # Not "seconds": at 1M triples (2,827 graphs) Virtuoso took 30 requests and 501 s.
         self.notes.append(
             f"The store refused to switch {len(moves)} graphs in one request ({reason}); "
             f"they were switched in {requests} requests of up to {size} graphs, the union graph "
             "and the publication record in the last, so GRAPH queries may have seen both "
-            "versions for the seconds that took."
+            f"versions for the {mixed:.1f} s that took."
         )
 
     def _send_batch(self, parts: Sequence[_Part], what: str) -> None:

@@ -35,11 +35,23 @@ __all__ = [
     "RemoteStore",
     "expand_escaped_names",
     "has_dataset_clause",
+    "uses_named_graphs",
     "without_dataset_clauses",
 ]
 
 _SOLUTIONS_TYPES = ("application/sparql-results+json", "application/json")
 _FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:])", re.IGNORECASE)
+_GRAPH = re.compile(r"(?<![\w:?$])GRAPH(?![\w:])", re.IGNORECASE)
+# SPARQL lets a query spell any character as \uXXXX or \UXXXXXXXX, keywords included.
+_CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
+
+
+def uses_named_graphs(query: str) -> bool:
+    """Whether ``query`` may read a named graph: it has the keyword GRAPH in its code (not in a
+    string, an IRI, a comment or a name), or a codepoint escape that could spell it. Without
+    GRAPH a query sees the default graph only, whatever named graphs its dataset has."""
+    code = code_only(query)
+    return bool(_GRAPH.search(code) or _CODEPOINT_ESCAPE.search(code))
 
 
 def has_dataset_clause(query: str) -> bool:
@@ -117,6 +129,7 @@ class RemoteStore:
         self.publication = publication
         # A graph name no one publishes: stands for "an empty graph" in a dataset description.
         self._nothing = f"{publication_graph(publication.graph)}#none"
+        self._ours = frozenset({publication.graph, *publication.graphs})
 
     def _dataset(
         self, query: str, default_graphs: Sequence[str], named_graphs: Sequence[str]
@@ -128,10 +141,15 @@ class RemoteStore:
             if not (default_graphs or named_graphs):
                 default_graphs, named_graphs = stated
         if not (default_graphs or named_graphs):
-            default_graphs, named_graphs = [pub.graph], list(pub.graphs)
-        ours = {pub.graph, *pub.graphs}
-        defaults = [g for g in default_graphs if g in ours] or [self._nothing]
-        named = [g for g in named_graphs if g in ours] or [self._nothing]
+            # The embedded store's dataset: the union graph and every source graph. The source
+            # graphs are sent only to a query that can see them (through GRAPH): at 1M triples
+            # they are 2,825 IRIs (257 KB) that the store reads with every request
+            # (bench/RESULTS.md, "Named graphs only when needed").
+            named_needed = uses_named_graphs(query)
+            default_graphs = [pub.graph]
+            named_graphs = list(pub.graphs) if named_needed else []
+        defaults = [g for g in default_graphs if g in self._ours] or [self._nothing]
+        named = [g for g in named_graphs if g in self._ours] or [self._nothing]
         return [("default-graph-uri", g) for g in defaults] + [
             ("named-graph-uri", g) for g in named
         ]

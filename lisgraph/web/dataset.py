@@ -20,7 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,8 +28,8 @@ from flask import Flask, current_app, g
 
 from ..artifact import BuildDir
 from ..build.releases import Release, list_releases
-from ..config import Limits, ServerConfig, Settings, StoreSettings
-from ..errors import BuildNotFoundError, LisgraphError
+from ..config import Limits, ServerConfig, Settings, StoreSettings, read_store_pointer
+from ..errors import BuildNotFoundError, ConfigError, LisgraphError
 from ..publish.mirror import default_mirror_root, mirror_dir
 from ..store import Store
 from ..store.admission import Admission
@@ -162,6 +162,10 @@ class RemoteSource:
     ``poll_seconds``. The dumps and build information come from ``mirror_root/DIGEST``, which
     ``lisgraph mirror`` writes from the store's own graphs; a build not mirrored yet is not
     switched to (the last one stays served, and the log says what to run).
+
+    With a store pointer (``pointer``, a file holding the store's URL) the store itself may
+    change: the file is read at every poll, and a new URL is a new version to move to (each
+    request is answered from one snapshot, so from one store, whole).
     """
 
     config: ServerConfig
@@ -169,8 +173,9 @@ class RemoteSource:
     graph: str
     mirror_root: Path
     poll_seconds: float = 10.0
+    pointer: Path | None = None
     _checked: float = field(default=0.0, repr=False)
-    _digest: str | None = field(default=None, repr=False)
+    _version: tuple[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, config: ServerConfig, store: StoreSettings) -> RemoteSource:
@@ -180,30 +185,51 @@ class RemoteSource:
             graph=store.graph or default_graph(config.settings.base),
             mirror_root=store.mirror_dir or default_mirror_root(),
             poll_seconds=store.poll_seconds,
+            pointer=store.pointer,
+        )
+
+    def _current_endpoint(self) -> Endpoint:
+        """The endpoint the store pointer names now (the last one read when it cannot be)."""
+        if self.pointer is None:
+            return self.endpoint
+        try:
+            url = read_store_pointer(self.pointer)
+        except ConfigError as exc:
+            log.error("Still serving from %s: %s", self.endpoint.query_url, exc)
+            return self.endpoint
+        return (
+            self.endpoint
+            if url == self.endpoint.query_url
+            else replace(self.endpoint, query_url=url)
         )
 
     def identity(self) -> Hashable | None:
         now = time.monotonic()
         if now - self._checked >= self.poll_seconds:
             self._checked = now
+            endpoint = self._current_endpoint()
             try:
-                self._digest = read_publication(self.endpoint, self.graph).digest
+                digest = read_publication(endpoint, self.graph).digest
+                self._version = (endpoint.query_url, digest)
             except LisgraphError as exc:
                 log.error("Could not ask the store which build it holds: %s", exc)
-        return self._digest
+        return self._version
 
     def load(self) -> Snapshot:
-        publication = read_publication(self.endpoint, self.graph)
+        endpoint = self._current_endpoint()
+        publication = read_publication(endpoint, self.graph)
         build = BuildDir(mirror_dir(self.mirror_root, publication.digest))
         if not build.is_complete():
             raise BuildNotFoundError(
-                f"The store holds build {publication.digest[:12]}, whose dumps are not in "
-                f"{self.mirror_root} yet: run 'lisgraph mirror --store {self.endpoint.query_url}'."
+                f"The store at {endpoint.query_url} holds build {publication.digest[:12]}, whose "
+                f"dumps are not in {self.mirror_root} yet: run "
+                f"'lisgraph mirror --store {endpoint.query_url}'."
             )
-        self._digest, self._checked = publication.digest, time.monotonic()
+        self.endpoint = endpoint
+        self._version, self._checked = (endpoint.query_url, publication.digest), time.monotonic()
         return Snapshot(
             config=self.config,
-            store=RemoteStore(self.endpoint, publication),
+            store=RemoteStore(endpoint, publication),
             build=build,
             build_info=build.info(),
             cache=_new_cache(self.config),

@@ -3,10 +3,11 @@
 
 No test body is written here. This module gives the fixtures that the tests of
 ``test_remote.py`` and ``test_sparql_protocol.py`` ask for (``remote_store``, ``remote_server``,
-``new_store``, ``endpoint``) as Oxigraph, and collects those tests again: every competency
-answer and the dumps' checksums identical to the embedded store's, the protocol tests through
-``lisgraph serve --store``, publishing by SPARQL Update and by the Graph Store Protocol, and the
-failures (dies mid-publish; Oxigraph server has no credentials to get wrong).
+``new_store``, and so ``own_store``, ``endpoint``) as Oxigraph, and collects those tests
+again: every competency answer and the dumps' checksums identical to the embedded store's, the
+protocol tests through ``lisgraph serve --store``, publishing by SPARQL Update and by the Graph
+Store Protocol (each into an Oxigraph server of its own), and the failures (dies mid-publish;
+Oxigraph server has no credentials to get wrong).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def remote_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphS
 
 @pytest.fixture(scope="module")
 def new_store() -> StoreFactory:
+    """How ``own_store`` makes a store for each test that publishes."""
     if OXIGRAPH is None:
         pytest.skip(SKIP_REASON)
     return OxigraphServer
@@ -83,7 +85,7 @@ def _tests_taking(module: ModuleType, fixtures: set[str]) -> dict[str, Any]:
     return found
 
 
-_REMOTE = _tests_taking(remote_tests, {"remote_store", "remote_server", "new_store"})
+_REMOTE = _tests_taking(remote_tests, {"remote_store", "remote_server", "new_store", "own_store"})
 _PROTOCOL = _tests_taking(protocol_tests, {"endpoint"})
 assert not _REMOTE.keys() & _PROTOCOL.keys(), "test names are unique"
 globals().update({**_REMOTE, **_PROTOCOL})

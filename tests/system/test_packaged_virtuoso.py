@@ -5,7 +5,9 @@ through ``/sparql`` and through ``/sparql-auth``, by the Graph Store Protocol it
 SPARQL Update (whose batches the packaged settings refuse at 2,000 triples: error SP031), and
 the dumps mirrored from it are the build's, byte for byte.
 
-(The rest of the comparison runs on lisgraph's own ini, ``test_remote.py``.)
+Each test that publishes starts a packaged Virtuoso of its own (``packaged``), so that one store
+stuck mid-publish fails one test. (The rest of the comparison runs on lisgraph's own ini,
+``test_remote.py``.)
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from lisgraph.build import BuildResult
 from ..helpers import BASE, run_lisgraph
 
 
-@pytest.fixture(scope="module")
-def packaged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+@pytest.fixture
+def packaged(tmp_path: Path) -> Iterator[Virtuoso]:
+    """A packaged Virtuoso, with an empty database, for this test only."""
     if VIRTUOSO is None or not PACKAGED_INI.exists():
         pytest.skip(SKIP_REASON)
-    server = Virtuoso(tmp_path_factory.mktemp("virtuoso-packaged"), packaged=True).start()
+    server = Virtuoso(tmp_path / "virtuoso-packaged", packaged=True).start()
     yield server
-    server.stop()
+    server.kill()  # its database is thrown away: no clean shutdown to wait for, stuck or not
 
 
 def test_only_ports_and_directories_differ_from_the_packaged_ini(tmp_path: Path) -> None:
@@ -57,7 +60,7 @@ def test_publish_with_default_settings(
         "--graph-store", graph_store, "--build", str(built.out_dir),
         env=packaged.env if who == "digest" else {},
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stderr + packaged.log()
     assert packaged.count(graph) == built.triples
     if graph_store == "auto":
         crud = f"{packaged.url}/sparql-graph-crud{'-auth' if who == 'digest' else ''}"
@@ -73,11 +76,12 @@ def test_mirror_makes_the_same_dumps(
     packaged: Virtuoso, built: BuildResult, tmp_path: Path
 ) -> None:
     graph = BASE + "graph/lisgraph"
+    mirrors = tmp_path / "mirrors"
     done = run_lisgraph("publish", "--endpoint", packaged.sparql, "--build", str(built.out_dir))
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stderr + packaged.log()
     mirrored = run_lisgraph(
-        "mirror", "--store", packaged.sparql, "--graph", graph, "--mirror-dir", str(tmp_path)
+        "mirror", "--store", packaged.sparql, "--graph", graph, "--mirror-dir", str(mirrors)
     )
     assert mirrored.returncode == 0, mirrored.stderr
-    (directory,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    (directory,) = [p for p in mirrors.iterdir() if not p.name.startswith(".")]
     assert (directory / "SHA256SUMS").read_text() == (built.out_dir / "SHA256SUMS").read_text()

@@ -4,7 +4,9 @@ mid-publish, is slow, or refuses the credentials.
 
 Here the store is Virtuoso (``remote_store``, and ``remote_server`` in front of it, from
 ``conftest.py``); ``test_oxigraph_store.py`` runs every test of this module that takes a
-``remote_store``, ``remote_server`` or ``new_store`` again, with Oxigraph server instead."""
+``remote_store``, ``remote_server``, ``new_store`` or ``own_store`` again, with Oxigraph server
+instead. The shared store is published to once, by ``remote_server``, before anyone reads it;
+a test that publishes again does so into a store of its own (``own_store``), started for it."""
 
 from __future__ import annotations
 
@@ -115,16 +117,17 @@ def test_store_holding_other_data_answers_from_ours_only(
 
 
 def test_graph_store_protocol_and_new_version_reaches_every_front_end(
-    remote_store: StoreServer, built: BuildResult, tmp_path: Path
+    own_store: StoreServer, built: BuildResult, tmp_path: Path
 ) -> None:
     """Two front-ends over one store agree, and both switch to a newly published version
-    (loaded first through the Graph Store Protocol, then by SPARQL Update)."""
+    (loaded first through the Graph Store Protocol, then by SPARQL Update) while they read."""
+    remote_store = own_store
     graph = BASE + "graph/test-versions"
     first = run_lisgraph(
         "publish", *remote_store.publish_args("explicit"), "--graph", graph,
         "--out", str(built.out_dir), "--batch-size", "500", env=remote_store.env,
     )  # fmt: skip
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 0, first.stderr + remote_store.log()
     assert "by Graph Store Protocol at" in first.stdout
     assert remote_store.count(graph) == built.triples
     env = {"LISGRAPH_STORE_POLL_SECONDS": "0.5"}
@@ -147,7 +150,7 @@ def test_graph_store_protocol_and_new_version_reaches_every_front_end(
             "publish", *remote_store.publish_args("none"), "--graph", graph,
             "--out", str(changed), env=remote_store.env,
         )  # fmt: skip
-        assert second.returncode == 0, second.stderr
+        assert second.returncode == 0, second.stderr + remote_store.log()
         assert "by SPARQL Update at" in second.stdout
         deadline = time.monotonic() + 20
         while {_csv(url, count) for _, url in fronts} != {f"n\r\n{built.triples + 1}\r\n"}:
@@ -161,15 +164,16 @@ def test_graph_store_protocol_and_new_version_reaches_every_front_end(
 
 
 def test_publish_finds_the_graph_store_by_itself(
-    remote_store: StoreServer, built: BuildResult
+    own_store: StoreServer, built: BuildResult
 ) -> None:
     """With default settings, publish loads through the store's own Graph Store endpoint."""
+    remote_store = own_store
     graph = BASE + "graph/test-found"
     done = run_lisgraph(
         "publish", *remote_store.publish_args("auto"), "--graph", graph,
         "--out", str(built.out_dir), env=remote_store.env,
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stderr + remote_store.log()
     explicit = remote_store.publish_args("explicit")
     assert f"by Graph Store Protocol at {explicit[-1]} " in done.stdout
     assert remote_store.count(graph) == built.triples
@@ -268,49 +272,46 @@ def test_slow_store_times_out(silent_store: str, built: BuildResult) -> None:
 
 
 def test_store_dying_mid_publish_keeps_the_old_version(
-    new_store: StoreFactory, built: BuildResult, tmp_path: Path
+    own_store: StoreServer, built: BuildResult, tmp_path: Path
 ) -> None:
-    store = new_store(tmp_path / "store").start()
-    try:
-        first = run_lisgraph(
-            "publish", *store.publish_args("auto"), "--out", str(built.out_dir), env=store.env
-        )
-        assert first.returncode == 0, first.stderr
-        old_digest = _digest(store)
+    store = own_store
+    first = run_lisgraph(
+        "publish", *store.publish_args("auto"), "--out", str(built.out_dir), env=store.env
+    )
+    assert first.returncode == 0, first.stderr
+    old_digest = _digest(store)
 
-        changed = _changed_build(built.out_dir, tmp_path / "changed")
-        results: dict[str, object] = {}
+    changed = _changed_build(built.out_dir, tmp_path / "changed")
+    results: dict[str, object] = {}
 
-        def publish() -> None:
-            results["done"] = run_lisgraph(
-                "publish", *store.publish_args("none"), "--out", str(changed),
-                "--batch-size", "20", "--retries", "1", "--timeout", "5", env=store.env,
-            )  # fmt: skip
+    def publish() -> None:
+        results["done"] = run_lisgraph(
+            "publish", *store.publish_args("none"), "--out", str(changed),
+            "--batch-size", "20", "--retries", "1", "--timeout", "5", env=store.env,
+        )  # fmt: skip
 
-        thread = threading.Thread(target=publish)
-        thread.start()
-        staging = UNION + "/staging/0"
-        deadline = time.monotonic() + 60
-        while store.count(staging) == 0:  # the new version is being loaded: kill the store now
-            assert time.monotonic() < deadline and thread.is_alive(), "publish never started"
-            time.sleep(0.05)
-        store.kill()
-        thread.join(timeout=120)
-        done = results["done"]
-        assert done.returncode == 2, done.stdout  # type: ignore[attr-defined]
-        assert "Cannot reach the SPARQL store" in done.stderr  # type: ignore[attr-defined]
+    thread = threading.Thread(target=publish)
+    thread.start()
+    staging = UNION + "/staging/0"
+    deadline = time.monotonic() + 60
+    while store.count(staging) == 0:  # the new version is being loaded: kill the store now
+        assert time.monotonic() < deadline and thread.is_alive(), "publish never started"
+        time.sleep(0.05)
+    store.kill()
+    thread.join(timeout=120)
+    done = results["done"]
+    assert done.returncode == 2, done.stdout  # type: ignore[attr-defined]
+    assert "Cannot reach the SPARQL store" in done.stderr  # type: ignore[attr-defined]
 
-        store.start()  # the same database after the crash: the old version is still published
-        assert store.count(UNION) == built.triples
-        assert _digest(store) == old_digest
-        again = run_lisgraph(
-            "publish", *store.publish_args("auto"), "--out", str(changed), env=store.env
-        )
-        assert again.returncode == 0, again.stderr
-        assert store.count(UNION) == built.triples + 1
-        assert store.count(staging) == 0
-    finally:
-        store.stop()
+    store.start()  # the same database after the crash: the old version is still published
+    assert store.count(UNION) == built.triples
+    assert _digest(store) == old_digest
+    again = run_lisgraph(
+        "publish", *store.publish_args("auto"), "--out", str(changed), env=store.env
+    )
+    assert again.returncode == 0, again.stderr
+    assert store.count(UNION) == built.triples + 1
+    assert store.count(staging) == 0
 
 
 def _digest(store: StoreServer) -> str:

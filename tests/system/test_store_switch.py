@@ -1,0 +1,117 @@
+"""Blue/green: the front-ends follow a **store pointer** (``--store @FILE``: a file holding the
+store's URL), so a new version is bulk-loaded into a new store that nobody reads, and the switch
+is one atomic rename of that file. Every answer comes from one whole version, ``GRAPH`` queries
+included, and no store that serves reads is ever written to."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from bench.stores.oxigraph_server import OXIGRAPH, SKIP_REASON, OxigraphReadOnly
+from lisgraph.build import BuildResult
+
+from ..helpers import run_lisgraph, start_server, stop_server
+from .test_remote import _changed_build
+
+# One query reading the default graph and the named graphs (through GRAPH): one answer, so what
+# one version holds in both, if answers come from whole versions.
+BOTH = (
+    "SELECT ?n ?m WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } } "
+    "{ SELECT (COUNT(*) AS ?m) WHERE { GRAPH ?g { ?s ?p ?o } } } }"
+)
+
+
+def _replica(build: Path, directory: Path) -> OxigraphReadOnly:
+    """A read-only Oxigraph store loaded offline from ``build``'s store image."""
+    done = run_lisgraph(
+        "store-image", "--build", str(build), "--image", str(directory / "image.nq"),
+        "--oxigraph-location", str(directory / "data"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return OxigraphReadOnly(directory).start()
+
+
+def _point(pointer: Path, url: str) -> None:
+    """Point the front-ends at ``url``: one atomic rename."""
+    fresh = pointer.with_suffix(".new")
+    fresh.write_text(url + "\n")
+    os.replace(fresh, pointer)
+
+
+def _counts(url: str) -> tuple[int, int]:
+    """Triples in the default graph, and in the named graphs, in one answer."""
+    response = requests.post(
+        url + "sparql", data={"query": BOTH}, headers={"Accept": "text/csv"}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    n, m = response.text.splitlines()[1].split(",")
+    return int(n), int(m)
+
+
+def test_front_ends_move_to_a_new_store_whole(built: BuildResult, tmp_path: Path) -> None:
+    if OXIGRAPH is None:
+        pytest.skip(SKIP_REASON)
+    changed = _changed_build(built.out_dir, tmp_path / "changed")
+    blue = _replica(built.out_dir, tmp_path / "blue")
+    green = _replica(changed, tmp_path / "green")
+    pointer = tmp_path / "store-url"
+    mirrors = tmp_path / "mirrors"
+    fronts = []
+    try:
+        _point(pointer, blue.query_url)
+        env = {"LISGRAPH_STORE_POLL_SECONDS": "0.2", "LISGRAPH_MIRROR_DIR": str(mirrors)}
+        fronts = [
+            start_server(
+                built.out_dir, "--workers", "2", "--store", f"@{pointer}", env=env,
+                log=tmp_path / f"serve-{n}.log",
+            )
+            for n in (1, 2)
+        ]  # fmt: skip
+        old = {_counts(url) for _, url in fronts}
+        assert old == {(built.triples, built.quads)}
+        new = (built.triples + 1, built.quads + 1)
+        # The new version's dumps, mirrored before the switch (else front-ends wait for them).
+        mirrored = run_lisgraph("mirror", "--store", green.query_url, "--mirror-dir", str(mirrors))
+        assert mirrored.returncode == 0, mirrored.stderr
+
+        seen: list[tuple[int, int] | str] = []
+        stop = threading.Event()
+
+        def read(url: str) -> None:
+            while not stop.is_set() and len(seen) < 2000:
+                try:
+                    seen.append(_counts(url))
+                except (AssertionError, requests.RequestException) as exc:
+                    seen.append(f"{url}: {exc}")
+
+        readers = [threading.Thread(target=read, args=(url,)) for _, url in fronts]
+        for reader in readers:
+            reader.start()
+        time.sleep(0.5)
+        switched = time.monotonic()
+        _point(pointer, green.query_url)
+        deadline = switched + 20
+        while {_counts(url) for _, url in fronts} != {new}:
+            assert time.monotonic() < deadline, "the front-ends did not move to the new store"
+            time.sleep(0.05)
+        blue.stop()  # retired: nothing reads it any more
+        time.sleep(0.5)
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=30)
+        errors = [s for s in seen if isinstance(s, str)]
+        assert not errors, errors[:3]
+        # Every answer came from one whole version, the old or the new, GRAPH included.
+        assert set(seen) <= {(built.triples, built.quads), new}, set(seen)
+        assert (built.triples, built.quads) in seen and new in seen
+    finally:
+        for process, _ in fronts:
+            stop_server(process)
+        blue.stop()
+        green.stop()
