@@ -284,3 +284,26 @@ def test_a_query_the_engine_will_not_run_is_the_client_s_400_with_its_message(
     assert response.status_code == 400
     assert "is not supported" in response.get_data(as_text=True)
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_a_process_that_ran_queries_exits_without_closing_its_sandbox(built: BuildResult) -> None:
+    """Query processes ignore SIGTERM, which is all multiprocessing's exit handler sends its
+    daemonic children before waiting for them: without lisgraph's own exit handler (a kill),
+    this child process never exited."""
+    import subprocess
+    import sys
+
+    program = (
+        "from lisgraph.config import Limits\n"
+        "from lisgraph.store.embedded import EmbeddedStore\n"
+        "from lisgraph.store.sandbox import Job, QuerySandbox\n"
+        "from pathlib import Path\n"
+        f"store = EmbeddedStore.from_build(Path({str(built.out_dir)!r}))\n"
+        "sandbox = QuerySandbox(store, Limits())\n"
+        "print(sandbox.run(Job('ASK { ?s ?p ?o }')).body.decode())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "true" in done.stdout

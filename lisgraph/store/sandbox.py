@@ -30,9 +30,11 @@ and sets its own CPU-time limit before each query, so even an orphan stops at th
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import resource
 import signal
@@ -40,6 +42,7 @@ import stat
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
@@ -268,6 +271,20 @@ def _stopping() -> ServerBusyError:
     )
 
 
+def _stop_query_processes() -> None:
+    """At exit, kill this process's own query processes. multiprocessing's exit handler would
+    send them SIGTERM, which they ignore, and then wait for them forever: a script or test that
+    ran a query through an app it did not close never exited. Registered after
+    multiprocessing's (imported above), so it runs first."""
+    for sandbox in list(_SANDBOXES):
+        if sandbox.owned_here():
+            sandbox.close()
+
+
+_SANDBOXES: weakref.WeakSet[QuerySandbox] = weakref.WeakSet()
+atexit.register(_stop_query_processes)
+
+
 class QuerySandbox:
     """Runs jobs one at a time in a child process of this process, under ``limits``."""
 
@@ -279,6 +296,7 @@ class QuerySandbox:
         self._conn: Connection | None = None
         self._owner = os.getpid()
         self._cancelled = False
+        _SANDBOXES.add(self)
 
     def _ensure_child(self) -> Connection:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
