@@ -26,11 +26,12 @@ import ctypes.util
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import lru_cache
 
 from flask import Flask, Response, g, request
 
 from ..views.listing import LISTINGS
-from .negotiation import FORMATS, choose
+from .negotiation import FORMATS, bounded, choose
 
 __all__ = ["PAGE_PARAMETERS", "TRIM_AFTER_BYTES", "PageCache", "init_app", "page_key"]
 
@@ -49,9 +50,11 @@ TRIM_AFTER_BYTES = 4 * 1024 * 1024
 _RDF_DEFAULTS = tuple(f.key for f in FORMATS if "rdf" in f.kinds and f.key != "html")
 
 
+@lru_cache(maxsize=1024)
 def _accepted(header: str) -> tuple[str, ...]:
     """What an Accept header chooses, for every default and HTML or not: the part of it a
-    page can depend on (pages negotiate with :func:`~.negotiation.choose`)."""
+    page can depend on (pages negotiate with :func:`~.negotiation.choose`). Remembered per
+    header value (cut to the length ``choose`` reads, so the keys stay short)."""
     chosen = []
     for default in _RDF_DEFAULTS:
         for html in (True, False):
@@ -151,7 +154,7 @@ def page_key(releases: object) -> Hashable | None:
         request.path,
         tuple((k, v) for k, v in request.args.items(multi=True) if k in PAGE_PARAMETERS),
         # No Accept means any type (RFC 9110), as "*/*" does: one entry for both.
-        _accepted(request.headers.get("Accept", "") or "*/*"),
+        _accepted(bounded(request.headers.get("Accept", "") or "*/*")),
         request.url_root,
         releases,
     )

@@ -18,6 +18,8 @@ first by ``create_app``), so the page cache never answers a refused request.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, Response, request
 from werkzeug.sansio.utils import host_is_trusted
 
@@ -57,17 +59,25 @@ def init_request_guards(app: Flask, config: ServerConfig) -> None:
     """Refuse over-long headers (431) and hosts not in ``config.allowed_hosts`` (400)."""
     allowed = config.allowed_hosts
 
+    @lru_cache(maxsize=256)
+    def accepted(host: str) -> bool:
+        return host_allowed(host, allowed)
+
     @app.before_request
     def guard() -> Response | None:
-        for name, value in request.headers.items():
-            if len(value) > MAX_HEADER_LENGTH:
+        # The environment's values, not request.headers: no header name is made per request.
+        for key, value in request.environ.items():
+            if (key.startswith("HTTP_") or key == "CONTENT_TYPE") and len(
+                value
+            ) > MAX_HEADER_LENGTH:
+                name = key.removeprefix("HTTP_").replace("_", "-").title()
                 return _text(
                     f"The {name} header is {len(value):,} characters long; this server reads "
                     f"headers of up to {MAX_HEADER_LENGTH:,}.",
                     431,
                 )
-        host = request.headers.get("Host")
-        if host is not None and not host_allowed(host, allowed):
+        host = request.environ.get("HTTP_HOST")
+        if host is not None and not accepted(host):
             return _text(
                 "This server does not answer for that host name (Host header); see "
                 "ALLOWED_HOSTS in the README's 'Running in public'.",
