@@ -9,9 +9,10 @@ them twice). The differential tests then show that pySHACL reports it (tests/tes
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
+from lisgraph.errors import DataLoadError
 from lisgraph.shacl import compile_shapes
 
 PREFIXES = """
@@ -45,7 +46,12 @@ EX = "urn:example:"
         ("sh:in ( [] ) ; sh:message 'm'", "a blank node"),
         ("sh:nodeKind ex:Other ; sh:message 'm'", "sh:nodeKind"),
         ("sh:class ex:C", "has no sh:message"),
-        ("a rdfs:Class ; sh:class ex:C ; sh:message 'm'", "implicit class target"),
+        ("sh:targetNode 4.0 ; sh:class ex:C ; sh:message 'm'", "which Oxigraph rewrites"),
+        (
+            "sh:target [ a sh:SPARQLTarget ; sh:select 'SELECT ?this WHERE { ?this ?p ?o }' ] ; "
+            "sh:class ex:C ; sh:message 'm'",
+            "sh:target",
+        ),
         ("sh:node ex:Tested ; sh:message 'm'", "refers to itself"),
         ("sh:sparql [ sh:select 'ASK {}' ]", "no SELECT ... WHERE"),
         (
@@ -69,6 +75,32 @@ def test_a_shape_not_translated_goes_whole_to_pyshacl(shape: str, reason: str) -
     assert (URIRef(EX + "Fine"), SH.targetClass, None) not in compiled.rest
     # Only the translated shapes' targets are removed: the rest is everything else.
     assert len(compiled.rest) == len(shapes) - 1
+
+
+def test_a_translated_class_shape_leaves_the_rest_without_its_implicit_target() -> None:
+    """Else pySHACL, checking the shapes left to it, would check the class shape again."""
+    shapes = Graph().parse(
+        data=f"""{PREFIXES}
+        ex:Person a rdfs:Class, sh:NodeShape ; sh:class ex:Agent ; sh:message "m" .
+        ex:Tested sh:targetNode ex:n ; sh:closed true ; sh:message "m" .
+        """,
+        format="turtle",
+    )
+    compiled = compile_shapes(shapes)
+    assert list(compiled.untranslated) == [EX + "Tested"]
+    assert {q.shape for q in compiled.queries} == {EX + "Person"}
+    assert compiled.rest is not None
+    assert (URIRef(EX + "Person"), RDF.type, RDFS.Class) not in compiled.rest
+    assert (URIRef(EX + "Person"), RDF.type, SH.NodeShape) in compiled.rest
+
+
+def test_a_target_shacl_does_not_define_is_an_error_not_a_silent_pass() -> None:
+    shapes = Graph().parse(
+        data=f"{PREFIXES}{FINE} ex:Typo sh:targetclass ex:Thing ; sh:class ex:C .",
+        format="turtle",
+    )
+    with pytest.raises(DataLoadError, match="targetclass, which is not a SHACL target"):
+        compile_shapes(shapes)
 
 
 def test_deactivated_shapes_and_constraints_give_no_query_and_are_not_left_over() -> None:
