@@ -22,7 +22,7 @@ from . import cardinality, logical, property_pair, value
 from .paths import path_text, sparql_path
 from .run import ShapeQuery
 from .sparql_constraints import sparql_queries
-from .targets import TARGETS, focus_nodes, target_triples, targeted_shapes
+from .targets import focus_nodes, target_triples, targeted_shapes
 from .terms import UntranslatableError
 from .translation import Translation
 
@@ -53,11 +53,11 @@ def compile_shapes(shapes: Graph) -> Compiled:
     """Translate every targeted, active node shape of ``shapes`` that this package can.
 
     Never raises for a shape it cannot translate: that shape is in ``untranslated`` (with
-    the reason) and in ``rest``. Raises DataLoadError for a shape neither validator would
-    check: one with a target predicate SHACL does not define (``sh:targetclass``), which
-    pySHACL would pass over in silence.
+    the reason) and in ``rest``. Raises DataLoadError for what neither validator would
+    check: a predicate in SHACL's namespace that SHACL does not define (``sh:targetclass``,
+    ``sh:minCont``), which pySHACL would pass over in silence.
     """
-    _refuse_unknown_targets(shapes)
+    _refuse_unknown_terms(shapes)
     translation = Translation(shapes)
     queries: list[ShapeQuery] = []
     translated: list[Node] = []
@@ -82,14 +82,15 @@ def compile_shapes(shapes: Graph) -> Compiled:
     return Compiled(queries, rest, untranslated)
 
 
-def _refuse_unknown_targets(shapes: Graph) -> None:
-    known = {*TARGETS, SH.target}
+def _refuse_unknown_terms(shapes: Graph) -> None:
+    """Raise DataLoadError for a predicate in SHACL's namespace that SHACL does not define
+    (``sh:minCont``, ``sh:targetclass``): pySHACL passes over it in silence, so the constraint
+    or the target it was meant to be would never be checked."""
     for shape, predicate in sorted(set(shapes.subject_predicates(None)), key=str):
-        if str(predicate).startswith(str(SH) + "target") and predicate not in known:
+        if str(predicate).startswith(str(SH)) and predicate not in SH:
             raise DataLoadError(
-                f"The shape {shape} has {predicate}, which is not a SHACL target: neither "
-                "validator would check it. For reference, see "
-                "https://www.w3.org/TR/shacl/#targets"
+                f"The shape {shape} has {predicate}, which SHACL does not define: neither "
+                "validator would check it. For reference, see https://www.w3.org/TR/shacl/"
             )
 
 

@@ -74,9 +74,9 @@ def focus_nodes(shapes: Graph, shape: Node) -> str:
     if (shape, SH.target, None) in shapes:
         raise UntranslatableError("sh:target (SHACL Advanced Features)")
     classes = list(shapes.objects(shape, SH.targetClass))
-    if is_class(shapes, shape):
+    if is_class(shapes, shape) and shape not in classes:
         classes.append(shape)
-    parts = [f"{{ ?this {SHACL_TYPE} {sparql_term(c)} }}" for c in sorted(set(classes), key=str)]
+    parts = [f"{{ ?this {SHACL_TYPE} {sparql_term(c)} }}" for c in classes]
     nodes = list(shapes.objects(shape, SH.targetNode))
     for node in nodes:
         if isinstance(node, Literal) and _stored(node) != sparql_term(node):
