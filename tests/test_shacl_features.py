@@ -74,8 +74,8 @@ def test_a_warning_keeps_its_severity(found: list[Violation]) -> None:
     assert pairs and {v.severity for v in pairs} == {"Warning"}
 
 
-# Two differences from pySHACL found by this file, kept as they are (the translation's wording
-# is what builds report today): strict, so that the day they are fixed these tests say so.
+# Where the two validators once differed, or could: literal focus nodes, literal targets
+# Oxigraph rewrites, warnings pySHACL calls conforming.
 
 
 def _both(data: str, shapes: Graph) -> tuple[list[Violation], list[Violation]]:
@@ -121,6 +121,8 @@ def test_warnings_alone_are_reported_by_pyshacl_too() -> None:
     assert ours == theirs
 
 
+# One difference from pySHACL, kept as it is (the translation's wording is what builds report
+# today): strict, so that the day it is fixed this test says so.
 @pytest.mark.xfail(
     strict=True, reason="{?value} in a Core constraint's message is filled here, not by pySHACL"
 )
