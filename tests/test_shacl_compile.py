@@ -8,12 +8,14 @@ them twice). The differential tests then show that pySHACL reports it (tests/tes
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
 from lisgraph.errors import DataLoadError
-from lisgraph.shacl import compile_shapes
+from lisgraph.shacl import compile_shapes, load_shapes
 
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -107,3 +109,10 @@ def test_a_term_shacl_does_not_define_is_an_error_not_a_silent_pass(shape: str, 
     shapes = Graph().parse(data=f"{PREFIXES}{FINE} {shape} .", format="turtle")
     with pytest.raises(DataLoadError, match=f"{term}, which SHACL does not define"):
         compile_shapes(shapes)
+
+
+def test_loading_shapes_refuses_a_term_shacl_does_not_define(tmp_path: Path) -> None:
+    """At load, so ``lisgraph validate --reference`` (pySHACL alone) refuses it too."""
+    (tmp_path / "typo.ttl").write_text(f"{PREFIXES} ex:Typo sh:targetclass ex:Thing .")
+    with pytest.raises(DataLoadError, match="targetclass, which SHACL does not define"):
+        load_shapes(tmp_path, "https://example.org/")

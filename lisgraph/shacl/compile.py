@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Node
 from rdflib.namespace import SH
 
-from ..errors import DataLoadError
 from . import cardinality, logical, property_pair, value
 from .paths import path_text, sparql_path
 from .run import ShapeQuery
 from .sparql_constraints import sparql_queries
 from .targets import focus_nodes, target_triples, targeted_shapes
-from .terms import UntranslatableError
+from .terms import UntranslatableError, refuse_unknown_terms
 from .translation import Translation
 
 __all__ = ["Compiled", "compile_shapes"]
@@ -57,7 +56,7 @@ def compile_shapes(shapes: Graph) -> Compiled:
     check: a predicate in SHACL's namespace that SHACL does not define (``sh:targetclass``,
     ``sh:minCont``), which pySHACL would pass over in silence.
     """
-    _refuse_unknown_terms(shapes)
+    refuse_unknown_terms(shapes)
     translation = Translation(shapes)
     queries: list[ShapeQuery] = []
     translated: list[Node] = []
@@ -80,18 +79,6 @@ def compile_shapes(shapes: Graph) -> Compiled:
         for triple in target_triples(shapes, shape):
             rest.remove(triple)
     return Compiled(queries, rest, untranslated)
-
-
-def _refuse_unknown_terms(shapes: Graph) -> None:
-    """Raise DataLoadError for a predicate in SHACL's namespace that SHACL does not define
-    (``sh:minCont``, ``sh:targetclass``): pySHACL passes over it in silence, so the constraint
-    or the target it was meant to be would never be checked."""
-    for shape, predicate in sorted(set(shapes.subject_predicates(None)), key=str):
-        if str(predicate).startswith(str(SH)) and predicate not in SH:
-            raise DataLoadError(
-                f"The shape {shape} has {predicate}, which SHACL does not define: neither "
-                "validator would check it. For reference, see https://www.w3.org/TR/shacl/"
-            )
 
 
 def _node_shape(translation: Translation, shape: Node) -> list[ShapeQuery]:
