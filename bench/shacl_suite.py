@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 import rdflib
@@ -165,7 +166,7 @@ def with_messages(shapes: Graph) -> Graph:
     subjects = {
         s
         for s, p in shapes.subject_predicates(None)
-        if str(p).startswith(str(SH)) and p not in _NOT_SHAPE
+        if str(p).startswith(str(SH)) and p not in _NOT_SHAPE and p in cast(Any, SH)
     }
     subjects |= set(shapes.subjects(RDF.type, SH.NodeShape))
     subjects |= set(shapes.subjects(RDF.type, SH.PropertyShape))

@@ -116,3 +116,12 @@ def test_loading_shapes_refuses_a_term_shacl_does_not_define(tmp_path: Path) -> 
     (tmp_path / "typo.ttl").write_text(f"{PREFIXES} ex:Typo sh:targetclass ex:Thing .")
     with pytest.raises(DataLoadError, match="targetclass, which SHACL does not define"):
         load_shapes(tmp_path, "https://example.org/")
+
+
+def test_an_unknown_term_on_a_node_that_is_no_shape_is_left_alone() -> None:
+    """Data sharing a file with the shapes may use old terms (``sh:nodeShape``): nothing there
+    was meant to be checked."""
+    shapes = Graph().parse(
+        data=f"{PREFIXES}{FINE} ex:record sh:nodeShape ex:Fine ; ex:p 1 .", format="turtle"
+    )
+    assert {q.shape for q in compile_shapes(shapes).queries} == {EX + "Fine"}
