@@ -113,7 +113,7 @@ def test_a_term_shacl_does_not_define_is_an_error_not_a_silent_pass(shape: str, 
 
 def test_loading_shapes_refuses_a_term_shacl_does_not_define(tmp_path: Path) -> None:
     """At load, so ``lisgraph validate --reference`` (pySHACL alone) refuses it too."""
-    (tmp_path / "typo.ttl").write_text(f"{PREFIXES} ex:Typo sh:targetclass ex:Thing .")
+    (tmp_path / "typo.ttl").write_text(f"{PREFIXES} ex:Typo sh:targetclass ex:T ; sh:class ex:C .")
     with pytest.raises(DataLoadError, match="targetclass, which SHACL does not define"):
         load_shapes(tmp_path, "https://example.org/")
 
