@@ -8,6 +8,7 @@ the same bytes.
 from __future__ import annotations
 
 import pyoxigraph as ox
+import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -28,9 +29,16 @@ def merged_ntriples(store: ox.Store) -> bytes:
 
 
 def to_rdflib(merged: bytes) -> Graph:
-    """An rdflib Graph of N-Triples such as :func:`merged_ntriples` gives (no prefixes bound)."""
+    """An rdflib Graph of N-Triples such as :func:`merged_ntriples` gives (no prefixes bound),
+    every literal as written: rdflib would otherwise rewrite an ill-formed
+    ``"none"^^xsd:boolean`` as ``"false"``, and pySHACL report a term the data does not hold."""
     graph = Graph(bind_namespaces="none")
-    graph.parse(data=merged, format="nt")
+    normalize = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        graph.parse(data=merged, format="nt")
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
     return graph
 
 

@@ -62,6 +62,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(f"Built {result.triples} triples ({result.quads} quads) into {result.out_dir}:")
     for path in result.files:
         print(f"  {path.name}")
+    if result.warnings:
+        # They did not block the build: said on stderr, with the build's exit code.
+        _print_violations(result.warnings, sys.stderr)
+        print(f"lisgraph: {_lesser(result.warnings)} (not blocking).", file=sys.stderr)
     return EXIT_OK
 
 
@@ -69,12 +73,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     files = [Path(f) for f in args.files] or None
     found = validate_project(settings, files, reference=args.reference)
-    if found:
-        _print_violations(found, sys.stdout)
-        print(f"Does not conform: {len(found)} violation{'s' if len(found) != 1 else ''}.")
+    _print_violations(found, sys.stdout)
+    blocking = sum(1 for v in found if v.blocks)
+    lesser = f" ({_lesser(found)})" if len(found) > blocking else ""
+    if blocking:
+        print(f"Does not conform: {_count(blocking, 'violation')}{lesser}.")
         return EXIT_NOT_CONFORMING
-    print("Conforms: no violations.")
+    print(f"Conforms: no violations{lesser}.")
     return EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _lesser(found: Sequence[Violation]) -> str:
+    """How many warnings and infos, which do not block a build: "2 warnings, 1 info"."""
+    counts = [(sum(1 for v in found if v.severity == s), s.lower()) for s in ("Warning", "Info")]
+    return ", ".join(_count(n, noun) for n, noun in counts if n)
 
 
 def _read_query(text: str) -> str:

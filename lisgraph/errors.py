@@ -83,6 +83,12 @@ class Violation:
     shape: str
     severity: str = "Violation"
 
+    @property
+    def blocks(self) -> bool:
+        """Whether this result fails validation: ``sh:Violation`` does; ``sh:Warning`` and
+        ``sh:Info`` are reported and let the build through (any other severity blocks)."""
+        return self.severity not in ("Warning", "Info")
+
     def describe(self) -> str:
         """A one-paragraph, human-readable account of the violation."""
         parts = [f"{self.severity}: {self.message}", f"  focus node: {self.focus_node}"]
@@ -95,11 +101,12 @@ class Violation:
 
 
 class NotConformingError(LisgraphError):
-    """The graph does not conform to the SHACL shapes; ``violations`` lists why."""
+    """The graph does not conform to the SHACL shapes; ``violations`` lists why (every result,
+    warnings included, of which at least one is an ``sh:Violation``)."""
 
     def __init__(self, violations: Sequence[Violation]) -> None:
         self.violations = list(violations)
-        count = len(self.violations)
+        count = sum(1 for v in self.violations if v.blocks)
         super().__init__(
             f"The data does not conform to the shapes: {count} violation"
             f"{'' if count == 1 else 's'}. Nothing was published."

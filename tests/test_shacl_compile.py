@@ -8,11 +8,14 @@ them twice). The differential tests then show that pySHACL reports it (tests/tes
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
-from lisgraph.shacl import compile_shapes
+from lisgraph.errors import DataLoadError
+from lisgraph.shacl import compile_shapes, load_shapes
 
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -45,7 +48,12 @@ EX = "urn:example:"
         ("sh:in ( [] ) ; sh:message 'm'", "a blank node"),
         ("sh:nodeKind ex:Other ; sh:message 'm'", "sh:nodeKind"),
         ("sh:class ex:C", "has no sh:message"),
-        ("a rdfs:Class ; sh:class ex:C ; sh:message 'm'", "implicit class target"),
+        ("sh:targetNode 4.0 ; sh:class ex:C ; sh:message 'm'", "which Oxigraph rewrites"),
+        (
+            "sh:target [ a sh:SPARQLTarget ; sh:select 'SELECT ?this WHERE { ?this ?p ?o }' ] ; "
+            "sh:class ex:C ; sh:message 'm'",
+            "sh:target",
+        ),
         ("sh:node ex:Tested ; sh:message 'm'", "refers to itself"),
         ("sh:sparql [ sh:select 'ASK {}' ]", "no SELECT ... WHERE"),
         (
@@ -71,17 +79,49 @@ def test_a_shape_not_translated_goes_whole_to_pyshacl(shape: str, reason: str) -
     assert len(compiled.rest) == len(shapes) - 1
 
 
-def test_deactivated_shapes_and_constraints_give_no_query_and_are_not_left_over() -> None:
+def test_a_translated_class_shape_leaves_the_rest_without_its_implicit_target() -> None:
+    """Else pySHACL, checking the shapes left to it, would check the class shape again."""
     shapes = Graph().parse(
-        data=f"""{PREFIXES}{FINE}
-        ex:Off sh:targetNode ex:n ; sh:deactivated true ; sh:closed true .
-        ex:Partly sh:targetNode ex:n ; sh:message "m" ;
-            sh:property [ sh:path ex:p ; sh:deactivated true ; sh:equals ex:q ] ;
-            sh:sparql [ sh:deactivated true ; sh:select "not a query" ] .
+        data=f"""{PREFIXES}
+        ex:Person a rdfs:Class, sh:NodeShape ; sh:class ex:Agent ; sh:message "m" .
+        ex:Tested sh:targetNode ex:n ; sh:closed true ; sh:message "m" .
         """,
         format="turtle",
     )
     compiled = compile_shapes(shapes)
-    assert compiled.untranslated == {}
-    assert compiled.rest is None
-    assert {q.shape for q in compiled.queries} == {EX + "Fine"}
+    assert list(compiled.untranslated) == [EX + "Tested"]
+    assert {q.shape for q in compiled.queries} == {EX + "Person"}
+    assert compiled.rest is not None
+    assert (URIRef(EX + "Person"), RDF.type, RDFS.Class) not in compiled.rest
+    assert (URIRef(EX + "Person"), RDF.type, SH.NodeShape) in compiled.rest
+
+
+@pytest.mark.parametrize(
+    ("shape", "term"),
+    [
+        ("ex:Typo sh:targetclass ex:Thing ; sh:class ex:C", "targetclass"),
+        ("ex:Typo sh:targetNode ex:n ; sh:property [ sh:path ex:p ; sh:minCont 1 ]", "minCont"),
+    ],
+    ids=["target", "constraint"],
+)
+def test_a_term_shacl_does_not_define_is_an_error_not_a_silent_pass(shape: str, term: str) -> None:
+    """pySHACL ignores both: the shape would pass whatever the data."""
+    shapes = Graph().parse(data=f"{PREFIXES}{FINE} {shape} .", format="turtle")
+    with pytest.raises(DataLoadError, match=f"{term}, which SHACL does not define"):
+        compile_shapes(shapes)
+
+
+def test_loading_shapes_refuses_a_term_shacl_does_not_define(tmp_path: Path) -> None:
+    """At load, so ``lisgraph validate --reference`` (pySHACL alone) refuses it too."""
+    (tmp_path / "typo.ttl").write_text(f"{PREFIXES} ex:Typo sh:targetclass ex:T ; sh:class ex:C .")
+    with pytest.raises(DataLoadError, match="targetclass, which SHACL does not define"):
+        load_shapes(tmp_path, "https://example.org/")
+
+
+def test_an_unknown_term_on_a_node_that_is_no_shape_is_left_alone() -> None:
+    """Data sharing a file with the shapes may use old terms (``sh:nodeShape``): nothing there
+    was meant to be checked."""
+    shapes = Graph().parse(
+        data=f"{PREFIXES}{FINE} ex:record sh:nodeShape ex:Fine ; ex:p 1 .", format="turtle"
+    )
+    assert {q.shape for q in compile_shapes(shapes).queries} == {EX + "Fine"}

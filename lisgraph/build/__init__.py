@@ -13,11 +13,12 @@ Nothing is written unless the whole dataset loads and conforms. The build direct
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,9 @@ class BuildResult:
     quads: int
     inputs_digest: str
     files: list[Path]
+    #: The SHACL results that do not block a build (``sh:Warning``, ``sh:Info``), also in
+    #: build.json and a release's validation report.
+    warnings: list[Violation] = field(default_factory=list)
 
 
 def _input_files(settings: Settings) -> list[Path]:
@@ -139,7 +143,7 @@ def build_project(
     """
     out = Path(os.path.abspath(out_dir or settings.dist_dir))  # not resolve(): out is a link
     loaded = load(settings, version=version)
-    check(loaded.store, load_shapes(settings.shapes_dir, settings.base))
+    warnings = check(loaded.store, load_shapes(settings.shapes_dir, settings.base))
     merged = merged_ntriples(loaded.store)  # the merge of all sources, written as the dumps
 
     digest = inputs_digest(settings, version)
@@ -149,7 +153,9 @@ def build_project(
         try:
             # The shapes first: build.json, written last, marks the directory complete.
             _copy_shapes(settings, BuildDir(staging))
-            info = write_build(loaded.store, settings.base, digest, staging, merged, version)
+            info = write_build(
+                loaded.store, settings.base, digest, staging, merged, version, warnings
+            )
             switch(out, staging)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
@@ -164,6 +170,7 @@ def build_project(
         quads=info["quads"],
         inputs_digest=digest,
         files=[out / name for name in sorted(info["files"])],
+        warnings=warnings,
     )
 
 
@@ -216,11 +223,13 @@ def write_build(
     out_dir: Path,
     merged: bytes | None = None,
     version: OntologyVersion | None = None,
+    warnings: list[Violation] | None = None,
 ) -> dict[str, Any]:
     """Write the dumps of ``store``'s named graphs and build.json into ``out_dir`` (which exists).
 
     ``merged`` is the merge of the graphs (:func:`merged_ntriples`), computed here unless
-    given; ``version`` is recorded for a release's build. Returns what build.json says.
+    given; ``version`` is recorded for a release's build, and ``warnings`` (the SHACL results
+    that did not block it) as ``validation``. Returns what build.json says.
     """
     if merged is None:
         merged = merged_ntriples(store)
@@ -236,6 +245,8 @@ def write_build(
     }
     if version is not None:
         info["release"] = {"version": version.version, "previous": version.previous}
+    if warnings:
+        info["validation"] = [dataclasses.asdict(w) for w in warnings]
     BuildDir(out_dir).write_info(info)
     os.chmod(out_dir, 0o755)
     return info

@@ -10,7 +10,8 @@ the release's, see :class:`~.sources.OntologyVersion`), then files the build as 
         release.json      version, date, inputs digest, triples, the previous release, notes
         changes/          added.nq.gz and removed.nq.gz since the previous release, changes.json
         ontology.ttl      the ontology as released (what its owl:versionIRI names)
-        validation.ttl    the SHACL validation report (it conforms: nothing else is released)
+        validation.ttl    the SHACL validation report (no sh:Violation: nothing else is released;
+                          its warnings and infos as results)
         provenance.ttl    the build as a prov:Activity: inputs digest, lisgraph version, times
 
 A release is written into a staging directory and renamed into place in one step, under a lock
@@ -37,8 +38,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib import BNode, Graph, Literal, Node, URIRef
+from rdflib.namespace import RDFS, SH
+from rdflib.util import from_n3
 
 from .._version import __version__
 from ..artifact import DOWNLOADS, BuildDir
@@ -194,17 +196,46 @@ def _gzip(path: Path) -> None:
 
 
 def _validation_report(build: BuildDir, base: str) -> Graph:
-    """The SHACL report of a build that passed validation: it conforms, against these shapes."""
+    """The SHACL report of a build that passed validation (no ``sh:Violation``), against these
+    shapes: its warnings and infos as results, numbered in report order. ``sh:conforms`` is
+    false when there is any, as SHACL defines it (2.1.4), though they did not block the build."""
     graph = Graph()
     graph.bind("sh", SH)
     report = URIRef(f"{base}graph/validation")
     shapes = URIRef(f"{base}def/shapes")
+    results = build.info().get("validation", [])
     graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(True)))
+    graph.add((report, SH.conforms, Literal(not results)))
     graph.add((report, DCTERMS.conformsTo, shapes))
+    for number, found in enumerate(results, start=1):
+        result = URIRef(f"{report}#result-{number}")
+        graph.add((report, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.resultSeverity, SH[found["severity"]]))
+        graph.add((result, SH.focusNode, _report_term(found["focus_node"])))
+        graph.add((result, SH.sourceShape, _report_term(found["shape"])))
+        graph.add((result, SH.resultMessage, Literal(found["message"])))
+        if found["value"] is not None:
+            graph.add((result, SH.value, _report_term(found["value"])))
+        # A path other than a predicate is kept in SPARQL syntax: SHACL would want it as
+        # an RDF list of path nodes, which the result no longer has.
+        if found["path"] is not None and not found["path"].startswith(("(", "^")):
+            graph.add((result, SH.resultPath, URIRef(found["path"])))
+        elif found["path"] is not None:
+            graph.add((result, RDFS.comment, Literal(f"path: {found['path']}")))
     digest = hashlib.sha256(build.shapes.read_bytes()).hexdigest() if build.shapes.is_file() else ""
     graph.add((shapes, OWL.versionInfo, Literal(f"sha256:{digest}")))
     return graph
+
+
+def _report_term(text: str) -> Node:
+    """A term of a :class:`~lisgraph.errors.Violation` (an IRI, a blank node id, or a literal in
+    N-Triples form) as an rdflib term."""
+    if text.startswith('"'):
+        literal = from_n3(text)
+        assert isinstance(literal, Literal), text
+        return literal
+    return URIRef(text) if ":" in text else BNode(text)
 
 
 def _provenance(

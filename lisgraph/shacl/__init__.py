@@ -20,7 +20,9 @@ violations; shapes using a feature translated here nowhere are left to pySHACL (
 What is translated (SHACL 1.0 sections in brackets), and where:
 
 - targets: ``sh:targetClass`` (instances of the class or of a subclass), ``sh:targetNode``,
-  ``sh:targetSubjectsOf``, ``sh:targetObjectsOf`` [2.1.3] (:mod:`.targets`);
+  ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``, and the implicit class target of a shape
+  that is also a class [2.1.3] (:mod:`.targets`); a property shape may have targets of its
+  own;
 - paths: predicates, sequences, ``sh:inversePath``, ``sh:alternativePath``,
   ``sh:zeroOrMorePath``, ``sh:oneOrMorePath``, ``sh:zeroOrOnePath`` [2.3.1], written as SPARQL
   property paths (:mod:`.paths`);
@@ -36,9 +38,9 @@ What is translated (SHACL 1.0 sections in brackets), and where:
   (binding ``$this`` as pre-binding would) (:mod:`.sparql_constraints`).
 
 Reports are what pySHACL reports, in :class:`~lisgraph.errors.Violation` form: the node shape,
-the focus node, the path, the value node where SHACL gives one, and the constraint's
-``sh:message``. A shape without its own message is left to pySHACL, whose messages are
-generated per constraint.
+the focus node, the path, the value node where SHACL gives one, the constraint's
+``sh:message`` and the shape's severity (only ``sh:Violation`` fails :func:`check`). A shape
+without its own message is left to pySHACL, whose messages are generated per constraint.
 """
 
 from __future__ import annotations

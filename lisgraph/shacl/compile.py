@@ -21,8 +21,8 @@ from . import cardinality, logical, property_pair, value
 from .paths import path_text, sparql_path
 from .run import ShapeQuery
 from .sparql_constraints import sparql_queries
-from .targets import TARGETS, focus_nodes, targeted_shapes
-from .terms import UntranslatableError
+from .targets import focus_nodes, target_triples, targeted_shapes
+from .terms import UntranslatableError, refuse_unknown_terms
 from .translation import Translation
 
 __all__ = ["Compiled", "compile_shapes"]
@@ -52,8 +52,11 @@ def compile_shapes(shapes: Graph) -> Compiled:
     """Translate every targeted, active node shape of ``shapes`` that this package can.
 
     Never raises for a shape it cannot translate: that shape is in ``untranslated`` (with
-    the reason) and in ``rest``.
+    the reason) and in ``rest``. Raises DataLoadError for what neither validator would
+    check: a predicate in SHACL's namespace that SHACL does not define (``sh:targetclass``,
+    ``sh:minCont``), which pySHACL would pass over in silence.
     """
+    refuse_unknown_terms(shapes)
     translation = Translation(shapes)
     queries: list[ShapeQuery] = []
     translated: list[Node] = []
@@ -71,27 +74,35 @@ def compile_shapes(shapes: Graph) -> Compiled:
         return Compiled(queries, None, untranslated)
     rest = Graph()
     for triple in shapes:
-        if not (triple[0] in translated and triple[1] in TARGETS):
-            rest.add(triple)
+        rest.add(triple)
+    for shape in translated:
+        for triple in target_triples(shapes, shape):
+            rest.remove(triple)
     return Compiled(queries, rest, untranslated)
 
 
 def _node_shape(translation: Translation, shape: Node) -> list[ShapeQuery]:
-    """Every query of one targeted node shape."""
+    """Every query of one targeted shape: a node shape, or a property shape with targets of
+    its own (SHACL 2.1.3: the path is then followed from each focus node)."""
     shapes, name = translation.graph, str(shape)
     targets = focus_nodes(shapes, shape)
+    if (shape, SH.path, None) in shapes:
+        return _property_shape(translation, name, shape, targets)
     queries = []
-    tests = logical.node_tests(translation, shape, "?this")
+    tests = logical.node_tests(translation, shape, "?this", has_value=False)
+    selects = []
     if tests:
-        queries.append(
-            ShapeQuery(
-                name,
-                f"SELECT ?this (?this AS ?value) WHERE {{ {targets} "
-                f"FILTER(!({' && '.join(tests)})) }}",
-                translation.message(shape),
-                severity=translation.severity(shape),
-            )
+        selects.append(
+            f"SELECT ?this (?this AS ?value) WHERE {{ {targets} FILTER(!({' && '.join(tests)})) }}"
         )
+    # sh:hasValue on a node shape reports no value node (SHACL 4.8.2).
+    selects += [
+        f"SELECT ?this WHERE {{ {targets} FILTER(!({test})) }}"
+        for test in value.has_value_node_tests(shapes, shape, "?this")
+    ]
+    if selects:
+        message, severity = translation.message(shape), translation.severity(shape)
+        queries += [ShapeQuery(name, q, message, severity=severity) for q in selects]
     for prop in shapes.objects(shape, SH.property):
         if not translation.inactive(prop):
             queries += _property_shape(translation, name, prop, targets)

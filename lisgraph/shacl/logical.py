@@ -77,14 +77,17 @@ def conforms(translation: Translation, shape: Node, v: str) -> str:
         translation.expanding.pop()
 
 
-def node_tests(translation: Translation, shape: Node, v: str) -> list[str]:
+def node_tests(translation: Translation, shape: Node, v: str, has_value: bool = True) -> list[str]:
     """The tests a node shape makes of the focus node itself (in ``v``): its value
-    constraints, and ``sh:hasValue`` (which on a node shape means "is that node").
+    constraints, and (unless ``has_value`` is false) ``sh:hasValue``, which on a node shape
+    means "is that node".
 
     Raises UntranslatableError when the shape declares a constraint not translated here.
     """
     translation.check_known(shape, _NODE_ALLOWED)
     tests = constraint_tests(translation, shape, v)
+    if not has_value:
+        return tests
     return tests + value.has_value_node_tests(translation.graph, shape, v)
 
 

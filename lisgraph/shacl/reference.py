@@ -30,11 +30,10 @@ def reference_violations(data: Graph, shapes: Graph) -> list[Violation]:
     validator of the shapes they do not translate. Slow on large graphs: pySHACL evaluates in
     Python, node by node.
     """
-    conforms, report, _ = shacl_validate(
+    # Every result, whatever its severity: pySHACL says "conforms" when only warnings remain.
+    _, report, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
-    if conforms:
-        return []
     assert isinstance(report, Graph)
     found = []
     details = set(report.objects(None, SH.detail))  # the results of nested shapes
@@ -45,7 +44,7 @@ def reference_violations(data: Graph, shapes: Graph) -> list[Violation]:
         path = report.value(result, SH.resultPath)
         found.append(
             Violation(
-                focus_node=str(report.value(result, SH.focusNode)),
+                focus_node=_text(report.value(result, SH.focusNode)) or "",
                 path=None if path is None else path_text(report, path),
                 value=_text(report.value(result, SH.value)),
                 message=str(report.value(result, SH.resultMessage) or "constraint not met"),
@@ -69,7 +68,10 @@ def _text(node: Node | None) -> str | None:
 
 
 def _node_shape(shapes: Graph, shape: Node) -> Node:
-    """The named node shape a (possibly blank) property shape belongs to."""
-    for parent in shapes.subjects(SH.property, shape):
-        return parent
+    """The node shape a (possibly blank) property shape belongs to: up through ``sh:property``
+    to a shape no other holds (the first by IRI where a property shape is shared)."""
+    seen = {shape}
+    while parents := sorted(set(shapes.subjects(SH.property, shape)) - seen, key=str):
+        shape = parents[0]
+        seen.add(shape)
     return shape

@@ -14,6 +14,7 @@ from rdflib.namespace import SH
 
 from ..config import DEFAULT_BASE_IRI
 from ..errors import DataLoadError
+from .terms import refuse_unknown_terms
 
 __all__ = ["load_shapes"]
 
@@ -21,7 +22,8 @@ __all__ = ["load_shapes"]
 def load_shapes(shapes_dir: Path, base: str) -> Graph:
     """Parse every shapes/*.ttl file with relative IRIs resolved against ``base``.
 
-    Raises DataLoadError for a missing directory or a malformed file.
+    Raises DataLoadError for a missing directory, a malformed file, or a predicate in SHACL's
+    namespace that SHACL does not define (which no validator would check).
     """
     files = sorted(shapes_dir.glob("*.ttl")) if shapes_dir.is_dir() else []
     if not files:
@@ -32,6 +34,7 @@ def load_shapes(shapes_dir: Path, base: str) -> Graph:
             shapes.parse(path, format="turtle", publicID=base)
         except Exception as exc:  # rdflib raises many types for bad syntax
             raise DataLoadError(f"{path}: malformed Turtle in shapes: {exc}", str(path)) from exc
+    refuse_unknown_terms(shapes)
     # SPARQL prefix declarations are literals, which the parser does not resolve: move the
     # lisgraph namespace to the configured base.
     if base != DEFAULT_BASE_IRI:

@@ -3,7 +3,7 @@
 :func:`violations` compiles the shapes (:mod:`~lisgraph.shacl.compile`), runs the queries on the
 store the build already holds (:mod:`~lisgraph.shacl.run`), and hands any shape not translated
 to pySHACL (:mod:`~lisgraph.shacl.reference`), on an rdflib copy of the data made only then.
-:func:`check` is the same as a pass or an exception.
+:func:`check` is the same as a pass or an exception: only ``sh:Violation`` results fail it.
 """
 
 from __future__ import annotations
@@ -36,11 +36,14 @@ def violations(store: ox.Store, shapes: Graph, data: Graph | None = None) -> lis
     return sorted_violations(found)
 
 
-def check(store: ox.Store, shapes: Graph) -> None:
-    """Return when the union of ``store``'s graphs conforms to ``shapes``.
+def check(store: ox.Store, shapes: Graph) -> list[Violation]:
+    """Return when no result of validating the union of ``store``'s graphs against ``shapes``
+    has the severity ``sh:Violation``: the results of lower severity (``sh:Warning``,
+    ``sh:Info``), which do not block a build, sorted as :func:`violations` sorts them.
 
-    Raises NotConformingError listing every violation otherwise.
+    Raises NotConformingError listing every result otherwise.
     """
     found = violations(store, shapes)
-    if found:
+    if any(v.blocks for v in found):
         raise NotConformingError(found)
+    return found

@@ -45,6 +45,23 @@ _CASTABLE = {
         "string boolean integer decimal double float date dateTime time duration gYear gYearMonth"
     ).split()
 }
+# The integer types derived from xsd:integer, and their bounds (XML Schema 1.1 Part 2, 3.4).
+# Oxigraph stores a well-formed one as xsd:integer (oxigraph/oxigraph#526), so one still of such
+# a type in the store is ill-formed: the test matters, though it rarely passes.
+_INTEGER_RANGES: dict[URIRef, tuple[int | None, int | None]] = {
+    XSD.long: (-(2**63), 2**63 - 1),
+    XSD.int: (-(2**31), 2**31 - 1),
+    XSD.short: (-(2**15), 2**15 - 1),
+    XSD.byte: (-(2**7), 2**7 - 1),
+    XSD.unsignedLong: (0, 2**64 - 1),
+    XSD.unsignedInt: (0, 2**32 - 1),
+    XSD.unsignedShort: (0, 2**16 - 1),
+    XSD.unsignedByte: (0, 2**8 - 1),
+    XSD.nonNegativeInteger: (0, None),
+    XSD.positiveInteger: (1, None),
+    XSD.nonPositiveInteger: (None, 0),
+    XSD.negativeInteger: (None, -1),
+}
 _NODE_KINDS = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
@@ -104,13 +121,20 @@ def class_tests(shapes: Graph, shape: Node, v: str) -> list[str]:
 
 def datatype_test(datatype: Node, v: str) -> str:
     """``sh:datatype`` [4.1.2]: ``v`` is a literal of ``datatype`` and, for the datatypes
-    Oxigraph can cast to, well-formed (``"31 March"^^xsd:date`` fails)."""
+    Oxigraph can cast to and the integer types derived from xsd:integer, well-formed
+    (``"31 March"^^xsd:date`` and ``"c"^^xsd:byte`` fail)."""
     if not isinstance(datatype, URIRef):
         raise UntranslatableError(f"sh:datatype {datatype}")
     test = f"isLiteral({v}) && datatype({v}) = <{datatype}>"
     if datatype in _CASTABLE:
         cast = f"<{datatype}>(STR({v}))"
         test += f" && COALESCE(sameTerm({cast}, {cast}), false)"
+    elif datatype in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[datatype]
+        cast = f"<{XSD.integer}>(STR({v}))"
+        bounds = [f"{cast} >= {low}"] if low is not None else [f"sameTerm({cast}, {cast})"]
+        bounds += [f"{cast} <= {high}"] if high is not None else []
+        test += f" && COALESCE({' && '.join(bounds)}, false)"
     return f"({test})"
 
 
