@@ -19,6 +19,7 @@ from flask_cors import CORS
 
 from ..config import DEFAULTS, ServerConfig, from_environment
 from . import (
+    compare,
     compression,
     dataset,
     definitions,
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (
         sparql.bp,
         pages.bp,
+        compare.bp,
         definitions.bp,
         search.bp,
         releases.bp,
