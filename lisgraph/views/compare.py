@@ -14,7 +14,7 @@ from .. import sparql_text
 from ..store import Store, Term
 from ..vocab import prologue
 from .labels import label_of, labelled
-from .programme import KINDS, Column, programme_matrix
+from .programme import KINDS, Column, programme_events, programme_matrix
 
 __all__ = [
     "ALL_COLUMNS",
@@ -58,6 +58,7 @@ class LepRecord:
     stage_kind: str = ""  # a member of programme.KINDS, the furthest stage of its strategies
     stage_date: str = ""
     lead_bodies: list[Value] = field(default_factory=list)
+    life: list[Value] = field(default_factory=list)  # every dated stage (chosen LEPs only)
     priorities: int = 0
     by_column: dict[str, int] = field(default_factory=dict)  # column IRI -> count
     sectors: list[Value] = field(default_factory=list)  # one per SIC section
@@ -284,6 +285,18 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
                 label_of(r, "source"),
             )
         )
+    for lep in chosen if len(chosen) <= 12 else []:
+        for row in programme_events(store, base, lep=lep):
+            if lep in records:
+                records[lep].life = [
+                    Value(
+                        f"{e.kind_label}, {e.date}" if e.date else f"{e.kind_label}, undated",
+                        e.iri,
+                        e.source,
+                        e.source_label,
+                    )
+                    for e in row.events + row.undated
+                ]
     panels = [Panel(key, title, queries[key]) for key, title in PANEL_TITLES.items()]
     return Comparison(
         records=sorted(records.values(), key=lambda rec: rec.name.lower()),
@@ -322,6 +335,7 @@ def side_by_side(comparison: Comparison) -> list[Row]:
         Row("strategy", "Strategy", "programme", [r.strategies for r in recs]),
         Row("stage", "Latest stage, date and source", "programme", [r.stages for r in recs]),
         Row("lead", "Lead body (at that stage)", "programme", [r.lead_bodies for r in recs]),
+        Row("life", "Every stage the sources record", "programme", [r.life for r in recs]),
         Row("regions", "Region(s)", "place", [r.regions for r in recs]),
         Row(
             "districts",
