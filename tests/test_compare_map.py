@@ -256,3 +256,18 @@ def test_wkt_polygons_and_multipolygons() -> None:
     assert len(multi) == 2 and len(multi[0]) == len(multi[1]) == 1
     with pytest.raises(ValueError, match="POINT"):
         parse_wkt("POINT (1 2)")
+
+
+def test_sorting_by_stage_follows_the_programme(client: FlaskClient, store: EmbeddedStore) -> None:
+    rank = {
+        r["label"]: int(r["n"])
+        for r in _select(
+            store,
+            "SELECT ?label ?n WHERE { ?s lis:latestStatus ?st . "
+            "?st skos:prefLabel ?label ; skos:notation ?n }",
+        )
+    }
+    rows = _csv(client, "/compare?format=csv&sort=stage&order=desc")
+    at = rows[0].index("Latest stage")
+    ranks = [rank[row[at]] for row in rows[1:] if row[at]]
+    assert ranks == sorted(ranks, reverse=True) and len(set(ranks)) > 3

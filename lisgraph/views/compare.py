@@ -57,6 +57,7 @@ class LepRecord:
     stages: list[Value] = field(default_factory=list)  # latest stage, date and source
     stage_kind: str = ""  # a member of programme.KINDS, the furthest stage of its strategies
     stage_date: str = ""
+    stage_rank: int = 0  # the status's skos:notation (1 announced ... 10 published)
     lead_bodies: list[Value] = field(default_factory=list)
     life: list[Value] = field(default_factory=list)  # every dated stage (chosen LEPs only)
     priorities: int = 0
@@ -239,6 +240,7 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
         if rank > best_stage.get(rec.iri, 0):
             best_stage[rec.iri] = rank
             rec.stage_kind = stage_kind(r["status"].value)
+            rec.stage_rank = rank
             rec.stage_date = date
     for r in store.query(queries["place"]).rows():
         rec = record(r)
@@ -376,8 +378,8 @@ ALL_COLUMNS = (
     TableColumn("stage", "Latest stage"),
     TableColumn("date", "Date"),
     TableColumn("priorities", "Priorities", True),
-    TableColumn("foundations", "Linked to a foundation", True),
-    TableColumn("challenges", "Linked to a Grand Challenge", True),
+    TableColumn("foundations", "Foundation links", True),
+    TableColumn("challenges", "Grand Challenge links", True),
     TableColumn("sectors", "SIC sections"),
     TableColumn("funding", "Funding rows", True),
     TableColumn("districts", "Districts", True),
@@ -433,5 +435,10 @@ def sorted_table(
     present = [x for x in rows if numeric or x[1][key] != ""]
     empty = [x for x in rows if not numeric and x[1][key] == ""]
     present.sort(key=lambda x: str(x[1]["name"]).lower())
-    present.sort(key=lambda x: x[1][key] if numeric else str(x[1][key]).lower(), reverse=descending)
+    if key == "stage":  # by how far the strategy got, not alphabetically
+        present.sort(key=lambda x: x[0].stage_rank, reverse=descending)
+    else:
+        present.sort(
+            key=lambda x: x[1][key] if numeric else str(x[1][key]).lower(), reverse=descending
+        )
     return present + empty
