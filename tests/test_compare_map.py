@@ -271,3 +271,24 @@ def test_sorting_by_stage_follows_the_programme(client: FlaskClient, store: Embe
     at = rows[0].index("Latest stage")
     ranks = [rank[row[at]] for row in rows[1:] if row[at]]
     assert ranks == sorted(ranks, reverse=True) and len(set(ranks)) > 3
+
+
+def test_the_map_steps_to_a_day(client: FlaskClient, store: EmbeddedStore) -> None:
+    published = _select(
+        store,
+        "SELECT DISTINCT ?lep WHERE { ?lep a lis:LocalEnterprisePartnership . "
+        "?s a lis:LocalIndustrialStrategy ; dcterms:creator ?lep ; "
+        f"lis:statusRecord ?r . ?r lis:status <{BASE}id/status/published> ; lis:dateTo ?to "
+        'FILTER(STR(?to) <= "2019-07-31") }',
+    )
+    assert len(published) > 5
+    svg = _map_svg(client.get("/map?date=2019-07-31").get_data(as_text=True))
+    coloured = {
+        link.get("href", "").rsplit("/", 1)[1]
+        for link in svg.findall(f"{SVG}a")
+        if link.findall(f"{SVG}path")[0].get("class") == "kind-published"
+    }
+    assert coloured == {r["lep"].rsplit("/", 1)[1] for r in published}
+    latest = _map_svg(client.get("/map").get_data(as_text=True))
+    assert ET.tostring(latest) != ET.tostring(svg)
+    assert client.get("/map?date=31/07/2019").status_code == 400

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..store import Store
 from ..vocab import prologue
 from .compare import KINDS_LABEL, stage_kind
-from .programme import KINDS
+from .programme import KINDS, programme_events
 
 #: GeoSPARQL (the namespace of the geometries' properties).
 GEO = "http://www.opengis.net/ont/geosparql#"
@@ -81,12 +81,14 @@ class MapPicture:
     width: int
     height: int
     query: str
+    on: str | None = None  # the day the stages are as of (None: the latest known)
 
     @property
     def kinds(self) -> list[tuple[str, str]]:
         drawn = {a.kind for a in self.areas}
         listed = [(k, KINDS_LABEL[k]) for k in KINDS if k in drawn]
-        return listed + ([("none", "no strategy known")] if "none" in drawn else [])
+        none = "no strategy known" if self.on is None else "nothing dated yet"
+        return listed + ([("none", none)] if "none" in drawn else [])
 
 
 def _simplified(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
@@ -143,11 +145,41 @@ class Projection:
         return ((lon - self.west) * self.cos0 * self.scale, (self.north - lat) * self.scale)
 
 
+def _stages_on(store: Store, base: str, day: str) -> dict[str, tuple[int, str, str]]:
+    """Each LEP's furthest stage among the events the sources date as over by ``day``
+    (YYYY-MM-DD; an event dated only by month or year counts once its last day is past):
+    LEP -> (stage number, kind, words). Undated events cannot be placed and are left out."""
+    ranks = {
+        stage_kind(r["s"].value): int(r["n"].value)
+        for r in store.query(
+            prologue(base) + "SELECT ?s ?n WHERE { ?x lis:status ?s . ?s skos:notation ?n }"
+        ).rows()
+    }
+    # LEP -> (rank, first day, precision, kind, words): the furthest stage, then the latest
+    # start, then the most precise date (as the latest-status rule orders records)
+    best: dict[str, tuple[int, str, int, str, str]] = {}
+    for row in programme_events(store, base):
+        for event in row.events:
+            if event.date_to > day:
+                continue
+            candidate = (
+                ranks.get(event.kind, 1),
+                event.date_from,
+                len(event.date),
+                event.kind,
+                f"{event.kind_label}, {event.date}",
+            )
+            if row.iri not in best or candidate[:3] > best[row.iri][:3]:
+                best[row.iri] = candidate
+    return {lep: (rank, kind, words) for lep, (rank, _, _, kind, words) in best.items()}
+
+
 def england_map(
-    store: Store, base: str, width: int = 560, tolerance: float = 0.4
+    store: Store, base: str, width: int = 560, tolerance: float = 0.4, on: str | None = None
 ) -> MapPicture:
     """Every LEP area with a geometry, projected to ``width`` pixels wide and simplified to
-    within ``tolerance`` pixels (islands smaller than that are left out)."""
+    within ``tolerance`` pixels (islands smaller than that are left out), coloured by its
+    strategy's latest stage, or with ``on`` (YYYY-MM-DD) by the stage it had reached that day."""
     query = (
         prologue(base)
         + f"PREFIX geo: <{GEO}> "
@@ -171,6 +203,8 @@ def england_map(
             words = r["status_label"].value + (f", {r['date'].value}" if "date" in r else "")
             if rank > stages.get(lep, (0, "", ""))[0]:
                 stages[lep] = (rank, stage_kind(r["status"].value), words)
+    if on is not None:
+        stages = _stages_on(store, base, on)
     points = [
         point
         for _, _, polygons in shapes.values()
@@ -188,15 +222,16 @@ def england_map(
     scale = (width - 2) / ((east - west) * cos0)
     project = Projection(west - 1 / scale, north + 1 / scale, scale, cos0)
     height = math.ceil((north - south) * scale) + 2
+    nothing = "no strategy known" if on is None else "nothing dated yet"
     areas = [
         MapArea(
             lep=lep,
             area=area,
             name=name,
             kind=stages[lep][1] if lep in stages else "none",
-            stage=stages[lep][2] if lep in stages else "no strategy known",
+            stage=stages[lep][2] if lep in stages else nothing,
             path=svg_path(polygons, project, tolerance),
         )
         for lep, (name, area, polygons) in shapes.items()
     ]
-    return MapPicture(areas, width, height, query)
+    return MapPicture(areas, width, height, query, on)
