@@ -292,3 +292,14 @@ def test_the_map_steps_to_a_day(client: FlaskClient, store: EmbeddedStore) -> No
     latest = _map_svg(client.get("/map").get_data(as_text=True))
     assert ET.tostring(latest) != ET.tostring(svg)
     assert client.get("/map?date=31/07/2019").status_code == 400
+
+
+def test_a_lep_page_has_a_locator_map(client: FlaskClient) -> None:
+    html = client.get(f"/doc/lep/{CUMBRIA}.html").get_data(as_text=True)
+    svg = _map_svg(html[html.index('class="locator"') :])
+    here = [
+        link.get("href", "")
+        for link in svg.findall(f"{SVG}a")
+        if link.findall(f"{SVG}path")[0].get("class") == "here"
+    ]
+    assert here == [f"http://localhost/id/lep/{CUMBRIA}"]

@@ -228,6 +228,9 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
             iri=iri,
             profile=profile,
             life=life[0] if life else None,
+            locator=england_map(snapshot.store, snapshot.base, width=200, tolerance=1.5)
+            if profile
+            else None,
             matrix=matrix,
             sources=cite_sources(snapshot.store, snapshot.base, view.sources),
             citation=cite_resource(snapshot.store, iri, iri, dataset),
