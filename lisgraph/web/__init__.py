@@ -19,6 +19,7 @@ from flask_cors import CORS
 
 from ..config import DEFAULTS, ServerConfig, from_environment
 from . import (
+    compare,
     compression,
     dataset,
     definitions,
@@ -26,6 +27,7 @@ from . import (
     errors,
     graph_store,
     http_cache,
+    maps,
     metadata,
     operations,
     page_cache,
@@ -75,6 +77,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (
         sparql.bp,
         pages.bp,
+        compare.bp,
+        maps.bp,
         definitions.bp,
         search.bp,
         releases.bp,

@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 from ..artifact import DUMP_FORMATS
 from ..queries import example_queries
 from ..views.citation import cite_resource, cite_sources, dataset_citation
+from ..views.england_map import england_map
 from ..views.graphs import class_counts, graph_summaries
 from ..views.index import kinds_of_things, suggestions, things_of_kind
 from ..views.lep import lep_profile
@@ -53,6 +54,7 @@ def landing() -> str:
         dataset_jsonld=schema_org_dataset(),
         leps=_leps(),
         programme=programme_picture(snapshot.store, snapshot.base),
+        england=england_map(snapshot.store, snapshot.base, width=360, tolerance=1.0),
     )
 
 
@@ -226,6 +228,9 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
             iri=iri,
             profile=profile,
             life=life[0] if life else None,
+            locator=england_map(snapshot.store, snapshot.base, width=200, tolerance=1.5)
+            if profile
+            else None,
             matrix=matrix,
             sources=cite_sources(snapshot.store, snapshot.base, view.sources),
             citation=cite_resource(snapshot.store, iri, iri, dataset),

@@ -50,6 +50,8 @@ WHOLE_BUILD: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("/doc/", ("text/html", "*/*")),
     ("/graph/", ("text/html", "*/*")),
     ("/def/lis", ("text/html", "*/*")),
+    ("/map", ("text/html",)),
+    ("/compare", ("text/html",)),
     ("/.well-known/void", ("*/*", "text/turtle")),
 )
 #: How many of the things most linked to have their pages made (the page cache keeps 256).

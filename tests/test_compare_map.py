@@ -1,0 +1,305 @@
+"""``/compare`` and ``/map``, in process: what they show is what the graph holds (asked of the
+``store`` fixture by SPARQL, never hard-coded counts), the CSV is the same table, the map is SVG
+with one linked path per LEP area, and the links resolve."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+
+from lisgraph.store.embedded import EmbeddedStore
+from lisgraph.views.england_map import parse_wkt
+
+from .helpers import BASE
+
+PREFIXES = (
+    "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
+    "PREFIX dcterms: <http://purl.org/dc/terms/> "
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    "PREFIX geo: <http://www.opengis.net/ont/geosparql#> "
+)
+CUMBRIA = "E37000007"
+BLACK_COUNTRY = "E37000001"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _select(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
+    return [
+        {k: v.value for k, v in row.items() if v is not None}
+        for row in store.query(PREFIXES + query).rows()
+    ]
+
+
+def _csv(client: FlaskClient, url: str) -> list[list[str]]:
+    answer = client.get(url)
+    assert answer.status_code == 200
+    assert answer.content_type.startswith("text/csv")
+    return list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+
+
+def _hrefs(html: str) -> list[str]:
+    return [unescape(h) for h in re.findall(r'href="([^"]+)"', html)]
+
+
+def _local(href: str) -> str | None:
+    """The path and query of a link to this server (None for another host)."""
+    parts = urlsplit(href)
+    if parts.netloc not in ("", "localhost"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _lep_codes(store: EmbeddedStore) -> set[str]:
+    rows = _select(
+        store,
+        "SELECT ?code WHERE { ?lep a lis:LocalEnterprisePartnership ; lis:area/lis:gssCode ?code }",
+    )
+    return {r["code"] for r in rows}
+
+
+def test_every_lep_in_one_table(client: FlaskClient, store: EmbeddedStore) -> None:
+    codes = _lep_codes(store)
+    assert len(codes) == 38
+    html = client.get("/compare").get_data(as_text=True)
+    picked = re.findall(r'<input type="checkbox" name="lep" value="(E37\d{6})"', html)
+    assert sorted(picked) == sorted(codes)
+    rows = _csv(client, "/compare?format=csv")
+    assert len(rows) == 1 + 38
+    assert {row[rows[0].index("Code")] for row in rows[1:]} == codes
+
+
+def test_the_table_sorts_by_a_column(client: FlaskClient, store: EmbeddedStore) -> None:
+    rows = _csv(client, "/compare?format=csv&sort=districts&order=desc")
+    at = rows[0].index("Districts")
+    counts = [int(row[at]) for row in rows[1:]]
+    assert counts == sorted(counts, reverse=True)
+    html = client.get("/compare?sort=districts&order=desc").get_data(as_text=True)
+    assert 'aria-sort="descending"' in html
+
+
+def test_two_leps_side_by_side_show_what_the_graph_holds(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    rows = _csv(client, f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}&format=csv")
+    header, fields = rows[0], {row[0]: row[1:] for row in rows[1:]}
+    # columns in name order: Black Country, then Cumbria
+    assert [h.rsplit("(", 1)[1].rstrip(")") for h in header[1:]] == [BLACK_COUNTRY, CUMBRIA]
+    for column, code in enumerate((BLACK_COUNTRY, CUMBRIA)):
+        lep = f"<{BASE}id/lep/{code}>"
+        districts = _select(
+            store,
+            "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { "
+            f"{lep} lis:area ?a . ?d lis:inLEPArea ?a }}",
+        )
+        assert fields["Districts (April 2020)"][column] == districts[0]["n"]
+        regions = _select(
+            store,
+            f"SELECT ?name WHERE {{ {lep} lis:area/lis:inRegion/skos:prefLabel ?name }}",
+        )
+        assert set(fields["Region(s)"][column].split("; ")) == {r["name"] for r in regions}
+        stages = _select(
+            store,
+            "SELECT ?label ?date WHERE { ?s a lis:LocalIndustrialStrategy ; "
+            f"dcterms:creator {lep} ; lis:latestStatus/skos:prefLabel ?label "
+            "OPTIONAL { ?s lis:latestStatusDate ?date } }",
+        )
+        assert stages, code
+        shown = fields["Latest stage, date and source"][column]
+        for stage in stages:
+            assert stage["label"] in shown and stage.get("date", "") in shown
+        waves = _select(
+            store, f"SELECT ?name WHERE {{ ?w lis:waveMember {lep} ; skos:prefLabel ?name }}"
+        )
+        assert set(fields["Wave"][column].split("; ")) == {w["name"] for w in waves}
+        funding = _select(
+            store,
+            "SELECT DISTINCT ?a WHERE { ?a a lis:FundingAllocation ; "
+            f"lis:recipient {lep} ; lis:amount ?x }}",
+        )
+        listed = fields["Funding"][column]
+        assert (len(listed.split("; ")) if listed else 0) == len(funding)
+        priorities = _select(
+            store,
+            f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?x dcterms:creator {lep} ; "
+            "lis:priority ?p }",
+        )
+        assert fields["Priorities (all)"][column] == priorities[0]["n"]
+    assert fields["Districts (April 2020)"] != ["0", "0"]
+    assert any(fields["Funding"])  # Cumbria's Growth Deal rounds
+
+
+def test_each_panel_shows_the_query_that_gives_its_numbers(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    html = client.get(f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}").get_data(as_text=True)
+    panel_links = [h for h in _hrefs(html) if "/sparql?query=" in h]
+    assert len(panel_links) == 5
+    for href in panel_links:
+        query = parse_qs(urlsplit(href).query)["query"][0]
+        assert CUMBRIA in query and BLACK_COUNTRY in query
+        answer = client.get(_local(href), headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200, query
+    # the priorities panel: its query's counts are the page's
+    priorities = next(
+        parse_qs(urlsplit(h).query)["query"][0]
+        for h in panel_links
+        if "servesFoundation" in parse_qs(urlsplit(h).query)["query"][0]
+    )
+    counts: dict[tuple[str, str], int] = {}
+    for row in store.query(priorities).rows():
+        key = (row["code"].value, row["c_label"].value)
+        counts[key] = counts.get(key, 0) + int(row["n"].value)
+    rows = _csv(client, f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}&format=csv")
+    for row in rows[1:]:
+        if row[0].startswith(("Foundation: ", "Grand Challenge: ")):
+            label = row[0].split(": ", 1)[1]
+            assert [int(n) for n in row[1:]] == [
+                counts.get((code, label), 0) for code in (BLACK_COUNTRY, CUMBRIA)
+            ], row[0]
+
+
+def test_rows_that_differ_are_marked(client: FlaskClient) -> None:
+    html = client.get(f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}").get_data(as_text=True)
+    rows = re.findall(r'<tr class="(differs|same)"><th scope="row">([^<]+)<', html)
+    marks = dict((label.strip(), mark) for mark, label in rows)
+    assert marks["Districts (April 2020)"] == "differs"  # 4 and 6
+    assert marks["Region(s)"] == "differs"
+    assert "same" in marks.values()  # e.g. a foundation neither links to
+
+
+def test_every_link_of_a_comparison_resolves(client: FlaskClient) -> None:
+    html = client.get(f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}").get_data(as_text=True)
+    paths = {p for p in map(_local, _hrefs(html)) if p and "/sparql" not in p}
+    assert len(paths) > 20
+    for path in sorted(paths):
+        response = client.get(path, follow_redirects=True)  # /id/... answers 303 to /doc/...
+        response.close()  # static files are streamed from an open file
+        assert response.status_code == 200, path
+
+
+def test_a_lep_page_leads_to_its_comparison(client: FlaskClient) -> None:
+    html = client.get(f"/doc/lep/{CUMBRIA}.html").get_data(as_text=True)
+    link = next(h for h in _hrefs(html) if "/compare?lep=" in h)
+    page = client.get(_local(link))
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f'value="{CUMBRIA}" id="pick-{CUMBRIA}" checked' in text
+
+
+def test_the_page_cache_keeps_each_comparison_apart(client: FlaskClient) -> None:
+    every = client.get("/compare").get_data(as_text=True)
+    two = client.get(f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}").get_data(as_text=True)
+    assert every != two and "Compare 2 LEPs" in two
+
+
+@pytest.mark.parametrize("bad", ["E99", "<x>", "E37000001 } ; DROP"])
+def test_a_bad_lep_is_a_400(client: FlaskClient, bad: str) -> None:
+    assert client.get("/compare", query_string={"lep": [bad, CUMBRIA]}).status_code == 400
+
+
+def _map_svg(html: str) -> ET.Element:
+    svg = html[html.index("<svg") : html.index("</svg>") + len("</svg>")]
+    return ET.fromstring(svg)
+
+
+def test_the_map_has_one_linked_path_per_lep_area(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    shaped = _select(
+        store,
+        "SELECT DISTINCT ?lep WHERE { ?lep a lis:LocalEnterprisePartnership ; lis:area ?a . "
+        "?a geo:hasGeometry/geo:asWKT ?w }",
+    )
+    assert len(shaped) == 38
+    answer = client.get("/map")
+    assert answer.status_code == 200
+    svg = _map_svg(answer.get_data(as_text=True))
+    assert svg.tag == f"{SVG}svg"
+    links = svg.findall(f"{SVG}a")
+    assert len(links) == len(shaped)
+    hrefs = []
+    for link in links:
+        paths = link.findall(f"{SVG}path")
+        assert len(paths) == 1 and paths[0].get("d", "").startswith("M")
+        assert paths[0].find(f"{SVG}title") is not None
+        hrefs.append(link.get("href", ""))
+    expected = {f"http://localhost/id/lep/{r['lep'].rsplit('/', 1)[1]}" for r in shaped}
+    assert set(hrefs) == expected
+    for href in sorted(hrefs)[:3]:
+        assert client.get(_local(href), follow_redirects=True).status_code == 200
+
+
+def test_the_home_page_carries_the_map(client: FlaskClient) -> None:
+    svg = _map_svg(client.get("/").get_data(as_text=True).split('id="map"', 1)[1])
+    assert len(svg.findall(f"{SVG}a")) == 38
+
+
+def test_wkt_polygons_and_multipolygons() -> None:
+    square = "0 0, 1 0, 1 1, 0 1, 0 0"
+    hole = "0.2 0.2, 0.4 0.2, 0.4 0.4, 0.2 0.2"
+    assert parse_wkt(f"POLYGON (({square}), ({hole}))") == [
+        [
+            [(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)],
+            [(0.2, 0.2), (0.4, 0.2), (0.4, 0.4), (0.2, 0.2)],
+        ]
+    ]
+    multi = parse_wkt(
+        f"<http://www.opengis.net/def/crs/OGC/1.3/CRS84> MULTIPOLYGON ((({square})), (({hole})))"
+    )
+    assert len(multi) == 2 and len(multi[0]) == len(multi[1]) == 1
+    with pytest.raises(ValueError, match="POINT"):
+        parse_wkt("POINT (1 2)")
+
+
+def test_sorting_by_stage_follows_the_programme(client: FlaskClient, store: EmbeddedStore) -> None:
+    rank = {
+        r["label"]: int(r["n"])
+        for r in _select(
+            store,
+            "SELECT ?label ?n WHERE { ?s lis:latestStatus ?st . "
+            "?st skos:prefLabel ?label ; skos:notation ?n }",
+        )
+    }
+    rows = _csv(client, "/compare?format=csv&sort=stage&order=desc")
+    at = rows[0].index("Latest stage")
+    ranks = [rank[row[at]] for row in rows[1:] if row[at]]
+    assert ranks == sorted(ranks, reverse=True) and len(set(ranks)) > 3
+
+
+def test_the_map_steps_to_a_day(client: FlaskClient, store: EmbeddedStore) -> None:
+    published = _select(
+        store,
+        "SELECT DISTINCT ?lep WHERE { ?lep a lis:LocalEnterprisePartnership . "
+        "?s a lis:LocalIndustrialStrategy ; dcterms:creator ?lep ; "
+        f"lis:statusRecord ?r . ?r lis:status <{BASE}id/status/published> ; lis:dateTo ?to "
+        'FILTER(STR(?to) <= "2019-07-31") }',
+    )
+    assert len(published) > 5
+    svg = _map_svg(client.get("/map?date=2019-07-31").get_data(as_text=True))
+    coloured = {
+        link.get("href", "").rsplit("/", 1)[1]
+        for link in svg.findall(f"{SVG}a")
+        if link.findall(f"{SVG}path")[0].get("class") == "kind-published"
+    }
+    assert coloured == {r["lep"].rsplit("/", 1)[1] for r in published}
+    latest = _map_svg(client.get("/map").get_data(as_text=True))
+    assert ET.tostring(latest) != ET.tostring(svg)
+    assert client.get("/map?date=31/07/2019").status_code == 400
+
+
+def test_a_lep_page_has_a_locator_map(client: FlaskClient) -> None:
+    html = client.get(f"/doc/lep/{CUMBRIA}.html").get_data(as_text=True)
+    svg = _map_svg(html[html.index('class="locator"') :])
+    here = [
+        link.get("href", "")
+        for link in svg.findall(f"{SVG}a")
+        if link.findall(f"{SVG}path")[0].get("class") == "here"
+    ]
+    assert here == [f"http://localhost/id/lep/{CUMBRIA}"]
