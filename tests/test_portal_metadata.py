@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import extruct
+import pyoxigraph as ox
 import pytest
 from pyld import jsonld
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from lisgraph import BuildResult
@@ -148,9 +149,72 @@ def test_service_description_counts_graphs_and_names_the_graph_store(http: InPro
     sd = _graph(http, "sparql")
     named = list(sd.objects(None, URIRef(SD + "namedGraph")))
     assert named and all(sd.value(sd.value(n, URIRef(SD + "graph")), VOID.triples) for n in named)
-    # without a configured public URL the description names the endpoints under the base IRI
-    # (never from the request's Host header)
-    assert (None, DCAT.endpointURL, URIRef("https://w3id.org/lisgraph/data")) in sd
+    # the endpoints as this request reached them (a mirror's clients stay on the mirror)
+    assert (None, DCAT.endpointURL, URIRef("http://localhost/data")) in sd
+
+
+#: What Comunica 4.x sends when it fetches a source's description (ecosystem review, E6).
+COMUNICA_ACCEPT = (
+    "application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,"
+    "application/n-triples;q=0.8,text/turtle;q=0.6,application/rdf+xml;q=0.5,text/n3;q=0.35,"
+    "application/xml;q=0.3,image/svg+xml;q=0.3,text/xml;q=0.3,text/html;q=0.2,"
+    "application/xhtml+xml;q=0.18,application/json;q=0.135,text/shaclc;q=0.1"
+)
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        (COMUNICA_ACCEPT, "application/n-quads"),
+        ("application/trig,application/n-quads;q=0.9,*/*;q=0.1", "application/trig"),  # Jena
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml", "application/rdf+xml"),
+    ],
+)
+def test_every_rdf_client_gets_the_service_description(
+    http: InProcessHTTP, accept: str, media_type: str
+) -> None:
+    """E6: a GET without a query is answered with the description, never the whole dataset
+    (which stays at /data), whatever RDF type comes first; in the default graph."""
+    answer = http.get("http://localhost/sparql", headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].split(";")[0] == media_type
+    quads = list(ox.parse(answer.content, format=ox.RdfFormat.from_media_type(media_type)))
+    assert quads and all(q.graph_name == ox.DefaultGraph() for q in quads)
+    types = {q.object for q in quads if q.predicate == ox.NamedNode(str(RDF.type))}
+    assert ox.NamedNode(SD + "Service") in types
+    semlep = ox.NamedNode("https://w3id.org/lisgraph/id/lep/E37000057")
+    assert all(q.subject != semlep for q in quads)
+    assert len(answer.content) < 500_000  # the dataset is megabytes
+
+
+@pytest.mark.parametrize(
+    ("url", "config", "endpoint"),
+    [
+        ("http://localhost/sparql", {}, "http://localhost/sparql"),
+        ("http://127.0.0.1:8080/sparql", {}, "http://127.0.0.1:8080/sparql"),
+        (
+            "http://localhost/sparql",
+            {"PUBLIC_URL": "https://mirror.example.org/lis/"},
+            "https://mirror.example.org/lis/sparql",
+        ),
+    ],
+)
+def test_sd_endpoint_is_the_url_served(
+    built: BuildResult, url: str, config: dict[str, str], endpoint: str
+) -> None:
+    """E6: sd:endpoint names where the client is (the request's URL, or PUBLIC_URL), with the
+    canonical name beside it."""
+    from lisgraph.web import create_app
+
+    app = create_app({"DIST_DIR": str(built.out_dir), **config})
+    root, path = url.rsplit("/", 1)
+    answer = app.test_client().get("/" + path, base_url=root, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200, answer.text
+    sd = Graph().parse(data=answer.data, format="turtle")
+    assert list(sd.objects(None, URIRef(SD + "endpoint"))) == [URIRef(endpoint)]
+    canonical = URIRef("https://w3id.org/lisgraph/sparql")
+    assert (URIRef(endpoint), OWL.sameAs, canonical) in sd
 
 
 def test_catalogue_has_an_html_view(http: InProcessHTTP) -> None:
