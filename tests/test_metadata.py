@@ -15,7 +15,7 @@ from rdflib.term import Node
 from lisgraph import BuildResult
 from lisgraph.artifact import DUMP_FORMATS
 
-from .helpers import TESTS_DIR, InProcessHTTP, dcat_ap_shapes
+from .helpers import TESTS_DIR, InProcessHTTP, dcat_ap_shapes, dcat_ap_violations
 
 DCAT_AP = TESTS_DIR / "data" / "dcat-ap-3.0.1"
 
@@ -58,11 +58,12 @@ def test_void(http: InProcessHTTP, server: str, built: BuildResult) -> None:
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/ld+json"])
 def test_catalog_conforms_to_dcat_ap_3(http: InProcessHTTP, server: str, accept: str) -> None:
+    """Conforms, but for the one deviation named in helpers (England's ``locn:geometry`` is the
+    GeoJSON literal ckanext-dcat reads); ``dcat:bbox`` is as DCAT-AP 3 says."""
     catalog = _graph(http, server, "catalog", accept)
-    conforms, _, text = validate(
-        catalog, shacl_graph=dcat_ap_shapes(), inference="none", allow_warnings=True
-    )
-    assert conforms, text
+    other, allowed, text = dcat_ap_violations(catalog)
+    assert other == [], text
+    assert len(allowed) == 2, text  # not a node, not a locn:Geometry
 
 
 def test_dcat_ap_shapes_reject_a_broken_catalogue(http: InProcessHTTP, server: str) -> None:

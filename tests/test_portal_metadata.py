@@ -8,26 +8,36 @@ ckanext-dcat itself needs a CKAN installation to import, so its profile's reads 
 
 from __future__ import annotations
 
+import json
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import extruct
 import pyoxigraph as ox
 import pytest
 from pyld import jsonld
-from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, SKOS, VOID, XSD
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from lisgraph import BuildResult
 from lisgraph.store.embedded import EmbeddedStore
 
-from .helpers import InProcessHTTP
+from .helpers import PROJECT_DIR, InProcessHTTP
 
 OGL = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 DATASET = URIRef("https://w3id.org/lisgraph/catalog#dataset")
 ENGLAND = URIRef("http://statistics.data.gov.uk/id/statistical-geography/E92000001")
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+DCAT3 = Namespace(str(DCAT))  # rdflib's DCAT lacks the DCAT 3 terms (version)
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+GEOJSON = URIRef("https://www.iana.org/assignments/media-types/application/vnd.geo+json")
+LEP_SHAPES = (
+    PROJECT_DIR / "data/reference/public-data/boundaries-lep20-derived-from-lad20-buc.geojson"
+)
 FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
 
 
@@ -64,10 +74,91 @@ def test_what_ckan_reads_from_the_catalogue(http: InProcessHTTP, accept: str) ->
     themes = {str(t).rsplit("/", 1)[1] for t in graph.objects(DATASET, DCAT.theme)}
     assert themes == {"ECON", "REGI", "GOVE"}
     assert all(graph.value(t, SKOS.prefLabel) for t in graph.objects(DATASET, DCAT.theme))
-    # Dates only when the build records its time (build.json "built"; today it does not): a
-    # file's mtime differs between a build and its mirrors, so it is stated nowhere in RDF.
-    assert graph.value(DATASET, DCTERMS.modified) is None
     assert str(graph.value(DATASET, DCTERMS.identifier)) == str(DATASET)
+
+
+@pytest.mark.parametrize("accept", sorted(FORMATS))
+def test_a_plain_build_fills_what_ckan_reads(
+    http: InProcessHTTP, built: BuildResult, accept: str
+) -> None:
+    """E7, E8: from a plain build (no release) the catalogue states what ckanext-dcat's DCAT-AP
+    3, 2 and 1 profiles read: version, issued, modified, language, frequency, conformance,
+    documentation and a spatial geometry, each from the build or the data."""
+    from lisgraph.artifact import BuildDir
+
+    info = BuildDir(built.out_dir).info()
+    graph = _graph(http, "catalog", accept)
+    # the build's date (its inputs' date, build.json "built") and the version it gives
+    stamp = Literal(info["built"], datatype=XSD.dateTime)
+    assert graph.value(DATASET, DCTERMS.modified) == stamp
+    assert graph.value(DATASET, DCTERMS.issued) == stamp
+    assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2}\+[0-9a-f]{12}", info["version"])
+    assert info["version"].endswith("+" + built.inputs_digest[:12])
+    assert graph.value(DATASET, DCAT3.version) == Literal(info["version"])
+    assert graph.value(DATASET, OWL.versionInfo) == Literal(info["version"])  # DCAT-AP 2 and 1
+    english = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
+    assert list(graph.objects(DATASET, DCTERMS.language)) == [english]
+    assert graph.value(DATASET, DCTERMS.accrualPeriodicity) == URIRef(
+        "http://publications.europa.eu/resource/authority/frequency/IRREG"
+    )
+    assert set(graph.objects(DATASET, DCTERMS.conformsTo)) == {
+        URIRef("https://w3id.org/lisgraph/def/lis"),
+        URIRef("https://w3id.org/lisgraph/def/shapes"),
+    }
+    assert URIRef("http://localhost/downloads/") in set(graph.objects(DATASET, FOAF.page))
+    # no email is made up: the data states none and none is configured
+    contact = graph.value(DATASET, DCAT.contactPoint)
+    assert graph.value(contact, URIRef(VCARD + "hasEmail")) is None
+    # England with the bounding box of the LEP areas' shapes, as WKT and GeoJSON, marked derived
+    west, south, east, north = _bounds(LEP_SHAPES)
+    corners = [(west, south), (east, south), (east, north), (west, north), (west, south)]
+    wkt = "POLYGON ((" + ", ".join(f"{x} {y}" for x, y in corners) + "))"
+    assert graph.value(ENGLAND, DCAT3.bbox) == Literal(wkt, datatype=GEO.wktLiteral)
+    (geometry,) = graph.objects(ENGLAND, LOCN.geometry)
+    assert isinstance(geometry, Literal) and geometry.datatype == GEOJSON  # what CKAN reads
+    polygon = json.loads(str(geometry))
+    assert polygon["type"] == "Polygon"
+    assert polygon["coordinates"][0][0] == [float(west), float(south)]
+    assert polygon["coordinates"][0][2] == [float(east), float(north)]
+    assert graph.value(ENGLAND, PROV.wasDerivedFrom) == URIRef(
+        "https://w3id.org/lisgraph/graph/lep20-boundaries-derived"
+    )
+    assert "derived" in str(graph.value(ENGLAND, RDFS.comment))
+
+
+def _bounds(path: Path) -> tuple[str, str, str, str]:
+    """West, south, east and north over every point of a GeoJSON file, as written there."""
+    collection = json.loads(path.read_text(), parse_float=Decimal)
+    points: list[list[Decimal]] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, list) and value and isinstance(value[0], Decimal):
+            points.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for feature in collection["features"]:
+        walk(feature["geometry"]["coordinates"])
+    assert len(collection["features"]) == 38 and points
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return str(min(xs)), str(min(ys)), str(max(xs)), str(max(ys))
+
+
+def test_the_contact_email_is_published_when_configured(built: BuildResult) -> None:
+    """E8: CONTACT_EMAIL gives the contact point vcard:hasEmail (CKAN's contact_email) and the
+    publisher foaf:mbox; anything but an address is refused."""
+    from lisgraph.errors import ConfigError
+    from lisgraph.web import create_app
+
+    app = create_app({"DIST_DIR": str(built.out_dir), "CONTACT_EMAIL": "data@example.org"})
+    graph = _graph(InProcessHTTP(app.test_client()), "catalog")
+    contact = graph.value(DATASET, DCAT.contactPoint)
+    mailbox = URIRef("mailto:data@example.org")
+    assert graph.value(contact, URIRef(VCARD + "hasEmail")) == mailbox
+    assert graph.value(graph.value(DATASET, DCTERMS.publisher), FOAF.mbox) == mailbox
+    with pytest.raises(ConfigError, match="CONTACT_EMAIL"):
+        create_app({"DIST_DIR": str(built.out_dir), "CONTACT_EMAIL": "not an address"})
 
 
 def test_one_dataset_iri_everywhere(http: InProcessHTTP) -> None:
