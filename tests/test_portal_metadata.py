@@ -55,9 +55,13 @@ def test_what_ckan_reads_from_the_catalogue(http: InProcessHTTP, accept: str) ->
     assert graph.value(DATASET, DCTERMS.license) == OGL
     assert str(graph.value(OGL, DCTERMS.title)) == "Open Government Licence v3.0"
     distributions = list(graph.objects(DATASET, DCAT.distribution))
-    assert len(distributions) == 11
+    assert len(distributions) == 13  # six dumps and their gzip copies, and the endpoint
     for dist in distributions:
         assert graph.value(dist, DCTERMS.license) == OGL
+        url = str(graph.value(dist, DCAT.accessURL))
+        if "/downloads/" in url:  # which file to use for what (E12, E13)
+            words = "to save to disk" if url.endswith(".gz") else "Give this URL to clients"
+            assert words in str(graph.value(dist, DCTERMS.description)), url
         fmt = str(graph.value(dist, DCTERMS.format))
         assert fmt.startswith("http://publications.europa.eu/resource/authority/file-type/")
         if str(graph.value(dist, DCAT.accessURL)).endswith("/sparql"):
@@ -189,7 +193,7 @@ def test_schema_org_markup_as_extruct_and_pyld_read_it(http: InProcessHTTP) -> N
     (node,) = expanded
     assert node["@id"] == str(DATASET)
     assert "https://schema.org/temporalCoverage" in node
-    assert len(node["https://schema.org/distribution"]) == 5
+    assert len(node["https://schema.org/distribution"]) == 6
 
 
 def _int(value: Node | None) -> int:

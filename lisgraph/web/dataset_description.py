@@ -496,13 +496,15 @@ def catalog_graph() -> Graph:
             graph.add((dist, RDF.type, DCAT.Distribution))
             title = fmt.name + (" (gzip)" if name.endswith(".gz") else "")
             graph.add((dist, DCTERMS.title, Literal(f"lisgraph dump: {title}", lang="en")))
-            graph.add(
-                (
-                    dist,
-                    DCTERMS.description,
-                    Literal(f"The whole dataset in {title}, as built and validated.", lang="en"),
-                )
+            how = (
+                "A gzip copy to save to disk (the bytes SHA256SUMS names); give clients the "
+                "plain URL."
+                if name.endswith(".gz")
+                else "Give this URL to clients: it is sent gzip-compressed to those that "
+                "accept it."
             )
+            text = f"The whole dataset in {title}, as built and validated. {fmt.use} {how}"
+            graph.add((dist, DCTERMS.description, Literal(text.replace("  ", " "), lang="en")))
             graph.add((dist, DCAT.accessURL, url))
             graph.add((dist, DCAT.downloadURL, url))
             # A gzip copy has the dump's media type and format, compressed with gzip.
