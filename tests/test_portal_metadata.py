@@ -312,9 +312,13 @@ def test_sd_endpoint_is_the_url_served(
     assert (URIRef(endpoint), OWL.sameAs, canonical) in sd
 
 
-def test_catalogue_has_an_html_view(http: InProcessHTTP) -> None:
+def test_catalogue_has_an_html_view(http: InProcessHTTP, built: BuildResult) -> None:
+    from lisgraph.artifact import BuildDir
+
     page = http.get("http://localhost/catalog", headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    info = BuildDir(built.out_dir).info()
+    assert f"<dd>{info['version']}</dd>" in page.text and "bounding box" in page.text
     for words in ("Open Government Licence v3.0", "2017–2024", "Regions and cities",
                   "lisgraph dump: N-Quads", "lisgraph Graph Store (read-only)"):  # fmt: skip
         assert words in page.text

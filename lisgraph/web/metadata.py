@@ -15,13 +15,13 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS, VOID
 from rdflib.term import Node
 
 from ..canonical import from_rdflib
 from ..store import GRAPH_FORMATS
 from .dataset import current_snapshot
-from .dataset_description import catalog_graph, dataset_iri, void_graph
+from .dataset_description import ENGLAND, VCARD, catalog_graph, dataset_iri, void_graph
 from .documents import not_acceptable_for
 from .jsonld_context import context
 from .negotiation import Format, negotiate
@@ -114,6 +114,12 @@ def html_page(template: str, graph: Graph) -> str:
         ),
         keywords=sorted(str(k) for k in graph.objects(dataset, DCAT.keyword)),
         modified=value(dataset, DCTERMS.modified),
+        issued=value(dataset, DCTERMS.issued),
+        version=value(dataset, OWL.versionInfo),
+        email=value(graph.value(dataset, DCAT.contactPoint), VCARD.hasEmail).removeprefix(
+            "mailto:"
+        ),
+        bbox=value(ENGLAND, DCAT.bbox),
         distributions=distributions,
         services=sorted(services, key=lambda s: s["title"]),
     )
