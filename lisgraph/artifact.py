@@ -6,6 +6,8 @@ remote store and the web app read it. Its layout is decided here and nowhere els
     build.json        what the build is: lisgraph version, base IRI, inputs digest, counts, files
     lisgraph.nt       the merge of all sources, each triple once (sorted N-Triples)
     lisgraph.nq       one named graph per source file (sorted N-Quads)
+    lisgraph-union.nq those named graphs and their merge in the default graph (N-Quads: the
+                      dataset as the SPARQL endpoint queries it)
     lisgraph.ttl .jsonld .rdf   the merge in other formats; every dump also gzipped (``.gz``)
     SHA256SUMS        the SHA-256 of every dump and gzip copy
     shapes.ttl        the SHACL shapes the build was validated with, with their base IRI
@@ -28,6 +30,7 @@ __all__ = [
     "DOWNLOADS",
     "DUMP_FORMATS",
     "NQUADS",
+    "NQUADS_UNION",
     "NTRIPLES",
     "SEARCH_INDEX",
     "SHAPES_FILE",
@@ -39,26 +42,58 @@ BUILD_INFO = "build.json"
 CHECKSUM_FILE = "SHA256SUMS"
 NTRIPLES = "lisgraph.nt"
 NQUADS = "lisgraph.nq"
+NQUADS_UNION = "lisgraph-union.nq"
 SHAPES_FILE = "shapes.ttl"
 SEARCH_INDEX = "search.sqlite"
 
 
 @dataclass(frozen=True)
 class DumpFormat:
-    """One dump: its file name, media type and a human name."""
+    """One dump: its file name, media type, a human name and what to use it for."""
 
     filename: str
     media_type: str
     name: str
+    use: str = ""
 
 
 #: Every dump the build writes (each also as ``filename + ".gz"``).
 DUMP_FORMATS: tuple[DumpFormat, ...] = (
-    DumpFormat("lisgraph.ttl", "text/turtle", "Turtle"),
-    DumpFormat(NTRIPLES, "application/n-triples", "N-Triples"),
-    DumpFormat("lisgraph.jsonld", "application/ld+json", "JSON-LD"),
-    DumpFormat("lisgraph.rdf", "application/rdf+xml", "RDF/XML"),
-    DumpFormat(NQUADS, "application/n-quads", "N-Quads (with one named graph per source file)"),
+    DumpFormat(
+        "lisgraph.ttl",
+        "text/turtle",
+        "Turtle",
+        "The merge of every source, each triple once, to read or load into any RDF tool.",
+    ),
+    DumpFormat(
+        NTRIPLES,
+        "application/n-triples",
+        "N-Triples",
+        "The merge, one triple a line (sorted): to stream, grep or diff.",
+    ),
+    DumpFormat(
+        "lisgraph.jsonld",
+        "application/ld+json",
+        "JSON-LD",
+        "The merge, compacted with the published context, for JSON tools.",
+    ),
+    DumpFormat("lisgraph.rdf", "application/rdf+xml", "RDF/XML", "The merge, for XML tools."),
+    DumpFormat(
+        NQUADS,
+        "application/n-quads",
+        "N-Quads (with one named graph per source file)",
+        "Every statement in its source's named graph and nothing in the default graph: for "
+        "provenance, queried with GRAPH ?g (a query without GRAPH finds nothing; Comunica's "
+        "unionDefaultGraph repeats a triple that several sources state).",
+    ),
+    DumpFormat(
+        NQUADS_UNION,
+        "application/n-quads",
+        "N-Quads (named graphs, and their merge in the default graph)",
+        "The dataset as the SPARQL endpoint queries it: the merge in the default graph (each "
+        "triple once), every source in its named graph. For Comunica, rdflib's Dataset and "
+        "any quad store loaded as is.",
+    ),
 )
 
 

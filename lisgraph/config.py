@@ -59,6 +59,9 @@ DEFAULTS: dict[str, Any] = {
     "DIST_DIR": None,  # default: PROJECT_DIR/dist
     # The web app: the URL users reach it at (None: from each request)
     "PUBLIC_URL": None,
+    # The address portals show as the dataset's contact (vcard:hasEmail); the data states
+    # none, so none is published unless it is set.
+    "CONTACT_EMAIL": None,
     # Host names the web app answers for, comma-separated or a JSON list; a name starting with
     # a dot covers its subdomains, "*" any host. Others get 400 and never reach a page, the
     # page cache, the warmer or a link. None: the base IRI's host, PUBLIC_URL's and loopback.
@@ -164,6 +167,7 @@ _TEXT_KEYS = {
     "PROJECT_DIR",
     "DIST_DIR",
     "PUBLIC_URL",
+    "CONTACT_EMAIL",
     "ALLOWED_HOSTS",
     "STORE",
     "STORE_GRAPH",
@@ -457,6 +461,8 @@ class ServerConfig:
     scheduling: Scheduling = Scheduling()
     #: Host names requests may name (Werkzeug's ``trusted_hosts``); None: any.
     allowed_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS
+    #: The dataset's contact address for portals; None: no email is published.
+    contact_email: str | None = None
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None = None) -> ServerConfig:
@@ -481,7 +487,20 @@ class ServerConfig:
             serving=Serving.from_mapping(values),
             scheduling=Scheduling.from_mapping(values),
             allowed_hosts=_allowed_hosts(values),
+            contact_email=_email(values["CONTACT_EMAIL"]),
         )
+
+
+def _email(value: Any) -> str | None:
+    """CONTACT_EMAIL as an address (a leading ``mailto:`` is dropped). Raises ConfigError for
+    text that is no address."""
+    if value is None or not str(value).strip():
+        return None
+    address = str(value).strip().removeprefix("mailto:")
+    local, at, domain = address.partition("@")
+    if not (local and at and "." in domain) or any(c in address for c in " <>\"'"):
+        raise ConfigError(f"CONTACT_EMAIL is {value!r}: give an email address (name@example.org).")
+    return address
 
 
 def _allowed_hosts(values: Mapping[str, Any]) -> tuple[str, ...] | None:

@@ -3,15 +3,19 @@ across processes: ``tests/system/test_reproducible_build.py``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 
 import pyoxigraph as ox
+import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from lisgraph import Settings
 from lisgraph.artifact import DUMP_FORMATS, BuildDir
-from lisgraph.build import BuildResult
+from lisgraph.build import BuildResult, source_date
+from lisgraph.errors import ConfigError
 
 from .helpers import PROJECT_DIR, RDFLIB_FORMATS
 
@@ -50,6 +54,22 @@ def test_nquads_dump_keeps_one_named_graph_per_source_file(built: BuildResult) -
         assert f"https://w3id.org/lisgraph/graph/{path.stem}" in names
     assert "https://w3id.org/lisgraph/graph/ons-lad-lep-2020" in names
     assert "https://w3id.org/lisgraph/def/lis" in names
+
+
+def test_build_info_records_the_inputs_date_and_a_version(
+    built: BuildResult, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """E7: a plain build states when its inputs last changed (the same for a rebuild of the
+    same files) and a version made of that date and the inputs' digest."""
+    info = BuildDir(built.out_dir).info()
+    when = source_date(settings)
+    assert info["built"] == when.isoformat()
+    assert info["version"] == f"{when:%Y.%m.%d}+{built.inputs_digest[:12]}"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764806400")
+    assert source_date(settings) == dt.datetime(2025, 12, 4, tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH"):
+        source_date(settings)
 
 
 def test_build_info_records_counts(built: BuildResult) -> None:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import warnings
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
+import pyoxigraph as ox
 import pytest
-from rdflib import RDF, RDFS, Graph, URIRef
+import rdflib.parser
+import rdflib.plugin
+from markupsafe import escape
+from rdflib import RDF, RDFS, Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from lisgraph import BuildResult
 from lisgraph.artifact import DUMP_FORMATS, DumpFormat
@@ -232,3 +240,87 @@ def test_unknown_download_and_path_tricks_are_404(http: InProcessHTTP, server: s
         response = http.get(server + path, timeout=30)
         assert response.status_code == 404, path
         assert "root:" not in response.text
+
+
+# --- which dump for which client (ecosystem review E12, E13) --------------------------------
+
+WAVES = "SELECT ?n WHERE { ?w <https://w3id.org/lisgraph/def/lis#waveNumber> ?n }"
+
+
+def _default_graph_rows(path: Path) -> int:
+    """Rows a query without GRAPH finds in ``path`` loaded as is: Oxigraph's default graph is
+    the unnamed one, as Comunica's and rdflib's Dataset's are."""
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return len(list(store.query(WAVES)))  # type: ignore[arg-type]
+
+
+def test_the_union_dump_has_a_default_graph_clients_can_query(built: BuildResult) -> None:
+    """E12: lisgraph-union.nq holds the merge in the default graph (each triple once) and every
+    named graph; lisgraph.nq's default graph stays empty (its use is provenance)."""
+    union, named = built.out_dir / "lisgraph-union.nq", built.out_dir / "lisgraph.nq"
+    assert _default_graph_rows(union) == 3  # the three waves, no duplicate
+    assert _default_graph_rows(named) == 0
+    quads = list(ox.parse(path=str(union), format=ox.RdfFormat.N_QUADS))
+    default = [q for q in quads if q.graph_name == ox.DefaultGraph()]
+    assert len(default) == built.triples and len(quads) - len(default) == built.quads
+    # rdflib's Dataset reads it the same way (rdflib 7.6's own parse warns of its internals)
+    dataset = Dataset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(union, format="nquads")
+        assert len(list(dataset.query(WAVES))) == 3
+    assert len(dataset.graph(DATASET_DEFAULT_GRAPH_ID)) == built.triples
+
+
+#: What Comunica 4.x sends for a file source (it decodes Content-Encoding itself).
+COMUNICA = {
+    "Accept": "application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,"
+    "application/n-triples;q=0.8,text/turtle;q=0.6,application/rdf+xml;q=0.5,*/*;q=0.1",
+    "Accept-Encoding": "gzip, deflate, br",
+}
+
+
+@pytest.mark.parametrize("dump", DUMP_FORMATS, ids=lambda d: d.filename)
+def test_a_gz_url_given_to_a_parser_is_readable(
+    http: InProcessHTTP, server: str, built: BuildResult, dump: DumpFormat
+) -> None:
+    """E13: a client that parses a URL and names RDF types (rdflib's parse(url) without a
+    format sends every parser's type and no Accept-Encoding; Comunica accepts gzip) gets the
+    dump from a .gz URL; a client that saves a file (*/*: curl, wget, requests, browsers)
+    gets the gzip file whose bytes SHA256SUMS names."""
+    url = server + f"downloads/{dump.filename}.gz"
+    plain = (built.out_dir / dump.filename).read_bytes()
+    rdflib_accept = ", ".join(
+        p.name for p in rdflib.plugin.plugins(kind=rdflib.parser.Parser) if "/" in p.name
+    )
+    as_rdflib = http.get(url, headers={"Accept": rdflib_accept})
+    assert as_rdflib.status_code == 200
+    assert as_rdflib.headers["Content-Type"].split(";")[0] == dump.media_type
+    assert "Content-Encoding" not in as_rdflib.headers and as_rdflib.content == plain
+    assert "Accept" in as_rdflib.headers["Vary"]
+    as_comunica = http.get(url, headers=COMUNICA)
+    assert as_comunica.headers["Content-Type"].split(";")[0] == dump.media_type
+    assert as_comunica.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(as_comunica.content) == plain
+    lines = (built.out_dir / "SHA256SUMS").read_text().splitlines()
+    sums = {name: digest for digest, name in (line.split("  ") for line in lines)}
+    for saving in ({}, {"Accept": "*/*"}, {"Accept": BROWSER}, {"Accept": "application/gzip"}):
+        saved = http.get(url, headers=saving)
+        assert saved.headers["Content-Type"] == "application/gzip", saving
+        assert "Content-Encoding" not in saved.headers
+        assert hashlib.sha256(saved.content).hexdigest() == sums[dump.filename + ".gz"]
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_the_downloads_page_says_which_file_to_use(http: InProcessHTTP, server: str) -> None:
+    """E12, E13: the page tells a default graph from none, and .gz (to save) from plain URLs
+    (to give a client), with a line for every dump."""
+    page = http.get(server + "downloads/", headers={"Accept": "text/html"}).text
+    assert "Which file to use" in page
+    for dump in DUMP_FORMATS:
+        assert f"<code>{dump.filename}</code>" in page and dump.use and escape(dump.use) in page
+    assert "for saving to disk" in page and "GRAPH ?g" in page
+    assert f'href="{server}downloads/lisgraph-union.nq"' in page

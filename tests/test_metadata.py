@@ -15,7 +15,7 @@ from rdflib.term import Node
 from lisgraph import BuildResult
 from lisgraph.artifact import DUMP_FORMATS
 
-from .helpers import TESTS_DIR, InProcessHTTP, dcat_ap_shapes
+from .helpers import TESTS_DIR, InProcessHTTP, dcat_ap_shapes, dcat_ap_violations
 
 DCAT_AP = TESTS_DIR / "data" / "dcat-ap-3.0.1"
 
@@ -58,11 +58,12 @@ def test_void(http: InProcessHTTP, server: str, built: BuildResult) -> None:
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/ld+json"])
 def test_catalog_conforms_to_dcat_ap_3(http: InProcessHTTP, server: str, accept: str) -> None:
+    """Conforms, but for the one deviation named in helpers (England's ``locn:geometry`` is the
+    GeoJSON literal ckanext-dcat reads); ``dcat:bbox`` is as DCAT-AP 3 says."""
     catalog = _graph(http, server, "catalog", accept)
-    conforms, _, text = validate(
-        catalog, shacl_graph=dcat_ap_shapes(), inference="none", allow_warnings=True
-    )
-    assert conforms, text
+    other, allowed, text = dcat_ap_violations(catalog)
+    assert other == [], text
+    assert len(allowed) == 2, text  # not a node, not a locn:Geometry
 
 
 def test_dcat_ap_shapes_reject_a_broken_catalogue(http: InProcessHTTP, server: str) -> None:
@@ -125,3 +126,26 @@ def test_sitemap_lists_the_pages(http: InProcessHTTP, server: str) -> None:
     assert len(urls) > 300
     for url in urls[:5] + urls[-5:]:
         assert http.get(url, headers={"Accept": "text/html"}, timeout=30).status_code == 200
+
+
+CHROMIUM = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+def test_the_footers_void_link_opens_a_page(
+    http: InProcessHTTP, server: str, built: BuildResult
+) -> None:
+    """E14: a browser following the footer's VoID link gets a page it shows (not 1.3 MB of
+    RDF/XML to save); RDF clients and harvesters (*/*) still get RDF from the same URL."""
+    landing = http.get(server, headers={"Accept": CHROMIUM}).text
+    assert f'<a href="{server}.well-known/void">VoID</a>' in landing
+    for accept in (CHROMIUM, "text/html"):
+        page = http.get(server + ".well-known/void", headers={"Accept": accept})
+        assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+        assert f"{built.triples:,}" in page.text  # the counts, as people read them
+        assert "Subsets: one per named graph" in page.text
+        assert f'href="{server}.well-known/void?format=turtle"' in page.text
+    as_turtle = http.get(server + ".well-known/void?format=turtle", headers={"Accept": CHROMIUM})
+    assert as_turtle.headers["Content-Type"].startswith("text/turtle")
+    anything = http.get(server + ".well-known/void", headers={"Accept": "*/*"})
+    assert anything.headers["Content-Type"].startswith("text/turtle")
+    assert len(Graph().parse(data=anything.content, format="turtle")) > 100

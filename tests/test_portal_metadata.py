@@ -8,25 +8,36 @@ ckanext-dcat itself needs a CKAN installation to import, so its profile's reads 
 
 from __future__ import annotations
 
+import json
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import extruct
+import pyoxigraph as ox
 import pytest
 from pyld import jsonld
-from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID, XSD
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from lisgraph import BuildResult
 from lisgraph.store.embedded import EmbeddedStore
 
-from .helpers import InProcessHTTP
+from .helpers import PROJECT_DIR, InProcessHTTP
 
 OGL = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 DATASET = URIRef("https://w3id.org/lisgraph/catalog#dataset")
 ENGLAND = URIRef("http://statistics.data.gov.uk/id/statistical-geography/E92000001")
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+DCAT3 = Namespace(str(DCAT))  # rdflib's DCAT lacks the DCAT 3 terms (version)
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+GEOJSON = URIRef("https://www.iana.org/assignments/media-types/application/vnd.geo+json")
+LEP_SHAPES = (
+    PROJECT_DIR / "data/reference/public-data/boundaries-lep20-derived-from-lad20-buc.geojson"
+)
 FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
 
 
@@ -44,9 +55,13 @@ def test_what_ckan_reads_from_the_catalogue(http: InProcessHTTP, accept: str) ->
     assert graph.value(DATASET, DCTERMS.license) == OGL
     assert str(graph.value(OGL, DCTERMS.title)) == "Open Government Licence v3.0"
     distributions = list(graph.objects(DATASET, DCAT.distribution))
-    assert len(distributions) == 11
+    assert len(distributions) == 13  # six dumps and their gzip copies, and the endpoint
     for dist in distributions:
         assert graph.value(dist, DCTERMS.license) == OGL
+        url = str(graph.value(dist, DCAT.accessURL))
+        if "/downloads/" in url:  # which file to use for what (E12, E13)
+            words = "to save to disk" if url.endswith(".gz") else "Give this URL to clients"
+            assert words in str(graph.value(dist, DCTERMS.description)), url
         fmt = str(graph.value(dist, DCTERMS.format))
         assert fmt.startswith("http://publications.europa.eu/resource/authority/file-type/")
         if str(graph.value(dist, DCAT.accessURL)).endswith("/sparql"):
@@ -63,10 +78,91 @@ def test_what_ckan_reads_from_the_catalogue(http: InProcessHTTP, accept: str) ->
     themes = {str(t).rsplit("/", 1)[1] for t in graph.objects(DATASET, DCAT.theme)}
     assert themes == {"ECON", "REGI", "GOVE"}
     assert all(graph.value(t, SKOS.prefLabel) for t in graph.objects(DATASET, DCAT.theme))
-    # Dates only when the build records its time (build.json "built"; today it does not): a
-    # file's mtime differs between a build and its mirrors, so it is stated nowhere in RDF.
-    assert graph.value(DATASET, DCTERMS.modified) is None
     assert str(graph.value(DATASET, DCTERMS.identifier)) == str(DATASET)
+
+
+@pytest.mark.parametrize("accept", sorted(FORMATS))
+def test_a_plain_build_fills_what_ckan_reads(
+    http: InProcessHTTP, built: BuildResult, accept: str
+) -> None:
+    """E7, E8: from a plain build (no release) the catalogue states what ckanext-dcat's DCAT-AP
+    3, 2 and 1 profiles read: version, issued, modified, language, frequency, conformance,
+    documentation and a spatial geometry, each from the build or the data."""
+    from lisgraph.artifact import BuildDir
+
+    info = BuildDir(built.out_dir).info()
+    graph = _graph(http, "catalog", accept)
+    # the build's date (its inputs' date, build.json "built") and the version it gives
+    stamp = Literal(info["built"], datatype=XSD.dateTime)
+    assert graph.value(DATASET, DCTERMS.modified) == stamp
+    assert graph.value(DATASET, DCTERMS.issued) == stamp
+    assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2}\+[0-9a-f]{12}", info["version"])
+    assert info["version"].endswith("+" + built.inputs_digest[:12])
+    assert graph.value(DATASET, DCAT3.version) == Literal(info["version"])
+    assert graph.value(DATASET, OWL.versionInfo) == Literal(info["version"])  # DCAT-AP 2 and 1
+    english = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
+    assert list(graph.objects(DATASET, DCTERMS.language)) == [english]
+    assert graph.value(DATASET, DCTERMS.accrualPeriodicity) == URIRef(
+        "http://publications.europa.eu/resource/authority/frequency/IRREG"
+    )
+    assert set(graph.objects(DATASET, DCTERMS.conformsTo)) == {
+        URIRef("https://w3id.org/lisgraph/def/lis"),
+        URIRef("https://w3id.org/lisgraph/def/shapes"),
+    }
+    assert URIRef("http://localhost/downloads/") in set(graph.objects(DATASET, FOAF.page))
+    # no email is made up: the data states none and none is configured
+    contact = graph.value(DATASET, DCAT.contactPoint)
+    assert graph.value(contact, URIRef(VCARD + "hasEmail")) is None
+    # England with the bounding box of the LEP areas' shapes, as WKT and GeoJSON, marked derived
+    west, south, east, north = _bounds(LEP_SHAPES)
+    corners = [(west, south), (east, south), (east, north), (west, north), (west, south)]
+    wkt = "POLYGON ((" + ", ".join(f"{x} {y}" for x, y in corners) + "))"
+    assert graph.value(ENGLAND, DCAT3.bbox) == Literal(wkt, datatype=GEO.wktLiteral)
+    (geometry,) = graph.objects(ENGLAND, LOCN.geometry)
+    assert isinstance(geometry, Literal) and geometry.datatype == GEOJSON  # what CKAN reads
+    polygon = json.loads(str(geometry))
+    assert polygon["type"] == "Polygon"
+    assert polygon["coordinates"][0][0] == [float(west), float(south)]
+    assert polygon["coordinates"][0][2] == [float(east), float(north)]
+    assert graph.value(ENGLAND, PROV.wasDerivedFrom) == URIRef(
+        "https://w3id.org/lisgraph/graph/lep20-boundaries-derived"
+    )
+    assert "derived" in str(graph.value(ENGLAND, RDFS.comment))
+
+
+def _bounds(path: Path) -> tuple[str, str, str, str]:
+    """West, south, east and north over every point of a GeoJSON file, as written there."""
+    collection = json.loads(path.read_text(), parse_float=Decimal)
+    points: list[list[Decimal]] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, list) and value and isinstance(value[0], Decimal):
+            points.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for feature in collection["features"]:
+        walk(feature["geometry"]["coordinates"])
+    assert len(collection["features"]) == 38 and points
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return str(min(xs)), str(min(ys)), str(max(xs)), str(max(ys))
+
+
+def test_the_contact_email_is_published_when_configured(built: BuildResult) -> None:
+    """E8: CONTACT_EMAIL gives the contact point vcard:hasEmail (CKAN's contact_email) and the
+    publisher foaf:mbox; anything but an address is refused."""
+    from lisgraph.errors import ConfigError
+    from lisgraph.web import create_app
+
+    app = create_app({"DIST_DIR": str(built.out_dir), "CONTACT_EMAIL": "data@example.org"})
+    graph = _graph(InProcessHTTP(app.test_client()), "catalog")
+    contact = graph.value(DATASET, DCAT.contactPoint)
+    mailbox = URIRef("mailto:data@example.org")
+    assert graph.value(contact, URIRef(VCARD + "hasEmail")) == mailbox
+    assert graph.value(graph.value(DATASET, DCTERMS.publisher), FOAF.mbox) == mailbox
+    with pytest.raises(ConfigError, match="CONTACT_EMAIL"):
+        create_app({"DIST_DIR": str(built.out_dir), "CONTACT_EMAIL": "not an address"})
 
 
 def test_one_dataset_iri_everywhere(http: InProcessHTTP) -> None:
@@ -97,7 +193,7 @@ def test_schema_org_markup_as_extruct_and_pyld_read_it(http: InProcessHTTP) -> N
     (node,) = expanded
     assert node["@id"] == str(DATASET)
     assert "https://schema.org/temporalCoverage" in node
-    assert len(node["https://schema.org/distribution"]) == 5
+    assert len(node["https://schema.org/distribution"]) == 6
 
 
 def _int(value: Node | None) -> int:
@@ -148,14 +244,81 @@ def test_service_description_counts_graphs_and_names_the_graph_store(http: InPro
     sd = _graph(http, "sparql")
     named = list(sd.objects(None, URIRef(SD + "namedGraph")))
     assert named and all(sd.value(sd.value(n, URIRef(SD + "graph")), VOID.triples) for n in named)
-    # without a configured public URL the description names the endpoints under the base IRI
-    # (never from the request's Host header)
-    assert (None, DCAT.endpointURL, URIRef("https://w3id.org/lisgraph/data")) in sd
+    # the endpoints as this request reached them (a mirror's clients stay on the mirror)
+    assert (None, DCAT.endpointURL, URIRef("http://localhost/data")) in sd
 
 
-def test_catalogue_has_an_html_view(http: InProcessHTTP) -> None:
+#: What Comunica 4.x sends when it fetches a source's description (ecosystem review, E6).
+COMUNICA_ACCEPT = (
+    "application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,"
+    "application/n-triples;q=0.8,text/turtle;q=0.6,application/rdf+xml;q=0.5,text/n3;q=0.35,"
+    "application/xml;q=0.3,image/svg+xml;q=0.3,text/xml;q=0.3,text/html;q=0.2,"
+    "application/xhtml+xml;q=0.18,application/json;q=0.135,text/shaclc;q=0.1"
+)
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        (COMUNICA_ACCEPT, "application/n-quads"),
+        ("application/trig,application/n-quads;q=0.9,*/*;q=0.1", "application/trig"),  # Jena
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml", "application/rdf+xml"),
+    ],
+)
+def test_every_rdf_client_gets_the_service_description(
+    http: InProcessHTTP, accept: str, media_type: str
+) -> None:
+    """E6: a GET without a query is answered with the description, never the whole dataset
+    (which stays at /data), whatever RDF type comes first; in the default graph."""
+    answer = http.get("http://localhost/sparql", headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].split(";")[0] == media_type
+    quads = list(ox.parse(answer.content, format=ox.RdfFormat.from_media_type(media_type)))
+    assert quads and all(q.graph_name == ox.DefaultGraph() for q in quads)
+    types = {q.object for q in quads if q.predicate == ox.NamedNode(str(RDF.type))}
+    assert ox.NamedNode(SD + "Service") in types
+    semlep = ox.NamedNode("https://w3id.org/lisgraph/id/lep/E37000057")
+    assert all(q.subject != semlep for q in quads)
+    assert len(answer.content) < 500_000  # the dataset is megabytes
+
+
+@pytest.mark.parametrize(
+    ("url", "config", "endpoint"),
+    [
+        ("http://localhost/sparql", {}, "http://localhost/sparql"),
+        ("http://127.0.0.1:8080/sparql", {}, "http://127.0.0.1:8080/sparql"),
+        (
+            "http://localhost/sparql",
+            {"PUBLIC_URL": "https://mirror.example.org/lis/"},
+            "https://mirror.example.org/lis/sparql",
+        ),
+    ],
+)
+def test_sd_endpoint_is_the_url_served(
+    built: BuildResult, url: str, config: dict[str, str], endpoint: str
+) -> None:
+    """E6: sd:endpoint names where the client is (the request's URL, or PUBLIC_URL), with the
+    canonical name beside it."""
+    from lisgraph.web import create_app
+
+    app = create_app({"DIST_DIR": str(built.out_dir), **config})
+    root, path = url.rsplit("/", 1)
+    answer = app.test_client().get("/" + path, base_url=root, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200, answer.text
+    sd = Graph().parse(data=answer.data, format="turtle")
+    assert list(sd.objects(None, URIRef(SD + "endpoint"))) == [URIRef(endpoint)]
+    canonical = URIRef("https://w3id.org/lisgraph/sparql")
+    assert (URIRef(endpoint), OWL.sameAs, canonical) in sd
+
+
+def test_catalogue_has_an_html_view(http: InProcessHTTP, built: BuildResult) -> None:
+    from lisgraph.artifact import BuildDir
+
     page = http.get("http://localhost/catalog", headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    info = BuildDir(built.out_dir).info()
+    assert f"<dd>{info['version']}</dd>" in page.text and "bounding box" in page.text
     for words in ("Open Government Licence v3.0", "2017–2024", "Regions and cities",
                   "lisgraph dump: N-Quads", "lisgraph Graph Store (read-only)"):  # fmt: skip
         assert words in page.text

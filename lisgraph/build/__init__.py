@@ -28,7 +28,7 @@ from .._version import __version__
 from ..artifact import BuildDir
 from ..canonical import merged_ntriples, to_rdflib
 from ..config import Settings
-from ..errors import BuildNotFoundError, ReleaseError, Violation
+from ..errors import BuildNotFoundError, ConfigError, ReleaseError, Violation
 from ..search_index import write_index
 from ..shacl import check, load_shapes, reference_violations, violations
 from .derive import rule_files
@@ -79,6 +79,27 @@ def _input_files(settings: Settings) -> list[Path]:
     files.append(settings.reference_csv.parent / "public-data" / SIC_CSV)
     files += rule_files(settings)
     return files
+
+
+def source_date(settings: Settings) -> dt.datetime:
+    """When the build's inputs last changed, to the second in UTC: ``SOURCE_DATE_EPOCH`` when
+    set (the reproducible-builds.org convention; ``$(git log -1 --format=%ct)`` in a checkout),
+    else the newest input file's modification time. The same inputs, files untouched, give the
+    same date, so the catalogue's ``modified`` and version do not change with each rebuild.
+
+    Raises ConfigError when ``SOURCE_DATE_EPOCH`` is set to something else than seconds.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH is {epoch!r}: give whole seconds since 1970 "
+                "(https://reproducible-builds.org/specs/source-date-epoch/)."
+            )
+        seconds = int(epoch)
+    else:
+        seconds = max(int(p.stat().st_mtime) for p in _input_files(settings) if p.exists())
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 def inputs_digest(settings: Settings, version: OntologyVersion | None = None) -> str:
@@ -154,7 +175,14 @@ def build_project(
             # The shapes first: build.json, written last, marks the directory complete.
             _copy_shapes(settings, BuildDir(staging))
             info = write_build(
-                loaded.store, settings.base, digest, staging, merged, version, warnings
+                loaded.store,
+                settings.base,
+                digest,
+                staging,
+                merged,
+                version,
+                warnings,
+                built=source_date(settings),
             )
             switch(out, staging)
         except OSError as exc:
@@ -224,12 +252,15 @@ def write_build(
     merged: bytes | None = None,
     version: OntologyVersion | None = None,
     warnings: list[Violation] | None = None,
+    built: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Write the dumps of ``store``'s named graphs and build.json into ``out_dir`` (which exists).
 
     ``merged`` is the merge of the graphs (:func:`merged_ntriples`), computed here unless
     given; ``version`` is recorded for a release's build, and ``warnings`` (the SHACL results
-    that did not block it) as ``validation``. Returns what build.json says.
+    that did not block it) as ``validation``; ``built`` (the inputs' date,
+    :func:`source_date`) is recorded with the version it gives a build that is no release
+    (``YYYY.MM.DD+`` the digest's first 12 digits). Returns what build.json says.
     """
     if merged is None:
         merged = merged_ntriples(store)
@@ -243,8 +274,12 @@ def write_build(
         "quads": len(store),
         "files": {p.name: p.stat().st_size for p in files},
     }
+    if built is not None:
+        info["built"] = built.isoformat()
+        info["version"] = f"{built:%Y.%m.%d}+{digest[:12]}"
     if version is not None:
         info["release"] = {"version": version.version, "previous": version.previous}
+        info["version"] = version.version
     if warnings:
         info["validation"] = [dataclasses.asdict(w) for w in warnings]
     BuildDir(out_dir).write_info(info)

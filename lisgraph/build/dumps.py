@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from ..artifact import CHECKSUM_FILE, DUMP_FORMATS, NQUADS, NTRIPLES
+from ..artifact import CHECKSUM_FILE, DUMP_FORMATS, NQUADS, NQUADS_UNION, NTRIPLES
 from ..canonical import sorted_lines
 from ..vocab import prefixes
 
@@ -144,8 +144,14 @@ def write_dumps(store: ox.Store, union_nt: bytes, base: str, out_dir: Path) -> l
         nt.write_bytes(union_nt)
         written(nt)
         nq = out_dir / NQUADS
-        nq.write_bytes(sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b""))
+        quads = sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b"")
+        nq.write_bytes(quads)
         written(nq)
+        # The merge's N-Triples lines are N-Quads lines in the default graph: the dataset as
+        # the endpoint queries it, for clients whose default graph is the unnamed one.
+        union = out_dir / NQUADS_UNION
+        union.write_bytes(union_nt + quads)
+        written(union)
         # Oxigraph writes Turtle and RDF/XML in the sorted input order and keeps every
         # literal's lexical form (rdflib's Turtle rewrote "5000000"^^xsd:decimal as 5000000.0).
         for name, fmt in (

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
 from flask import current_app
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDFS, SKOS, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, VOID
 
 from ..artifact import DUMP_FORMATS
 from ..build.ons_lookup import ONS_GEOGRAPHY
@@ -29,6 +32,10 @@ __all__ = [
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+#: GeoJSON as ckanext-dcat (and DCAT-AP) type a GeoJSON literal.
+GEOJSON = URIRef("https://www.iana.org/assignments/media-types/application/vnd.geo+json")
 #: DCAT 3 terms rdflib's closed DCAT namespace lacks (versioning).
 DCAT3 = Namespace(str(DCAT))
 #: The Open Government Licence as CKAN's licence register and data.europa.eu name it (https).
@@ -74,6 +81,13 @@ DESCRIPTION = (
     "lookup. Every fact cites its source."
 )
 _MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+#: The EU language authority's codes of the language tags the data uses (ISO 639-3).
+LANGUAGES = {"en": "ENG", "cy": "CYM", "gd": "GLA", "ga": "GLE", "fr": "FRA", "de": "DEU"}
+#: How often the dataset changes: releases are made by hand (``lisgraph release``) when a
+#: source changes, on no schedule; the EU frequency authority's "irregular".
+FREQUENCY = URIRef(_AUTHORITY + "frequency/IRREG")
+#: The graph holding each LEP area's shape (lisgraph.build.places), derived from ONS districts.
+LEP_SHAPES_GRAPH = "graph/lep20-boundaries-derived"
 _EXAMPLES = ("id/lep/E37000057", "id/strategy/south-east-midlands-lis", "id/wave/1")
 
 
@@ -120,8 +134,56 @@ def modified() -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def version() -> str | None:
+    """The version of the build served: its release's (``2026.12.04``), else the newest
+    release's when one is kept beside it, else the build's own (``YYYY.MM.DD+`` digest, from the
+    inputs' date, in build.json). None for a build that records neither."""
+    info = current_snapshot().build_info
+    release = info.get("release")
+    if release:
+        return str(release["version"])
+    releases = current_snapshot().releases()
+    if releases:
+        return releases[-1].version
+    stated = info.get("version")
+    return str(stated) if stated else None
+
+
+def _add_version(graph: Graph, node: URIRef, name: str) -> None:
+    """``name`` as DCAT 3 states a version and as DCAT-AP 2 and 1 read it (owl:versionInfo)."""
+    graph.add((node, DCAT3.version, Literal(name)))
+    graph.add((node, OWL.versionInfo, Literal(name)))
+
+
+def extent() -> tuple[tuple[str, str, str, str], int] | None:
+    """England's bounding box (west, south, east, north; WGS84 longitudes and latitudes as the
+    data writes them) over the LEP areas' shapes in the store, and how many shapes it spans.
+    None when the store holds no shape."""
+    snapshot = current_snapshot()
+    rows = snapshot.store.query(
+        f"SELECT ?wkt WHERE {{ GRAPH <{snapshot.base}{LEP_SHAPES_GRAPH}> {{ "
+        f"?area <{GEO}hasGeometry> ?shape . ?shape <{GEO}asWKT> ?wkt }} }}"
+    ).rows()
+    xs: list[Decimal] = []
+    ys: list[Decimal] = []
+    for row in rows:
+        for x, y in _POINT.findall(row["wkt"].value):
+            xs.append(Decimal(x))
+            ys.append(Decimal(y))
+    if not xs:
+        return None
+    return (str(min(xs)), str(min(ys)), str(max(xs)), str(max(ys))), len(rows)
+
+
+_POINT = re.compile(r"(-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)")
+
+
 def _coverage(graph: Graph, dataset: URIRef) -> None:
-    """Temporal (2017-2024) and spatial (England) coverage, as schema.org states them too."""
+    """Temporal (2017-2024) and spatial (England) coverage, as schema.org states them too;
+    England with its bounding box, derived from the LEP areas' shapes: ``dcat:bbox`` as WKT
+    (DCAT-AP 2 and 3), and ``locn:geometry`` as a GeoJSON literal, the one form ckanext-dcat
+    reads in every profile (its parser stops at a DCAT-AP 3 ``locn:Geometry`` node) and
+    ckanext-spatial indexes. DCAT-AP 3 allows one ``locn:geometry``."""
     period = URIRef(f"{dataset}-period")
     graph.add((dataset, DCTERMS.temporal, period))
     graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
@@ -130,6 +192,43 @@ def _coverage(graph: Graph, dataset: URIRef) -> None:
     graph.add((dataset, DCTERMS.spatial, ENGLAND))
     graph.add((ENGLAND, RDF.type, DCTERMS.Location))
     graph.add((ENGLAND, RDFS.label, Literal("England", lang="en")))
+    found = extent()
+    if found is None:
+        return
+    (west, south, east, north), shapes = found
+    ring = [(west, south), (east, south), (east, north), (west, north), (west, south)]
+    wkt = "POLYGON ((" + ", ".join(f"{x} {y}" for x, y in ring) + "))"
+    geojson = json.dumps(
+        {"type": "Polygon", "coordinates": [[[float(x), float(y)] for x, y in ring]]},
+        separators=(",", ":"),
+    )
+    graph.bind("locn", LOCN)
+    graph.add((ENGLAND, DCAT3.bbox, Literal(wkt, datatype=GEO.wktLiteral)))
+    graph.add((ENGLAND, LOCN.geometry, Literal(geojson, datatype=GEOJSON)))
+    source = URIRef(current_snapshot().base + LEP_SHAPES_GRAPH)
+    graph.add((ENGLAND, PROV.wasDerivedFrom, source))
+    graph.add(
+        (
+            ENGLAND,
+            RDFS.comment,
+            Literal(
+                f"The bounding box is derived by lisgraph from the {shapes} LEP areas' shapes "
+                f"in {source} (ONS December 2020 district boundaries, ultra-generalised, "
+                "dissolved by LEP): not an ONS product.",
+                lang="en",
+            ),
+        )
+    )
+
+
+def _languages() -> list[URIRef]:
+    """The EU language authority's IRIs of the language tags the data's literals carry."""
+    store = current_snapshot().store
+    rows = store.query(
+        "SELECT DISTINCT ?l WHERE { ?s ?p ?o FILTER(isLiteral(?o)) BIND(LANG(?o) AS ?l) }"
+    ).rows()
+    codes = {LANGUAGES.get(r["l"].value.split("-")[0].lower()) for r in rows}
+    return [URIRef(f"{_AUTHORITY}language/{code}") for code in sorted(c for c in codes if c)]
 
 
 _VOCABULARY_QUERY = """SELECT DISTINCT ?term WHERE {
@@ -354,12 +453,29 @@ def catalog_graph() -> Graph:
     graph.add((dataset, DCTERMS.license, licence))
     if stamp is not None:
         graph.add((dataset, DCTERMS.modified, stamp))
+        if not snapshot.releases():  # else the first release's date (_versions)
+            graph.add((dataset, DCTERMS.issued, stamp))
+    name = version()
+    if name is not None:
+        _add_version(graph, dataset, name)
+    for language in _languages():
+        graph.add((language, RDF.type, DCTERMS.LinguisticSystem))
+        graph.add((dataset, DCTERMS.language, language))
+        graph.add((catalog, DCTERMS.language, language))
+    graph.add((FREQUENCY, RDF.type, DCTERMS.Frequency))
+    graph.add((dataset, DCTERMS.accrualPeriodicity, FREQUENCY))
+    _conformance(graph, dataset, root)
     contact = URIRef(f"{dataset}-contact")
     graph.add((dataset, DCAT.contactPoint, contact))
     graph.add((contact, RDF.type, VCARD.Kind))  # DCAT-AP checks the class, without inference
     graph.add((contact, RDF.type, VCARD.Organization))
     graph.add((contact, VCARD.fn, Literal("lisgraph project", lang="en")))
     graph.add((contact, VCARD.hasURL, homepage))
+    email = snapshot.config.contact_email
+    if email:  # only when configured: the data states no address, and none is made up
+        mailbox = URIRef("mailto:" + email)
+        graph.add((contact, VCARD.hasEmail, mailbox))
+        graph.add((publisher, FOAF.mbox, mailbox))
     for theme, label in THEMES.items():
         graph.add((dataset, DCAT.theme, theme))
         graph.add((theme, SKOS.prefLabel, Literal(label, lang="en")))
@@ -380,13 +496,15 @@ def catalog_graph() -> Graph:
             graph.add((dist, RDF.type, DCAT.Distribution))
             title = fmt.name + (" (gzip)" if name.endswith(".gz") else "")
             graph.add((dist, DCTERMS.title, Literal(f"lisgraph dump: {title}", lang="en")))
-            graph.add(
-                (
-                    dist,
-                    DCTERMS.description,
-                    Literal(f"The whole dataset in {title}, as built and validated.", lang="en"),
-                )
+            how = (
+                "A gzip copy to save to disk (the bytes SHA256SUMS names); give clients the "
+                "plain URL."
+                if name.endswith(".gz")
+                else "Give this URL to clients: it is sent gzip-compressed to those that "
+                "accept it."
             )
+            text = f"The whole dataset in {title}, as built and validated. {fmt.use} {how}"
+            graph.add((dist, DCTERMS.description, Literal(text.replace("  ", " "), lang="en")))
             graph.add((dist, DCAT.accessURL, url))
             graph.add((dist, DCAT.downloadURL, url))
             # A gzip copy has the dump's media type and format, compressed with gzip.
@@ -449,6 +567,24 @@ def catalog_graph() -> Graph:
     return graph
 
 
+def _conformance(graph: Graph, dataset: URIRef, root: str) -> None:
+    """What the data conforms to (the ontology, and the SHACL shapes every build is validated
+    with) and where it is documented (the ontology's page, and which file to use for what)."""
+    base = current_snapshot().base
+    for path, title in (
+        ("def/lis", "lisgraph ontology (lis)"),
+        ("def/shapes", "lisgraph SHACL shapes"),
+    ):
+        standard = URIRef(base + path)
+        graph.add((standard, RDF.type, DCTERMS.Standard))
+        graph.add((standard, DCTERMS.title, Literal(title, lang="en")))
+        graph.add((dataset, DCTERMS.conformsTo, standard))
+    for path in ("def/lis", "downloads/"):
+        page = URIRef(root + path)
+        graph.add((page, RDF.type, FOAF.Document))
+        graph.add((dataset, FOAF.page, page))
+
+
 def _versions(graph: Graph, dataset: URIRef, licence: URIRef, publisher: URIRef) -> None:
     """DCAT 3 versioning from the releases kept beside the build: the dataset's version, first
     issue and notes, and each release as a version of it (its own page, files, validation
@@ -460,7 +596,6 @@ def _versions(graph: Graph, dataset: URIRef, licence: URIRef, publisher: URIRef)
     root, base = public_root(), snapshot.base
     graph.bind("adms", ADMS)
     latest = releases[-1]
-    graph.add((dataset, DCAT3.version, Literal(latest.version)))
     graph.add((dataset, DCTERMS.issued, Literal(releases[0].info["date"], datatype=XSD.date)))
     if modified() is None:
         graph.add((dataset, DCTERMS.modified, Literal(latest.info["date"], datatype=XSD.date)))
@@ -474,7 +609,7 @@ def _versions(graph: Graph, dataset: URIRef, licence: URIRef, publisher: URIRef)
         graph.add((dataset, DCAT3.hasVersion, node))
         graph.add((node, RDF.type, DCAT.Dataset))
         graph.add((node, DCAT3.isVersionOf, dataset))
-        graph.add((node, DCAT3.version, Literal(version)))
+        _add_version(graph, node, version)
         graph.add((node, DCTERMS.title, Literal(f"{TITLE}, release {version}", lang="en")))
         graph.add(
             (
@@ -514,6 +649,18 @@ def _versions(graph: Graph, dataset: URIRef, licence: URIRef, publisher: URIRef)
         media = URIRef(_MEDIA_TYPES + "application/gzip")
         graph.add((media, RDF.type, DCTERMS.MediaType))
         graph.add((dump, DCAT.compressFormat, media))
+        # the file's content, as the main dataset's gzip copies state it
+        nquads = URIRef(_MEDIA_TYPES + "application/n-quads")
+        graph.add((nquads, RDF.type, DCTERMS.MediaType))
+        graph.add((dump, DCAT.mediaType, nquads))
+        file_type = URIRef(f"{_AUTHORITY}file-type/{FILE_TYPES['application/n-quads']}")
+        graph.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
+        graph.add((dump, DCTERMS.format, file_type))
+        # a harvester makes each release its own dataset: the coverage and keywords too
+        graph.add((node, DCTERMS.spatial, ENGLAND))
+        graph.add((node, DCTERMS.temporal, URIRef(f"{dataset}-period")))
+        for keyword in KEYWORDS:
+            graph.add((node, DCAT.keyword, Literal(keyword, lang="en")))
         previous = node
 
 
@@ -521,7 +668,8 @@ def _schema_org_version() -> dict[str, str]:
     """schema.org ``version``, ``datePublished`` and ``dateModified`` from the releases."""
     releases = current_snapshot().releases()
     if not releases:
-        return {}
+        name = version()
+        return {"version": name} if name else {}
     stated = {
         "version": releases[-1].version,
         "datePublished": str(releases[0].info["date"]),

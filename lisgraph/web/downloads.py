@@ -5,7 +5,9 @@ Served with Content-Type, Content-Length, a strong ETag (the file's SHA-256), La
 Cache-Control and Content-Disposition; conditional and range requests are answered by Werkzeug.
 A dump asked for by a client that accepts gzip (RDF tools loading it from its URL: Jena, rdflib
 through requests, curl --compressed) is sent as its gzip copy with ``Content-Encoding: gzip``
-and its own RDF media type; the ``.gz`` copies are files to save (``application/gzip``).
+and its own RDF media type; the ``.gz`` copies are files to save (``application/gzip``), but
+a client that asks a ``.gz`` URL for the dump's media type by name (a parser given the URL) gets
+the dump as the plain URL sends it. ``/downloads/`` says which file to use for what.
 
 A file being sent holds a worker thread for as long as its reader reads (a slow reader of a
 dump bigger than the socket buffers, for hours), so a worker sends at most
@@ -32,6 +34,7 @@ from flask import (
     request,
     send_file,
 )
+from markupsafe import Markup
 from werkzeug.wsgi import FileWrapper
 
 from ..artifact import CHECKSUM_FILE, DOWNLOADS, DUMP_FORMATS
@@ -133,12 +136,49 @@ def index() -> str:
     return render_template(
         "index.html",
         title="Downloads",
-        intro="Every dump of this build, each also gzipped, and their SHA-256 checksums. "
-        "The same data as the SPARQL endpoint; licence: Open Government Licence v3.0. "
-        "Earlier releases stay downloadable, each with its change log.",
+        intro=Markup(
+            "Every dump of this build, each also gzipped, and their SHA-256 checksums. "
+            "The same data as the SPARQL endpoint; licence: Open Government Licence v3.0. "
+            "Earlier releases stay downloadable, each with its change log."
+        )
+        + _guide(),
         sections=[("This build", rows)] + ([("Releases", releases)] if releases else []),
         count_label="bytes",
     )
+
+
+def _guide() -> Markup:
+    """Which file to use for what: default graph or not, ``.gz`` or plain URL."""
+    uses = Markup("").join(
+        Markup("<dt><code>{}</code> ({})</dt><dd>{}</dd>").format(d.filename, d.name, d.use)
+        for d in DUMP_FORMATS
+    )
+    return Markup(
+        "</p><h2>Which file to use</h2><dl class='properties'>{}</dl>"
+        "<p><strong>Plain URL or <code>.gz</code>?</strong> Give a tool that reads a URL "
+        "(rdflib's <code>parse(url)</code>, Jena's <code>RDFDataMgr</code>, Comunica) the plain "
+        "URL: it is sent gzip-compressed to every client that accepts it, and decoded by it. "
+        "The <code>.gz</code> files are for saving to disk (<code>application/gzip</code>, the "
+        "bytes <code>SHA256SUMS</code> names); a client that asks a <code>.gz</code> URL for "
+        "the dump's own media type by name gets the dump, as from the plain URL."
+        "<p><strong>Default graph.</strong> In <code>lisgraph.nq</code> every statement is in "
+        "its source's named graph, and the default graph is empty: query it with "
+        "<code>GRAPH ?g</code>. <code>lisgraph-union.nq</code> (and <code>/data</code>, the "
+        "Graph Store's whole dataset) also hold the merge in the default graph, as the SPARQL "
+        "endpoint does: use it with Comunica or rdflib's <code>Dataset</code>. The triple "
+        "dumps hold the merge alone."
+    ).format(uses)
+
+
+def _asks_for(media_type: str) -> bool:
+    """Whether the Accept header names ``media_type`` itself, above ``application/gzip``: a
+    client that parses what it fetches (rdflib, Comunica, Jena name RDF types), not one that
+    saves a file (curl, wget, requests and browsers send ``*/*``)."""
+    named: dict[str, float] = {}
+    for value, quality in request.accept_mimetypes:
+        key = value.split(";")[0].strip().lower()
+        named[key] = max(quality, named.get(key, 0))
+    return named.get(media_type, 0) > named.get("application/gzip", 0)
 
 
 @bp.route("/downloads/<name>")
@@ -149,6 +189,22 @@ def download(name: str) -> Response:
     path = build.file(name)
     if not path.is_file():
         abort(404)
+    dump = name.removesuffix(".gz")
+    if name != dump and dump in _DUMPS and build.file(dump).is_file():
+        # A .gz URL given to a parser (rdflib's parse(url), Comunica) that names the RDF type:
+        # the dump as its plain URL sends it (gzip-encoded when accepted), not a gzip file
+        # it has no parser for. Saving clients get the file. (Review E13.)
+        rdf = _asks_for(DOWNLOADS[dump].split(";")[0])
+        response = _send(dump) if rdf else _send(name)
+        response.vary.add("Accept")
+        return response
+    return _send(name)
+
+
+def _send(name: str) -> Response:
+    """The file ``name`` of the build (a dump as its gzip copy, encoded, when accepted)."""
+    build = current_snapshot().build
+    path = build.file(name)
     sums = build.checksums()
     mimetype = DOWNLOADS[name].split(";")[0]  # send_file adds the charset of text types
     encoded = (

@@ -9,18 +9,19 @@ IRIs (``void:uriSpace``) and ``void:exampleResource`` points at them.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
-from rdflib import RDF, Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS, SKOS
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS, VOID
 from rdflib.term import Node
 
 from ..canonical import from_rdflib
 from ..store import GRAPH_FORMATS
 from .dataset import current_snapshot
-from .dataset_description import catalog_graph, dataset_iri, void_graph
+from .dataset_description import ENGLAND, VCARD, catalog_graph, dataset_iri, void_graph
 from .documents import not_acceptable_for
 from .jsonld_context import context
 from .negotiation import Format, negotiate
@@ -31,20 +32,20 @@ __all__ = ["bp"]
 bp = Blueprint("metadata", __name__)
 
 
-def _rdf_response(graph: Graph, what: str, html: str | None = None) -> Response:
-    """``graph`` in the negotiated RDF format, or as the page ``html`` renders (when given)."""
+def _rdf_response(graph: Graph, what: str, page: Callable[[Graph], str] | None = None) -> Response:
+    """``graph`` in the negotiated RDF format, or as ``page`` renders it (when given)."""
     fmt = negotiate(
         request.headers.get("Accept", ""),
         request.args.getlist("format"),
         "rdf",
         "turtle",
-        html=html is not None,
+        html=page is not None,
     )
     if fmt is None:
-        return not_acceptable_for(what, html=html is not None)
+        return not_acceptable_for(what, html=page is not None)
     if fmt.key == "html":
-        assert html is not None
-        response = Response(html_page(html, graph), content_type=fmt.content_type)
+        assert page is not None
+        response = Response(page(graph), content_type=fmt.content_type)
     else:
         body = _serialize(graph, fmt)
         response = Response(body, content_type=fmt.content_type)
@@ -113,19 +114,71 @@ def html_page(template: str, graph: Graph) -> str:
         ),
         keywords=sorted(str(k) for k in graph.objects(dataset, DCAT.keyword)),
         modified=value(dataset, DCTERMS.modified),
+        issued=value(dataset, DCTERMS.issued),
+        version=value(dataset, OWL.versionInfo),
+        email=value(graph.value(dataset, DCAT.contactPoint), VCARD.hasEmail).removeprefix(
+            "mailto:"
+        ),
+        bbox=value(ENGLAND, DCAT.bbox),
         distributions=distributions,
         services=sorted(services, key=lambda s: s["title"]),
     )
 
 
+def void_page(graph: Graph) -> str:
+    """The VoID description as a page (what a browser following the footer's link gets,
+    rather than megabytes of RDF/XML to save; review E14)."""
+    dataset = dataset_iri()
+
+    def number(node: Node, prop: URIRef) -> int:
+        found = graph.value(node, prop)
+        return int(found) if isinstance(found, Literal) else 0
+
+    subsets = sorted(
+        (
+            {
+                "name": str(graph.value(s, DCTERMS.identifier)),
+                "page": str(graph.value(s, FOAF.page)),
+                "triples": number(s, VOID.triples),
+            }
+            for s in graph.objects(dataset, VOID.subset)
+            if (s, RDF.type, VOID.Dataset) in graph
+        ),
+        key=lambda s: str(s["name"]),
+    )
+    linksets = sorted(
+        (str(graph.value(s, VOID.linkPredicate)), number(s, VOID.triples))
+        for s in graph.subjects(RDF.type, VOID.Linkset)
+    )
+    return render_template(
+        "void.html",
+        dataset=dataset,
+        title=str(graph.value(dataset, DCTERMS.title) or ""),
+        counts=[
+            (label, number(dataset, prop))
+            for label, prop in (
+                ("triples", VOID.triples),
+                ("entities", VOID.entities),
+                ("classes", VOID.classes),
+                ("properties", VOID.properties),
+            )
+        ],
+        endpoint=str(graph.value(dataset, VOID.sparqlEndpoint) or ""),
+        dumps=sorted(str(d) for d in graph.objects(dataset, VOID.dataDump)),
+        vocabularies=sorted(str(v) for v in graph.objects(dataset, VOID.vocabulary)),
+        subsets=subsets,
+        linksets=linksets,
+    )
+
+
 @bp.route("/.well-known/void")
 def void() -> Response:
-    return _rdf_response(void_graph(), "The VoID description")
+    return _rdf_response(void_graph(), "The VoID description", void_page)
 
 
 @bp.route("/catalog")
 def catalog() -> Response:
-    return _rdf_response(catalog_graph(), "The catalogue", html="catalog.html")
+    return _rdf_response(catalog_graph(), "The catalogue", lambda g: html_page("catalog.html", g))
 
 
 @bp.route("/sitemap.xml")

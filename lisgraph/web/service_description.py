@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from ..vocab import DCAT, DCTERMS, RDF, RDFS, SD, VOID, lis
+from ..vocab import DCAT, DCTERMS, OWL, RDF, RDFS, SD, VOID, lis
 from .dataset import current_snapshot
 from .dataset_description import LICENCE, dataset_iri
+from .urls import public_root
 
 __all__ = ["service_description"]
 
@@ -29,18 +30,11 @@ _FORMAT_IRIS = {
 }
 
 
-def _root() -> str:
-    """The configured public URL, else the base IRI: never the request's ``Host`` (the answer
-    is cacheable, and a forged Host would otherwise be written into it)."""
-    snapshot = current_snapshot()
-    root = snapshot.config.public_url or snapshot.base
-    return root if root.endswith("/") else root + "/"
-
-
 def service_description() -> Graph:
     """The SPARQL 1.1 Service Description of this endpoint."""
     snapshot = current_snapshot()
-    public_root = _root  # not urls.public_root: no Host reflection
+    # The URL this request reached (PUBLIC_URL when set): a mirror's clients stay on the
+    # mirror. Host is safe to use: only ALLOWED_HOSTS reach a view (request_guards).
     endpoint_url = URIRef(public_root() + "sparql")
     graph = Graph()
     graph.bind("sd", SD)
@@ -51,6 +45,10 @@ def service_description() -> Graph:
     default_graph = URIRef(public_root() + "sparql#default-graph")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, endpoint_url))
+    canonical = URIRef(snapshot.base + "sparql")
+    if canonical != endpoint_url:
+        # The canonical name beside it, for clients that compare endpoints by IRI.
+        graph.add((endpoint_url, OWL.sameAs, canonical))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for iri in _FORMAT_IRIS.values():

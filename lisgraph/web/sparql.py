@@ -290,10 +290,10 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
     fmt = _choose_format(parsed.formats, "rdf", "turtle")
     if fmt is None:
         return _not_acceptable("rdf", parsed.formats, "The service description")
-    if fmt.key in ("nquads", "trig"):
-        # Asked first for a dataset format, as a Graph Store client reading the whole dataset
-        # does (Jena's fetchDataset): the dataset, not a one-graph description in its place.
-        return graph_store_response([], parsed.formats)
+    # Whatever RDF type is asked, the description (about 50 KB), never the whole dataset:
+    # Comunica asks for N-Quads first and reads this on every federated query. The dataset is
+    # at /data (Jena's fetchDataset: point its Graph Store at /data); N-Quads and TriG here are
+    # the description in the default graph.
     if fmt.key == "html":
         return _query_page("", [], [], ran=False)
     graph = service_description()

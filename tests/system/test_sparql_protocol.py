@@ -273,8 +273,10 @@ def test_service_description_for_rdf_clients(endpoint: str) -> None:
     response = requests.get(endpoint + "sparql", headers={"Accept": "text/turtle"}, timeout=30)
     assert response.status_code == 200
     graph = Graph().parse(data=response.text, format="turtle")
-    # With no LISGRAPH_PUBLIC_URL the endpoint is named under the base IRI, never from Host.
-    assert (None, SD.endpoint, URIRef("https://w3id.org/lisgraph/sparql")) in graph
+    # With no LISGRAPH_PUBLIC_URL the endpoint is the URL served (an allowed Host), the
+    # canonical name beside it.
+    assert (None, SD.endpoint, URIRef(endpoint + "sparql")) in graph
+    assert (URIRef(endpoint + "sparql"), None, URIRef("https://w3id.org/lisgraph/sparql")) in graph
     assert len(list(graph.objects(None, SD.resultFormat))) >= 8
     assert list(graph.objects(None, SD.namedGraph))
     as_jsonld = requests.get(
