@@ -142,7 +142,7 @@ def test_wkt_keeps_the_file_numbers() -> None:
         "type": "Polygon",
         "coordinates": [[["-0.00001", "51.5"], ["0.1", "51.5"], ["0.1", "51.6"]]],
     }
-    assert wkt(shape) == "MULTIPOLYGON (((-0.00001 51.5, 0.1 51.5, 0.1 51.6)))"
+    assert wkt(shape) == "MULTIPOLYGON(((-0.00001 51.5,0.1 51.5,0.1 51.6)))"
     with pytest.raises(ValueError):
         wkt({"type": "Point", "coordinates": ["0", "0"]})
 

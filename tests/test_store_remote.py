@@ -114,3 +114,19 @@ def test_a_stated_dataset_is_sent_as_stated_and_limited_to_ours() -> None:
         ("default-graph-uri", SOURCES[0]),
         ("named-graph-uri", NOTHING),
     ]
+
+
+def test_virtuosos_geometry_datatype_is_read_as_the_published_wkt_literal() -> None:
+    """Virtuoso answers a geo:wktLiteral as its own virtrdf:Geometry (the text unchanged when
+    written compactly, as the build writes it): the front-end serves what the build published."""
+    from lisgraph.store.remote import _wkt_as_published
+
+    answer = (
+        b'{"head":{"vars":["o"]},"results":{"bindings":[{"o":{"type":"typed-literal","datatype":'
+        b'"http://www.openlinksw.com/schemas/virtrdf#Geometry",'
+        b'"value":"MULTIPOLYGON(((0 0,1 0,0 0)))"}}]}}'
+    )
+    assert b"geosparql#wktLiteral" in _wkt_as_published(answer)
+    assert b"virtrdf" not in _wkt_as_published(answer)
+    plain = b'{"head":{"vars":[]},"boolean":true}'
+    assert _wkt_as_published(plain) is plain

@@ -135,23 +135,23 @@ def _area(base: str, kind: str, code: str) -> ox.NamedNode:
 
 
 def _ring(ring: list[list[str]]) -> str:
-    return "(" + ", ".join(f"{x} {y}" for x, y in ring) + ")"
+    return "(" + ",".join(f"{x} {y}" for x, y in ring) + ")"
 
 
 def wkt(geometry: dict[str, Any]) -> str:
     """A GeoJSON Polygon or MultiPolygon as WKT (GeoSPARQL's default CRS, CRS84, so no CRS IRI).
 
     The coordinates are the file's own number tokens (read with ``parse_float=str``), so the
-    text is exactly the file's precision and never in exponent notation."""
+    text is exactly the file's precision and never in exponent notation. Written without the
+    optional spaces (``MULTIPOLYGON(((x y,x y)))``), as Virtuoso writes a geometry back, so that
+    a front-end over Virtuoso serves the same literal as the build."""
     kind, coordinates = geometry.get("type"), geometry.get("coordinates")
     if kind == "Polygon":
         coordinates, kind = [coordinates], "MultiPolygon"
     if kind != "MultiPolygon" or not isinstance(coordinates, list):
         raise ValueError(f"a {kind} is not a polygon")
-    polygons = ", ".join(
-        "(" + ", ".join(_ring(r) for r in polygon) + ")" for polygon in coordinates
-    )
-    return f"MULTIPOLYGON ({polygons})"
+    polygons = ",".join("(" + ",".join(_ring(r) for r in polygon) + ")" for polygon in coordinates)
+    return f"MULTIPOLYGON({polygons})"
 
 
 def _shape_quads(path: Path, base: str, code_key: str, name_key: str, kind: str) -> list[ox.Quad]:

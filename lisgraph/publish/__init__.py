@@ -95,10 +95,18 @@ def _graphs_of(build_dir: Path, graph: str, digest: str) -> dict[str, list[bytes
             f"{blank.decode()}"
         )
     record = [f"{iri(graph)} {iri(DCTERMS.identifier)} {string(digest)} .".encode()]
+    built = BuildDir(build_dir).info().get("built")
+    if built:  # the inputs' date, which a front-end's catalogue and version are made from
+        record.append(
+            f"{iri(graph)} {iri(DCTERMS.modified)} {string(built)}^^{iri(XSD_DATETIME)} .".encode()
+        )
     record += [
         f"{iri(graph)} {iri(DCTERMS.hasPart)} {iri(name)} .".encode() for name in sorted(graphs)
     ]
     return {graph: union, **dict(sorted(graphs.items())), publication_graph(graph): record}
+
+
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 def _staging_name(graph: str, index: int) -> str:

@@ -9,6 +9,7 @@ writes the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -86,7 +87,10 @@ def mirror_publication(store: RemoteStore, base: str, root: Path) -> Path:
         _copy_graph(store, graph, local)
     staging = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=root))
     try:
-        write_build(local, base, digest, staging)
+        built = store.publication.built
+        write_build(
+            local, base, digest, staging, built=dt.datetime.fromisoformat(built) if built else None
+        )
         os.rename(staging, target)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)

@@ -38,6 +38,7 @@ class Publication:
     graph: str
     digest: str
     graphs: tuple[str, ...]
+    built: str | None = None  # the inputs' date (ISO 8601), when the build recorded one
 
 
 def read_publication(endpoint: Endpoint, graph: str) -> Publication:
@@ -47,15 +48,18 @@ def read_publication(endpoint: Endpoint, graph: str) -> Publication:
     cannot be asked.
     """
     query = (
-        f"SELECT ?digest ?part WHERE {{ GRAPH {iri(publication_graph(graph))} {{ "
-        f"{iri(graph)} {iri(DCTERMS.identifier)} ?digest ; {iri(DCTERMS.hasPart)} ?part }} }}"
+        f"SELECT ?digest ?part ?built WHERE {{ GRAPH {iri(publication_graph(graph))} {{ "
+        f"{iri(graph)} {iri(DCTERMS.identifier)} ?digest ; {iri(DCTERMS.hasPart)} ?part "
+        f"OPTIONAL {{ {iri(graph)} {iri(DCTERMS.modified)} ?built }} }} }}"
     )
     _, body = endpoint.request(query=query)
     solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    rows = [
-        (row["digest"].value, row["part"].value)
-        for row in solutions  # type: ignore[union-attr]
-    ]
+    rows = []
+    built: str | None = None
+    for row in solutions:  # type: ignore[union-attr]
+        rows.append((row["digest"].value, row["part"].value))
+        if row["built"] is not None:
+            built = row["built"].value
     if not rows:
         raise BuildNotFoundError(
             f"Nothing has been published to graph <{graph}> at {endpoint.query_url}: run "
@@ -64,4 +68,4 @@ def read_publication(endpoint: Endpoint, graph: str) -> Publication:
     digests = {digest for digest, _ in rows}
     if len(digests) != 1:
         raise StoreError(f"The publication record of <{graph}> names {len(digests)} builds.")
-    return Publication(graph, digests.pop(), tuple(sorted({part for _, part in rows})))
+    return Publication(graph, digests.pop(), tuple(sorted({part for _, part in rows})), built)

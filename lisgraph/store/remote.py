@@ -177,12 +177,14 @@ class RemoteStore:
             media_type, body = self.endpoint.request(
                 query=text, params=params, accept="application/n-triples, text/turtle;q=0.9"
             )
+            body = _wkt_as_published(body)
             fmt = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
             try:
                 return QueryResult("graph", list(ox.parse(input=body, format=fmt)))
             except SyntaxError as exc:
                 raise StoreError(f"The store's {media_type} answer is not valid: {exc}") from exc
         media_type, body = self.endpoint.request(query=text, params=params)
+        body = _wkt_as_published(body)
         if media_type not in _SOLUTIONS_TYPES:
             raise StoreError(f"The store answered {media_type}, not SPARQL JSON results.")
         try:
@@ -202,6 +204,19 @@ class RemoteStore:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         rows = result.rows()
         return int(rows[0]["n"].value) if rows else 0
+
+
+#: Virtuoso stores a ``geo:wktLiteral`` as its own geometry type and answers it with this
+#: datatype; the text comes back as written when written compactly, as the build writes it
+#: (``MULTIPOLYGON(((x y,x y)))``; measured on all 352 geometries of the build).
+_VIRTUOSO_GEOMETRY = b"http://www.openlinksw.com/schemas/virtrdf#Geometry"
+_WKT_LITERAL = b"http://www.opengis.net/ont/geosparql#wktLiteral"
+
+
+def _wkt_as_published(body: bytes) -> bytes:
+    """A store's answer with Virtuoso's geometry datatype read as the ``geo:wktLiteral`` the
+    build published (queries that test the datatype in Virtuoso itself still see its own)."""
+    return body.replace(_VIRTUOSO_GEOMETRY, _WKT_LITERAL) if _VIRTUOSO_GEOMETRY in body else body
 
 
 def _as_boolean(raw: Any) -> ox.QueryBoolean:
