@@ -28,6 +28,9 @@ BASE_ENV = {
     "LISGRAPH_CLIENT_QUERIES": "1",
     "LISGRAPH_CLIENT_QUEUED": "0",
     "LISGRAPH_CLIENT_BURST": "0",  # the strict share (bursts: test_admission.py)
+    # No cost lanes: a waiting cheap query would make a cheap-so-far heavy one give up its
+    # process, depending on timing (lanes: test_admission.py, system/test_query_lanes.py)
+    "LISGRAPH_HEAVY_QUERY_SECONDS": "0",
     "LISGRAPH_QUERY_CACHE_ENTRIES": "0",
 }
 
