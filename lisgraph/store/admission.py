@@ -418,21 +418,18 @@ class Admission:
             at = self._tickets_at + ticket.index * _TICKET.size
             if _TICKET.unpack_from(self._map, at)[5] == ticket.number:
                 _TICKET.pack_into(self._map, at, _FREE, 0, 0, 0, 0, 0)
-            if seconds is None and ticket.heavy and waited:
+            ran = seconds is not None
+            waited_heavy = not ran and ticket.heavy and bool(waited)
+            if ran or waited_heavy:
                 now = self.clock()
                 found = self._budget_slot(ticket.client, now, claim=True)
                 if found is not None:
                     slot, owed, lately = found
+                    if seconds is not None:  # the budget counts only what ran (nothing when off)
+                        owed = owed + seconds if self.scheduling.client_seconds > 0 else 0.0
+                    lane = (seconds if ran else waited) or 0.0
                     at = self._budgets_at + slot * _BUDGET.size
-                    _BUDGET.pack_into(self._map, at, ticket.client, owed, now, lately + waited)
-            if seconds is not None:
-                now = self.clock()
-                found = self._budget_slot(ticket.client, now, claim=True)
-                if found is not None:
-                    slot, owed, lately = found
-                    owed = owed + seconds if self.scheduling.client_seconds > 0 else 0.0
-                    at = self._budgets_at + slot * _BUDGET.size
-                    _BUDGET.pack_into(self._map, at, ticket.client, owed, now, lately + seconds)
+                    _BUDGET.pack_into(self._map, at, ticket.client, owed, now, lately + lane)
 
     def usage(self, client: str | None = None) -> Usage:
         """Queries running and waiting now, in the server or of ``client``."""

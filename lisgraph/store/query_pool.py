@@ -88,14 +88,16 @@ class QueryPool:
         text = _text_key(job)
         ticket = self.admission.enter(client, heavy=text in self._costly)
         while True:
-            outcome, ticket = self._run_admitted(job, ticket)
+            outcome, ticket = self._run_admitted(job, text, ticket)
             if outcome is not None:
                 return outcome
             # Stopped at the checkpoint with the heavy lane full: its turn comes again there.
             self._remember(text)
             ticket = self.admission.enter(client, heavy=True)
 
-    def _run_admitted(self, job: Job, ticket: Ticket) -> tuple[Outcome | None, Ticket]:
+    def _run_admitted(
+        self, job: Job, text: str, ticket: Ticket
+    ) -> tuple[Outcome | None, Ticket]:
         started: float | None = None
         entered = time.monotonic()
         try:
@@ -131,7 +133,7 @@ class QueryPool:
 
                 outcome = sandbox.run(job, heavy_seconds, may_continue)
                 if promoted:
-                    self._remember(_text_key(job))
+                    self._remember(text)
                     ticket = promoted[0]
                 return outcome, ticket
             finally:

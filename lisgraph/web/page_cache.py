@@ -107,12 +107,7 @@ class PageCache:
     def made(self, path: str, lock: threading.Lock) -> None:
         """Release ``lock`` (taken by :meth:`making`) and forget it when no one else waits."""
         lock.release()
-        with self._lock:
-            _, users = self._making[path]
-            if users <= 1:
-                del self._making[path]
-            else:
-                self._making[path] = (lock, users - 1)
+        self.made_without(path)
 
     def __len__(self) -> int:
         return len(self._items)
