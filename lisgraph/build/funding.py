@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 import pyoxigraph as ox
 
 from ..errors import DataLoadError
+from .public_sources import read_rows
 
 __all__ = ["FUNDING_CSV", "funding_quads"]
 
@@ -112,149 +113,129 @@ def funding_quads(directory: Path, base: str) -> list[ox.Quad]:
     pack = iri("id/source/public-data-pack")
     editors = iri("id/source/lisgraph-editors")
     described: set[str] = set()
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as exc:
-        raise DataLoadError(f"Cannot read {path}: {exc.strerror}.", str(path)) from exc
-    with handle:
-        reader = csv.reader(handle)
-        if next(reader, None) != _COLUMNS:
+    for line, row in read_rows(path, _COLUMNS):
+        codes = row["lep_gss_code"].split(";")
+        if (
+            row["fund"] not in _FUNDS
+            or not all(_LEP.match(c) for c in codes)
+            or not re.fullmatch(r"\d+", row["amount_gbp"])
+            or (row["date"] and not _DATE.match(row["date"]))
+        ):
             raise DataLoadError(
-                f"{path}:1: expected the columns {','.join(_COLUMNS)}.", str(path), 1
+                f"{path}:{line}: expected a fund ({', '.join(_FUNDS)}), E37 GSS codes, "
+                "an amount in whole pounds and an ISO date or none.",
+                str(path),
+                line,
             )
-        for row_fields in reader:
-            line = reader.line_num
-            if len(row_fields) != len(_COLUMNS):
-                raise DataLoadError(
-                    f"{path}:{line}: expected {len(_COLUMNS)} fields, found {len(row_fields)}.",
-                    str(path),
-                    line,
-                )
-            row = dict(zip(_COLUMNS, (f.strip() for f in row_fields), strict=True))
-            codes = row["lep_gss_code"].split(";")
-            if (
-                row["fund"] not in _FUNDS
-                or not all(_LEP.match(c) for c in codes)
-                or not re.fullmatch(r"\d+", row["amount_gbp"])
-                or (row["date"] and not _DATE.match(row["date"]))
-            ):
-                raise DataLoadError(
-                    f"{path}:{line}: expected a fund ({', '.join(_FUNDS)}), E37 GSS codes, "
-                    "an amount in whole pounds and an ISO date or none.",
-                    str(path),
-                    line,
-                )
-            url = row["source_url"]
-            sid = known.get(url) or source_id(url)
-            source = iri(f"id/source/{sid}")
-            graph = f"graph/source-{sid}"
-            add(graph, iri(graph), _DERIVED_FROM, source)
-            if url not in known and sid not in described:
-                described.add(sid)
-                secondary = row["secondary"].startswith("yes")
-                cls = "SecondarySource" if secondary else "Source"
-                add(CATALOGUE_GRAPH, source, _RDF_TYPE, lis(cls))
+        url = row["source_url"]
+        sid = known.get(url) or source_id(url)
+        source = iri(f"id/source/{sid}")
+        graph = f"graph/source-{sid}"
+        add(graph, iri(graph), _DERIVED_FROM, source)
+        if url not in known and sid not in described:
+            described.add(sid)
+            secondary = row["secondary"].startswith("yes")
+            cls = "SecondarySource" if secondary else "Source"
+            add(CATALOGUE_GRAPH, source, _RDF_TYPE, lis(cls))
+            add(
+                CATALOGUE_GRAPH,
+                source,
+                ox.NamedNode(_DCT + "title"),
+                ox.Literal(row["source_publisher"], language="en"),
+            )
+            add(CATALOGUE_GRAPH, source, lis("address"), ox.Literal(url))
+            if secondary:
+                what = row["secondary"].removeprefix("yes").strip(" ()") or "a copy"
                 add(
                     CATALOGUE_GRAPH,
                     source,
-                    ox.NamedNode(_DCT + "title"),
-                    ox.Literal(row["source_publisher"], language="en"),
+                    lis("secondaryOf"),
+                    ox.Literal(
+                        f"{row['source_publisher']}: {what} (the public-data pack's words)",
+                        language="en",
+                    ),
                 )
-                add(CATALOGUE_GRAPH, source, lis("address"), ox.Literal(url))
-                if secondary:
-                    what = row["secondary"].removeprefix("yes").strip(" ()") or "a copy"
-                    add(
-                        CATALOGUE_GRAPH,
-                        source,
-                        lis("secondaryOf"),
-                        ox.Literal(
-                            f"{row['source_publisher']}: {what} (the public-data pack's words)",
-                            language="en",
-                        ),
-                    )
-                domain = urlparse(url).netloc.removeprefix("www.")
-                publisher = iri(f"id/organisation/website/{_slug(domain, 60)}")
+            domain = urlparse(url).netloc.removeprefix("www.")
+            publisher = iri(f"id/organisation/website/{_slug(domain, 60)}")
+            add(
+                CATALOGUE_GRAPH,
+                publisher,
+                _RDF_TYPE,
+                ox.NamedNode("http://www.w3.org/ns/org#FormalOrganization"),
+            )
+            add(CATALOGUE_GRAPH, publisher, _PREF_LABEL, ox.Literal(domain, language="en"))
+            add(CATALOGUE_GRAPH, publisher, ox.NamedNode(_DCT + "source"), pack)
+            add(CATALOGUE_GRAPH, source, ox.NamedNode(_DCT + "publisher"), publisher)
+            add(CATALOGUE_GRAPH, source, ox.NamedNode(_DCT + "source"), pack)
+
+        fund = _FUNDS[row["fund"]]
+        lep_key = "-".join(c.lower() for c in codes)
+        thing = iri(f"id/funding/{sid}/{lep_key}-{fund}-{_slug(row['round_or_scope'])}")
+        add(graph, thing, _RDF_TYPE, lis("FundingAllocation"))
+        add(
+            graph,
+            thing,
+            _PREF_LABEL,
+            ox.Literal(
+                f"{row['fund']}, {row['round_or_scope']}: {row['lep_name']} "
+                f"({row['amount_as_stated']}, {row['source_publisher']})",
+                language="en",
+            ),
+        )
+        add(graph, thing, lis("fund"), iri(f"id/programme/{fund}"))
+        authority = next((a for k, a in _AUTHORITIES.items() if k in row["round_or_scope"]), None)
+        if authority:
+            add(graph, thing, lis("recipient"), iri(f"id/{authority}"))
+            if authority == "organisation/greater-london-authority":  # no other graph has it
+                gla = iri(f"id/{authority}")
                 add(
-                    CATALOGUE_GRAPH,
-                    publisher,
+                    graph,
+                    gla,
                     _RDF_TYPE,
                     ox.NamedNode("http://www.w3.org/ns/org#FormalOrganization"),
                 )
-                add(CATALOGUE_GRAPH, publisher, _PREF_LABEL, ox.Literal(domain, language="en"))
-                add(CATALOGUE_GRAPH, publisher, ox.NamedNode(_DCT + "source"), pack)
-                add(CATALOGUE_GRAPH, source, ox.NamedNode(_DCT + "publisher"), publisher)
-                add(CATALOGUE_GRAPH, source, ox.NamedNode(_DCT + "source"), pack)
-
-            fund = _FUNDS[row["fund"]]
-            lep_key = "-".join(c.lower() for c in codes)
-            thing = iri(f"id/funding/{sid}/{lep_key}-{fund}-{_slug(row['round_or_scope'])}")
-            add(graph, thing, _RDF_TYPE, lis("FundingAllocation"))
-            add(
-                graph,
-                thing,
-                _PREF_LABEL,
-                ox.Literal(
-                    f"{row['fund']}, {row['round_or_scope']}: {row['lep_name']} "
-                    f"({row['amount_as_stated']}, {row['source_publisher']})",
-                    language="en",
-                ),
-            )
-            add(graph, thing, lis("fund"), iri(f"id/programme/{fund}"))
-            authority = next(
-                (a for k, a in _AUTHORITIES.items() if k in row["round_or_scope"]), None
-            )
-            if authority:
-                add(graph, thing, lis("recipient"), iri(f"id/{authority}"))
-                if authority == "organisation/greater-london-authority":  # no other graph has it
-                    gla = iri(f"id/{authority}")
-                    add(
-                        graph,
-                        gla,
-                        _RDF_TYPE,
-                        ox.NamedNode("http://www.w3.org/ns/org#FormalOrganization"),
-                    )
-                    add(
-                        graph,
-                        gla,
-                        _PREF_LABEL,
-                        ox.Literal("Greater London Authority", language="en"),
-                    )
-                    add(graph, gla, ox.NamedNode(_DCT + "source"), source)
-                for code in codes:
-                    add(graph, thing, lis("coversArea"), iri(f"id/lep-area/{code}"))
+                add(
+                    graph,
+                    gla,
+                    _PREF_LABEL,
+                    ox.Literal("Greater London Authority", language="en"),
+                )
+                add(graph, gla, ox.NamedNode(_DCT + "source"), source)
+            for code in codes:
+                add(graph, thing, lis("coversArea"), iri(f"id/lep-area/{code}"))
+        else:
+            for code in codes:
+                add(graph, thing, lis("recipient"), iri(f"id/lep/{code}"))
+        add(
+            graph,
+            thing,
+            lis("amount"),
+            ox.Literal(row["amount_gbp"], datatype=ox.NamedNode(_XSD + "decimal")),
+        )
+        add(graph, thing, lis("currency"), ox.Literal("GBP"))
+        if "provisional" in row["note"].lower():
+            add(graph, thing, lis("valueQualifier"), iri("id/qualifier/provisional"))
+        add(graph, thing, lis("fundingRound"), ox.Literal(row["round_or_scope"], language="en"))
+        add(graph, thing, lis("sourceWords"), ox.Literal(row["source_words"], language="en"))
+        notes = [f"Amount as stated: {row['amount_as_stated']}."]
+        notes += [n for n in (row["date_note"], row["note"]) if n]
+        add(graph, thing, lis("sourceNote"), ox.Literal(" ".join(notes), language="en"))
+        add(graph, thing, ox.NamedNode(_DCT + "source"), source)
+        if row["date"]:
+            date = _date(row["date"])
+            if _WORKED_OUT.search(row["date_note"]):
+                add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "date"), date)
+                add(
+                    EDITORS_GRAPH,
+                    thing,
+                    lis("sourceNote"),
+                    ox.Literal(
+                        f"The date is the pack's working, not the source's: {row['date_note']}",
+                        language="en",
+                    ),
+                )
+                add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "source"), editors)
             else:
-                for code in codes:
-                    add(graph, thing, lis("recipient"), iri(f"id/lep/{code}"))
-            add(
-                graph,
-                thing,
-                lis("amount"),
-                ox.Literal(row["amount_gbp"], datatype=ox.NamedNode(_XSD + "decimal")),
-            )
-            add(graph, thing, lis("currency"), ox.Literal("GBP"))
-            if "provisional" in row["note"].lower():
-                add(graph, thing, lis("valueQualifier"), iri("id/qualifier/provisional"))
-            add(graph, thing, lis("fundingRound"), ox.Literal(row["round_or_scope"], language="en"))
-            add(graph, thing, lis("sourceWords"), ox.Literal(row["source_words"], language="en"))
-            notes = [f"Amount as stated: {row['amount_as_stated']}."]
-            notes += [n for n in (row["date_note"], row["note"]) if n]
-            add(graph, thing, lis("sourceNote"), ox.Literal(" ".join(notes), language="en"))
-            add(graph, thing, ox.NamedNode(_DCT + "source"), source)
-            if row["date"]:
-                date = _date(row["date"])
-                if _WORKED_OUT.search(row["date_note"]):
-                    add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "date"), date)
-                    add(
-                        EDITORS_GRAPH,
-                        thing,
-                        lis("sourceNote"),
-                        ox.Literal(
-                            f"The date is the pack's working, not the source's: {row['date_note']}",
-                            language="en",
-                        ),
-                    )
-                    add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "source"), editors)
-                else:
-                    add(graph, thing, ox.NamedNode(_DCT + "date"), date)
+                add(graph, thing, ox.NamedNode(_DCT + "date"), date)
     add(EDITORS_GRAPH, iri(EDITORS_GRAPH), _DERIVED_FROM, editors)
     return quads

@@ -156,6 +156,13 @@ def _date(value: str) -> ox.Literal:
 
 def _read(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of one pack file with their line numbers; raises DataLoadError on a wrong header."""
+    return read_rows(path, _COLUMNS[path.name])
+
+
+def read_rows(path: Path, expected: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file whose header is exactly ``expected``, as dicts of stripped
+    fields, each with its line number. Raises DataLoadError (file and line) when the file cannot
+    be read, the header differs or a row has another number of fields."""
     try:
         handle = path.open(newline="", encoding="utf-8")
     except OSError as exc:
@@ -163,7 +170,6 @@ def _read(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     with handle:
         reader = csv.reader(handle)
         header = next(reader, None)
-        expected = _COLUMNS[path.name]
         if header != expected:
             raise DataLoadError(
                 f"{path}:1: expected the columns {','.join(expected)}, found {header}.",
