@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import pyoxigraph as ox
 
 from ..errors import DataLoadError
-from .public_sources import read_rows
+from .tables import read_rows
 
 __all__ = ["FUNDING_CSV", "funding_quads"]
 

@@ -22,10 +22,8 @@ derives them from its districts' regions.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ import pyoxigraph as ox
 
 from ..errors import DataLoadError
 from .ons_lookup import ONS_GEOGRAPHY
+from .tables import read_columns
 
 __all__ = ["PLACE_FILES", "place_files", "place_quads", "wkt"]
 
@@ -63,23 +62,6 @@ _LEP_SHAPE_NOTE = (
 )
 
 
-def _read_csv(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as exc:
-        raise DataLoadError(f"Cannot read {path}: {exc.strerror}.", str(path)) from exc
-    with handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or not set(columns) <= set(reader.fieldnames):
-            raise DataLoadError(
-                f"{path}:1: expected the columns {','.join(columns)}, found {reader.fieldnames}.",
-                str(path),
-                1,
-            )
-        for line_no, row in enumerate(reader, start=2):
-            yield line_no, {k: (row[k] or "").strip() for k in columns}
-
-
 def _membership_quads(
     path: Path, base: str, code_column: str, name_column: str, kind: str, cls: str, link: str
 ) -> list[ox.Quad]:
@@ -89,7 +71,7 @@ def _membership_quads(
     source = ox.NamedNode(f"{base}id/source/{stem}")
     quads = [ox.Quad(graph, _DERIVED_FROM, source, graph)]
     areas: dict[str, str] = {}
-    for line_no, row in _read_csv(path, ["LAD20CD", "LAD20NM", code_column, name_column]):
+    for line_no, row in read_columns(path, ["LAD20CD", "LAD20NM", code_column, name_column]):
         where = f"{path}:{line_no}"
         district, code, name = row["LAD20CD"], row[code_column], row[name_column]
         if not _DISTRICT.match(district):

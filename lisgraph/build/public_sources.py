@@ -22,7 +22,6 @@ and authors, dates whose year the pack inferred), derived from ``id/source/lisgr
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ import pyoxigraph as ox
 
 from ..errors import DataLoadError
 from ..vocab import LIS, rebase
+from .tables import read_rows
 
 __all__ = [
     "CATALOGUE_GRAPH",
@@ -157,34 +157,6 @@ def _date(value: str) -> ox.Literal:
 def _read(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of one pack file with their line numbers; raises DataLoadError on a wrong header."""
     return read_rows(path, _COLUMNS[path.name])
-
-
-def read_rows(path: Path, expected: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file whose header is exactly ``expected``, as dicts of stripped
-    fields, each with its line number. Raises DataLoadError (file and line) when the file cannot
-    be read, the header differs or a row has another number of fields."""
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as exc:
-        raise DataLoadError(f"Cannot read {path}: {exc.strerror}.", str(path)) from exc
-    with handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header != expected:
-            raise DataLoadError(
-                f"{path}:1: expected the columns {','.join(expected)}, found {header}.",
-                str(path),
-                1,
-            )
-        for row in reader:
-            line = reader.line_num
-            if len(row) != len(expected):
-                raise DataLoadError(
-                    f"{path}:{line}: expected {len(expected)} fields, found {len(row)}.",
-                    str(path),
-                    line,
-                )
-            yield line, dict(zip(expected, (field.strip() for field in row), strict=True))
 
 
 class _Writer:

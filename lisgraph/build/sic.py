@@ -10,13 +10,13 @@ strategy's sector belongs to is the editors' coding (``public-sources/sectors.cs
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import DataLoadError
+from .tables import read_columns
 
 __all__ = ["SIC_CSV", "sic_quads"]
 
@@ -47,36 +47,24 @@ def sic_quads(directory: Path, base: str) -> list[ox.Quad]:
         ),
         ox.Quad(scheme, dct_source, source, graph),
     ]
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as exc:
-        raise DataLoadError(f"Cannot read {path}: {exc.strerror}.", str(path)) from exc
-    with handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or not {"section", "title_as_published"} <= set(
-            reader.fieldnames
-        ):
+    for line, row in read_columns(path, ["section", "title_as_published"]):
+        letter = row["section"]
+        if not re.fullmatch(r"[A-U]", letter) or not row["title_as_published"]:
             raise DataLoadError(
-                f"{path}:1: expected the columns section, title_as_published.", str(path), 1
+                f"{path}:{line}: a section is one letter A-U with a title.", str(path), line
             )
-        for line, row in enumerate(reader, start=2):
-            letter = (row["section"] or "").strip()
-            if not re.fullmatch(r"[A-U]", letter) or not row["title_as_published"]:
-                raise DataLoadError(
-                    f"{path}:{line}: a section is one letter A-U with a title.", str(path), line
-                )
-            section = ox.NamedNode(f"{base}id/sic2007/{letter}")
-            quads += [
-                ox.Quad(section, rdf_type, ox.NamedNode(f"{base}def/lis#SICSection"), graph),
-                ox.Quad(section, ox.NamedNode(_SKOS + "notation"), ox.Literal(letter), graph),
-                ox.Quad(
-                    section,
-                    ox.NamedNode(_SKOS + "prefLabel"),
-                    ox.Literal(row["title_as_published"].strip(), language="en"),
-                    graph,
-                ),
-                ox.Quad(section, ox.NamedNode(_SKOS + "inScheme"), scheme, graph),
-                ox.Quad(section, ox.NamedNode(_SKOS + "topConceptOf"), scheme, graph),
-                ox.Quad(section, dct_source, source, graph),
-            ]
+        section = ox.NamedNode(f"{base}id/sic2007/{letter}")
+        quads += [
+            ox.Quad(section, rdf_type, ox.NamedNode(f"{base}def/lis#SICSection"), graph),
+            ox.Quad(section, ox.NamedNode(_SKOS + "notation"), ox.Literal(letter), graph),
+            ox.Quad(
+                section,
+                ox.NamedNode(_SKOS + "prefLabel"),
+                ox.Literal(row["title_as_published"].strip(), language="en"),
+                graph,
+            ),
+            ox.Quad(section, ox.NamedNode(_SKOS + "inScheme"), scheme, graph),
+            ox.Quad(section, ox.NamedNode(_SKOS + "topConceptOf"), scheme, graph),
+            ox.Quad(section, dct_source, source, graph),
+        ]
     return quads
