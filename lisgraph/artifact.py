@@ -1,7 +1,9 @@
-"""The build directory: the one contract between the build and everything that serves a build.
+"""The on-disk layouts: a build directory, a release and a mirror. The one contract between
+the code that writes them and everything that serves them; their file names are spelled here
+and nowhere else (``tests/test_package.py`` checks it).
 
 ``lisgraph build`` writes a directory; the embedded store, ``lisgraph publish``, the mirror of a
-remote store and the web app read it. Its layout is decided here and nowhere else::
+remote store and the web app read it (:class:`BuildDir`)::
 
     build.json        what the build is: lisgraph version, base IRI, inputs digest, counts, files
     lisgraph.nt       the merge of all sources, each triple once (sorted N-Triples)
@@ -12,30 +14,64 @@ remote store and the web app read it. Its layout is decided here and nowhere els
     SHA256SUMS        the SHA-256 of every dump and gzip copy
     shapes.ttl        the SHACL shapes the build was validated with, with their base IRI
     search.sqlite     the index of every named resource, for finding things by name
+
+``lisgraph release`` files a build as a release under ``{dist}-releases/{version}/``
+(:class:`Release`, :func:`list_releases`; written by :mod:`lisgraph.build.releases`)::
+
+    lisgraph.* SHA256SUMS build.json   the build's downloads and build.json (hard links)
+    release.json      version, date, inputs digest, triples, the previous release, notes
+    changes/          added.nq.gz, removed.nq.gz (the diff since the previous release),
+                      changes.json (its counts), subjects.txt (the IRIs it changed)
+    ontology.ttl      the ontology as released (what its owl:versionIRI names)
+    validation.ttl    the SHACL validation report
+    provenance.ttl    the build as a prov:Activity
+
+``lisgraph mirror`` makes a build directory from what a remote store publishes, in
+``{mirror root}/{inputs digest}/`` (:func:`mirror_dir`; written by :mod:`lisgraph.publish.mirror`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .errors import BuildNotFoundError
 
 __all__ = [
+    "ADDED_FILE",
     "BUILD_INFO",
+    "CHANGES_DIR",
+    "CHANGES_INFO",
     "CHECKSUM_FILE",
     "DOWNLOADS",
     "DUMP_FORMATS",
+    "JSONLD",
     "NQUADS",
     "NQUADS_UNION",
     "NTRIPLES",
+    "ONTOLOGY_FILE",
+    "PROVENANCE_FILE",
+    "RDF_XML",
+    "RELEASE_FILES",
+    "RELEASE_INFO",
+    "REMOVED_FILE",
     "SEARCH_INDEX",
     "SHAPES_FILE",
+    "SUBJECTS_FILE",
+    "TURTLE",
+    "VALIDATION_FILE",
     "BuildDir",
     "DumpFormat",
+    "Release",
+    "default_mirror_root",
+    "list_releases",
+    "mirror_dir",
 ]
 
 BUILD_INFO = "build.json"
@@ -43,6 +79,9 @@ CHECKSUM_FILE = "SHA256SUMS"
 NTRIPLES = "lisgraph.nt"
 NQUADS = "lisgraph.nq"
 NQUADS_UNION = "lisgraph-union.nq"
+TURTLE = "lisgraph.ttl"
+JSONLD = "lisgraph.jsonld"
+RDF_XML = "lisgraph.rdf"
 SHAPES_FILE = "shapes.ttl"
 SEARCH_INDEX = "search.sqlite"
 
@@ -60,7 +99,7 @@ class DumpFormat:
 #: Every dump the build writes (each also as ``filename + ".gz"``).
 DUMP_FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat(
-        "lisgraph.ttl",
+        TURTLE,
         "text/turtle",
         "Turtle",
         "The merge of every source, each triple once, to read or load into any RDF tool.",
@@ -72,12 +111,12 @@ DUMP_FORMATS: tuple[DumpFormat, ...] = (
         "The merge, one triple a line (sorted): to stream, grep or diff.",
     ),
     DumpFormat(
-        "lisgraph.jsonld",
+        JSONLD,
         "application/ld+json",
         "JSON-LD",
         "The merge, compacted with the published context, for JSON tools.",
     ),
-    DumpFormat("lisgraph.rdf", "application/rdf+xml", "RDF/XML", "The merge, for XML tools."),
+    DumpFormat(RDF_XML, "application/rdf+xml", "RDF/XML", "The merge, for XML tools."),
     DumpFormat(
         NQUADS,
         "application/n-quads",
@@ -179,3 +218,89 @@ class BuildDir:
         except OSError:
             return None
         return directory.st_dev, directory.st_ino, info.st_ino, info.st_mtime_ns
+
+
+# A release's own files, beside the build's.
+RELEASE_INFO = "release.json"
+CHANGES_DIR = "changes"
+#: In ``changes/``: the statements added and removed since the previous release (sorted
+#: N-Quads, gzipped once written), their counts, and the IRIs of the resources they changed.
+ADDED_FILE = "added.nq"
+REMOVED_FILE = "removed.nq"
+CHANGES_INFO = "changes.json"
+SUBJECTS_FILE = "subjects.txt"
+#: The ontology's graphs as released, in Turtle.
+ONTOLOGY_FILE = "ontology.ttl"
+VALIDATION_FILE = "validation.ttl"
+PROVENANCE_FILE = "provenance.ttl"
+
+#: A release's files beyond the build's own downloads, with their media types.
+RELEASE_FILES: dict[str, str] = {
+    RELEASE_INFO: "application/json",
+    ONTOLOGY_FILE: "text/turtle; charset=utf-8",
+    VALIDATION_FILE: "text/turtle; charset=utf-8",
+    PROVENANCE_FILE: "text/turtle; charset=utf-8",
+    f"{CHANGES_DIR}/{ADDED_FILE}.gz": "application/gzip",
+    f"{CHANGES_DIR}/{REMOVED_FILE}.gz": "application/gzip",
+    f"{CHANGES_DIR}/{CHANGES_INFO}": "application/json",
+}
+
+_RELEASE_VERSION = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release on disk: its version, directory and what ``release.json`` says."""
+
+    version: str
+    path: Path
+    info: dict[str, Any]
+
+    @property
+    def build(self) -> BuildDir:
+        return BuildDir(self.path)
+
+    def changes(self) -> dict[str, Any]:
+        """The counts of what changed since the previous release (``changes/changes.json``)."""
+        return dict(json.loads((self.path / CHANGES_DIR / CHANGES_INFO).read_text("utf-8")))
+
+    def changed(self, iri: str) -> bool:
+        """Whether this release changed a statement about ``iri``."""
+        path = self.path / CHANGES_DIR / SUBJECTS_FILE
+        try:
+            stamp = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return False
+        return iri in _subjects(path, stamp)
+
+
+@lru_cache(maxsize=16)
+def _subjects(path: Path, stamp: int) -> frozenset[str]:
+    """The IRIs a release changed (read once per file and modification time)."""
+    return frozenset(path.read_text(encoding="utf-8").splitlines())
+
+
+def _release_order(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def list_releases(root: Path) -> list[Release]:
+    """Every complete release under ``root`` (one with its release.json), oldest first."""
+    if not root.is_dir():
+        return []
+    found = []
+    for path in root.iterdir():
+        info_file = path / RELEASE_INFO
+        if _RELEASE_VERSION.match(path.name) and info_file.is_file():
+            found.append(Release(path.name, path, json.loads(info_file.read_text("utf-8"))))
+    return sorted(found, key=lambda r: _release_order(r.version))
+
+
+def default_mirror_root() -> Path:
+    """Where front-ends keep the dumps made from a remote store, unless configured."""
+    return Path(tempfile.gettempdir()) / f"lisgraph-mirror-{os.getuid()}"
+
+
+def mirror_dir(root: Path, digest: str) -> Path:
+    """Where the mirror of build ``digest`` is (or will be) kept under ``root``."""
+    return root / digest

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import TextIO
 
 from ._version import __version__
-from .artifact import BuildDir
+from .artifact import CHANGES_DIR, BuildDir, default_mirror_root, list_releases
 from .build import build_project, is_current, release_build, validate_project
 from .build.changes import diff_builds
-from .build.releases import list_releases, remove_release
+from .build.releases import remove_release
 from .build.synthetic import generate
 from .config import ServerConfig, Settings, StoreSettings, from_environment
 from .errors import LisgraphError, NotConformingError, Violation
 from .publish import GRAPH_STORE_BATCH_SIZE, UPDATE_BATCH_SIZE, Progress, publish
-from .publish.mirror import default_mirror_root, mirror
+from .publish.mirror import mirror
 from .publish.store_image import check_new_store, load_into_oxigraph, write_store_image
 from .store import GRAPH_FORMATS, RESULT_FORMATS
 from .store.connector import Endpoint
@@ -256,7 +256,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
     made = release_build(settings, notes=args.notes or "", keep=args.keep)
     print(f"Released {made.version}: {made.info['triples']} triples, in {made.path}")
     if made.info["previous"]:
-        print(f"Changes since {made.info['previous']}: {made.path / 'changes'}")
+        print(f"Changes since {made.info['previous']}: {made.path / CHANGES_DIR}")
     return EXIT_OK
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "DCTERMS",
     "FOAF",
     "LIS",
+    "ONS_GEOGRAPHY",
     "ORG",
     "OWL",
     "PROV",
@@ -55,6 +56,8 @@ __all__ = [
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
+#: The ONS's statistical geographies: a place's IRI is this and its GSS code.
+ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
 
 
 class LIS(DefinedNamespace):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from lisgraph import BuildResult, Settings, build_project
-from lisgraph.artifact import BuildDir
-from lisgraph.build.changes import ADDED_FILE, REMOVED_FILE, diff_builds
+from lisgraph.artifact import ADDED_FILE, REMOVED_FILE, BuildDir
+from lisgraph.build.changes import diff_builds
 
 from .helpers import copy_project
 

@@ -4,6 +4,7 @@ says it is."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import os
 import pkgutil
@@ -14,6 +15,7 @@ from itertools import product
 import pytest
 
 import lisgraph
+from lisgraph import artifact
 
 from .helpers import PROJECT_DIR
 from .layering import (
@@ -201,6 +203,70 @@ def test_importing_the_package_loads_nothing_heavy() -> None:
     # Nor do the layers a worker serves from, below the web app.
     serving = _modules_after("import lisgraph.store.query_pool, lisgraph.views.resource")
     assert not {"pyshacl", "flask", "lisgraph.build", "lisgraph.shacl"} & serving
+
+
+def test_a_web_worker_loads_neither_the_build_nor_pyshacl() -> None:
+    """What a gunicorn worker imports (the app, its worker class, its settings) reads the build,
+    release and mirror layouts from ``artifact.py``: none of the build, the SHACL layer, pySHACL
+    or the publisher is loaded."""
+    worker = _modules_after(
+        "import lisgraph.web, lisgraph.web.worker, lisgraph.web.gunicorn_config, "
+        "lisgraph.web.warming"
+    )
+    assert "lisgraph.web.releases" in worker and "lisgraph.artifact" in worker
+    not_needed = {"pyshacl", "lisgraph.build", "lisgraph.shacl", "lisgraph.publish"}
+    assert not not_needed & worker, sorted(not_needed & worker)
+
+
+def _layout_names() -> set[str]:
+    """Every file or folder name of the on-disk layouts :mod:`lisgraph.artifact` defines."""
+    names = {
+        value
+        for name in artifact.__all__
+        if isinstance(value := getattr(artifact, name), str) and name.isupper()
+    }
+    names |= {dump.filename for dump in artifact.DUMP_FORMATS}
+    names |= set(artifact.DOWNLOADS) | set(artifact.RELEASE_FILES)
+    return names | {name + ".gz" for name in names}
+
+
+def _spelled(source: str, names: set[str]) -> list[tuple[int, str]]:
+    """Where ``source`` writes one of ``names`` as a string literal of its own (docstrings and
+    other bare strings aside)."""
+    tree = ast.parse(source)
+    bare = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value in names
+        and id(node) not in bare
+    ]
+
+
+def test_layout_file_names_are_spelled_only_in_artifact() -> None:
+    """The build's, a release's and a mirror's file names are constants of ``artifact.py``:
+    code elsewhere that wrote ``"lisgraph.nq"`` would miss a renamed file."""
+    names = _layout_names()
+    assert {"lisgraph.nq", "build.json", "SHA256SUMS", "release.json", "changes"} <= names
+    found = {
+        f"{path.relative_to(PROJECT_DIR)}:{line} {value!r}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != PACKAGE / "artifact.py"
+        for line, value in _spelled(path.read_text(encoding="utf-8"), names)
+    }
+    assert not found
+    probe = (
+        '"""Reads lisgraph.nq."""\n'
+        'x = build / "lisgraph.nq"\n'
+        "y = f\"{path / 'changes'}\", \"SHA256SUMS\"\n"
+    )
+    assert sorted(_spelled(probe, names)) == [(2, "lisgraph.nq"), (3, "SHA256SUMS"), (3, "changes")]
 
 
 def test_no_export_is_named_like_a_subpackage() -> None:

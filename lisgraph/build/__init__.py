@@ -25,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .._version import __version__
-from ..artifact import BuildDir
+from ..artifact import BuildDir, Release
 from ..canonical import merged_ntriples, to_rdflib
 from ..config import Settings
 from ..errors import BuildNotFoundError, ConfigError, ReleaseError, Violation
@@ -37,7 +37,7 @@ from .funding import FUNDING_CSV
 from .places import place_files
 from .public_sources import pack_files
 from .release import build_lock, new_staging, prune, published, switch, write_error
-from .releases import Release, file_release, release_turn
+from .releases import file_release, release_turn
 from .search import search_entries
 from .sic import SIC_CSV
 from .sources import OntologyVersion, load

@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from ..artifact import BuildDir
+from ..artifact import ADDED_FILE, REMOVED_FILE, BuildDir
 from ..vocab import RDF
 
-__all__ = ["ADDED_FILE", "REMOVED_FILE", "Changes", "diff_builds"]
+__all__ = ["Changes", "diff_builds"]
 
-ADDED_FILE = "added.nq"
-REMOVED_FILE = "removed.nq"
 UNTYPED = "(no class)"
 _TYPE = f" <{RDF.type}> ".encode()
 

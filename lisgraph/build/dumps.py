@@ -22,7 +22,16 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from ..artifact import CHECKSUM_FILE, DUMP_FORMATS, NQUADS, NQUADS_UNION, NTRIPLES
+from ..artifact import (
+    CHECKSUM_FILE,
+    DUMP_FORMATS,
+    JSONLD,
+    NQUADS,
+    NQUADS_UNION,
+    NTRIPLES,
+    RDF_XML,
+    TURTLE,
+)
 from ..canonical import sorted_lines
 from ..vocab import prefixes
 
@@ -155,13 +164,13 @@ def write_dumps(store: ox.Store, union_nt: bytes, base: str, out_dir: Path) -> l
         # Oxigraph writes Turtle and RDF/XML in the sorted input order and keeps every
         # literal's lexical form (rdflib's Turtle rewrote "5000000"^^xsd:decimal as 5000000.0).
         for name, fmt in (
-            ("lisgraph.ttl", ox.RdfFormat.TURTLE),
-            ("lisgraph.rdf", ox.RdfFormat.RDF_XML),
+            (TURTLE, ox.RdfFormat.TURTLE),
+            (RDF_XML, ox.RdfFormat.RDF_XML),
         ):
             path = out_dir / name
             ox.serialize(_ntriples(nt), output=str(path), format=fmt, prefixes=namespaces)
             written(path)
-        jsonld = out_dir / "lisgraph.jsonld"
+        jsonld = out_dir / JSONLD
         with jsonld.open("wb") as out:
             write_jsonld(_ntriples(nt), namespaces, out)
         written(jsonld)

@@ -16,12 +16,11 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..errors import DataLoadError
-from ..vocab import LIS, rebase
+from ..vocab import LIS, ONS_GEOGRAPHY, rebase
 
-__all__ = ["EXPECTED_COLUMNS", "ONS_GEOGRAPHY", "lookup_graph"]
+__all__ = ["EXPECTED_COLUMNS", "lookup_graph"]
 
 EXPECTED_COLUMNS = ["LAD20CD", "LAD20NM", "LEP20CD", "LEP20NM"]
-ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
 _DISTRICT_CODE = re.compile(r"^E0[6789]\d{6}$")
 _LEP_CODE = re.compile(r"^E37\d{6}$")
 _BOUNDARIES = Literal("2020-04", datatype=XSD.gYearMonth)

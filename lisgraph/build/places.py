@@ -30,7 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import DataLoadError
-from .ons_lookup import ONS_GEOGRAPHY
+from ..vocab import ONS_GEOGRAPHY
 from .tables import read_columns
 
 __all__ = ["PLACE_FILES", "place_files", "place_quads", "wkt"]

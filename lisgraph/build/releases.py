@@ -3,16 +3,11 @@ compare them.
 
 ``lisgraph release`` takes the next version, builds with it (the ontology's version IRIs are
 the release's, see :class:`~.sources.OntologyVersion`), then files the build as a release under
-``{dist}-releases/``::
-
-    {version}/            2026.11.25 (a second release that day: 2026.11.25.2)
-        lisgraph.*        the build's dumps and gzip copies, SHA256SUMS, build.json (hard links)
-        release.json      version, date, inputs digest, triples, the previous release, notes
-        changes/          added.nq.gz and removed.nq.gz since the previous release, changes.json
-        ontology.ttl      the ontology as released (what its owl:versionIRI names)
-        validation.ttl    the SHACL validation report (no sh:Violation: nothing else is released;
-                          its warnings and infos as results)
-        provenance.ttl    the build as a prov:Activity: inputs digest, lisgraph version, times
+``{dist}-releases/{version}/`` (2026.11.25; a second release that day: 2026.11.25.2), in the
+layout :mod:`lisgraph.artifact` defines (read back by its :func:`~lisgraph.artifact.list_releases`).
+The validation report has no sh:Violation (nothing else is released), only the build's
+warnings and infos as results; the provenance names the inputs digest, lisgraph's version and
+the times.
 
 A release is written into a staging directory and renamed into place in one step, under a lock
 held from choosing the version to filing it (a second ``lisgraph release`` at the same time is
@@ -28,13 +23,11 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,79 +36,29 @@ from rdflib.namespace import RDFS, SH
 from rdflib.util import from_n3
 
 from .._version import __version__
-from ..artifact import DOWNLOADS, BuildDir
+from ..artifact import (
+    ADDED_FILE,
+    BUILD_INFO,
+    CHANGES_DIR,
+    CHANGES_INFO,
+    DOWNLOADS,
+    NQUADS,
+    NTRIPLES,
+    ONTOLOGY_FILE,
+    PROVENANCE_FILE,
+    RELEASE_INFO,
+    REMOVED_FILE,
+    SUBJECTS_FILE,
+    VALIDATION_FILE,
+    BuildDir,
+    Release,
+    list_releases,
+)
 from ..errors import ReleaseError
 from ..vocab import DCTERMS, OWL, PROV, RDF, XSD
-from .changes import ADDED_FILE, REMOVED_FILE, diff_builds
+from .changes import diff_builds
 
-__all__ = [
-    "CHANGES_DIR",
-    "ONTOLOGY_FILE",
-    "RELEASE_INFO",
-    "SUBJECTS_FILE",
-    "NextRelease",
-    "Release",
-    "file_release",
-    "list_releases",
-    "release_turn",
-    "remove_release",
-]
-
-RELEASE_INFO = "release.json"
-CHANGES_DIR = "changes"
-#: The IRIs of the resources a release changed, one per line, sorted.
-SUBJECTS_FILE = "subjects.txt"
-#: The ontology's graphs as released, in Turtle.
-ONTOLOGY_FILE = "ontology.ttl"
-_VERSION = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
-
-
-@dataclass(frozen=True)
-class Release:
-    """A release on disk: its version, directory and what ``release.json`` says."""
-
-    version: str
-    path: Path
-    info: dict[str, Any]
-
-    @property
-    def build(self) -> BuildDir:
-        return BuildDir(self.path)
-
-    def changes(self) -> dict[str, Any]:
-        """The counts of what changed since the previous release (``changes/changes.json``)."""
-        return dict(json.loads((self.path / CHANGES_DIR / "changes.json").read_text("utf-8")))
-
-    def changed(self, iri: str) -> bool:
-        """Whether this release changed a statement about ``iri``."""
-        path = self.path / CHANGES_DIR / SUBJECTS_FILE
-        try:
-            stamp = path.stat().st_mtime_ns
-        except FileNotFoundError:
-            return False
-        return iri in _subjects(path, stamp)
-
-
-@lru_cache(maxsize=16)
-def _subjects(path: Path, stamp: int) -> frozenset[str]:
-    """The IRIs a release changed (read once per file and modification time)."""
-    return frozenset(path.read_text(encoding="utf-8").splitlines())
-
-
-def _order(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-def list_releases(root: Path) -> list[Release]:
-    """Every complete release under ``root``, oldest first."""
-    if not root.is_dir():
-        return []
-    found = []
-    for path in root.iterdir():
-        info_file = path / RELEASE_INFO
-        if _VERSION.match(path.name) and info_file.is_file():
-            found.append(Release(path.name, path, json.loads(info_file.read_text("utf-8"))))
-    return sorted(found, key=lambda r: _order(r.version))
+__all__ = ["NextRelease", "file_release", "release_turn", "remove_release"]
 
 
 def _next_version(root: Path, today: dt.date) -> str:
@@ -168,7 +111,7 @@ def _ontology(build: BuildDir, base: str) -> Graph:
     graph = Graph()
     graph.bind("owl", OWL)
     lines = bytearray()
-    with build.file("lisgraph.nq").open("rb") as quads:
+    with build.nquads.open("rb") as quads:
         for line in quads:
             start = line.rfind(b" <", 0, len(line) - 3)  # the graph name, last before " ."
             if start > 0 and line.startswith(prefix, start + 1):
@@ -280,7 +223,7 @@ def file_release(
         )
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     try:
-        for name in [*DOWNLOADS, "build.json"]:
+        for name in [*DOWNLOADS, BUILD_INFO]:
             if build.file(name).is_file():
                 _link(build.file(name), staging / name)
         changes_dir = staging / CHANGES_DIR
@@ -292,7 +235,7 @@ def file_release(
         (changes_dir / SUBJECTS_FILE).write_text(
             "".join(f"{iri}\n" for iri in sorted(changes.subjects)), encoding="utf-8"
         )
-        (changes_dir / "changes.json").write_text(
+        (changes_dir / CHANGES_INFO).write_text(
             json.dumps(
                 {
                     "since": last.version if last else None,
@@ -308,10 +251,10 @@ def file_release(
             + "\n"
         )
         _ontology(build, base).serialize(staging / ONTOLOGY_FILE, format="turtle")
-        _validation_report(build, base).serialize(staging / "validation.ttl", format="turtle")
+        _validation_report(build, base).serialize(staging / VALIDATION_FILE, format="turtle")
         ended = dt.datetime.now(dt.UTC)
         _provenance(info, base, version, started, ended).serialize(
-            staging / "provenance.ttl", format="turtle"
+            staging / PROVENANCE_FILE, format="turtle"
         )
         release_info = {
             "version": version,
@@ -334,7 +277,7 @@ def file_release(
 
 def _empty(directory: Path) -> BuildDir:
     """A build with no statements in ``directory``, to diff the first release against."""
-    for name in ("lisgraph.nq", "lisgraph.nt"):
+    for name in (NQUADS, NTRIPLES):
         (directory / name).write_bytes(b"")
     return BuildDir(directory)
 

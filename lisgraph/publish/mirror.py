@@ -2,9 +2,9 @@
 
 Front-ends serving a remote store offer the same dumps and VoID counts as the embedded store.
 They are made from the store's own graphs, once per published build, into
-``MIRROR_DIR/DIGEST``, by a command (``lisgraph mirror``, which ``lisgraph serve --store`` runs
-before it starts), never inside a visitor's request. Every front-end that mirrors one store
-writes the same bytes.
+``MIRROR_DIR/DIGEST`` (:func:`lisgraph.artifact.mirror_dir`), by a command (``lisgraph mirror``,
+which ``lisgraph serve --store`` runs before it starts), never inside a visitor's request. Every
+front-end that mirrors one store writes the same bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..artifact import BuildDir
+from ..artifact import BuildDir, mirror_dir
 from ..build import write_build
 from ..errors import StoreError
 from ..sparql_text import iri
@@ -25,21 +25,11 @@ from ..store.connector import Endpoint
 from ..store.publication import read_publication
 from ..store.remote import RemoteStore
 
-__all__ = ["PAGE_ROWS", "default_mirror_root", "mirror", "mirror_dir", "mirror_publication"]
+__all__ = ["PAGE_ROWS", "mirror", "mirror_publication"]
 
 
 #: Rows asked for at a time when copying a graph out of the store (Virtuoso's default cap).
 PAGE_ROWS = 10_000
-
-
-def default_mirror_root() -> Path:
-    """Where front-ends keep the dumps made from a remote store, unless configured."""
-    return Path(tempfile.gettempdir()) / f"lisgraph-mirror-{os.getuid()}"
-
-
-def mirror_dir(root: Path, digest: str) -> Path:
-    """Where the mirror of build ``digest`` is (or will be) kept under ``root``."""
-    return root / digest
 
 
 def mirror(endpoint: Endpoint, graph: str, base: str, root: Path) -> Path:

@@ -26,11 +26,9 @@ from typing import Any, Protocol
 
 from flask import Flask, current_app, g
 
-from ..artifact import BuildDir
-from ..build.releases import Release, list_releases
+from ..artifact import BuildDir, Release, default_mirror_root, list_releases, mirror_dir
 from ..config import Limits, ServerConfig, Settings, StoreSettings, read_store_pointer
 from ..errors import BuildNotFoundError, ConfigError, LisgraphError
-from ..publish.mirror import default_mirror_root, mirror_dir
 from ..store import Store
 from ..store.admission import Admission
 from ..store.answer_cache import CacheLimits, QueryCache

@@ -14,8 +14,8 @@ from flask import current_app
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, VOID
 
-from ..artifact import DUMP_FORMATS
-from ..build.ons_lookup import ONS_GEOGRAPHY
+from ..artifact import DUMP_FORMATS, NQUADS, PROVENANCE_FILE, VALIDATION_FILE
+from ..vocab import ONS_GEOGRAPHY
 from .dataset import current_snapshot
 from .urls import local_url, public_root
 
@@ -369,8 +369,8 @@ def _void_graph() -> Graph:
     releases = snapshot.releases()
     if releases:
         latest = f"{root}downloads/{releases[-1].version}/"
-        graph.add((dataset, RDFS.seeAlso, URIRef(latest + "validation.ttl")))
-        graph.add((dataset, RDFS.seeAlso, URIRef(latest + "provenance.ttl")))
+        graph.add((dataset, RDFS.seeAlso, URIRef(latest + VALIDATION_FILE)))
+        graph.add((dataset, RDFS.seeAlso, URIRef(latest + PROVENANCE_FILE)))
     return graph
 
 
@@ -628,8 +628,8 @@ def _versions(graph: Graph, dataset: URIRef, licence: URIRef, publisher: URIRef)
         page = URIRef(f"{root}releases/{version}")
         graph.add((page, RDF.type, FOAF.Document))
         graph.add((node, DCAT.landingPage, page))
-        graph.add((node, RDFS.seeAlso, URIRef(files + "validation.ttl")))
-        graph.add((node, RDFS.seeAlso, URIRef(files + "provenance.ttl")))
+        graph.add((node, RDFS.seeAlso, URIRef(files + VALIDATION_FILE)))
+        graph.add((node, RDFS.seeAlso, URIRef(files + PROVENANCE_FILE)))
         activity = URIRef(f"{node}/build")  # described in the release's provenance.ttl
         graph.add((activity, RDF.type, PROV.Activity))
         graph.add((node, PROV.wasGeneratedBy, activity))
@@ -638,7 +638,7 @@ def _versions(graph: Graph, dataset: URIRef, licence: URIRef, publisher: URIRef)
         if previous is not None:
             graph.add((node, DCAT3.previousVersion, previous))
         dump = URIRef(f"{node}#distribution-nq")
-        download = URIRef(files + "lisgraph.nq.gz")
+        download = URIRef(files + NQUADS + ".gz")
         graph.add((node, DCAT.distribution, dump))
         graph.add((dump, RDF.type, DCAT.Distribution))
         graph.add((dump, DCTERMS.title, Literal(f"Release {version} as N-Quads", lang="en")))

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template
 from rdflib import Graph
 
 from .. import sparql_text
-from ..build.releases import ONTOLOGY_FILE
+from ..artifact import ONTOLOGY_FILE
 from ..views.labels import fallback_label, label_map
 from ..views.ontology import OntologyTerm, ontology_diagram, ontology_terms
 from ..vocab import prefixes

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, render_template, request, send_file
 
-from ..artifact import NQUADS, NQUADS_UNION, NTRIPLES
+from ..artifact import JSONLD, NQUADS, NQUADS_UNION, NTRIPLES, RDF_XML, TURTLE
 from ..store import QueryResult
 from ..views.graphs import graph_summary, graph_triples, is_named_graph
 from ..vocab import prefixes
@@ -41,12 +41,12 @@ GRAPH_STORE_WRITE_REFUSAL = (
 # The dump that holds the default graph in each format (N-Triples is valid N-Quads, Turtle valid
 # TriG).
 _DEFAULT_GRAPH_DUMPS = {
-    "turtle": "lisgraph.ttl",
-    "trig": "lisgraph.ttl",
+    "turtle": TURTLE,
+    "trig": TURTLE,
     "ntriples": NTRIPLES,
     "nquads": NTRIPLES,
-    "jsonld": "lisgraph.jsonld",
-    "rdfxml": "lisgraph.rdf",
+    "jsonld": JSONLD,
+    "rdfxml": RDF_XML,
 }
 _QUAD_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
 

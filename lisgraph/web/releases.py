@@ -7,24 +7,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, send_file
 
-from ..artifact import DOWNLOADS
-from ..build.releases import CHANGES_DIR, ONTOLOGY_FILE, RELEASE_INFO, Release
+from ..artifact import CHECKSUM_FILE, DOWNLOADS, RELEASE_FILES, Release
 from .dataset import current_snapshot
 
 __all__ = ["bp"]
 
 bp = Blueprint("releases", __name__)
-
-#: A release's files beyond the build's own downloads, with their media types.
-RELEASE_FILES: dict[str, str] = {
-    RELEASE_INFO: "application/json",
-    ONTOLOGY_FILE: "text/turtle; charset=utf-8",
-    "validation.ttl": "text/turtle; charset=utf-8",
-    "provenance.ttl": "text/turtle; charset=utf-8",
-    f"{CHANGES_DIR}/added.nq.gz": "application/gzip",
-    f"{CHANGES_DIR}/removed.nq.gz": "application/gzip",
-    f"{CHANGES_DIR}/changes.json": "application/json",
-}
 
 
 def _release(version: str) -> Release:
@@ -68,7 +56,7 @@ def release_file(version: str, name: str) -> Response:
     response = send_file(
         path,
         mimetype=media_type,
-        as_attachment=name in DOWNLOADS and name != "SHA256SUMS",
+        as_attachment=name in DOWNLOADS and name != CHECKSUM_FILE,
         download_name=f"{version}-{name.replace('/', '-')}",
         conditional=True,
         etag=release.build.checksums().get(name, True),
