@@ -17,7 +17,8 @@
     │   ├── ServerBusyError        every query process is busy and the queue is full (503)
     │   └── ClientLimitError       a client has all the queries running or waiting it may (429)
     ├── StoreError                 the store failed (server's fault, not the query's)
-    │   └── PublishError           a remote store's counts differ from the build after publishing
+    │   ├── PublishError           a remote store's counts differ from the build after publishing
+    │   └── GraphStoreRefusedError a Graph Store refused a load in a way no retry changes (status)
     └── BuildWriteError            a build could not be written (disk full, permission, read-only)
 
 The web app turns each into one HTTP answer from one table (``lisgraph.web.errors``): a
@@ -36,6 +37,7 @@ __all__ = [
     "ClientLimitError",
     "ConfigError",
     "DataLoadError",
+    "GraphStoreRefusedError",
     "LisgraphError",
     "NotConformingError",
     "ProtocolError",
@@ -172,6 +174,15 @@ class ClientLimitError(QueryLimitError):
 
 class StoreError(LisgraphError):
     """The store itself failed; not caused by the query."""
+
+
+class GraphStoreRefusedError(StoreError):
+    """The Graph Store endpoint refused a request in a way that no retry can change (its
+    status, kept in ``status``, is 401, 403, 404, 405 or 415)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class BuildWriteError(LisgraphError):

@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from ..errors import QueryTimeoutError, StoreError
+from ..errors import GraphStoreRefusedError, QueryTimeoutError, StoreError
 from ..store.connector import Endpoint
 
 __all__ = ["GraphStoreRefusedError", "KNOWN_GRAPH_STORES", "find_graph_store", "post"]
@@ -33,15 +33,6 @@ def _conventional_url(product: str, update_url: str) -> str:
         root, _, tail = update_url.rpartition("/sparql")
         return f"{root}/sparql-graph-crud{'-auth' if tail == '-auth' else ''}"
     return update_url.rsplit("/", 1)[0] + "/store"  # Oxigraph: /query, /update, /store
-
-
-class GraphStoreRefusedError(StoreError):
-    """The Graph Store endpoint refused a request in a way that no retry can change (its
-    status, kept in ``status``, is 401, 403, 404, 405 or 415)."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 
 from flask import Response, abort, render_template, request
 
@@ -20,7 +21,6 @@ __all__ = [
     "check_path",
     "negotiated_rdf",
     "not_acceptable",
-    "not_acceptable_for",
     "not_found",
     "split_extension",
 ]
@@ -114,18 +114,23 @@ def not_found(
     return response
 
 
-def not_acceptable_for(what: str, html: bool = True) -> Response:
-    """406 naming the formats ``what`` is available in, and the Accept header that named none."""
-    formats = offered("rdf", html)
+def not_acceptable(
+    what: str = "This resource",
+    formats: Sequence[Format] | None = None,
+    requested: Sequence[str] = (),
+) -> Response:
+    """The one 406 of the web app: ``what`` is available in ``formats`` (by default the RDF
+    formats and HTML), and neither the format parameter's values ``requested`` (when any) nor the
+    request's Accept header named one of them."""
+    formats = offered("rdf") if formats is None else formats
     accept = request.headers.get("Accept", "")
+    reasons = [f"the Accept header ({accept!r}) names none of them"]
+    if requested:
+        reasons.insert(0, f"format={','.join(requested)} names none of them")
     return Response(
         f"{what} is available as "
         + ", ".join(f"{f.media_type} (format={f.key})" for f in formats)
-        + f"; the Accept header ({accept!r}) names none of them.\n",
+        + f"; {' and '.join(reasons)}.\n",
         status=406,
         mimetype="text/plain",
     )
-
-
-def not_acceptable() -> Response:
-    return not_acceptable_for("This resource")

@@ -1,4 +1,5 @@
-"""Every error the web app answers, turned into an HTTP response in one place.
+"""Every error the web app answers, turned into an HTTP response in one place (and any 404 that
+no route answered itself: the site's page, :func:`~.documents.not_found`).
 
 :data:`STATUS` maps each :mod:`lisgraph.errors` class to its status; the most specific class
 wins (a :class:`~lisgraph.errors.ProtocolError` carries its own). The client's mistakes are
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, NotFound
 
 from ..errors import (
     BuildNotFoundError,
@@ -23,6 +24,8 @@ from ..errors import (
     QueryRefusedError,
     StoreError,
 )
+from .documents import negotiated_rdf, not_found
+from .urls import public_root
 
 __all__ = ["STATUS", "init_error_handlers", "status_of"]
 
@@ -70,6 +73,13 @@ def init_error_handlers(app: Flask) -> None:
         if retry_after is not None:
             response.headers["Retry-After"] = str(int(retry_after))
         return response
+
+    @app.errorhandler(404)
+    def page_not_found(error: NotFound) -> Response:
+        """Any other 404 (no route, a path trick, an unknown download): the site's page, in
+        the negotiated format, pointing at the index pages."""
+        url = public_root() + request.path.lstrip("/")
+        return not_found(url, negotiated_rdf(), message=f"There is no page at {url}.")
 
     @app.errorhandler(Exception)
     def bug(exc: Exception) -> Response | HTTPException:

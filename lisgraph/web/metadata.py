@@ -22,9 +22,9 @@ from ..canonical import from_rdflib
 from ..store import GRAPH_FORMATS
 from .dataset import current_snapshot
 from .dataset_description import ENGLAND, VCARD, catalog_graph, dataset_iri, void_graph
-from .documents import not_acceptable_for
+from .documents import not_acceptable
 from .jsonld_context import context
-from .negotiation import Format, negotiate
+from .negotiation import Format, negotiate, offered
 from .urls import local_url, public_root
 
 __all__ = ["bp"]
@@ -42,7 +42,7 @@ def _rdf_response(graph: Graph, what: str, page: Callable[[Graph], str] | None =
         html=page is not None,
     )
     if fmt is None:
-        return not_acceptable_for(what, html=page is not None)
+        return not_acceptable(what, offered("rdf", html=page is not None))
     if fmt.key == "html":
         assert page is not None
         response = Response(page(graph), content_type=fmt.content_type)

@@ -21,9 +21,9 @@ from ..views.graphs import graph_summary, graph_triples, is_named_graph
 from ..vocab import prefixes
 from .compression import accepts_gzip
 from .dataset import current_snapshot
-from .documents import document_response, not_acceptable_for, not_found
+from .documents import document_response, not_acceptable, not_found
 from .jsonld_context import compact
-from .negotiation import Format, negotiate
+from .negotiation import Format, negotiate, offered
 from .urls import local_url, public_root
 
 __all__ = [
@@ -73,7 +73,7 @@ def graph_document(
     if not is_named_graph(store, iri):
         return not_found(iri, fmt)
     if fmt is None:
-        return not_acceptable_for("This named graph")
+        return not_acceptable("This named graph")
     body: str | bytes
     if fmt.key == "html":
         summary = graph_summary(store, iri)
@@ -108,7 +108,7 @@ def graph_store_response(params: list[tuple[str, str]], formats: list[str]) -> R
         return _dataset(formats, accept)
     fmt = negotiate(accept, formats, "rdf", "turtle", html=False)
     if fmt is None:
-        return not_acceptable_for("A graph of the Graph Store", html=False)
+        return not_acceptable("A graph of the Graph Store", offered("rdf", html=False))
     if wants_default:
         name = _DEFAULT_GRAPH_DUMPS[fmt.key]
         response = send_file(
@@ -144,11 +144,11 @@ def _dataset(formats: list[str], accept: str) -> Response:
     build = current_snapshot().build
     name = NQUADS_UNION if build.file(NQUADS_UNION).is_file() else NQUADS
     if fmt is None or fmt.key not in _QUAD_FORMATS:
-        return _refuse(
-            "Name a graph with ?graph=IRI, or ?default for the default graph (the merge of every "
-            "source). Without either the whole dataset is served, as application/n-quads or "
-            "application/trig only.",
-            406,
+        return not_acceptable(
+            "Without ?graph=IRI (a named graph) or ?default (the merge of every source), the "
+            "whole dataset",
+            [f for f in offered("rdf", html=False) if f.key in _QUAD_FORMATS],
+            formats,
         )
     if fmt.key == "nquads":
         # its gzip copy, encoded, to a client that accepts it (Comunica, Jena): a tenth of it

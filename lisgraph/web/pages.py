@@ -11,7 +11,6 @@ and ``/graph/`` are index pages. Unknown IRIs are 404 in the negotiated format, 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.exceptions import NotFound
 
 from ..artifact import DUMP_FORMATS
 from ..queries import example_queries
@@ -70,14 +69,6 @@ def _leps() -> list[tuple[str, str]]:
         .rows()
     )
     return [(r["lep"].value, r["name"].value) for r in rows]
-
-
-@bp.app_errorhandler(404)
-def page_not_found(error: NotFound) -> Response:
-    """Any other 404 (no route, a path trick, an unknown download): the site's page, in the
-    negotiated format, pointing at the index pages."""
-    url = public_root() + request.path.lstrip("/")
-    return not_found(url, negotiated_rdf(), message=f"There is no page at {url}.")
 
 
 @bp.route("/favicon.ico")

@@ -26,6 +26,7 @@ from ..views.ontology import ontology_terms
 from ..vocab import PROV, SKOS, prefixes
 from .clients import client_address
 from .dataset import current_snapshot
+from .documents import not_acceptable
 from .named_graphs import graph_store_response
 from .negotiation import Format, Kind, by_key, negotiate, offered
 from .service_description import service_description
@@ -118,23 +119,6 @@ def _choose_format(requested: list[str], kind: Kind, default: str) -> Format | N
     return negotiate(request.headers.get("Accept", ""), requested, kind, default)
 
 
-def _not_acceptable(kind: Kind, requested: list[str], what: str) -> Response:
-    """406 naming what this request could have had: the formats of ``kind`` and why neither the
-    format parameter nor Accept named one."""
-    formats = offered(kind)
-    accept = request.headers.get("Accept", "")
-    reasons = [f"the Accept header ({accept!r}) names none of them"]
-    if requested:
-        reasons.insert(0, f"format={','.join(requested)} names none of them")
-    return Response(
-        f"{what} is available as "
-        + ", ".join(f"{f.media_type} (format={f.key})" for f in formats)
-        + f"; {' and '.join(reasons)}.\n",
-        status=406,
-        mimetype="text/plain",
-    )
-
-
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     parsed = _parse_request()
@@ -179,10 +163,12 @@ def _answer(parsed: ProtocolRequest) -> Response:
             raise
     if outcome.format is None:
         if outcome.kind == "graph":
-            return _not_acceptable(
-                "rdf", parsed.formats, "The answer to a CONSTRUCT or DESCRIBE query"
+            return not_acceptable(
+                "The answer to a CONSTRUCT or DESCRIBE query", offered("rdf"), parsed.formats
             )
-        return _not_acceptable("results", parsed.formats, "The answer to a SELECT or ASK query")
+        return not_acceptable(
+            "The answer to a SELECT or ASK query", offered("results"), parsed.formats
+        )
     if outcome.table is not None:
         response = _query_page(parsed.query, *outcome.table, ran=True)
     else:
@@ -289,7 +275,7 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
         return graph_store_response(parsed.graph_store, parsed.formats)
     fmt = _choose_format(parsed.formats, "rdf", "turtle")
     if fmt is None:
-        return _not_acceptable("rdf", parsed.formats, "The service description")
+        return not_acceptable("The service description", offered("rdf"), parsed.formats)
     # Whatever RDF type is asked, the description (about 50 KB), never the whole dataset:
     # Comunica asks for N-Quads first and reads this on every federated query. The dataset is
     # at /data (Jena's fetchDataset: point its Graph Store at /data); N-Quads and TriG here are
