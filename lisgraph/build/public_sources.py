@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -189,17 +190,74 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
     unknown status, a malformed date or GSS code, or a source address or document name that
     sources.csv or documents.csv does not describe.
     """
-    out = _Writer(base)
-    pack = out.iri("id/source/public-sources-pack")
-    editors = out.iri("id/source/lisgraph-editors")
-    dct = {
-        name: ox.NamedNode(_DCT + name)
-        for name in ("source", "title", "publisher", "date", "creator", "issued")
-    }
+    pack = _Pack(directory, _Writer(base))
+    _sources(pack)
+    _documents(pack)
+    _events(pack)
+    sectors_of = _sectors(pack)
+    target_rows = _targets(directory / "targets.csv")
+    _priorities(pack, sectors_of, target_rows)
+    return sorted(set(pack.out.quads), key=str)
 
-    # --- the sources -------------------------------------------------------------------------
-    sources: dict[str, str] = {}
-    sources_csv = directory / "sources.csv"
+
+_DCTERMS = {
+    name: ox.NamedNode(_DCT + name)
+    for name in ("source", "title", "publisher", "date", "creator", "issued")
+}
+_PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
+_IN_SCHEME = ox.NamedNode(_SKOS + "inScheme")
+
+
+@dataclass
+class _Pack:
+    """What the pack's files share while they are read: the quads written so far, the source
+    of each address (sources.csv) and the documents of each name (documents.csv)."""
+
+    directory: Path
+    out: _Writer
+    #: source address -> source id
+    sources: dict[str, str] = field(default_factory=dict)
+    #: document name -> (its target references, its priority key)
+    targets: dict[str, tuple[list[str], str]] = field(default_factory=dict)
+
+    @property
+    def pack(self) -> ox.NamedNode:
+        return self.out.iri("id/source/public-sources-pack")
+
+    @property
+    def editors(self) -> ox.NamedNode:
+        return self.out.iri("id/source/lisgraph-editors")
+
+    def source_of(self, path: Path, line: int, url: str) -> tuple[ox.NamedNode, str]:
+        """The source at ``url`` and its named graph (which is said to be derived from it)."""
+        if url not in self.sources:
+            raise DataLoadError(
+                f"{path}:{line}: the source {url} is not described in sources.csv.",
+                str(path),
+                line,
+            )
+        out, source_id = self.out, self.sources[url]
+        graph = f"graph/source-{source_id}"
+        out.add(graph, out.iri(graph), _DERIVED_FROM, out.iri(f"id/source/{source_id}"))
+        return out.iri(f"id/source/{source_id}"), graph
+
+    def targets_of(self, path: Path, line: int, name: str) -> tuple[list[ox.NamedNode], str]:
+        """The documents the name ``name`` stands for, and their priority key."""
+        if name not in self.targets:
+            raise DataLoadError(
+                f"{path}:{line}: the document {name!r} is not in documents.csv.",
+                str(path),
+                line,
+            )
+        refs, key = self.targets[name]
+        return [self.out.iri(f"id/{ref}") for ref in refs], key
+
+
+def _sources(pack: _Pack) -> None:
+    """sources.csv: every source the rows cite (those not in data/sources.ttl), its title,
+    address, date and publisher (the website's, when the row names none)."""
+    out = pack.out
+    sources_csv = pack.directory / "sources.csv"
     for line, row in _read(sources_csv):
         where = f"{sources_csv}:{line}"
         if not _ID.match(row["id"]) or row["type"] not in ("primary", "secondary", "existing"):
@@ -209,48 +267,40 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
                 str(sources_csv),
                 line,
             )
-        sources[row["source_url"]] = row["id"]
+        pack.sources[row["source_url"]] = row["id"]
         if row["type"] == "existing":
             continue  # described in data/sources.ttl
         source = out.iri(f"id/source/{row['id']}")
         cls = "SecondarySource" if row["type"] == "secondary" else "Source"
         out.add(CATALOGUE_GRAPH, source, _RDF_TYPE, out.lis(cls))
-        out.add(CATALOGUE_GRAPH, source, dct["title"], _en(row["title"]))
+        out.add(CATALOGUE_GRAPH, source, _DCTERMS["title"], _en(row["title"]))
         out.add(CATALOGUE_GRAPH, source, out.lis("address"), ox.Literal(row["source_url"]))
         if row["type"] == "secondary":
             out.add(CATALOGUE_GRAPH, source, out.lis("secondaryOf"), _en(row["secondary_of"]))
         if row["issued"]:
-            out.add(CATALOGUE_GRAPH, source, dct["issued"], _date(row["issued"]))
+            out.add(CATALOGUE_GRAPH, source, _DCTERMS["issued"], _date(row["issued"]))
         if row["publisher"]:
             publisher = out.iri(f"id/{row['publisher']}")
         else:  # the website the page is on
             domain = urlparse(row["source_url"]).netloc.removeprefix("www.")
             publisher = out.iri(f"id/organisation/website/{_slug(domain)}")
             out.add(CATALOGUE_GRAPH, publisher, _RDF_TYPE, _ORG_FORMAL)
-            out.add(CATALOGUE_GRAPH, publisher, ox.NamedNode(_SKOS + "prefLabel"), _en(domain))
-            out.add(CATALOGUE_GRAPH, publisher, dct["source"], pack)
-        out.add(CATALOGUE_GRAPH, source, dct["publisher"], publisher)
-        out.add(CATALOGUE_GRAPH, source, dct["source"], pack)
-    out.add(CATALOGUE_GRAPH, out.iri(CATALOGUE_GRAPH), _DERIVED_FROM, pack)
+            out.add(CATALOGUE_GRAPH, publisher, _PREF_LABEL, _en(domain))
+            out.add(CATALOGUE_GRAPH, publisher, _DCTERMS["source"], pack.pack)
+        out.add(CATALOGUE_GRAPH, source, _DCTERMS["publisher"], publisher)
+        out.add(CATALOGUE_GRAPH, source, _DCTERMS["source"], pack.pack)
+    out.add(CATALOGUE_GRAPH, out.iri(CATALOGUE_GRAPH), _DERIVED_FROM, pack.pack)
 
-    def source_of(path: Path, line: int, url: str) -> tuple[ox.NamedNode, str]:
-        if url not in sources:
-            raise DataLoadError(
-                f"{path}:{line}: the source {url} is not described in {sources_csv.name}.",
-                str(path),
-                line,
-            )
-        graph = f"graph/source-{sources[url]}"
-        out.add(graph, out.iri(graph), _DERIVED_FROM, out.iri(f"id/source/{sources[url]}"))
-        return out.iri(f"id/source/{sources[url]}"), graph
 
-    # --- the documents the rows speak of --------------------------------------------------------
-    targets: dict[str, tuple[list[str], str]] = {}
-    documents_csv = directory / "documents.csv"
+def _documents(pack: _Pack) -> None:
+    """documents.csv: what each document name in the rows stands for; a document no other
+    source describes gets the editors' class, title and authors."""
+    out, editors = pack.out, pack.editors
+    documents_csv = pack.directory / "documents.csv"
     out.add(EDITORS_GRAPH, out.iri(EDITORS_GRAPH), _DERIVED_FROM, editors)
     for line, row in _read(documents_csv):
         refs = row["target"].split(";")
-        targets[row["name"]] = (refs, row["priority_key"])
+        pack.targets[row["name"]] = (refs, row["priority_key"])
         if not row["new_class"]:
             continue
         if row["new_class"] not in _NEW_CLASSES or len(refs) != 1:
@@ -262,7 +312,7 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
             )
         target = out.iri(f"id/{refs[0]}")
         out.add(EDITORS_GRAPH, target, _RDF_TYPE, out.lis(row["new_class"]))
-        out.add(EDITORS_GRAPH, target, dct["title"], _en(row["new_title"]))
+        out.add(EDITORS_GRAPH, target, _DCTERMS["title"], _en(row["new_title"]))
         for code in row["lep_gss_codes"].split(";"):
             if not _LEP_CODE.match(code):
                 raise DataLoadError(
@@ -270,7 +320,7 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
                     str(documents_csv),
                     line,
                 )
-            out.add(EDITORS_GRAPH, target, dct["creator"], out.iri(f"id/lep/{code}"))
+            out.add(EDITORS_GRAPH, target, _DCTERMS["creator"], out.iri(f"id/lep/{code}"))
         out.add(
             EDITORS_GRAPH,
             target,
@@ -280,20 +330,14 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
                 f"{row['lep_gss_codes'].replace(';', ', ')}) are the editors' reading of them."
             ),
         )
-        out.add(EDITORS_GRAPH, target, dct["source"], editors)
+        out.add(EDITORS_GRAPH, target, _DCTERMS["source"], editors)
 
-    def targets_of(path: Path, line: int, name: str) -> tuple[list[ox.NamedNode], str]:
-        if name not in targets:
-            raise DataLoadError(
-                f"{path}:{line}: the document {name!r} is not in {documents_csv.name}.",
-                str(path),
-                line,
-            )
-        refs, key = targets[name]
-        return [out.iri(f"id/{ref}") for ref in refs], key
 
-    # --- dated events -----------------------------------------------------------------------------
-    publications = directory / "lis-publications.csv"
+def _events(pack: _Pack) -> None:
+    """lis-publications.csv: one status record per row, dated in the source's graph, or in the
+    editors' graph when the date is their inference."""
+    out, base = pack.out, pack.out.base
+    publications = pack.directory / "lis-publications.csv"
     seen: dict[str, int] = {}
     for line, row in _read(publications):
         where = f"{publications}:{line}"
@@ -309,14 +353,14 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
                 str(publications),
                 line,
             )
-        source, graph = source_of(publications, line, row["source_url"])
-        (target, *_), _key = targets_of(publications, line, row["strategy_name"])
+        source, graph = pack.source_of(publications, line, row["source_url"])
+        (target, *_), _key = pack.targets_of(publications, line, row["strategy_name"])
         kind = STATUS_KINDS[row["status"]]
-        ref = f"{target.value[len(base) :]}/status/{sources[row['source_url']]}-{kind}"
+        ref = f"{target.value[len(base) :]}/status/{pack.sources[row['source_url']]}-{kind}"
         seen[ref] = seen.get(ref, 0) + 1
         record = out.iri(ref if seen[ref] == 1 else f"{ref}-{seen[ref]}")
         out.add(graph, target, out.lis("statusRecord"), record)
-        out.add(graph, target, dct["source"], source)
+        out.add(graph, target, _DCTERMS["source"], source)
         out.add(graph, record, _RDF_TYPE, out.lis("StatusRecord"))
         out.add(graph, record, _RDFS_LABEL, _en(f"{row['status']}: {row['strategy_name']}"))
         out.add(graph, record, out.lis("status"), out.iri(f"id/status/{kind}"))
@@ -326,11 +370,11 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
         notes = " ".join(n for n in (row["date_note"], row["note"]) if n)
         if notes:
             out.add(graph, record, out.lis("sourceNote"), _en(notes))
-        out.add(graph, record, dct["source"], source)
+        out.add(graph, record, _DCTERMS["source"], source)
         if not row["date"] or _SOURCE_DATE.match(row["date_note"]):
             continue
         if _INFERRED.search(row["date_note"]):
-            out.add(EDITORS_GRAPH, record, dct["date"], _date(row["date"]))
+            out.add(EDITORS_GRAPH, record, _DCTERMS["date"], _date(row["date"]))
             out.add(
                 EDITORS_GRAPH,
                 record,
@@ -341,10 +385,14 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
                 ),
             )
         else:
-            out.add(graph, record, dct["date"], _date(row["date"]))
+            out.add(graph, record, _DCTERMS["date"], _date(row["date"]))
 
-    # --- sectors: the editors' split of the pack's sector rows, and their SIC coding ----------
-    sectors_csv = directory / "sectors.csv"
+
+def _sectors(pack: _Pack) -> dict[int, list[tuple[str, str]]]:
+    """sectors.csv: the editors' split of the pack's sector rows, and their SIC coding, as
+    sector concepts. Returns the sectors (words, slug) of each priorities.csv line."""
+    out, editors = pack.out, pack.editors
+    sectors_csv = pack.directory / "sectors.csv"
     sectors_of: dict[int, list[tuple[str, str]]] = {}
     coded: dict[str, tuple[str, str, str]] = {}
     for line, row in _read(sectors_csv):
@@ -369,13 +417,8 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
     for slug, (codes_text, coding_note, words) in sorted(coded.items()):
         sector = out.iri(f"id/sector/{slug}")
         out.add(EDITORS_GRAPH, sector, _RDF_TYPE, out.lis("Sector"))
-        out.add(EDITORS_GRAPH, sector, ox.NamedNode(_SKOS + "prefLabel"), _en(words.lower()))
-        out.add(
-            EDITORS_GRAPH,
-            sector,
-            ox.NamedNode(_SKOS + "inScheme"),
-            out.iri("id/concept-scheme/sectors"),
-        )
+        out.add(EDITORS_GRAPH, sector, _PREF_LABEL, _en(words.lower()))
+        out.add(EDITORS_GRAPH, sector, _IN_SCHEME, out.iri("id/concept-scheme/sectors"))
         for code in codes_text.split(";"):
             out.add(EDITORS_GRAPH, sector, out.lis("sicSection"), out.iri(f"id/sic2007/{code}"))
         out.add(
@@ -387,10 +430,13 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
                 f"{codes_text.replace(';', ', ')}" + (f": {coding_note}." if coding_note else ".")
             ),
         )
-        out.add(EDITORS_GRAPH, sector, dct["source"], editors)
+        out.add(EDITORS_GRAPH, sector, _DCTERMS["source"], editors)
+    return sectors_of
 
-    # --- targets: the editors' reading of the pack's target rows (audit D3) ----------------
-    targets_csv = directory / "targets.csv"
+
+def _targets(targets_csv: Path) -> dict[int, dict[str, str]]:
+    """targets.csv: the editors' reading of the pack's target rows (audit D3), by the
+    priorities.csv line it reads."""
     target_rows: dict[int, dict[str, str]] = {}
     for line, row in _read(targets_csv):
         if not row["row"].isdigit() or not row["target_value"].isdigit() or not row["measure"]:
@@ -401,131 +447,148 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
                 line,
             )
         target_rows[int(row["row"])] = row
+    return target_rows
 
-    # --- priorities ------------------------------------------------------------------------
-    priorities = directory / "priorities.csv"
+
+def _listed_as(row: dict[str, str]) -> ox.Literal:
+    """The note on what a priorities.csv row was listed as, and where."""
+    return _en(
+        f"Listed as '{row['kind']}' in {row['strategy']}."
+        + (f" {row['note']}" if row["note"] else "")
+    )
+
+
+def _priorities(
+    pack: _Pack,
+    sectors_of: dict[int, list[tuple[str, str]]],
+    target_rows: dict[int, dict[str, str]],
+) -> None:
+    """priorities.csv: each row is a target (when targets.csv reads it), a sector statement
+    (when sectors.csv splits it) or a priority, ambition or theme."""
+    priorities = pack.directory / "priorities.csv"
     for line, row in _read(priorities):
-        source, graph = source_of(priorities, line, row["source_url"])
-        documents, key = targets_of(priorities, line, row["strategy"])
-        text = row["priority_or_sector_text"]
+        source, graph = pack.source_of(priorities, line, row["source_url"])
+        documents, key = pack.targets_of(priorities, line, row["strategy"])
+        at = _Row(priorities, line, row, graph, source, documents, key)
         if line in target_rows:  # targets, not priorities (audit D3)
-            reading = target_rows[line]
-            year = re.search(r"\b(20\d\d)\b", row["kind"])
-            if not year:
-                raise DataLoadError(
-                    f"{priorities}:{line}: a target row's kind gives no year ({row['kind']!r}).",
-                    str(priorities),
-                    line,
-                )
-            aim = out.iri(f"id/target/{key}-{_slug(text, 50)}")
-            measure = out.iri(f"id/measure/{reading['measure']}")
-            for document in documents:
-                out.add(graph, document, out.lis("target"), aim)
-                out.add(graph, document, dct["source"], source)
-            out.add(graph, aim, _RDF_TYPE, out.lis("Target"))
-            out.add(graph, aim, _RDFS_LABEL, _en(text))
-            out.add(graph, aim, out.lis("targetDate"), _date(year.group(1)))
-            out.add(
-                graph,
-                aim,
-                out.lis("sourceNote"),
-                _en(
-                    f"Listed as '{row['kind']}' in {row['strategy']}."
-                    + (f" {row['note']}" if row["note"] else "")
-                ),
-            )
-            out.add(graph, aim, dct["source"], source)
-            # the number and what it measures are the editors' reading of the words
-            out.add(
-                EDITORS_GRAPH,
-                aim,
-                out.lis("targetValue"),
-                ox.Literal(reading["target_value"], datatype=ox.NamedNode(_XSD + "integer")),
-            )
-            out.add(EDITORS_GRAPH, aim, out.lis("targetMeasure"), measure)
-            out.add(
-                EDITORS_GRAPH,
-                aim,
-                out.lis("sourceNote"),
-                _en(
-                    "The value and measure are the editors' reading of the words: "
-                    + reading["reading"]
-                ),
-            )
-            out.add(EDITORS_GRAPH, aim, dct["source"], editors)
-            out.add(EDITORS_GRAPH, measure, _RDF_TYPE, out.lis("Measure"))
-            out.add(
-                EDITORS_GRAPH,
-                measure,
-                ox.NamedNode(_SKOS + "prefLabel"),
-                _en(reading["measure_label"]),
-            )
-            out.add(
-                EDITORS_GRAPH,
-                measure,
-                ox.NamedNode(_SKOS + "inScheme"),
-                out.iri("id/concept-scheme/measures"),
-            )
-            out.add(EDITORS_GRAPH, measure, dct["source"], editors)
-            continue
-        if line in sectors_of:  # sectors a strategy names, not priorities (audit D4)
-            statement = out.iri(f"id/sector-statement/{key}-{_slug(text, 50)}")
-            out.add(graph, statement, _RDF_TYPE, out.lis("SectorStatement"))
-            out.add(graph, statement, _RDFS_LABEL, _en(text))
-            out.add(
-                graph,
-                statement,
-                out.lis("sourceNote"),
-                _en(
-                    f"Listed as '{row['kind']}' in {row['strategy']}."
-                    + (f" {row['note']}" if row["note"] else "")
-                ),
-            )
-            out.add(graph, statement, dct["source"], source)
-            for document in documents:
-                out.add(graph, document, out.lis("sectorStatement"), statement)
-                out.add(graph, document, dct["source"], source)
-            for words, slug in sectors_of[line]:
-                if words not in text:
-                    raise DataLoadError(
-                        f"{sectors_csv}: {words!r} is not in the words of {priorities.name} "
-                        f"line {line}.",
-                        str(sectors_csv),
-                    )
-                sector = out.iri(f"id/sector/{slug}")
-                out.add(graph, statement, out.lis("namesSector"), sector)
-                for document in documents:
-                    out.add(graph, document, out.lis("sectorSpecialism"), sector)
-            continue
-        priority = out.iri(f"id/priority/{key}-{_slug(text, 50)}")
-        kind = row["kind"]
-        cls = (
-            "Ambition"
-            if kind.startswith(("ambition", "overarching aim"))
-            else "Theme"
-            if kind.startswith("emerging theme")
-            else "Priority"
+            _target(pack, at, target_rows[line])
+        elif line in sectors_of:  # sectors a strategy names, not priorities (audit D4)
+            _sector_statement(pack, at, sectors_of[line])
+        else:
+            _priority(pack, at)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One priorities.csv row, with its source, graph and the documents it is about."""
+
+    path: Path
+    line: int
+    row: dict[str, str]
+    graph: str
+    source: ox.NamedNode
+    documents: list[ox.NamedNode]
+    key: str
+
+    @property
+    def text(self) -> str:
+        return self.row["priority_or_sector_text"]
+
+
+def _target(pack: _Pack, at: _Row, reading: dict[str, str]) -> None:
+    """A target the row states, with the editors' reading of its value and measure."""
+    out, graph, source, editors = pack.out, at.graph, at.source, pack.editors
+    year = re.search(r"\b(20\d\d)\b", at.row["kind"])
+    if not year:
+        raise DataLoadError(
+            f"{at.path}:{at.line}: a target row's kind gives no year ({at.row['kind']!r}).",
+            str(at.path),
+            at.line,
         )
-        for document in documents:
-            out.add(graph, document, out.lis("priority"), priority)
-            out.add(graph, document, dct["source"], source)
-        out.add(graph, priority, _RDF_TYPE, out.lis(cls))
-        out.add(graph, priority, _RDFS_LABEL, _en(text))
-        note = f"Listed as '{kind}' in {row['strategy']}." + (
-            f" {row['note']}" if row["note"] else ""
-        )
-        out.add(graph, priority, out.lis("sourceNote"), _en(note))
-        if row["foundation"]:
-            if row["foundation"] not in _FOUNDATIONS:
-                raise DataLoadError(
-                    f"{priorities}:{line}: unknown foundation {row['foundation']!r}.",
-                    str(priorities),
-                    line,
-                )
-            foundation = out.iri(f"id/foundation/{_FOUNDATIONS[row['foundation']]}")
-            out.add(graph, priority, out.lis("servesFoundation"), foundation)
-        if row["grand_challenge"] in _CHALLENGES:
-            challenge = out.iri(f"id/grand-challenge/{_CHALLENGES[row['grand_challenge']]}")
-            out.add(graph, priority, out.lis("addressesChallenge"), challenge)
-        out.add(graph, priority, dct["source"], source)
-    return sorted(set(out.quads), key=str)
+    aim = out.iri(f"id/target/{at.key}-{_slug(at.text, 50)}")
+    measure = out.iri(f"id/measure/{reading['measure']}")
+    for document in at.documents:
+        out.add(graph, document, out.lis("target"), aim)
+        out.add(graph, document, _DCTERMS["source"], source)
+    out.add(graph, aim, _RDF_TYPE, out.lis("Target"))
+    out.add(graph, aim, _RDFS_LABEL, _en(at.text))
+    out.add(graph, aim, out.lis("targetDate"), _date(year.group(1)))
+    out.add(graph, aim, out.lis("sourceNote"), _listed_as(at.row))
+    out.add(graph, aim, _DCTERMS["source"], source)
+    # the number and what it measures are the editors' reading of the words
+    out.add(
+        EDITORS_GRAPH,
+        aim,
+        out.lis("targetValue"),
+        ox.Literal(reading["target_value"], datatype=ox.NamedNode(_XSD + "integer")),
+    )
+    out.add(EDITORS_GRAPH, aim, out.lis("targetMeasure"), measure)
+    out.add(
+        EDITORS_GRAPH,
+        aim,
+        out.lis("sourceNote"),
+        _en("The value and measure are the editors' reading of the words: " + reading["reading"]),
+    )
+    out.add(EDITORS_GRAPH, aim, _DCTERMS["source"], editors)
+    out.add(EDITORS_GRAPH, measure, _RDF_TYPE, out.lis("Measure"))
+    out.add(EDITORS_GRAPH, measure, _PREF_LABEL, _en(reading["measure_label"]))
+    out.add(EDITORS_GRAPH, measure, _IN_SCHEME, out.iri("id/concept-scheme/measures"))
+    out.add(EDITORS_GRAPH, measure, _DCTERMS["source"], editors)
+
+
+def _sector_statement(pack: _Pack, at: _Row, sectors: list[tuple[str, str]]) -> None:
+    """The sectors a strategy names (sectors.csv's split of the row's words)."""
+    out, graph, source = pack.out, at.graph, at.source
+    statement = out.iri(f"id/sector-statement/{at.key}-{_slug(at.text, 50)}")
+    out.add(graph, statement, _RDF_TYPE, out.lis("SectorStatement"))
+    out.add(graph, statement, _RDFS_LABEL, _en(at.text))
+    out.add(graph, statement, out.lis("sourceNote"), _listed_as(at.row))
+    out.add(graph, statement, _DCTERMS["source"], source)
+    for document in at.documents:
+        out.add(graph, document, out.lis("sectorStatement"), statement)
+        out.add(graph, document, _DCTERMS["source"], source)
+    for words, slug in sectors:
+        if words not in at.text:
+            raise DataLoadError(
+                f"{pack.directory / 'sectors.csv'}: {words!r} is not in the words of "
+                f"{at.path.name} line {at.line}.",
+                str(pack.directory / "sectors.csv"),
+            )
+        sector = out.iri(f"id/sector/{slug}")
+        out.add(graph, statement, out.lis("namesSector"), sector)
+        for document in at.documents:
+            out.add(graph, document, out.lis("sectorSpecialism"), sector)
+
+
+def _priority(pack: _Pack, at: _Row) -> None:
+    """A priority, ambition or theme (by the row's kind), with the foundation or Grand
+    Challenge it names, if any."""
+    out, graph, source, kind = pack.out, at.graph, at.source, at.row["kind"]
+    priority = out.iri(f"id/priority/{at.key}-{_slug(at.text, 50)}")
+    cls = (
+        "Ambition"
+        if kind.startswith(("ambition", "overarching aim"))
+        else "Theme"
+        if kind.startswith("emerging theme")
+        else "Priority"
+    )
+    for document in at.documents:
+        out.add(graph, document, out.lis("priority"), priority)
+        out.add(graph, document, _DCTERMS["source"], source)
+    out.add(graph, priority, _RDF_TYPE, out.lis(cls))
+    out.add(graph, priority, _RDFS_LABEL, _en(at.text))
+    out.add(graph, priority, out.lis("sourceNote"), _listed_as(at.row))
+    foundation = at.row["foundation"]
+    if foundation:
+        if foundation not in _FOUNDATIONS:
+            raise DataLoadError(
+                f"{at.path}:{at.line}: unknown foundation {foundation!r}.",
+                str(at.path),
+                at.line,
+            )
+        foundation_iri = out.iri(f"id/foundation/{_FOUNDATIONS[foundation]}")
+        out.add(graph, priority, out.lis("servesFoundation"), foundation_iri)
+    if at.row["grand_challenge"] in _CHALLENGES:
+        challenge = out.iri(f"id/grand-challenge/{_CHALLENGES[at.row['grand_challenge']]}")
+        out.add(graph, priority, out.lis("addressesChallenge"), challenge)
+    out.add(graph, priority, _DCTERMS["source"], source)
