@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeAlias
 
 from ._version import __version__
 from .artifact import CHANGES_DIR, BuildDir, default_mirror_root, list_releases
@@ -32,6 +32,8 @@ from .views.stats import compute_stats
 __all__ = ["main"]
 
 EXIT_OK, EXIT_NOT_CONFORMING, EXIT_ERROR = 0, 1, 2
+#: The subcommands of the parser: each ``_add_NAME`` beside its ``_cmd_NAME`` adds its own.
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _print_violations(violations: Sequence[Violation], out: TextIO) -> None:
@@ -56,6 +58,22 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_mapping(_config(args))
 
 
+def _build_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--build",
+        "--out",
+        dest="build_dir",
+        metavar="DIR",
+        help=f"{what} (default: dist/; --out is the old spelling)",
+    )
+
+
+def _add_build(commands: _Commands) -> None:
+    p = commands.add_parser("build", help="validate the data and write the dumps")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: dist/)")
+    p.set_defaults(func=_cmd_build)
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     result = build_project(settings, Path(args.out) if args.out else None)
@@ -67,6 +85,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
         _print_violations(result.warnings, sys.stderr)
         print(f"lisgraph: {_lesser(result.warnings)} (not blocking).", file=sys.stderr)
     return EXIT_OK
+
+
+def _add_validate(commands: _Commands) -> None:
+    p = commands.add_parser("validate", help="validate the data (or FILEs) against the shapes")
+    p.add_argument(
+        "files", nargs="*", metavar="FILE", help="Turtle files to validate with the ontology"
+    )
+    p.add_argument(
+        "--reference",
+        action="store_true",
+        help="validate with pySHACL alone (slow on large data) instead of the shapes' SPARQL "
+        "translation run by Oxigraph; both must report the same",
+    )
+    p.set_defaults(func=_cmd_validate)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -113,6 +145,18 @@ def _print_table(names: list[str], rows: list[list[str]], out: TextIO) -> None:
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
 
 
+def _add_query(commands: _Commands) -> None:
+    p = commands.add_parser("query", help="run a SPARQL query over the last build")
+    p.add_argument("query", metavar="QUERY|@FILE", help="a SPARQL query, or @file to read it from")
+    p.add_argument(
+        "--format",
+        choices=[*RESULT_FORMATS, *GRAPH_FORMATS, "table"],
+        help="output format (default: json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)",
+    )
+    _build_option(p, "the build to query")
+    p.set_defaults(func=_cmd_query)
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = EmbeddedStore.from_build(settings.dist_dir)
@@ -137,6 +181,12 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_stats(commands: _Commands) -> None:
+    p = commands.add_parser("stats", help="triples, entities per class, sources")
+    _build_option(p, "the build to describe")
+    p.set_defaults(func=_cmd_stats)
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
     settings = _settings(args)
     stats = compute_stats(EmbeddedStore.from_build(settings.dist_dir))
@@ -148,6 +198,16 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     for iri, title, count in stats.sources:
         print(f"  {count:6d}  {title or iri}  <{iri}>")
     return EXIT_OK
+
+
+def _add_synth(commands: _Commands) -> None:
+    p = commands.add_parser(
+        "synth", help="write a synthetic project of about N statements (for scale tests)"
+    )
+    p.add_argument("--triples", type=int, required=True, metavar="N", help="about how many")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--out", required=True, metavar="DIR", help="directory to write (replaced)")
+    p.set_defaults(func=_cmd_synth)
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -172,221 +232,7 @@ def _progress_line(progress: Progress) -> None:
     print(f"\r{line}\x1b[K", end="", file=sys.stderr, flush=True)
 
 
-def _cmd_publish(args: argparse.Namespace) -> int:
-    config = _config(args)
-    settings = Settings.from_mapping(config)
-    graph_store = args.graph_store.strip()
-    endpoint = Endpoint.from_settings(
-        StoreSettings.for_url(args.endpoint, config),
-        update_url=args.update_endpoint,
-        graph_store_url=None if graph_store.lower() in ("auto", "none") else graph_store,
-        timeout=args.timeout,
-    )
-    graph = args.graph or default_graph(settings.base)
-    show = sys.stderr.isatty() if args.progress is None else args.progress
-    try:
-        result = publish(
-            settings.dist_dir,
-            endpoint,
-            graph,
-            batch_size=args.batch_size,
-            min_batch_size=args.min_batch_size,
-            retries=args.retries,
-            find_graph_store_endpoint=graph_store.lower() == "auto",
-            on_progress=_progress_line if show else None,
-            switch_timeout=args.switch_timeout,
-        )
-    finally:
-        if show:
-            print(file=sys.stderr)
-    print(
-        f"Published {result.triples} triples to <{result.graph}> at {endpoint.query_url}, "
-        f"with {len(result.graphs)} named graphs ({result.requests} requests):"
-    )
-    for name, count in result.graphs.items():
-        print(f"  {count:6d}  <{name}>")
-    print(
-        f"Loaded {result.triples_sent:,} triples by {result.method} in {result.seconds:.1f} s "
-        f"({result.triples_sent / max(result.seconds, 1e-9):,.0f} triples/s), "
-        f"{result.batch_size:,} per batch; staging {result.load_seconds:.1f} s, "
-        f"switch {result.switch_seconds:.1f} s."
-    )
-    for split in result.splits:
-        print(
-            f"  The store refused {split.size:,} triples in one request ({split.reason}); "
-            f"then sent {split.next_size:,}."
-        )
-    for note in result.notes:
-        print(f"  {note}")
-    return EXIT_OK
-
-
-def _cmd_store_image(args: argparse.Namespace) -> int:
-    settings = Settings.from_mapping(_config(args))
-    graph = args.graph or default_graph(settings.base)
-    out = Path(args.image)
-    if args.oxigraph_location:
-        check_new_store(Path(args.oxigraph_location))  # before the minutes of writing the image
-    image = write_store_image(settings.dist_dir, graph, out)
-    print(f"Wrote {image.quads:,} quads in {image.graphs:,} graphs (<{graph}>) to {out}.")
-    if args.oxigraph_location:
-        location = Path(args.oxigraph_location)
-        seconds = load_into_oxigraph(out, location)
-        print(
-            f"Loaded them into a new Oxigraph store at {location} in {seconds:.1f} s. Serve it "
-            f"(oxigraph serve-read-only --location {location} --bind HOST:PORT), point the "
-            "front-ends at it (lisgraph serve --store http://HOST:PORT/query), then stop the "
-            "old store."
-        )
-    return EXIT_OK
-
-
-def _cmd_release(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    root = settings.releases_dir
-    if args.remove:
-        remove_release(root, args.remove)
-        print(f"Removed release {args.remove} from {root}.")
-        return EXIT_OK
-    if args.list:
-        for known in list_releases(root):
-            info = known.info
-            print(f"{known.version}  {info['date']}  {info['triples']:>9} triples  {known.path}")
-        return EXIT_OK
-    made = release_build(settings, notes=args.notes or "", keep=args.keep)
-    print(f"Released {made.version}: {made.info['triples']} triples, in {made.path}")
-    if made.info["previous"]:
-        print(f"Changes since {made.info['previous']}: {made.path / CHANGES_DIR}")
-    return EXIT_OK
-
-
-def _cmd_diff(args: argparse.Namespace) -> int:
-    old, new = BuildDir(Path(args.old)), BuildDir(Path(args.new))
-    for build_dir in (old, new):
-        build_dir.info()  # BuildNotFoundError names a directory that holds no build
-    changes = diff_builds(old.resolved(), new.resolved(), Path(args.out) if args.out else None)
-    print(f"{changes.added} added, {changes.removed} removed, {changes.changed} changed")
-    for title, table in (("By source graph:", changes.by_graph), ("By class:", changes.by_class)):
-        if table:
-            print(title)
-            print(f"  {'added':>7} {'removed':>7} {'changed':>7}")
-            for key in sorted(table):
-                row = table[key]
-                print(f"  {row['added']:7d} {row['removed']:7d} {row['changed']:7d}  {key}")
-    if args.out:
-        print(f"The added and removed statements (sorted N-Quads) are in {args.out}.")
-    return EXIT_OK
-
-
-def _mirror(config: ServerConfig) -> Path:
-    """Make the dumps of what the configured store publishes (once per build)."""
-    store = config.store
-    assert store is not None
-    endpoint = Endpoint.from_settings(store, timeout=config.limits.timeout)
-    graph = store.graph or default_graph(config.settings.base)
-    root = store.mirror_dir or default_mirror_root()
-    return mirror(endpoint, graph, config.settings.base, root)
-
-
-def _cmd_mirror(args: argparse.Namespace) -> int:
-    target = _mirror(ServerConfig.from_mapping(_config(args)))
-    print(f"The dumps of the build the store publishes are in {target}.")
-    return EXIT_OK
-
-
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from .web import create_app
-    from .web.gunicorn_app import run
-
-    config = _config(args)
-    server_config = ServerConfig.from_mapping(config)
-    if server_config.store is not None:
-        _mirror(server_config)
-    elif not args.no_build and not is_current(server_config.settings):
-        settings = server_config.settings
-        print(f"lisgraph: building the dataset into {settings.dist_dir}", file=sys.stderr)
-        build_project(settings)
-    run(create_app(config), host=args.host, port=args.port, workers=args.workers, debug=args.debug)
-    return EXIT_OK
-
-
-def _build_option(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument(
-        "--build",
-        "--out",
-        dest="build_dir",
-        metavar="DIR",
-        help=f"{what} (default: dist/; --out is the old spelling)",
-    )
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lisgraph",
-        description="England's Local Industrial Strategies as linked data: build, validate, query.",
-    )
-    parser.add_argument("--version", action="version", version=f"lisgraph {__version__}")
-    parser.add_argument(
-        "--base-iri", help="base IRI of the dataset (default https://w3id.org/lisgraph/)"
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = commands.add_parser("build", help="validate the data and write the dumps")
-    p.add_argument("--out", metavar="DIR", help="output directory (default: dist/)")
-    p.set_defaults(func=_cmd_build)
-
-    p = commands.add_parser("validate", help="validate the data (or FILEs) against the shapes")
-    p.add_argument(
-        "files", nargs="*", metavar="FILE", help="Turtle files to validate with the ontology"
-    )
-    p.add_argument(
-        "--reference",
-        action="store_true",
-        help="validate with pySHACL alone (slow on large data) instead of the shapes' SPARQL "
-        "translation run by Oxigraph; both must report the same",
-    )
-    p.set_defaults(func=_cmd_validate)
-
-    p = commands.add_parser("query", help="run a SPARQL query over the last build")
-    p.add_argument("query", metavar="QUERY|@FILE", help="a SPARQL query, or @file to read it from")
-    p.add_argument(
-        "--format",
-        choices=[*RESULT_FORMATS, *GRAPH_FORMATS, "table"],
-        help="output format (default: json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)",
-    )
-    _build_option(p, "the build to query")
-    p.set_defaults(func=_cmd_query)
-
-    p = commands.add_parser(
-        "serve", help="serve the SPARQL endpoint, pages, dumps and metadata (builds if needed)"
-    )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000)")
-    p.add_argument("--workers", type=int, help="worker processes (default: one per core)")
-    p.add_argument(
-        "--public-url", help="URL users reach the server at (default: from each request)"
-    )
-    _build_option(p, "the build to serve")
-    p.add_argument(
-        "--no-build",
-        action="store_true",
-        help="serve the build as it is; by default serve first builds when there is no build "
-        "or the inputs changed since",
-    )
-    p.add_argument(
-        "--store",
-        metavar="URL|@FILE",
-        help="serve from this remote SPARQL endpoint (loaded by 'lisgraph publish') instead of "
-        "the embedded store; credentials from LISGRAPH_STORE_USER/_PASSWORD. @FILE: a file "
-        "holding the URL, read again at every poll (blue/green: rename a new file over it to "
-        "move the front-ends to a new store)",
-    )
-    p.add_argument(
-        "--graph", metavar="IRI", help="with --store: the graph 'publish' wrote (default: ours)"
-    )
-    p.add_argument("--debug", action="store_true", help="Flask's development server, one process")
-    p.set_defaults(func=_cmd_serve)
-
+def _add_publish(commands: _Commands) -> None:
     p = commands.add_parser(
         "publish",
         help="load the last build into a remote SPARQL store (credentials from "
@@ -440,6 +286,57 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_publish)
 
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    config = _config(args)
+    settings = Settings.from_mapping(config)
+    graph_store = args.graph_store.strip()
+    endpoint = Endpoint.from_settings(
+        StoreSettings.for_url(args.endpoint, config),
+        update_url=args.update_endpoint,
+        graph_store_url=None if graph_store.lower() in ("auto", "none") else graph_store,
+        timeout=args.timeout,
+    )
+    graph = args.graph or default_graph(settings.base)
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    try:
+        result = publish(
+            settings.dist_dir,
+            endpoint,
+            graph,
+            batch_size=args.batch_size,
+            min_batch_size=args.min_batch_size,
+            retries=args.retries,
+            find_graph_store_endpoint=graph_store.lower() == "auto",
+            on_progress=_progress_line if show else None,
+            switch_timeout=args.switch_timeout,
+        )
+    finally:
+        if show:
+            print(file=sys.stderr)
+    print(
+        f"Published {result.triples} triples to <{result.graph}> at {endpoint.query_url}, "
+        f"with {len(result.graphs)} named graphs ({result.requests} requests):"
+    )
+    for name, count in result.graphs.items():
+        print(f"  {count:6d}  <{name}>")
+    print(
+        f"Loaded {result.triples_sent:,} triples by {result.method} in {result.seconds:.1f} s "
+        f"({result.triples_sent / max(result.seconds, 1e-9):,.0f} triples/s), "
+        f"{result.batch_size:,} per batch; staging {result.load_seconds:.1f} s, "
+        f"switch {result.switch_seconds:.1f} s."
+    )
+    for split in result.splits:
+        print(
+            f"  The store refused {split.size:,} triples in one request ({split.reason}); "
+            f"then sent {split.next_size:,}."
+        )
+    for note in result.notes:
+        print(f"  {note}")
+    return EXIT_OK
+
+
+def _add_store_image(commands: _Commands) -> None:
     p = commands.add_parser(
         "store-image",
         help="write what 'publish' would leave in a store as one N-Quads file, for the store's "
@@ -458,23 +355,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_store_image)
 
-    p = commands.add_parser(
-        "synth", help="write a synthetic project of about N statements (for scale tests)"
-    )
-    p.add_argument("--triples", type=int, required=True, metavar="N", help="about how many")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument("--out", required=True, metavar="DIR", help="directory to write (replaced)")
-    p.set_defaults(func=_cmd_synth)
 
-    p = commands.add_parser(
-        "mirror",
-        help="make the dumps of the build a remote store publishes (serve --store runs it first)",
-    )
-    p.add_argument("--store", required=True, metavar="URL", help="the store's query endpoint")
-    p.add_argument("--graph", metavar="IRI", help="the graph 'publish' wrote (default: ours)")
-    p.add_argument("--mirror-dir", metavar="DIR", help="where mirrors are kept (default: temp)")
-    p.set_defaults(func=_cmd_mirror)
+def _cmd_store_image(args: argparse.Namespace) -> int:
+    settings = Settings.from_mapping(_config(args))
+    graph = args.graph or default_graph(settings.base)
+    out = Path(args.image)
+    if args.oxigraph_location:
+        check_new_store(Path(args.oxigraph_location))  # before the minutes of writing the image
+    image = write_store_image(settings.dist_dir, graph, out)
+    print(f"Wrote {image.quads:,} quads in {image.graphs:,} graphs (<{graph}>) to {out}.")
+    if args.oxigraph_location:
+        location = Path(args.oxigraph_location)
+        seconds = load_into_oxigraph(out, location)
+        print(
+            f"Loaded them into a new Oxigraph store at {location} in {seconds:.1f} s. Serve it "
+            f"(oxigraph serve-read-only --location {location} --bind HOST:PORT), point the "
+            "front-ends at it (lisgraph serve --store http://HOST:PORT/query), then stop the "
+            "old store."
+        )
+    return EXIT_OK
 
+
+def _add_release(commands: _Commands) -> None:
     p = commands.add_parser(
         "release",
         help="build, then keep the build as a dated release with its change log, validation "
@@ -487,6 +389,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", metavar="VERSION", help="remove this release instead")
     p.set_defaults(func=_cmd_release)
 
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    root = settings.releases_dir
+    if args.remove:
+        remove_release(root, args.remove)
+        print(f"Removed release {args.remove} from {root}.")
+        return EXIT_OK
+    if args.list:
+        for known in list_releases(root):
+            info = known.info
+            print(f"{known.version}  {info['date']}  {info['triples']:>9} triples  {known.path}")
+        return EXIT_OK
+    made = release_build(settings, notes=args.notes or "", keep=args.keep)
+    print(f"Released {made.version}: {made.info['triples']} triples, in {made.path}")
+    if made.info["previous"]:
+        print(f"Changes since {made.info['previous']}: {made.path / CHANGES_DIR}")
+    return EXIT_OK
+
+
+def _add_diff(commands: _Commands) -> None:
     p = commands.add_parser(
         "diff", help="what changed between two builds, per source graph and per class"
     )
@@ -497,9 +420,125 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_diff)
 
-    p = commands.add_parser("stats", help="triples, entities per class, sources")
-    _build_option(p, "the build to describe")
-    p.set_defaults(func=_cmd_stats)
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    old, new = BuildDir(Path(args.old)), BuildDir(Path(args.new))
+    for build_dir in (old, new):
+        build_dir.info()  # BuildNotFoundError names a directory that holds no build
+    changes = diff_builds(old.resolved(), new.resolved(), Path(args.out) if args.out else None)
+    print(f"{changes.added} added, {changes.removed} removed, {changes.changed} changed")
+    for title, table in (("By source graph:", changes.by_graph), ("By class:", changes.by_class)):
+        if table:
+            print(title)
+            print(f"  {'added':>7} {'removed':>7} {'changed':>7}")
+            for key in sorted(table):
+                row = table[key]
+                print(f"  {row['added']:7d} {row['removed']:7d} {row['changed']:7d}  {key}")
+    if args.out:
+        print(f"The added and removed statements (sorted N-Quads) are in {args.out}.")
+    return EXIT_OK
+
+
+def _mirror(config: ServerConfig) -> Path:
+    """Make the dumps of what the configured store publishes (once per build)."""
+    store = config.store
+    assert store is not None
+    endpoint = Endpoint.from_settings(store, timeout=config.limits.timeout)
+    graph = store.graph or default_graph(config.settings.base)
+    root = store.mirror_dir or default_mirror_root()
+    return mirror(endpoint, graph, config.settings.base, root)
+
+
+def _add_mirror(commands: _Commands) -> None:
+    p = commands.add_parser(
+        "mirror",
+        help="make the dumps of the build a remote store publishes (serve --store runs it first)",
+    )
+    p.add_argument("--store", required=True, metavar="URL", help="the store's query endpoint")
+    p.add_argument("--graph", metavar="IRI", help="the graph 'publish' wrote (default: ours)")
+    p.add_argument("--mirror-dir", metavar="DIR", help="where mirrors are kept (default: temp)")
+    p.set_defaults(func=_cmd_mirror)
+
+
+def _cmd_mirror(args: argparse.Namespace) -> int:
+    target = _mirror(ServerConfig.from_mapping(_config(args)))
+    print(f"The dumps of the build the store publishes are in {target}.")
+    return EXIT_OK
+
+
+def _add_serve(commands: _Commands) -> None:
+    p = commands.add_parser(
+        "serve", help="serve the SPARQL endpoint, pages, dumps and metadata (builds if needed)"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000)")
+    p.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    p.add_argument(
+        "--public-url", help="URL users reach the server at (default: from each request)"
+    )
+    _build_option(p, "the build to serve")
+    p.add_argument(
+        "--no-build",
+        action="store_true",
+        help="serve the build as it is; by default serve first builds when there is no build "
+        "or the inputs changed since",
+    )
+    p.add_argument(
+        "--store",
+        metavar="URL|@FILE",
+        help="serve from this remote SPARQL endpoint (loaded by 'lisgraph publish') instead of "
+        "the embedded store; credentials from LISGRAPH_STORE_USER/_PASSWORD. @FILE: a file "
+        "holding the URL, read again at every poll (blue/green: rename a new file over it to "
+        "move the front-ends to a new store)",
+    )
+    p.add_argument(
+        "--graph", metavar="IRI", help="with --store: the graph 'publish' wrote (default: ours)"
+    )
+    p.add_argument("--debug", action="store_true", help="Flask's development server, one process")
+    p.set_defaults(func=_cmd_serve)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web import create_app
+    from .web.gunicorn_app import run
+
+    config = _config(args)
+    server_config = ServerConfig.from_mapping(config)
+    if server_config.store is not None:
+        _mirror(server_config)
+    elif not args.no_build and not is_current(server_config.settings):
+        settings = server_config.settings
+        print(f"lisgraph: building the dataset into {settings.dist_dir}", file=sys.stderr)
+        build_project(settings)
+    run(create_app(config), host=args.host, port=args.port, workers=args.workers, debug=args.debug)
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lisgraph",
+        description="England's Local Industrial Strategies as linked data: build, validate, query.",
+    )
+    parser.add_argument("--version", action="version", version=f"lisgraph {__version__}")
+    parser.add_argument(
+        "--base-iri", help="base IRI of the dataset (default https://w3id.org/lisgraph/)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    for add in (
+        _add_build,
+        _add_validate,
+        _add_query,
+        _add_serve,
+        _add_publish,
+        _add_store_image,
+        _add_synth,
+        _add_mirror,
+        _add_release,
+        _add_diff,
+        _add_stats,
+    ):
+        add(commands)
     return parser
 
 
