@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from flask import current_app
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, VOID
 
-from ..artifact import DUMP_FORMATS, NQUADS, PROVENANCE_FILE, VALIDATION_FILE
+from ..artifact import DUMP_FORMATS, NQUADS, PROVENANCE_FILE, VALIDATION_FILE, DumpFormat
 from ..vocab import ONS_GEOGRAPHY
 from .dataset import current_snapshot
 from .urls import local_url, public_root
@@ -398,9 +399,6 @@ def _linkset(graph: Graph, dataset: URIRef) -> None:
 def catalog_graph() -> Graph:
     """A DCAT-AP 3.0.1 catalogue: catalogue, dataset, one distribution per dump, and the SPARQL
     endpoint and the Graph Store as data services."""
-
-    snapshot = current_snapshot()
-    root = public_root()
     graph = Graph()
     for prefix, ns in (
         ("dcat", DCAT),
@@ -410,18 +408,72 @@ def catalog_graph() -> Graph:
         ("vcard", VCARD),
     ):
         graph.bind(prefix, ns)
-    catalog = URIRef(snapshot.base + "catalog")
-    dataset = dataset_iri()
-    service = URIRef(snapshot.base + "catalog#sparql-service")
-    graph_store = URIRef(snapshot.base + "catalog#graph-store")
-    publisher = _publisher(graph)
-    licence = _licence(graph)
     when = modified()
-    stamp = Literal(when, datatype=XSD.dateTime) if when is not None else None
-    theme_scheme = URIRef(_AUTHORITY + "data-theme")
-    graph.add((theme_scheme, RDF.type, SKOS.ConceptScheme))
-    graph.add((theme_scheme, DCTERMS.title, Literal("Data theme", lang="en")))
+    cat = _Catalogue(
+        graph,
+        root=public_root(),
+        base=current_snapshot().base,
+        dataset=dataset_iri(),
+        publisher=_publisher(graph),
+        licence=_licence(graph),
+        stamp=Literal(when, datatype=XSD.dateTime) if when is not None else None,
+    )
+    _catalog(cat)
+    _dataset(cat)
+    sizes, sums = _dump_sizes(), current_snapshot().build.checksums()
+    for fmt in DUMP_FORMATS:
+        _distribution(cat, fmt, fmt.filename, sizes, sums)
+        _distribution(cat, fmt, fmt.filename + ".gz", sizes, sums)
+    _services(cat)
+    _versions(graph, cat.dataset, cat.licence, cat.publisher)
+    return graph
 
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """What the parts of the catalogue share: the graph they are added to, where the server is
+    reached, and the nodes every part links to."""
+
+    graph: Graph
+    root: str
+    base: str
+    dataset: URIRef
+    publisher: URIRef
+    licence: URIRef
+    #: the build's date (dcterms:modified, and issued where there is no release), if known
+    stamp: Literal | None
+
+    @property
+    def catalog(self) -> URIRef:
+        return URIRef(self.base + "catalog")
+
+    @property
+    def homepage(self) -> URIRef:
+        return URIRef(self.root)
+
+    @property
+    def service(self) -> URIRef:
+        return URIRef(self.base + "catalog#sparql-service")
+
+    @property
+    def graph_store(self) -> URIRef:
+        return URIRef(self.base + "catalog#graph-store")
+
+    @property
+    def contact(self) -> URIRef:
+        return URIRef(f"{self.dataset}-contact")
+
+    @property
+    def theme_scheme(self) -> URIRef:
+        return URIRef(_AUTHORITY + "data-theme")
+
+
+def _catalog(cat: _Catalogue) -> None:
+    """The catalogue: its title, publisher, licence, theme taxonomy, home page, the dataset and
+    the two data services."""
+    graph, catalog = cat.graph, cat.catalog
+    graph.add((cat.theme_scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((cat.theme_scheme, DCTERMS.title, Literal("Data theme", lang="en")))
     graph.add((catalog, RDF.type, DCAT.Catalog))
     graph.add((catalog, DCTERMS.title, Literal("lisgraph catalogue", lang="en")))
     graph.add(
@@ -431,29 +483,33 @@ def catalog_graph() -> Graph:
             Literal("The datasets and data services snapshot by this lisgraph server.", lang="en"),
         )
     )
-    graph.add((catalog, DCTERMS.publisher, publisher))
-    graph.add((catalog, DCTERMS.license, licence))
-    graph.add((catalog, DCAT.themeTaxonomy, theme_scheme))
-    if stamp is not None:
-        graph.add((catalog, DCTERMS.modified, stamp))
-    homepage = URIRef(root)
-    graph.add((homepage, RDF.type, FOAF.Document))
-    graph.add((catalog, FOAF.homepage, homepage))
-    graph.add((catalog, DCAT.dataset, dataset))
-    graph.add((catalog, DCAT.service, service))
-    graph.add((catalog, DCAT.service, graph_store))
+    graph.add((catalog, DCTERMS.publisher, cat.publisher))
+    graph.add((catalog, DCTERMS.license, cat.licence))
+    graph.add((catalog, DCAT.themeTaxonomy, cat.theme_scheme))
+    if cat.stamp is not None:
+        graph.add((catalog, DCTERMS.modified, cat.stamp))
+    graph.add((cat.homepage, RDF.type, FOAF.Document))
+    graph.add((catalog, FOAF.homepage, cat.homepage))
+    graph.add((catalog, DCAT.dataset, cat.dataset))
+    graph.add((catalog, DCAT.service, cat.service))
+    graph.add((catalog, DCAT.service, cat.graph_store))
 
+
+def _dataset(cat: _Catalogue) -> None:
+    """The dataset: title, description, who, licence, dates, version, languages, frequency,
+    conformance, contact point, themes, coverage and keywords."""
+    graph, dataset, stamp = cat.graph, cat.dataset, cat.stamp
     graph.add((dataset, RDF.type, DCAT.Dataset))
     graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
     graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCTERMS.creator, publisher))
-    graph.add((dataset, DCAT.landingPage, homepage))
+    graph.add((dataset, DCTERMS.publisher, cat.publisher))
+    graph.add((dataset, DCTERMS.creator, cat.publisher))
+    graph.add((dataset, DCAT.landingPage, cat.homepage))
     graph.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
-    graph.add((dataset, DCTERMS.license, licence))
+    graph.add((dataset, DCTERMS.license, cat.licence))
     if stamp is not None:
         graph.add((dataset, DCTERMS.modified, stamp))
-        if not snapshot.releases():  # else the first release's date (_versions)
+        if not current_snapshot().releases():  # else the first release's date (_versions)
             graph.add((dataset, DCTERMS.issued, stamp))
     name = version()
     if name is not None:
@@ -461,84 +517,92 @@ def catalog_graph() -> Graph:
     for language in _languages():
         graph.add((language, RDF.type, DCTERMS.LinguisticSystem))
         graph.add((dataset, DCTERMS.language, language))
-        graph.add((catalog, DCTERMS.language, language))
+        graph.add((cat.catalog, DCTERMS.language, language))
     graph.add((FREQUENCY, RDF.type, DCTERMS.Frequency))
     graph.add((dataset, DCTERMS.accrualPeriodicity, FREQUENCY))
-    _conformance(graph, dataset, root)
-    contact = URIRef(f"{dataset}-contact")
-    graph.add((dataset, DCAT.contactPoint, contact))
-    graph.add((contact, RDF.type, VCARD.Kind))  # DCAT-AP checks the class, without inference
-    graph.add((contact, RDF.type, VCARD.Organization))
-    graph.add((contact, VCARD.fn, Literal("lisgraph project", lang="en")))
-    graph.add((contact, VCARD.hasURL, homepage))
-    email = snapshot.config.contact_email
-    if email:  # only when configured: the data states no address, and none is made up
-        mailbox = URIRef("mailto:" + email)
-        graph.add((contact, VCARD.hasEmail, mailbox))
-        graph.add((publisher, FOAF.mbox, mailbox))
+    _conformance(graph, dataset, cat.root)
+    _contact_point(cat)
     for theme, label in THEMES.items():
         graph.add((dataset, DCAT.theme, theme))
         graph.add((theme, SKOS.prefLabel, Literal(label, lang="en")))
         graph.add((theme, RDF.type, SKOS.Concept))
-        graph.add((theme, SKOS.inScheme, theme_scheme))
+        graph.add((theme, SKOS.inScheme, cat.theme_scheme))
     _coverage(graph, dataset)
     for keyword in KEYWORDS:
         graph.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
-    sizes, sums = _dump_sizes(), current_snapshot().build.checksums()
-    for fmt in DUMP_FORMATS:
-        for name, media in (
-            (fmt.filename, fmt.media_type),
-            (fmt.filename + ".gz", "application/gzip"),
-        ):
-            dist = URIRef(f"{snapshot.base}catalog#distribution-{name.replace('.', '-')}")
-            url = URIRef(f"{root}downloads/{name}")
-            graph.add((dataset, DCAT.distribution, dist))
-            graph.add((dist, RDF.type, DCAT.Distribution))
-            title = fmt.name + (" (gzip)" if name.endswith(".gz") else "")
-            graph.add((dist, DCTERMS.title, Literal(f"lisgraph dump: {title}", lang="en")))
-            how = (
-                "A gzip copy to save to disk (the bytes SHA256SUMS names); give clients the "
-                "plain URL."
-                if name.endswith(".gz")
-                else "Give this URL to clients: it is sent gzip-compressed to those that "
-                "accept it."
-            )
-            text = f"The whole dataset in {title}, as built and validated. {fmt.use} {how}"
-            graph.add((dist, DCTERMS.description, Literal(text.replace("  ", " "), lang="en")))
-            graph.add((dist, DCAT.accessURL, url))
-            graph.add((dist, DCAT.downloadURL, url))
-            # A gzip copy has the dump's media type and format, compressed with gzip.
-            media_type = URIRef(_MEDIA_TYPES + fmt.media_type)
-            graph.add((media_type, RDF.type, DCTERMS.MediaType))
-            graph.add((dist, DCAT.mediaType, media_type))
-            file_type = URIRef(f"{_AUTHORITY}file-type/{FILE_TYPES[fmt.media_type]}")
-            graph.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
-            graph.add((dist, DCTERMS.format, file_type))
-            if media == "application/gzip":
-                gzip_type = URIRef(_MEDIA_TYPES + media)
-                graph.add((gzip_type, RDF.type, DCTERMS.MediaType))
-                graph.add((dist, DCAT.compressFormat, gzip_type))
-            graph.add((dist, DCTERMS.license, licence))
-            if stamp is not None:
-                graph.add((dist, DCTERMS.issued, stamp))
-            if name in sizes:
-                graph.add(
-                    (dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger))
-                )
-            if name in sums:
-                checksum = URIRef(f"{dist}-checksum")
-                graph.add((dist, SPDX.checksum, checksum))
-                graph.add((checksum, RDF.type, SPDX.Checksum))
-                graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-                graph.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-                graph.add(
-                    (checksum, SPDX.checksumValue, Literal(sums[name], datatype=XSD.hexBinary))
-                )
 
+
+def _contact_point(cat: _Catalogue) -> None:
+    """The dataset's contact point: the project's home page, and an email address only when
+    one is configured (the data states none, and none is made up)."""
+    graph, contact = cat.graph, cat.contact
+    graph.add((cat.dataset, DCAT.contactPoint, contact))
+    graph.add((contact, RDF.type, VCARD.Kind))  # DCAT-AP checks the class, without inference
+    graph.add((contact, RDF.type, VCARD.Organization))
+    graph.add((contact, VCARD.fn, Literal("lisgraph project", lang="en")))
+    graph.add((contact, VCARD.hasURL, cat.homepage))
+    email = current_snapshot().config.contact_email
+    if email:
+        mailbox = URIRef("mailto:" + email)
+        graph.add((contact, VCARD.hasEmail, mailbox))
+        graph.add((cat.publisher, FOAF.mbox, mailbox))
+
+
+def _distribution(
+    cat: _Catalogue, fmt: DumpFormat, name: str, sizes: dict[str, int], sums: dict[str, str]
+) -> None:
+    """The dump ``name`` (``fmt``'s file, or its gzip copy) as a distribution: its download URL,
+    media type and EU file type, size and SHA-256."""
+    graph = cat.graph
+    gzipped = name.endswith(".gz")
+    dist = URIRef(f"{cat.base}catalog#distribution-{name.replace('.', '-')}")
+    url = URIRef(f"{cat.root}downloads/{name}")
+    graph.add((cat.dataset, DCAT.distribution, dist))
+    graph.add((dist, RDF.type, DCAT.Distribution))
+    title = fmt.name + (" (gzip)" if gzipped else "")
+    graph.add((dist, DCTERMS.title, Literal(f"lisgraph dump: {title}", lang="en")))
+    how = (
+        "A gzip copy to save to disk (the bytes SHA256SUMS names); give clients the plain URL."
+        if gzipped
+        else "Give this URL to clients: it is sent gzip-compressed to those that accept it."
+    )
+    text = f"The whole dataset in {title}, as built and validated. {fmt.use} {how}"
+    graph.add((dist, DCTERMS.description, Literal(text.replace("  ", " "), lang="en")))
+    graph.add((dist, DCAT.accessURL, url))
+    graph.add((dist, DCAT.downloadURL, url))
+    # A gzip copy has the dump's media type and format, compressed with gzip.
+    media_type = URIRef(_MEDIA_TYPES + fmt.media_type)
+    graph.add((media_type, RDF.type, DCTERMS.MediaType))
+    graph.add((dist, DCAT.mediaType, media_type))
+    file_type = URIRef(f"{_AUTHORITY}file-type/{FILE_TYPES[fmt.media_type]}")
+    graph.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
+    graph.add((dist, DCTERMS.format, file_type))
+    if gzipped:
+        gzip_type = URIRef(_MEDIA_TYPES + "application/gzip")
+        graph.add((gzip_type, RDF.type, DCTERMS.MediaType))
+        graph.add((dist, DCAT.compressFormat, gzip_type))
+    graph.add((dist, DCTERMS.license, cat.licence))
+    if cat.stamp is not None:
+        graph.add((dist, DCTERMS.issued, cat.stamp))
+    if name in sizes:
+        graph.add((dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
+    if name in sums:
+        checksum = URIRef(f"{dist}-checksum")
+        graph.add((dist, SPDX.checksum, checksum))
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        graph.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
+        graph.add((checksum, SPDX.checksumValue, Literal(sums[name], datatype=XSD.hexBinary)))
+
+
+def _services(cat: _Catalogue) -> None:
+    """The SPARQL endpoint and the read-only Graph Store as data services, and the endpoint as
+    one more distribution of the dataset."""
+    graph, root = cat.graph, cat.root
     endpoint = URIRef(root + "sparql")
     for node, title, url, standard in (
-        (service, "lisgraph SPARQL 1.1 endpoint", endpoint, "sparql11-protocol"),
-        (graph_store, "lisgraph Graph Store (read-only)", URIRef(root + "data"), None),
+        (cat.service, "lisgraph SPARQL 1.1 endpoint", endpoint, "sparql11-protocol"),
+        (cat.graph_store, "lisgraph Graph Store (read-only)", URIRef(root + "data"), None),
     ):
         graph.add((node, RDF.type, DCAT.DataService))
         graph.add((node, DCTERMS.title, Literal(title, lang="en")))
@@ -547,24 +611,22 @@ def catalog_graph() -> Graph:
         spec = URIRef(f"https://www.w3.org/TR/{standard or 'sparql11-http-rdf-update'}/")
         graph.add((spec, RDF.type, DCTERMS.Standard))
         graph.add((node, DCTERMS.conformsTo, spec))
-        graph.add((node, DCAT.servesDataset, dataset))
-        graph.add((node, DCTERMS.license, licence))
-        graph.add((node, DCTERMS.publisher, publisher))
-        graph.add((node, DCAT.contactPoint, contact))
+        graph.add((node, DCAT.servesDataset, cat.dataset))
+        graph.add((node, DCTERMS.license, cat.licence))
+        graph.add((node, DCTERMS.publisher, cat.publisher))
+        graph.add((node, DCAT.contactPoint, cat.contact))
     # The endpoint describes itself (SPARQL Service Description) when asked for RDF.
-    graph.add((service, DCAT.endpointDescription, endpoint))
-    sparql_dist = URIRef(snapshot.base + "catalog#distribution-sparql")
-    graph.add((dataset, DCAT.distribution, sparql_dist))
+    graph.add((cat.service, DCAT.endpointDescription, endpoint))
+    sparql_dist = URIRef(cat.base + "catalog#distribution-sparql")
+    graph.add((cat.dataset, DCAT.distribution, sparql_dist))
     graph.add((sparql_dist, RDF.type, DCAT.Distribution))
     graph.add((sparql_dist, DCTERMS.title, Literal("lisgraph SPARQL endpoint", lang="en")))
     graph.add((sparql_dist, DCAT.accessURL, endpoint))
-    graph.add((sparql_dist, DCAT.accessService, service))
-    graph.add((sparql_dist, DCTERMS.license, licence))
+    graph.add((sparql_dist, DCAT.accessService, cat.service))
+    graph.add((sparql_dist, DCTERMS.license, cat.licence))
     sparql_type = URIRef(f"{_AUTHORITY}file-type/SPARQLQ")
     graph.add((sparql_type, RDF.type, DCTERMS.MediaTypeOrExtent))
     graph.add((sparql_dist, DCTERMS.format, sparql_type))
-    _versions(graph, dataset, licence, publisher)
-    return graph
 
 
 def _conformance(graph: Graph, dataset: URIRef, root: str) -> None:
