@@ -28,10 +28,16 @@ from rdflib.namespace import (
 from .config import DEFAULT_BASE_IRI
 
 __all__ = [
+    "ADMS",
     "DCAT",
     "DCTERMS",
     "FOAF",
+    "FORMATS",
+    "GEO",
+    "ENTAILMENT",
     "LIS",
+    "LIS_PATH",
+    "LOCN",
     "ONS_GEOGRAPHY",
     "ORG",
     "OWL",
@@ -41,8 +47,10 @@ __all__ = [
     "SCHEMA",
     "SD",
     "SKOS",
+    "SPDX",
     "TIME",
     "VANN",
+    "VCARD",
     "VOID",
     "XSD",
     "lis",
@@ -56,14 +64,26 @@ __all__ = [
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
+#: The vocabularies the catalogue (DCAT-AP), the geometries and the service description use.
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 #: The ONS's statistical geographies: a place's IRI is this and its GSS code.
 ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+
+
+#: Where the lisgraph ontology's namespace is under a base IRI.
+LIS_PATH = "def/lis#"
 
 
 class LIS(DefinedNamespace):
     """The lisgraph ontology (``{base}def/lis#``) at the default base."""
 
-    _NS = Namespace(DEFAULT_BASE_IRI + "def/lis#")
+    _NS = Namespace(DEFAULT_BASE_IRI + LIS_PATH)
     _fail = True
 
     Ambition: URIRef
@@ -253,7 +273,7 @@ def prefixes(base: str) -> dict[str, str]:
 
 def lis_namespace(base: str) -> str:
     """The lisgraph ontology's namespace under ``base``."""
-    return base + "def/lis#"
+    return base + LIS_PATH
 
 
 def prologue(base: str) -> str:

@@ -15,7 +15,7 @@ from itertools import product
 import pytest
 
 import lisgraph
-from lisgraph import artifact
+from lisgraph import artifact, vocab
 
 from .helpers import PROJECT_DIR
 from .layering import (
@@ -280,3 +280,49 @@ def test_no_export_is_named_like_a_subpackage() -> None:
     import lisgraph.build.sources as sources
 
     assert sources.__name__ == "lisgraph.build.sources"
+
+
+def _namespaces() -> set[str]:
+    """The namespace IRIs :mod:`lisgraph.vocab` names, and the path of ``lis:`` under a base."""
+    spaces = {
+        str(value)
+        for name in vocab.__all__
+        if name.isupper() and str(value := getattr(vocab, name)).startswith("http")
+    }
+    return spaces | {vocab.LIS_PATH}
+
+
+def _spelling_a_namespace(source: str, spaces: set[str]) -> list[int]:
+    """The lines of ``source`` with a string literal (docstrings aside) holding a namespace."""
+    tree = ast.parse(source)
+    bare = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    return sorted(
+        {
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in bare
+            and any(space in node.value for space in spaces)
+        }
+    )
+
+
+def test_namespaces_are_spelled_only_in_vocab() -> None:
+    """Every namespace, and ``lis:`` under any base (``vocab.lis_namespace``), comes from
+    ``vocab.py``: a second spelling can drift (a wrong IRI is no error, just another term)."""
+    spaces = _namespaces()
+    assert {"http://purl.org/dc/terms/", "http://spdx.org/rdf/terms#", "def/lis#"} <= spaces
+    found = {
+        f"{path.relative_to(PROJECT_DIR)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != PACKAGE / "vocab.py"
+        for line in _spelling_a_namespace(path.read_text(encoding="utf-8"), spaces)
+    }
+    assert not found
+    probe = (
+        '"""Uses http://purl.org/dc/terms/."""\n'
+        'lis = base + "def/lis#"\n'
+        'q = f"SELECT * {{ ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }}"\n'
+    )
+    assert _spelling_a_namespace(probe, spaces) == [2, 3]

@@ -16,11 +16,9 @@ import pyoxigraph as ox
 
 from ..config import DEFAULT_BASE_IRI, Settings
 from ..errors import DataLoadError
+from ..vocab import DCTERMS, PROV, RDF, RDFS
 
 __all__ = ["derive", "rule_files"]
-
-_PROV = "http://www.w3.org/ns/prov#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 
 def rule_files(settings: Settings) -> list[Path]:
@@ -55,22 +53,22 @@ def derive(store: ox.Store, settings: Settings) -> None:
         made = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         made.extend(
             [
-                ox.Quad(graph, ox.NamedNode(_PROV + "wasGeneratedBy"), activity, graph),
+                ox.Quad(graph, ox.NamedNode(PROV.wasGeneratedBy), activity, graph),
                 ox.Quad(
                     activity,
-                    ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                    ox.NamedNode(_PROV + "Activity"),
+                    ox.NamedNode(RDF.type),
+                    ox.NamedNode(PROV.Activity),
                     graph,
                 ),
                 ox.Quad(
                     activity,
-                    ox.NamedNode(_RDFS + "label"),
+                    ox.NamedNode(RDFS.label),
                     ox.Literal(comment, language="en"),
                     graph,
                 ),
                 ox.Quad(
                     activity,
-                    ox.NamedNode(_RDFS + "comment"),
+                    ox.NamedNode(RDFS.comment),
                     ox.Literal(
                         f"Run by the build: the SPARQL rule ontology/rules/{path.name}.",
                         language="en",
@@ -79,7 +77,7 @@ def derive(store: ox.Store, settings: Settings) -> None:
                 ),
                 ox.Quad(
                     activity,
-                    ox.NamedNode("http://purl.org/dc/terms/source"),
+                    ox.NamedNode(DCTERMS.source),
                     ox.NamedNode(f"{base}id/source/lisgraph-editors"),
                     graph,
                 ),

@@ -33,12 +33,12 @@ from ..artifact import (
     TURTLE,
 )
 from ..canonical import sorted_lines
-from ..vocab import prefixes
+from ..vocab import RDF, XSD, prefixes
 
 __all__ = ["write_dumps", "write_jsonld"]
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = str(RDF.type)
+_XSD_STRING = str(XSD.string)
 _CHUNK = 1 << 20
 
 

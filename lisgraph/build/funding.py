@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 import pyoxigraph as ox
 
 from ..errors import DataLoadError
+from ..vocab import DCTERMS, ORG, PROV, RDF, SKOS, XSD, lis_namespace
 from .tables import read_rows
 
 __all__ = ["FUNDING_CSV", "funding_quads"]
@@ -59,12 +60,12 @@ _AUTHORITIES = {
 _WORKED_OUT = re.compile(r"inferred|year from the|from the HoC Library", re.I)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LEP = re.compile(r"^E37\d{6}$")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_LIS = "def/lis#"
-_DCT = "http://purl.org/dc/terms/"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_XSD = str(XSD)
+_DCT = str(DCTERMS)
+_RDF_TYPE = ox.NamedNode(RDF.type)
+_PREF_LABEL = ox.NamedNode(SKOS.prefLabel)
+_DERIVED_FROM = ox.NamedNode(PROV.wasDerivedFrom)
+_ORG_FORMAL = ox.NamedNode(ORG.FormalOrganization)
 
 
 def _slug(text: str, limit: int = 50) -> str:
@@ -104,7 +105,7 @@ def funding_quads(directory: Path, base: str) -> list[ox.Quad]:
         return ox.NamedNode(base + ref)
 
     def lis(term: str) -> ox.NamedNode:
-        return ox.NamedNode(base + _LIS + term)
+        return ox.NamedNode(lis_namespace(base) + term)
 
     def add(graph: str, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         quads.append(ox.Quad(s, p, o, iri(graph)))
@@ -161,7 +162,7 @@ def funding_quads(directory: Path, base: str) -> list[ox.Quad]:
                 CATALOGUE_GRAPH,
                 publisher,
                 _RDF_TYPE,
-                ox.NamedNode("http://www.w3.org/ns/org#FormalOrganization"),
+                _ORG_FORMAL,
             )
             add(CATALOGUE_GRAPH, publisher, _PREF_LABEL, ox.Literal(domain, language="en"))
             add(CATALOGUE_GRAPH, publisher, ox.NamedNode(_DCT + "source"), pack)
@@ -192,7 +193,7 @@ def funding_quads(directory: Path, base: str) -> list[ox.Quad]:
                     graph,
                     gla,
                     _RDF_TYPE,
-                    ox.NamedNode("http://www.w3.org/ns/org#FormalOrganization"),
+                    _ORG_FORMAL,
                 )
                 add(
                     graph,

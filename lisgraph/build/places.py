@@ -30,7 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import DataLoadError
-from ..vocab import ONS_GEOGRAPHY
+from ..vocab import DCTERMS, GEO, ONS_GEOGRAPHY, PROV, RDF, RDFS, SKOS, lis_namespace
 from .tables import read_columns
 
 __all__ = ["PLACE_FILES", "place_files", "place_quads", "wkt"]
@@ -41,12 +41,11 @@ DISTRICT_SHAPES = "boundaries-lad20-buc-england.geojson"
 LEP_SHAPES = "boundaries-lep20-derived-from-lad20-buc.geojson"
 PLACE_FILES = (REGION_CSV, CAUTH_CSV, DISTRICT_SHAPES, LEP_SHAPES)
 
-GEO = "http://www.opengis.net/ont/geosparql#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
-_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_RDF_TYPE = ox.NamedNode(RDF.type)
+_PREF_LABEL = ox.NamedNode(SKOS.prefLabel)
+_COMMENT = ox.NamedNode(RDFS.comment)
+_SOURCE = ox.NamedNode(DCTERMS.source)
+_DERIVED_FROM = ox.NamedNode(PROV.wasDerivedFrom)
 _DISTRICT = re.compile(r"^E0[6789]\d{6}$")
 _CODES = {"RGN20CD": re.compile(r"^E12\d{6}$"), "CAUTH20CD": re.compile(r"^E47\d{6}$")}
 
@@ -92,18 +91,20 @@ def _membership_quads(
             )
         subject = ox.NamedNode(f"{base}id/district/{district}")
         quads.append(
-            ox.Quad(subject, ox.NamedNode(f"{base}def/lis#{link}"), _area(base, kind, code), graph)
+            ox.Quad(
+                subject, ox.NamedNode(lis_namespace(base) + link), _area(base, kind, code), graph
+            )
         )
         quads.append(ox.Quad(subject, _SOURCE, source, graph))
     for code, name in sorted(areas.items()):
         area = _area(base, kind, code)
         quads += [
-            ox.Quad(area, _RDF_TYPE, ox.NamedNode(f"{base}def/lis#{cls}"), graph),
+            ox.Quad(area, _RDF_TYPE, ox.NamedNode(lis_namespace(base) + cls), graph),
             ox.Quad(area, _PREF_LABEL, ox.Literal(name, language="en"), graph),
-            ox.Quad(area, ox.NamedNode(f"{base}def/lis#gssCode"), ox.Literal(code), graph),
+            ox.Quad(area, ox.NamedNode(lis_namespace(base) + "gssCode"), ox.Literal(code), graph),
             ox.Quad(
                 area,
-                ox.NamedNode(f"{base}def/lis#statisticalGeography"),
+                ox.NamedNode(lis_namespace(base) + "statisticalGeography"),
                 ox.NamedNode(ONS_GEOGRAPHY + code),
                 graph,
             ),

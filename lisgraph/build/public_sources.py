@@ -31,7 +31,7 @@ from urllib.parse import urlparse
 import pyoxigraph as ox
 
 from ..errors import DataLoadError
-from ..vocab import LIS, rebase
+from ..vocab import DCTERMS, LIS, ORG, PROV, RDF, RDFS, SKOS, XSD, rebase
 from .tables import read_rows
 
 __all__ = [
@@ -131,13 +131,10 @@ _SOURCE_DATE = re.compile(r"^Date of the written statement", re.I)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LEP_CODE = re.compile(r"^E37\d{6}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_DCT = "http://purl.org/dc/terms/"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-_ORG_FORMAL = ox.NamedNode("http://www.w3.org/ns/org#FormalOrganization")
+_RDF_TYPE = ox.NamedNode(RDF.type)
+_RDFS_LABEL = ox.NamedNode(RDFS.label)
+_DERIVED_FROM = ox.NamedNode(PROV.wasDerivedFrom)
+_ORG_FORMAL = ox.NamedNode(ORG.FormalOrganization)
 
 
 def pack_files(directory: Path) -> list[Path]:
@@ -152,7 +149,7 @@ def _slug(text: str, limit: int = 60) -> str:
 
 def _date(value: str) -> ox.Literal:
     kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
-    return ox.Literal(value, datatype=ox.NamedNode(_XSD + kind))
+    return ox.Literal(value, datatype=ox.NamedNode(XSD[kind]))
 
 
 def _read(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -201,11 +198,11 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
 
 
 _DCTERMS = {
-    name: ox.NamedNode(_DCT + name)
+    name: ox.NamedNode(DCTERMS[name])
     for name in ("source", "title", "publisher", "date", "creator", "issued")
 }
-_PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
-_IN_SCHEME = ox.NamedNode(_SKOS + "inScheme")
+_PREF_LABEL = ox.NamedNode(SKOS.prefLabel)
+_IN_SCHEME = ox.NamedNode(SKOS.inScheme)
 
 
 @dataclass
@@ -520,7 +517,7 @@ def _target(pack: _Pack, at: _Row, reading: dict[str, str]) -> None:
         EDITORS_GRAPH,
         aim,
         out.lis("targetValue"),
-        ox.Literal(reading["target_value"], datatype=ox.NamedNode(_XSD + "integer")),
+        ox.Literal(reading["target_value"], datatype=ox.NamedNode(XSD.integer)),
     )
     out.add(EDITORS_GRAPH, aim, out.lis("targetMeasure"), measure)
     out.add(

@@ -8,7 +8,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from ..search_index import Entry
-from ..vocab import DCTERMS, FOAF, LIS, RDFS, SKOS, prologue, rebase
+from ..vocab import DCTERMS, FOAF, LIS, RDFS, SKOS, lis_namespace, prologue, rebase
 
 __all__ = ["search_entries"]
 
@@ -37,7 +37,7 @@ def search_entries(merged: bytes, base: str) -> list[Entry]:
         "OPTIONAL { ?type rdfs:label ?typeLabel } FILTER(isIRI(?s)) }"
     )
     assert isinstance(rows, ox.QuerySolutions)
-    lis_classes = base + "def/lis#"
+    lis_classes = lis_namespace(base)
     names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     types: dict[str, dict[str, str]] = defaultdict(dict)
     for row in rows:

@@ -16,12 +16,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import DataLoadError
+from ..vocab import DCTERMS, PROV, RDF, SKOS, lis_namespace
 from .tables import read_columns
 
 __all__ = ["SIC_CSV", "sic_quads"]
 
 SIC_CSV = "sic2007-sections.csv"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_SKOS = str(SKOS)
 
 
 def sic_quads(directory: Path, base: str) -> list[ox.Quad]:
@@ -34,10 +35,10 @@ def sic_quads(directory: Path, base: str) -> list[ox.Quad]:
     graph = ox.NamedNode(f"{base}graph/sic2007-sections")
     source = ox.NamedNode(f"{base}id/source/rsos-210506-table-1")
     scheme = ox.NamedNode(f"{base}id/concept-scheme/sic2007")
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    dct_source = ox.NamedNode("http://purl.org/dc/terms/source")
+    rdf_type = ox.NamedNode(RDF.type)
+    dct_source = ox.NamedNode(DCTERMS.source)
     quads = [
-        ox.Quad(graph, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), source, graph),
+        ox.Quad(graph, ox.NamedNode(PROV.wasDerivedFrom), source, graph),
         ox.Quad(scheme, rdf_type, ox.NamedNode(_SKOS + "ConceptScheme"), graph),
         ox.Quad(
             scheme,
@@ -55,7 +56,7 @@ def sic_quads(directory: Path, base: str) -> list[ox.Quad]:
             )
         section = ox.NamedNode(f"{base}id/sic2007/{letter}")
         quads += [
-            ox.Quad(section, rdf_type, ox.NamedNode(f"{base}def/lis#SICSection"), graph),
+            ox.Quad(section, rdf_type, ox.NamedNode(lis_namespace(base) + "SICSection"), graph),
             ox.Quad(section, ox.NamedNode(_SKOS + "notation"), ox.Literal(letter), graph),
             ox.Quad(
                 section,

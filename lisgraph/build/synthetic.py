@@ -23,11 +23,11 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import ConfigError
+from ..vocab import XSD, lis_namespace
 from .sources import REFERENCE_GRAPH, load
 
 __all__ = ["SyntheticProject", "generate"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _VARIED = ("amount", "value", "targetValue")  # lis: properties whose numbers vary per copy
 _SHARED_FILES = (
     "concepts.ttl",
@@ -101,7 +101,7 @@ def generate(settings: Settings, target_triples: int, out: Path, seed: int = 1) 
         shutil.copyfile(settings.data_dir / name, out / "data" / name)
     prefix = f"{settings.base}id/"
     graph_prefix = f"{settings.base}graph/"
-    varied = {f"{settings.base}def/lis#{name}" for name in _VARIED}
+    varied = {lis_namespace(settings.base) + name for name in _VARIED}
 
     def rename(term: ox.NamedNode, suffix: str) -> ox.NamedNode:
         value = term.value

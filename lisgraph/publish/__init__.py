@@ -26,13 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib.namespace import DCTERMS
-
 from ..artifact import BuildDir
 from ..errors import BuildNotFoundError, PublishError, StoreError
 from ..sparql_text import iri, string
 from ..store.connector import Endpoint
 from ..store.publication import publication_graph, read_publication
+from ..vocab import DCTERMS, XSD
 from .graph_store import find_graph_store
 from .loader import BatchSplit, Loader, Progress
 
@@ -98,15 +97,12 @@ def _graphs_of(build_dir: Path, graph: str, digest: str) -> dict[str, list[bytes
     built = BuildDir(build_dir).info().get("built")
     if built:  # the inputs' date, which a front-end's catalogue and version are made from
         record.append(
-            f"{iri(graph)} {iri(DCTERMS.modified)} {string(built)}^^{iri(XSD_DATETIME)} .".encode()
+            f"{iri(graph)} {iri(DCTERMS.modified)} {string(built)}^^{iri(XSD.dateTime)} .".encode()
         )
     record += [
         f"{iri(graph)} {iri(DCTERMS.hasPart)} {iri(name)} .".encode() for name in sorted(graphs)
     ]
     return {graph: union, **dict(sorted(graphs.items())), publication_graph(graph): record}
-
-
-XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 def _staging_name(graph: str, index: int) -> str:

@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass
 
 from ..store import Store
-from ..vocab import prologue
+from ..vocab import GEO, prologue
 from .compare import KINDS_LABEL, stage_kind
 from .programme import KINDS, programme_events
 
 #: GeoSPARQL (the namespace of the geometries' properties).
-GEO = "http://www.opengis.net/ont/geosparql#"
 
-__all__ = ["GEO", "MapArea", "MapPicture", "england_map", "parse_wkt", "svg_path"]
+__all__ = ["MapArea", "MapPicture", "england_map", "parse_wkt", "svg_path"]
 
 Ring = list[tuple[float, float]]
 Polygon = list[Ring]

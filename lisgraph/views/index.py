@@ -11,9 +11,10 @@ from pathlib import Path
 from .. import sparql_text
 from ..search_index import near_iri
 from ..store import Store
+from ..vocab import prologue
 from .labels import fallback_label, label_map
 
-__all__ = ["Kind", "kinds_of_things", "suggestions", "things_of_kind"]
+__all__ = ["Kind", "kinds_of_things", "leps_with_areas", "suggestions", "things_of_kind"]
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,12 @@ def suggestions(index: Path, base: str, iri: str, limit: int = 10) -> list[tuple
         return near_iri(index, iri, f"{base}id/{segment}/", stem, len(base), limit)
     except FileNotFoundError:
         return []
+
+
+def leps_with_areas(store: Store, base: str) -> list[tuple[str, str]]:
+    """(IRI, name) of every LEP that has an area, by name."""
+    rows = store.query(
+        prologue(base) + "SELECT ?lep ?name WHERE { ?lep a lis:LocalEnterprisePartnership ; "
+        "lis:area ?area ; skos:prefLabel ?name } ORDER BY ?name"
+    ).rows()
+    return [(r["lep"].value, r["name"].value) for r in rows]

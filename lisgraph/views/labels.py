@@ -8,7 +8,7 @@ import re
 from .. import sparql_text
 from ..store import Store, Term
 from ..vocab import DCTERMS as DCT
-from ..vocab import FOAF, RDFS, SKOS
+from ..vocab import FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME
 
 __all__ = [
     "KNOWN_LABELS",
@@ -24,7 +24,7 @@ LABEL_PROPERTIES = (f"{SKOS}prefLabel", f"{RDFS}label", f"{DCT}title", f"{FOAF}n
 
 #: Readable names for the terms of the reused vocabularies (the ontology labels its own).
 KNOWN_LABELS = {
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "type",
+    f"{RDF}type": "type",
     f"{RDFS}label": "label",
     f"{RDFS}comment": "comment",
     f"{RDFS}subClassOf": "subclass of",
@@ -55,23 +55,23 @@ KNOWN_LABELS = {
     f"{DCT}hasPart": "has part",
     f"{DCT}references": "refers to",
     f"{FOAF}name": "name",
-    "http://www.w3.org/ns/org#member": "member",
-    "http://www.w3.org/ns/org#organization": "organisation",
-    "http://www.w3.org/ns/org#role": "role",
-    "http://www.w3.org/ns/org#memberDuring": "during",
-    "http://www.w3.org/ns/org#subOrganizationOf": "part of organisation",
-    "http://www.w3.org/ns/org#originalOrganization": "organisation",
-    "http://www.w3.org/ns/prov#wasDerivedFrom": "derived from",
-    "http://www.w3.org/ns/prov#wasAssociatedWith": "run by",
-    "http://www.w3.org/ns/prov#wasInformedBy": "prompted by",
-    "http://www.w3.org/2006/time#hasBeginning": "begins",
-    "http://www.w3.org/2006/time#hasEnd": "ends",
-    "http://www.w3.org/2006/time#inXSDDate": "date",
-    "http://www.w3.org/2006/time#inXSDgYearMonth": "month",
-    "http://www.w3.org/2006/time#inXSDgYear": "year",
-    "http://www.w3.org/2002/07/owl#imports": "imports",
-    "http://www.w3.org/2002/07/owl#versionIRI": "version IRI",
-    "http://www.w3.org/2002/07/owl#versionInfo": "version",
+    f"{ORG}member": "member",
+    f"{ORG}organization": "organisation",
+    f"{ORG}role": "role",
+    f"{ORG}memberDuring": "during",
+    f"{ORG}subOrganizationOf": "part of organisation",
+    f"{ORG}originalOrganization": "organisation",
+    f"{PROV}wasDerivedFrom": "derived from",
+    f"{PROV}wasAssociatedWith": "run by",
+    f"{PROV}wasInformedBy": "prompted by",
+    f"{TIME}hasBeginning": "begins",
+    f"{TIME}hasEnd": "ends",
+    f"{TIME}inXSDDate": "date",
+    f"{TIME}inXSDgYearMonth": "month",
+    f"{TIME}inXSDgYear": "year",
+    f"{OWL}imports": "imports",
+    f"{OWL}versionIRI": "version IRI",
+    f"{OWL}versionInfo": "version",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import sparql_text
 from ..store import Store
 from ..vocab import prologue
 from .labels import label_of, labelled
@@ -30,7 +31,7 @@ class LepProfile:
 def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
     """The profile of ``lep`` if it is a Local Enterprise Partnership, else None."""
     p = prologue(base)
-    node = f"<{lep}>"
+    node = sparql_text.iri(lep)
     if not store.query(p + f"ASK {{ {node} a lis:LocalEnterprisePartnership }}").raw:
         return None
     profile = LepProfile()

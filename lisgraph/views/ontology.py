@@ -6,10 +6,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import sparql_text
-from ..store import Store
-from ..vocab import OWL, RDFS, lis_namespace, prologue
+from ..store import QueryResult, Store
+from ..vocab import DCTERMS, OWL, RDFS, lis_namespace, prologue
 
-__all__ = ["Diagram", "OntologyTerm", "ontology_diagram", "ontology_terms"]
+__all__ = [
+    "Diagram",
+    "OntologyTerm",
+    "document_graphs",
+    "document_triples",
+    "module_fields",
+    "ontologies",
+    "ontology_diagram",
+    "ontology_terms",
+    "versioned",
+]
 
 
 @dataclass
@@ -102,3 +112,50 @@ def ontology_terms(store: Store, namespace: str) -> list[OntologyTerm]:
     ]
     order = {"class": 0, "object property": 1, "datatype property": 2}
     return sorted(terms, key=lambda t: (order[t.kind], t.label.lower()))
+
+
+def document_graphs(store: Store, graph_iri: str) -> list[str]:
+    """The named graphs of the ontology document ``graph_iri``: itself and its modules."""
+    itself, under = sparql_text.string(graph_iri), sparql_text.string(graph_iri + "/")
+    return [
+        r["g"].value
+        for r in store.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STR(?g) = {itself} || STRSTARTS(STR(?g), {under})) }} ORDER BY ?g"
+        ).rows()
+    ]
+
+
+def document_triples(store: Store, graphs: list[str]) -> QueryResult:
+    """Every triple of ``graphs`` (an ontology document and its modules), as one graph."""
+    values = " ".join(sparql_text.iri(g) for g in graphs)
+    return store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+
+
+def versioned(store: Store, version_iri: str) -> str | None:
+    """The ontology (module) whose ``owl:versionIRI`` is ``version_iri``, if any."""
+    rows = store.query(
+        f"SELECT ?o WHERE {{ GRAPH ?o {{ ?o {sparql_text.iri(str(OWL.versionIRI))} "
+        f"{sparql_text.iri(version_iri)} }} }}"
+    ).rows()
+    return rows[0]["o"].value if rows else None
+
+
+def ontologies(store: Store, base: str) -> list[tuple[str, str | None]]:
+    """Every ontology (module) under ``{base}def/`` with its title, if it has one."""
+    rows = store.query(
+        f"SELECT ?o ?title WHERE {{ GRAPH ?o {{ ?o a {sparql_text.iri(str(OWL.Ontology))} "
+        f"OPTIONAL {{ ?o {sparql_text.iri(str(DCTERMS.title))} ?title }} }} "
+        f"FILTER(STRSTARTS(STR(?o), {sparql_text.string(base + 'def/')})) }} ORDER BY ?o"
+    ).rows()
+    return [(r["o"].value, r["title"].value if "title" in r else None) for r in rows]
+
+
+def module_fields(store: Store, graph: str) -> dict[str, str]:
+    """The literal values of the module ``graph``, by the local name of their property."""
+    rows = store.query(
+        f"SELECT ?p ?o WHERE {{ {sparql_text.iri(graph)} ?p ?o FILTER(isLiteral(?o)) }}"
+    ).rows()
+    return {r["p"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: r["o"].value for r in rows}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .. import sparql_text
 from ..store import QueryResult, Store, Term
 from ..vocab import DCTERMS as DCT
-from ..vocab import PROV, RDF, RDFS, SKOS
+from ..vocab import LIS_PATH, PROV, RDF, RDFS, SKOS
 from .labels import LABEL_PROPERTIES, fallback_label, label_map
 
 __all__ = ["ResourceView", "describe_rdf", "exists", "resource_view"]
@@ -87,7 +87,7 @@ class ResourceView:
     def currency(self) -> str | None:
         """The currency the resource's amounts are in (its ``lis:currency``), if it has one."""
         for predicate, value in self.outgoing:
-            if predicate.endswith("def/lis#currency") and value.kind == "literal":
+            if predicate.endswith(LIS_PATH + "currency") and value.kind == "literal":
                 return value.value
         return None
 
@@ -112,7 +112,7 @@ def resource_view(store: Store, iri: str, incoming_limit: int = 500) -> Resource
     view.incoming = [(r["s"], r["p"].value) for r in in_rows[:incoming_limit]]
     graph_rows = store.query(
         "SELECT DISTINCT ?g ?source WHERE { GRAPH ?g { "
-        f"{node} ?p ?o }} OPTIONAL {{ ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }} }}"
+        f"{node} ?p ?o }} OPTIONAL {{ ?g <{PROV.wasDerivedFrom}> ?source }} }}"
         " ORDER BY ?g ?source"
     ).rows()
     view.graphs = [(r["g"].value, r["source"].value if "source" in r else "") for r in graph_rows]

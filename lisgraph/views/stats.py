@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..store import Store
+from ..vocab import DCTERMS
 
 __all__ = ["Stats", "compute_stats"]
 
@@ -27,7 +28,7 @@ def compute_stats(store: Store) -> Stats:
         "GROUP BY ?class ORDER BY DESC(?n) ?class"
     ).raw
     sources = store.query(
-        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+        f"PREFIX dcterms: <{DCTERMS}> "
         "SELECT ?source (SAMPLE(?t) AS ?title) (COUNT(DISTINCT ?s) AS ?n) "
         "WHERE { ?s dcterms:source ?source . OPTIONAL { ?source dcterms:title ?t } } "
         "GROUP BY ?source ORDER BY DESC(?n) ?source"

@@ -16,7 +16,7 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, VOID
 
 from ..artifact import DUMP_FORMATS, NQUADS, PROVENANCE_FILE, VALIDATION_FILE, DumpFormat
-from ..vocab import ONS_GEOGRAPHY
+from ..vocab import ADMS, GEO, LOCN, ONS_GEOGRAPHY, SCHEMA, SPDX, VCARD
 from .dataset import current_snapshot
 from .urls import local_url, public_root
 
@@ -30,11 +30,6 @@ __all__ = [
     "void_graph",
 ]
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-LOCN = Namespace("http://www.w3.org/ns/locn#")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 #: GeoJSON as ckanext-dcat (and DCAT-AP) type a GeoJSON literal.
 GEOJSON = URIRef("https://www.iana.org/assignments/media-types/application/vnd.geo+json")
 #: DCAT 3 terms rdflib's closed DCAT namespace lacks (versioning).
@@ -754,7 +749,7 @@ def schema_org_dataset() -> dict[str, Any]:
         "url": root,
     }
     return {
-        "@context": "https://schema.org/",
+        "@context": str(SCHEMA),
         "@type": "Dataset",
         "@id": str(dataset_iri()),
         "identifier": str(dataset_iri()),

@@ -6,11 +6,19 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from rdflib import Graph
 
-from .. import sparql_text
 from ..artifact import ONTOLOGY_FILE
 from ..views.labels import fallback_label, label_map
-from ..views.ontology import OntologyTerm, ontology_diagram, ontology_terms
-from ..vocab import prefixes
+from ..views.ontology import (
+    OntologyTerm,
+    document_graphs,
+    document_triples,
+    module_fields,
+    ontologies,
+    ontology_diagram,
+    ontology_terms,
+    versioned,
+)
+from ..vocab import lis_namespace, prefixes
 from .dataset import current_snapshot
 from .documents import (
     check_path,
@@ -38,12 +46,16 @@ def definition(path: str) -> Response:
     graph_iri = snapshot.base + f"def/{stem}"
     if stem == "shapes":
         return _shapes_document(explicit)
-    graphs = _graphs(graph_iri)
+    graphs = document_graphs(snapshot.store, graph_iri)
     fmt = explicit or negotiated_rdf()
-    if not graphs and (current := _versioned(graph_iri)) is not None:
+    if not graphs and (current := versioned(snapshot.store, graph_iri)) is not None:
         # A version IRI (owl:versionIRI, def/lis/0.1.0) is the document of that version: the
         # one served, while it is the current one.
-        stem, graph_iri, graphs = current[len(snapshot.base) + 4 :], current, _graphs(current)
+        stem, graph_iri, graphs = (
+            current[len(snapshot.base) + 4 :],
+            current,
+            document_graphs(snapshot.store, current),
+        )
     if not graphs and (released := _released(stem)) is not None:
         return released
     if not graphs:
@@ -52,11 +64,11 @@ def definition(path: str) -> Response:
         return not_acceptable()
     body: str | bytes
     if fmt.key == "html":
-        namespace = snapshot.base + "def/lis#"
+        namespace = lis_namespace(snapshot.base)
         terms = ontology_terms(snapshot.store, namespace)
         if stem != "lis":
             terms = [t for t in terms if t.module == graph_iri]
-        modules = _modules(graphs)
+        modules = [{"iri": g, **module_fields(snapshot.store, g)} for g in graphs]
         iris = {t.iri for t in terms} | {p for t in terms for p in t.parents}
         iris |= {t.domain for t in terms if t.domain} | {t.range for t in terms if t.range}
         labels = label_map(snapshot.store, iris)
@@ -74,28 +86,8 @@ def definition(path: str) -> Response:
             doc_path=f"def/{stem}",
         )
     else:
-        values = " ".join(f"<{g}>" for g in graphs)
-        body = serialize_triples(
-            snapshot.store.query(
-                "CONSTRUCT { ?s ?p ?o } WHERE { "
-                f"VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-            ),
-            fmt,
-        )
+        body = serialize_triples(document_triples(snapshot.store, graphs), fmt)
     return document_response(body, fmt, f"def/{stem}", negotiated=explicit is None)
-
-
-def _graphs(graph_iri: str) -> list[str]:
-    """The named graphs of the document ``graph_iri``: itself and its modules."""
-    return [
-        r["g"].value
-        for r in current_snapshot()
-        .store.query(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f'FILTER(STR(?g) = "{graph_iri}" || STRSTARTS(STR(?g), "{graph_iri}/")) }} ORDER BY ?g'
-        )
-        .rows()
-    ]
 
 
 def _released(stem: str) -> Response | None:
@@ -111,31 +103,13 @@ def _released(stem: str) -> Response | None:
     )
 
 
-def _versioned(version_iri: str) -> str | None:
-    """The ontology (module) whose ``owl:versionIRI`` is ``version_iri``, if any."""
-    rows = (
-        current_snapshot()
-        .store.query(
-            "SELECT ?o WHERE { GRAPH ?o { ?o <http://www.w3.org/2002/07/owl#versionIRI> "
-            f"{sparql_text.iri(version_iri)} }} }}"
-        )
-        .rows()
-    )
-    return rows[0]["o"].value if rows else None
-
-
 @bp.route("/def/")
 def index() -> str:
     """The definitions: the ontology, its modules and the shapes."""
     snapshot = current_snapshot()
-    rows = snapshot.store.query(
-        "SELECT ?o ?title WHERE { GRAPH ?o { ?o a <http://www.w3.org/2002/07/owl#Ontology> "
-        "OPTIONAL { ?o <http://purl.org/dc/terms/title> ?title } } "
-        f'FILTER(STRSTARTS(STR(?o), "{snapshot.base}def/")) }} ORDER BY ?o'
-    ).rows()
     entries = [
-        (local_url(r["o"].value), r["title"].value if "title" in r else r["o"].value, None)
-        for r in rows
+        (local_url(iri), title or iri, None)
+        for iri, title in ontologies(snapshot.store, snapshot.base)
     ]
     entries.append((public_root() + "def/shapes", "SHACL shapes every build satisfies", None))
     return render_template(
@@ -153,18 +127,6 @@ def _children(terms: list[OntologyTerm]) -> dict[str, list[OntologyTerm]]:
         for parent in term.parents:
             children.setdefault(parent, []).append(term)
     return children
-
-
-def _modules(graphs: list[str]) -> list[dict[str, str]]:
-    store = current_snapshot().store
-    modules = []
-    for graph in graphs:
-        rows = store.query(
-            "SELECT ?p ?o WHERE { <" + graph + "> ?p ?o FILTER(isLiteral(?o)) }"
-        ).rows()
-        fields = {r["p"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: r["o"].value for r in rows}
-        modules.append({"iri": graph, **fields})
-    return modules
 
 
 def _shapes_document(explicit: Format | None) -> Response:

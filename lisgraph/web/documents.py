@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from flask import Response, abort, render_template, request
 
+from ..vocab import RDF
 from .dataset_description import LICENCE
 from .negotiation import Format, by_extension, negotiate, offered
 from .urls import public_root
@@ -86,7 +87,7 @@ def _comment_body(fmt: Format, status: str, message: str) -> str:
         return (
             '<?xml version="1.0" encoding="utf-8"?>\n<!-- '
             + f"{status}. {message}".replace("--", "-")
-            + ' -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+            + f' -->\n<rdf:RDF xmlns:rdf="{RDF}"/>\n'
         )
     return f"# {status}. {message}\n"  # Turtle, TriG, N-Triples, N-Quads: a comment
 

@@ -18,7 +18,7 @@ from rdflib import Graph
 
 from ..store import QueryResult
 from ..views.ontology import ontology_terms
-from ..vocab import DCTERMS, PROV, RDFS, SKOS, prefixes
+from ..vocab import DCTERMS, PROV, RDFS, SKOS, lis_namespace, prefixes
 from .dataset import current_snapshot
 from .urls import public_root
 
@@ -52,7 +52,7 @@ def context() -> dict[str, Any]:
     # Most text is English: such strings are plain JSON strings.
     ctx: dict[str, Any] = {"@language": "en", "id": "@id", "type": "@type"}
     ctx.update(prefixes(snapshot.base))
-    for term in ontology_terms(snapshot.store, snapshot.base + "def/lis#"):
+    for term in ontology_terms(snapshot.store, lis_namespace(snapshot.base)):
         name = term.iri.rsplit("#", 1)[1]
         if term.kind == "object property":
             ctx[name] = {"@id": term.iri, "@type": "@id"}

@@ -20,8 +20,9 @@ from rdflib.term import Node
 
 from ..canonical import from_rdflib
 from ..store import GRAPH_FORMATS
+from ..vocab import VCARD
 from .dataset import current_snapshot
-from .dataset_description import ENGLAND, VCARD, catalog_graph, dataset_iri, void_graph
+from .dataset_description import ENGLAND, catalog_graph, dataset_iri, void_graph
 from .documents import not_acceptable
 from .jsonld_context import context
 from .negotiation import Format, negotiate, offered

@@ -17,7 +17,7 @@ from ..queries import example_queries
 from ..views.citation import cite_resource, cite_sources, dataset_citation
 from ..views.england_map import england_map
 from ..views.graphs import class_counts, graph_summaries
-from ..views.index import kinds_of_things, suggestions, things_of_kind
+from ..views.index import kinds_of_things, leps_with_areas, suggestions, things_of_kind
 from ..views.lep import lep_profile
 from ..views.listing import list_kind
 from ..views.programme import authored, programme_events, programme_matrix, programme_picture
@@ -51,24 +51,10 @@ def landing() -> str:
         dumps=dumps,
         examples=example_queries()[:4],
         dataset_jsonld=schema_org_dataset(),
-        leps=_leps(),
+        leps=leps_with_areas(snapshot.store, snapshot.base),
         programme=programme_picture(snapshot.store, snapshot.base),
         england=england_map(snapshot.store, snapshot.base, width=360, tolerance=1.0),
     )
-
-
-def _leps() -> list[tuple[str, str]]:
-    lis = current_snapshot().base + "def/lis#"
-    rows = (
-        current_snapshot()
-        .store.query(
-            "SELECT ?lep ?name WHERE { ?lep a <" + lis + "LocalEnterprisePartnership> ; "
-            "<" + lis + "area> ?area ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name } "
-            "ORDER BY ?name"
-        )
-        .rows()
-    )
-    return [(r["lep"].value, r["name"].value) for r in rows]
 
 
 @bp.route("/favicon.ico")

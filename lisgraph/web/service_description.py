@@ -7,26 +7,36 @@ from decimal import Decimal
 
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from ..vocab import DCAT, DCTERMS, OWL, RDF, RDFS, SD, VOID, lis
+from ..vocab import (
+    DCAT,
+    DCTERMS,
+    ENTAILMENT,
+    FORMATS,
+    OWL,
+    RDF,
+    RDFS,
+    SD,
+    VOID,
+    lis,
+    lis_namespace,
+)
 from .dataset import current_snapshot
 from .dataset_description import LICENCE, dataset_iri
 from .urls import public_root
 
 __all__ = ["service_description"]
 
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 _FORMAT_IRIS = {
-    "json": FORMATS_NS.SPARQL_Results_JSON,
-    "xml": FORMATS_NS.SPARQL_Results_XML,
-    "csv": FORMATS_NS.SPARQL_Results_CSV,
-    "tsv": FORMATS_NS.SPARQL_Results_TSV,
-    "turtle": FORMATS_NS.Turtle,
-    "ntriples": FORMATS_NS["N-Triples"],
-    "jsonld": FORMATS_NS["JSON-LD"],
-    "rdfxml": FORMATS_NS.RDF_XML,
-    "nquads": FORMATS_NS["N-Quads"],
-    "trig": FORMATS_NS.TriG,
+    "json": FORMATS.SPARQL_Results_JSON,
+    "xml": FORMATS.SPARQL_Results_XML,
+    "csv": FORMATS.SPARQL_Results_CSV,
+    "tsv": FORMATS.SPARQL_Results_TSV,
+    "turtle": FORMATS.Turtle,
+    "ntriples": FORMATS["N-Triples"],
+    "jsonld": FORMATS["JSON-LD"],
+    "rdfxml": FORMATS.RDF_XML,
+    "nquads": FORMATS["N-Quads"],
+    "trig": FORMATS.TriG,
 }
 
 
@@ -100,7 +110,7 @@ def service_description() -> Graph:
     graph.add((graph_store, DCAT.servesDataset, dataset))
     graph.add((service, DCTERMS.license, LICENCE))
     base = snapshot.base
-    graph.bind("lis", Namespace(base + "def/lis#"))
+    graph.bind("lis", Namespace(lis_namespace(base)))
     limits = snapshot.limits
     graph.add((service, lis("queryTimeout", base), Literal(Decimal(str(limits.timeout)))))
     graph.add((service, lis("maxResultRows", base), Literal(limits.max_rows)))

@@ -23,7 +23,7 @@ from ..queries import example_queries
 from ..store.policy import READ_ONLY, check_query
 from ..store.sandbox import Job, Outcome
 from ..views.ontology import ontology_terms
-from ..vocab import PROV, SKOS, prefixes
+from ..vocab import PROV, SKOS, lis_namespace, prefixes
 from .clients import client_address
 from .dataset import current_snapshot
 from .documents import not_acceptable
@@ -222,7 +222,7 @@ _VIEW_ASSETS = ("chart.umd.min.js", "cytoscape.min.js")
 def sources_example(base: str) -> str:
     """The documented pattern for the source of each row's facts (one named graph per source)."""
     return (
-        f"PREFIX skos: <{SKOS}>\nPREFIX prov: <{PROV}>\nPREFIX lis: <{base}def/lis#>\n"
+        f"PREFIX skos: <{SKOS}>\nPREFIX prov: <{PROV}>\nPREFIX lis: <{lis_namespace(base)}>\n"
         "# Each LEP's name, and the source that states it\n"
         "SELECT ?lep ?name ?source WHERE {\n"
         "  GRAPH ?g { ?lep a lis:LocalEnterprisePartnership ; skos:prefLabel ?name }\n"
@@ -252,7 +252,7 @@ def _editor_config(query: str) -> dict[str, object] | None:
     if static is None or not (Path(static) / "vendor" / "yasgui.min.js").is_file():
         return None
     snapshot = current_snapshot()
-    namespace = snapshot.base + "def/lis#"
+    namespace = lis_namespace(snapshot.base)
     terms = ontology_terms(snapshot.store, namespace)
     return {
         "endpoint": public_root() + "sparql",
