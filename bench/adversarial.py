@@ -414,7 +414,9 @@ def main() -> None:
         stop = server.stop
     else:
         port = free_port()
-        log = open(tempfile.mktemp(prefix="lisgraph-adversarial-", suffix=".log"), "wb")  # noqa: SIM115
+        log = tempfile.NamedTemporaryFile(
+            prefix="lisgraph-adversarial-", suffix=".log", delete=False
+        )
         process = subprocess.Popen(
             [sys.executable, "-m", "lisgraph", "serve", "--host", "127.0.0.1", "--port",
              str(port), "--build", str(args.build), "--no-build", "--workers", str(args.workers)],

@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import free_port, started  # noqa: E402
+from bench.harness import free_port, started
 
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } #"
 LOOKUP = "SELECT ?n WHERE { ?w <https://w3id.org/lisgraph/def/lis#waveNumber> ?n } #"

@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     port = free_port()
-    log = open(tempfile.mktemp(prefix="lisgraph-slow-readers-", suffix=".log"), "wb")  # noqa: SIM115
+    log = tempfile.NamedTemporaryFile(prefix="lisgraph-slow-readers-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "lisgraph", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--build", str(args.build), "--no-build", "--workers", str(args.workers)],

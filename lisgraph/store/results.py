@@ -227,7 +227,7 @@ class Spool:
             and self.memory_bytes is not None
             and self.size + size > self.memory_bytes
         ):
-            self._file = tempfile.TemporaryFile(dir=self.spool_dir)  # noqa: SIM115
+            self._file = tempfile.TemporaryFile(dir=self.spool_dir)
             self._file.write(self._memory.getbuffer())
             self._memory = None
         target = self._memory if self._memory is not None else self._file

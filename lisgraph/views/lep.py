@@ -23,10 +23,6 @@ class LepProfile:
     projects: list[tuple[str, str, str]] = field(default_factory=list)  # iri, label, class label
     statistics: list[dict[str, str]] = field(default_factory=list)
 
-    @property
-    def empty(self) -> bool:
-        return not (self.districts or self.strategies or self.projects or self.statistics)
-
 
 def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
     """The profile of ``lep`` if it is a Local Enterprise Partnership, else None."""
