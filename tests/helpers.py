@@ -246,7 +246,8 @@ def dcat_ap_violations(catalog: Graph) -> tuple[list[Node], list[Node], str]:
         catalog, shacl_graph=dcat_ap_shapes(), inference="none", allow_warnings=True
     )
     assert isinstance(report, Graph)
-    allowed, other = [], []
+    allowed: list[Node] = []
+    other: list[Node] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         value = report.value(result, SH.value)
         named = (

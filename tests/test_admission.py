@@ -65,7 +65,9 @@ def _kill(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
-def test_a_clients_share_holds_across_processes_and_a_killed_holder_is_reclaimed(make) -> None:
+def test_a_clients_share_holds_across_processes_and_a_killed_holder_is_reclaimed(
+    make: Callable[..., Admission],
+) -> None:
     admission = make()
     other = _in_other_process(admission, "10.0.0.1")
     try:
@@ -87,7 +89,7 @@ def test_a_clients_share_holds_across_processes_and_a_killed_holder_is_reclaimed
     assert admission.usage().running == admission.usage().waiting == 0
 
 
-def test_a_zombie_holder_counts_as_gone(make) -> None:
+def test_a_zombie_holder_counts_as_gone(make: Callable[..., Admission]) -> None:
     admission = make()
     other = _in_other_process(admission, "10.0.0.1")
     os.kill(other, signal.SIGKILL)
@@ -105,7 +107,7 @@ def test_a_zombie_holder_counts_as_gone(make) -> None:
         os.waitpid(other, 0)
 
 
-def test_the_server_wide_queue_is_bounded_503(make) -> None:
+def test_the_server_wide_queue_is_bounded_503(make: Callable[..., Admission]) -> None:
     admission = make(Scheduling(processes=1, queue_length=1, client_running=1, client_queued=1))
     other = _in_other_process(admission, "10.0.0.1")  # the server's one running query
     try:
@@ -121,7 +123,9 @@ def test_the_server_wide_queue_is_bounded_503(make) -> None:
     admission.leave(waiting)
 
 
-def test_first_come_first_served_skipping_a_client_at_its_share(make) -> None:
+def test_first_come_first_served_skipping_a_client_at_its_share(
+    make: Callable[..., Admission],
+) -> None:
     admission = make(Scheduling(processes=2, queue_length=4, client_running=1, client_queued=2))
     a1 = admission.enter("a")
     assert admission.start(a1)
@@ -137,7 +141,9 @@ def test_first_come_first_served_skipping_a_client_at_its_share(make) -> None:
     assert admission.usage() == (0, 0)
 
 
-def test_a_client_has_at_most_its_running_and_queued_queries(make) -> None:
+def test_a_client_has_at_most_its_running_and_queued_queries(
+    make: Callable[..., Admission],
+) -> None:
     admission = make(
         Scheduling(processes=4, queue_length=8, client_running=1, client_queued=2, client_burst=0)
     )
@@ -150,7 +156,9 @@ def test_a_client_has_at_most_its_running_and_queued_queries(make) -> None:
         admission.leave(ticket)
 
 
-def test_queries_waiting_count_against_a_clients_share_before_any_runs(make) -> None:
+def test_queries_waiting_count_against_a_clients_share_before_any_runs(
+    make: Callable[..., Admission],
+) -> None:
     admission = make(
         Scheduling(processes=1, queue_length=4, client_running=1, client_queued=0, client_burst=0)
     )
@@ -165,7 +173,7 @@ def test_queries_waiting_count_against_a_clients_share_before_any_runs(make) -> 
         _kill(other)
 
 
-def test_a_clients_query_seconds_drain_at_the_budgets_rate(make) -> None:
+def test_a_clients_query_seconds_drain_at_the_budgets_rate(make: Callable[..., Admission]) -> None:
     now = [1000.0]
     admission = make(
         Scheduling(processes=2, queue_length=2, client_seconds=10, window=60),
@@ -219,7 +227,9 @@ LANES = Scheduling(
 )  # fmt: skip
 
 
-def test_a_cheap_client_may_queue_a_burst_while_the_queue_is_under_half_full(make) -> None:
+def test_a_cheap_client_may_queue_a_burst_while_the_queue_is_under_half_full(
+    make: Callable[..., Admission],
+) -> None:
     admission = make(replace(LANES, queue_length=16))
     burst = [admission.enter("comunica") for _ in range(7)]  # 1 running + a burst of 6
     with pytest.raises(ClientLimitError) as refused:
@@ -239,7 +249,9 @@ def test_a_cheap_client_may_queue_a_burst_while_the_queue_is_under_half_full(mak
         admission.leave(ticket)
 
 
-def test_heavy_queries_hold_at_most_their_share_and_cheap_ones_find_a_process(make) -> None:
+def test_heavy_queries_hold_at_most_their_share_and_cheap_ones_find_a_process(
+    make: Callable[..., Admission],
+) -> None:
     admission = make(LANES)
     heavy = admission.enter("attacker-1", heavy=True)
     assert heavy.heavy and admission.start(heavy)
@@ -254,7 +266,7 @@ def test_heavy_queries_hold_at_most_their_share_and_cheap_ones_find_a_process(ma
     admission.leave(second)
 
 
-def test_heavy_queries_wait_in_at_most_half_the_queue(make) -> None:
+def test_heavy_queries_wait_in_at_most_half_the_queue(make: Callable[..., Admission]) -> None:
     admission = make(LANES)
     waiting = [admission.enter(f"attacker-{n}", heavy=True) for n in range(4)]
     with pytest.raises(ServerBusyError) as busy:
@@ -265,7 +277,9 @@ def test_heavy_queries_wait_in_at_most_half_the_queue(make) -> None:
         admission.leave(ticket)
 
 
-def test_a_running_query_is_promoted_only_while_the_heavy_lane_has_room(make) -> None:
+def test_a_running_query_is_promoted_only_while_the_heavy_lane_has_room(
+    make: Callable[..., Admission],
+) -> None:
     admission = make(LANES)
     first, second = admission.enter("a"), admission.enter("b")
     assert admission.start(first) and admission.start(second)
@@ -277,7 +291,9 @@ def test_a_running_query_is_promoted_only_while_the_heavy_lane_has_room(make) ->
     assert admission.usage() == (0, 0)
 
 
-def test_a_client_whose_queries_cost_lately_is_heavy_until_it_halves_away(make) -> None:
+def test_a_client_whose_queries_cost_lately_is_heavy_until_it_halves_away(
+    make: Callable[..., Admission],
+) -> None:
     now = [1000.0]
     admission = make(LANES, clock=lambda: now[0])
     ticket = admission.enter("a")
@@ -293,12 +309,14 @@ def test_a_client_whose_queries_cost_lately_is_heavy_until_it_halves_away(make) 
     assert not admission.enter("a").heavy
 
 
-def test_no_lanes_when_heavy_seconds_is_zero(make) -> None:
+def test_no_lanes_when_heavy_seconds_is_zero(make: Callable[..., Admission]) -> None:
     admission = make(replace(LANES, heavy_seconds=0))
     assert not admission.enter("a", heavy=True).heavy
 
 
-def test_a_cheap_query_yields_its_process_only_to_another_clients_cheap_query(make) -> None:
+def test_a_cheap_query_yields_its_process_only_to_another_clients_cheap_query(
+    make: Callable[..., Admission],
+) -> None:
     admission = make(LANES)
     slow, other = admission.enter("a"), admission.enter("b")
     assert admission.start(slow)
@@ -315,7 +333,7 @@ def test_a_cheap_query_yields_its_process_only_to_another_clients_cheap_query(ma
         admission.leave(ticket)
 
 
-def test_waiting_in_the_heavy_lane_counts_as_cost(make) -> None:
+def test_waiting_in_the_heavy_lane_counts_as_cost(make: Callable[..., Admission]) -> None:
     admission = make(LANES)
     heavy = admission.enter("a", heavy=True)
     admission.leave(heavy, None, waited=10.0)  # it never ran: gave up after 10 s in the queue

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from io import BufferedRandom
+from pathlib import Path
 
 import pytest
 
@@ -172,11 +174,11 @@ def test_a_shared_failure_is_everyones_unless_it_was_the_leaders_own(
         assert states.count("error") == 1 and len(calls) >= 2
 
 
-def test_a_spooled_answer_is_not_shared(tmp_path) -> None:
+def test_a_spooled_answer_is_not_shared(tmp_path: Path) -> None:
     gate = threading.Event()
     gate.set()
     spooled = QueryCache(max_entries=10, max_bytes=10_000)
-    files = []
+    files: list[BufferedRandom] = []
 
     def to_a_file() -> Outcome:
         handle = (tmp_path / f"answer{len(files)}").open("w+b")

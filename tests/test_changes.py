@@ -4,7 +4,9 @@ byte-stable, and ``lisgraph diff`` printing the same."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,7 +84,9 @@ def test_the_diff_is_byte_stable_and_empty_for_one_build(
     assert (same.added, same.removed, same.changed) == (0, 0, 0)
 
 
-def test_lisgraph_diff_prints_the_counts(two_builds: tuple[BuildDir, BuildDir], cli) -> None:
+def test_lisgraph_diff_prints_the_counts(
+    two_builds: tuple[BuildDir, BuildDir], cli: Callable[..., Any]
+) -> None:
     old, new = two_builds
     result = cli("diff", str(old.path), str(new.path))
     assert result.returncode == 0, result.stderr

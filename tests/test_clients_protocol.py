@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from lisgraph.web.negotiation import choose, negotiate, parse_accept
+from lisgraph.web.negotiation import Kind, choose, negotiate, parse_accept
 
 from .helpers import InProcessHTTP
 
@@ -80,7 +80,7 @@ def _graph_names(answer: object) -> set[str]:
         ("text/turtle;q=0, */*", "rdf", "jsonld"),
     ],
 )
-def test_accept_headers_as_rfc_9110_reads_them(accept: str, kind: str, key: str) -> None:
+def test_accept_headers_as_rfc_9110_reads_them(accept: str, kind: Kind, key: str) -> None:
     fmt = choose(accept, kind, "turtle" if kind == "rdf" else "json")
     assert fmt is not None and fmt.key == key
 

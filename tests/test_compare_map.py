@@ -156,13 +156,13 @@ def test_each_panel_shows_the_query_that_gives_its_numbers(
     for row in store.query(priorities).rows():
         key = (row["code"].value, row["c_label"].value)
         counts[key] = counts.get(key, 0) + int(row["n"].value)
-    rows = _csv(client, f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}&format=csv")
-    for row in rows[1:]:
-        if row[0].startswith(("Foundation: ", "Grand Challenge: ")):
-            label = row[0].split(": ", 1)[1]
-            assert [int(n) for n in row[1:]] == [
+    table = _csv(client, f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}&format=csv")
+    for line in table[1:]:
+        if line[0].startswith(("Foundation: ", "Grand Challenge: ")):
+            label = line[0].split(": ", 1)[1]
+            assert [int(n) for n in line[1:]] == [
                 counts.get((code, label), 0) for code in (BLACK_COUNTRY, CUMBRIA)
-            ], row[0]
+            ], line[0]
 
 
 def test_rows_that_differ_are_marked(client: FlaskClient) -> None:

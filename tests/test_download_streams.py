@@ -70,7 +70,9 @@ def test_places_come_back_with_gunicorns_file_wrapper(tmp_path: Path) -> None:
         assert wrapper.filelike.closed
 
 
-def test_every_surface_that_sends_a_file_shares_the_bound(built, tmp_path) -> None:
+def test_every_surface_that_sends_a_file_shares_the_bound(
+    built: BuildResult, tmp_path: Path
+) -> None:
     """The Graph Store's dataset and default graph, and spooled SPARQL answers, are files too
     (the reliability review's F2: 80 slow readers of /data held every thread)."""
     app = create_app(

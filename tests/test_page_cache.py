@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
+from lisgraph import BuildResult
 from lisgraph.web import create_app
 from lisgraph.web.dataset import EXTENSION_KEY
 from lisgraph.web.page_cache import PageCache
@@ -20,7 +21,7 @@ PAGE = "/doc/lep/E37000057"
 
 
 @pytest.fixture
-def fresh(built) -> Iterator[tuple[Flask, PageCache, list[object]]]:
+def fresh(built: BuildResult) -> Iterator[tuple[Flask, PageCache, list[object]]]:
     """An app of its own (an empty page cache), and every key it keeps, in order."""
     app = create_app({"PROJECT_DIR": str(PROJECT_DIR), "DIST_DIR": str(built.out_dir)})
     pages = app.extensions[EXTENSION_KEY].snapshot().pages
@@ -31,12 +32,14 @@ def fresh(built) -> Iterator[tuple[Flask, PageCache, list[object]]]:
         kept.append(key)
         put(key, body, headers)
 
-    pages.put = counting  # type: ignore[method-assign]
+    pages.put = counting
     yield app, pages, kept
     app.extensions[EXTENSION_KEY].close()
 
 
-def test_parameters_no_page_reads_are_one_variant(fresh) -> None:
+def test_parameters_no_page_reads_are_one_variant(
+    fresh: tuple[Flask, PageCache, list[object]],
+) -> None:
     app, _, kept = fresh
     client = app.test_client()
     bodies = {client.get(f"{PAGE}?x={n}", headers={"Accept": "text/html"}).data for n in range(5)}
@@ -46,7 +49,9 @@ def test_parameters_no_page_reads_are_one_variant(fresh) -> None:
     assert len(kept) == 2
 
 
-def test_accept_headers_that_choose_alike_are_one_variant(fresh) -> None:
+def test_accept_headers_that_choose_alike_are_one_variant(
+    fresh: tuple[Flask, PageCache, list[object]],
+) -> None:
     app, _, kept = fresh
     client = app.test_client()
     for accept in ("text/turtle", "text/turtle;q=0.9, x/unknown", "text/turtle, a/b;q=0.1"):
@@ -59,7 +64,7 @@ def test_accept_headers_that_choose_alike_are_one_variant(fresh) -> None:
     assert len(kept) == 2
 
 
-def test_a_flood_of_one_page_is_one_render(fresh) -> None:
+def test_a_flood_of_one_page_is_one_render(fresh: tuple[Flask, PageCache, list[object]]) -> None:
     app, _, kept = fresh
     statuses: list[int] = []
     start = threading.Barrier(12)

@@ -68,17 +68,19 @@ def test_sector_rows_are_sectors_split_one_per_sector_and_coded() -> None:
     assert sector_rows == {n for n, r in enumerate(priorities, start=2) if "sector" in r["kind"]}
     store = ox.Store()
     store.extend(public_source_quads(PACK, BASE))
-    named = store.query(  # type: ignore[union-attr]
+    named = store.query(
         f"SELECT ?g ?sector WHERE {{ GRAPH ?g {{ ?s a <{LIS}SectorStatement> ; "
         f"<{LIS}namesSector> ?sector }} }}"
     )
-    found = [(str(r["g"].value), str(r["sector"].value)) for r in named]  # type: ignore[index,union-attr]
+    assert isinstance(named, ox.QuerySolutions)
+    found = [(str(r["g"].value), str(r["sector"].value)) for r in named]
     assert found and all(g.startswith(f"{BASE}graph/source-") for g, _ in found)
-    coded = store.query(  # type: ignore[union-attr]
+    coded = store.query(
         f"SELECT ?sector WHERE {{ GRAPH <{BASE}{EDITORS_GRAPH}> "
         f"{{ ?sector <{LIS}sicSection> ?c }} }}"
     )
-    assert {s for _, s in found} <= {str(r["sector"].value) for r in coded}  # type: ignore[index,union-attr]
+    assert isinstance(coded, ox.QuerySolutions)
+    assert {s for _, s in found} <= {str(r["sector"].value) for r in coded}
 
 
 def test_inferred_dates_are_the_editors_not_the_sources() -> None:
@@ -158,7 +160,7 @@ def test_every_lead_body_is_stated_in_its_sources_graph() -> None:
     store = ox.Store()
     store.extend(public_source_quads(PACK, BASE))
     found = {
-        (str(row["g"].value), str(row["l"].value))  # type: ignore[index,union-attr]
+        (str(row["g"].value), str(row["l"].value))
         for row in store.query(  # type: ignore[union-attr]
             f"SELECT ?g ?l WHERE {{ GRAPH ?g {{ ?r <{LIS}leadBody> ?l }} }}"
         )

@@ -75,8 +75,16 @@ def _lines(n: int) -> list[bytes]:
     return [f"<urn:s{i}> <urn:p> <urn:o> .".encode() for i in range(n)]
 
 
-def _load(store: FakeStore, lines: list[bytes], **options: int) -> Loader:
-    loader = Loader(store, batch_size=options.pop("batch_size", 2000), pause=0, **options)
+def _load(
+    store: FakeStore,
+    lines: list[bytes],
+    batch_size: int = 2000,
+    min_batch_size: int = 50,
+    retries: int = 3,
+) -> Loader:
+    loader = Loader(
+        store, batch_size=batch_size, pause=0, min_batch_size=min_batch_size, retries=retries
+    )
     loader.load([("urn:staging", "urn:graph", lines)], lambda n, graph: None)
     return loader
 

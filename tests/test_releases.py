@@ -14,6 +14,7 @@ import fcntl
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -132,8 +133,9 @@ def test_the_validation_report_and_provenance_are_published(released: Settings) 
     assert report.value(node, SH.conforms) == Literal(True)
     provenance = Graph().parse(release.path / "provenance.ttl")
     (activity,) = provenance.subjects(RDF.type, PROV.Activity)
-    started = provenance.value(activity, PROV.startedAtTime).toPython()
-    ended = provenance.value(activity, PROV.endedAtTime).toPython()
+    started, ended = (provenance.value(activity, p) for p in (PROV.startedAtTime, PROV.endedAtTime))
+    assert isinstance(started, Literal) and isinstance(ended, Literal)
+    started, ended = started.toPython(), ended.toPython()
     assert started <= ended
 
 
@@ -159,7 +161,9 @@ def test_releases_are_bounded_and_removed_only_when_asked(tmp_path: Path) -> Non
         remove_release(root, "2020.01.01")
 
 
-def test_lisgraph_release_lists_and_removes(project: Settings, cli, monkeypatch) -> None:
+def test_lisgraph_release_lists_and_removes(
+    project: Settings, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LISGRAPH_PROJECT_DIR", str(project.project_dir))
     made = cli("release", "--build", str(project.dist_dir), "--notes", "from the CLI")
     assert made.returncode == 0, made.stderr

@@ -90,6 +90,7 @@ def test_an_ill_formed_literal_fails_its_datatype(settings: Settings, shapes: Gr
     store.remove(quad)
     store.add(ox.Quad(quad.subject, issued, bad, quad.graph_name))
     found = violations(store, shapes)
+    assert isinstance(quad.subject, ox.NamedNode)
     assert [(v.focus_node, v.path, v.value) for v in found] == [
         (quad.subject.value, issued.value, str(bad))
     ]

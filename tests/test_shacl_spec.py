@@ -38,7 +38,7 @@ class Case:
     shapes: str
     data: str
     # (shape, focus node, path, value[, severity]); "ex:" is short for "urn:ex:".
-    expected: list[tuple[str, ...]]
+    expected: list[tuple[str | None, ...]]
 
 
 def _iri(text: str | None) -> str | None:

@@ -16,7 +16,7 @@ import pytest
 from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
-from lisgraph import Settings, validate_project
+from lisgraph import Settings, Violation, validate_project
 from lisgraph.build.sources import load
 from lisgraph.shacl import Compiled, compile_shapes, run
 from lisgraph.shacl.run import sorted_violations
@@ -50,7 +50,7 @@ def compiled(shapes: Graph) -> Compiled:
     return compiled
 
 
-def _validate(settings: Settings, compiled: Compiled, example: Path) -> list:
+def _validate(settings: Settings, compiled: Compiled, example: Path) -> list[Violation]:
     """What ``validate_project(settings, files)`` does, with the shapes compiled once."""
     loaded = load(settings, data_files=_files(settings, example), with_reference=False)
     return sorted_violations(run(loaded.store, compiled.queries))

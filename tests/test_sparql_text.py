@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from lisgraph.sparql_text import iri, string
 
 #: Any text Python can encode (lone surrogates cannot reach a query at all).
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40)
 _STORE = ox.Store()
 
 
@@ -20,9 +20,11 @@ def _read_back(term: str) -> tuple[str, str]:
     """The value ``term`` binds, and the marker bound after it (proof the query went on)."""
     # One clause a line: a term that ended early and commented out the rest of its line
     # would still leave a query that parses, and so be seen.
-    rows = list(
-        _STORE.query(f'SELECT ?x ?after WHERE {{\n BIND({term} AS ?x)\n BIND("end" AS ?after)\n}}')
+    answer = _STORE.query(
+        f'SELECT ?x ?after WHERE {{\n BIND({term} AS ?x)\n BIND("end" AS ?after)\n}}'
     )
+    assert isinstance(answer, ox.QuerySolutions)
+    rows = list(answer)
     assert len(rows) == 1
     value, after = rows[0]["x"], rows[0]["after"]
     assert value is not None and after is not None

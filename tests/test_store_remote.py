@@ -82,10 +82,12 @@ def test_named_graphs_are_used_only_through_graph(query: str, expected: bool) ->
     assert uses_named_graphs(query) is expected
 
 
-def _sent(query: str, **dataset: list[str]) -> list[tuple[str, str]]:
+def _sent(
+    query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
+) -> list[tuple[str, str]]:
     endpoint = RecordingEndpoint("http://store.invalid/sparql")
     store = RemoteStore(endpoint, Publication(UNION, "digest", SOURCES))
-    store.query(query, **dataset)
+    store.query(query, default_graphs=default_graphs, named_graphs=named_graphs)
     (params,) = endpoint.sent
     return params
 

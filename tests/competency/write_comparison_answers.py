@@ -139,7 +139,7 @@ def main() -> None:
         ["section", "title", "strategies"],
         sorted(
             ([s, sic_title[s], len(v)] for s, v in chose.items()),
-            key=lambda row: (-int(row[2]), str(row[0])),
+            key=lambda row: (-int(str(row[2])), str(row[0])),
         ),
     )
     _write(

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from lisgraph import BuildResult
 from lisgraph.artifact import BuildDir
 
 from ..helpers import PROJECT_DIR, run_lisgraph, session_pids, start_server, stop_server
@@ -66,7 +67,7 @@ def _port_is_free(port: int) -> bool:
 
 
 @pytest.fixture
-def small(built, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def small(built: BuildResult, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """One worker, four threads, one query process, a queue of one, short timeouts."""
     process, url = start_server(
         built.out_dir, "--workers", "1", "--no-build", env=SMALL, log=tmp_path / "serve.log"
@@ -85,7 +86,9 @@ def _post_query(url: str, query: str, client: str, results: dict[str, object]) -
         results[client] = exc
 
 
-def test_slow_header_clients_do_not_block_anyone_and_are_timed_out(small) -> None:
+def test_slow_header_clients_do_not_block_anyone_and_are_timed_out(
+    small: tuple[str, subprocess.Popen[bytes]],
+) -> None:
     url, _ = small
     port = int(url.rsplit(":", 1)[1].strip("/"))
     slow = []
@@ -105,7 +108,9 @@ def test_slow_header_clients_do_not_block_anyone_and_are_timed_out(small) -> Non
             sock.close()
 
 
-def test_per_client_limit_429_and_full_queue_503_with_retry_after(small) -> None:
+def test_per_client_limit_429_and_full_queue_503_with_retry_after(
+    small: tuple[str, subprocess.Popen[bytes]],
+) -> None:
     url, _ = small
     results: dict[str, object] = {}
     running = threading.Thread(target=_post_query, args=(url, CROSS, "a", results))
@@ -140,7 +145,7 @@ def test_per_client_limit_429_and_full_queue_503_with_retry_after(small) -> None
     assert ok.status_code == 200
 
 
-def test_an_8_mb_post_from_urllib_reads_413(small) -> None:
+def test_an_8_mb_post_from_urllib_reads_413(small: tuple[str, subprocess.Popen[bytes]]) -> None:
     url, _ = small
     body = b"query=" + b"x" * (8 * 1024 * 1024)
     request = urllib.request.Request(
@@ -152,7 +157,9 @@ def test_an_8_mb_post_from_urllib_reads_413(small) -> None:
     assert b"most this server accepts" in caught.value.read()
 
 
-def test_chunked_bodies_count_against_the_limit_and_long_get_queries_work(small) -> None:
+def test_chunked_bodies_count_against_the_limit_and_long_get_queries_work(
+    small: tuple[str, subprocess.Popen[bytes]],
+) -> None:
     url, _ = small
 
     def chunks() -> Iterator[bytes]:
@@ -180,7 +187,9 @@ def test_chunked_bodies_count_against_the_limit_and_long_get_queries_work(small)
     assert answer.status_code == 200, answer.text
 
 
-def test_graceful_stop_answers_the_running_query_and_leaves_nothing(built, tmp_path) -> None:
+def test_graceful_stop_answers_the_running_query_and_leaves_nothing(
+    built: BuildResult, tmp_path: Path
+) -> None:
     process, url = start_server(
         built.out_dir, "--workers", "1", "--no-build", env=SMALL, log=tmp_path / "serve.log"
     )
@@ -236,7 +245,7 @@ def test_graceful_stop_answers_the_running_query_and_leaves_nothing(built, tmp_p
 
 
 def test_a_stop_frees_the_port_at_once_and_cancels_a_long_query_after_its_grace(
-    built, tmp_path
+    built: BuildResult, tmp_path: Path
 ) -> None:
     """SIGTERM with a query that may run 30 s: the port is let go while the query still runs
     (a new server could start), and the query is answered 503 "stopping" after STOP_GRACE,
@@ -268,7 +277,9 @@ def test_a_stop_frees_the_port_at_once_and_cancels_a_long_query_after_its_grace(
     assert session_pids(process.pid) == []
 
 
-def test_a_killed_worker_leaves_no_query_process_and_the_client_is_answered(small) -> None:
+def test_a_killed_worker_leaves_no_query_process_and_the_client_is_answered(
+    small: tuple[str, subprocess.Popen[bytes]],
+) -> None:
     url, process = small
     results: dict[str, object] = {}
     query = threading.Thread(target=_post_query, args=(url, CROSS, "a", results))
@@ -408,7 +419,9 @@ def test_a_read_only_target_is_one_line_exit_2(tmp_path: Path) -> None:
     assert str(target) in lines[0]
 
 
-def test_a_worker_makes_the_build_pages_before_anyone_asks(small, tmp_path: Path) -> None:
+def test_a_worker_makes_the_build_pages_before_anyone_asks(
+    small: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
     """The worker's warmer asks the whole-build pages itself at start (the access log names
     it), so a visitor's first request for them is answered from the page cache."""
     wanted = {"/", "/sitemap.xml", "/.well-known/void", "/catalog", "/id/", "/doc/"}

@@ -25,8 +25,9 @@ from bench.stores.virtuoso import Virtuoso
 from lisgraph.build import BuildResult
 from lisgraph.errors import QueryTimeoutError
 from lisgraph.queries import QUERY_DIR
+from lisgraph.store.connector import Endpoint
 from lisgraph.store.embedded import EmbeddedStore
-from lisgraph.store.remote import Endpoint, publication_graph
+from lisgraph.store.publication import publication_graph
 
 from ..helpers import BASE, free_port, run_lisgraph, start_server, stop_server
 from .conftest import STORE_CREDENTIALS

@@ -86,7 +86,7 @@ def _mutate(store: ox.Store, graph: str, rng: random.Random) -> str:
             store.add(quad)
             rdf_type = ox.NamedNode(str(RDF.type))
             cls = ox.NamedNode(BASE + "def/lis#Project")
-            store.add(ox.Quad(quad.object, rdf_type, cls, quad.graph_name))  # type: ignore[arg-type]
+            store.add(ox.Quad(quad.object, rdf_type, cls, quad.graph_name))
     return f"{kind} {quad}"
 
 

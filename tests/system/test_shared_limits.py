@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from lisgraph import BuildResult
+
 from ..helpers import start_server, stop_server
 
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?p }"
@@ -35,7 +37,7 @@ BASE_ENV = {
 }
 
 
-def _serve(built, tmp_path: Path, **env: str) -> Iterator[tuple[str, Path, int]]:
+def _serve(built: BuildResult, tmp_path: Path, **env: str) -> Iterator[tuple[str, Path, int]]:
     log = tmp_path / "serve.log"
     process, url = start_server(
         built.out_dir,
@@ -100,12 +102,12 @@ def _start_slow(url: str, client: str, query: str) -> tuple[threading.Thread, li
 
 
 @pytest.fixture
-def two_workers(built, tmp_path: Path) -> Iterator[tuple[str, Path, int]]:
+def two_workers(built: BuildResult, tmp_path: Path) -> Iterator[tuple[str, Path, int]]:
     """Two workers, two query processes for the server, 1 query per client and none queued."""
     yield from _serve(built, tmp_path, QUERY_PROCESSES="2", QUERY_TIMEOUT="4")
 
 
-def test_a_clients_share_holds_across_both_workers(two_workers) -> None:
+def test_a_clients_share_holds_across_both_workers(two_workers: tuple[str, Path, int]) -> None:
     url, log, _ = two_workers
     statuses: list[int] = []
     for round_ in range(4):
@@ -127,7 +129,9 @@ def test_a_clients_share_holds_across_both_workers(two_workers) -> None:
     assert _ask(url, "a").status_code == 200
 
 
-def test_the_servers_queue_is_bounded_with_503_and_retry_after(built, tmp_path: Path) -> None:
+def test_the_servers_queue_is_bounded_with_503_and_retry_after(
+    built: BuildResult, tmp_path: Path
+) -> None:
     for url, log, _ in _serve(
         built,
         tmp_path,
@@ -170,7 +174,7 @@ def _worker_running_query(master: int) -> int:
     return busiest[0]
 
 
-def test_a_killed_workers_places_are_given_back(built, tmp_path: Path) -> None:
+def test_a_killed_workers_places_are_given_back(built: BuildResult, tmp_path: Path) -> None:
     for url, _, master in _serve(built, tmp_path, QUERY_PROCESSES="2", QUERY_TIMEOUT="60"):
         thread, _ = _start_slow(url, "a", CROSS)
         os.kill(_worker_running_query(master), signal.SIGKILL)

@@ -10,6 +10,7 @@ import csv
 import html
 import io
 import json
+from typing import Any
 
 import pytest
 import requests
@@ -44,6 +45,11 @@ def endpoint(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(name))
 
 
+def _answer(client: SPARQLWrapper) -> Any:
+    """What SPARQLWrapper's ``convert()`` gives: its type depends on the return format set."""
+    return client.query().convert()
+
+
 def _client(endpoint: str, method: str) -> SPARQLWrapper:
     client = SPARQLWrapper(endpoint + "sparql")
     if method == "POST":
@@ -59,7 +65,7 @@ def test_sparqlwrapper_select_json(endpoint: str, method: str) -> None:
     client = _client(endpoint, method)
     client.setQuery(WAVES)
     client.setReturnFormat(JSON)
-    result = client.query().convert()
+    result = _answer(client)
     assert [b["n"]["value"] for b in result["results"]["bindings"]] == ["1", "2", "3"]
 
 
@@ -68,12 +74,12 @@ def test_sparqlwrapper_select_xml_csv_tsv(endpoint: str, method: str) -> None:
     client = _client(endpoint, method)
     client.setQuery(WAVES)
     client.setReturnFormat(XML)
-    xml = client.query().convert()
+    xml = _answer(client)
     assert [n.firstChild.data for n in xml.getElementsByTagName("literal")] == ["1", "2", "3"]
     client.setReturnFormat(CSV)
-    assert client.query().convert().decode().split() == ["n", "1", "2", "3"]
+    assert _answer(client).decode().split() == ["n", "1", "2", "3"]
     client.setReturnFormat(TSV)
-    rows = client.query().convert().decode().split()
+    rows = _answer(client).decode().split()
     assert rows[0] == "?n" and [r.split("^^")[0].strip('"') for r in rows[1:]] == ["1", "2", "3"]
 
 
@@ -82,7 +88,7 @@ def test_sparqlwrapper_ask(endpoint: str, fmt: str) -> None:
     client = _client(endpoint, "GET")
     client.setQuery(f"ASK {{ <{SEMLEP}> a <{LIS}LocalEnterprisePartnership> }}")
     client.setReturnFormat(fmt)
-    result = client.query().convert()
+    result = _answer(client)
     if fmt == JSON:
         assert result["boolean"] is True
     elif fmt == XML:
@@ -98,7 +104,7 @@ def test_sparqlwrapper_graph_results(endpoint: str, fmt: str, method: str, form:
     client = _client(endpoint, method)
     client.setQuery(CONSTRUCT if form == "CONSTRUCT" else f"DESCRIBE <{SEMLEP}>")
     client.setReturnFormat(fmt)
-    result = client.query().convert()
+    result = _answer(client)
     graph = (
         result
         if isinstance(result, Graph)
@@ -209,7 +215,9 @@ def _count(endpoint: str) -> int:
         {"data": {"query": "DROP ALL"}},
     ],
 )
-def test_updates_are_refused_and_change_nothing(endpoint: str, request_kwargs: dict) -> None:
+def test_updates_are_refused_and_change_nothing(
+    endpoint: str, request_kwargs: dict[str, Any]
+) -> None:
     before = _count(endpoint)
     response = requests.post(endpoint + "sparql", timeout=30, **request_kwargs)
     assert response.status_code == 403
@@ -259,7 +267,9 @@ def test_updates_are_refused_and_change_nothing(endpoint: str, request_kwargs: d
         ),
     ],
 )
-def test_bad_requests_get_a_clear_4xx(endpoint: str, kwargs: dict, status: int, words: str) -> None:
+def test_bad_requests_get_a_clear_4xx(
+    endpoint: str, kwargs: dict[str, Any], status: int, words: str
+) -> None:
     kwargs = dict(kwargs)
     method = kwargs.pop("method", "GET")
     url = endpoint + "sparql" + kwargs.pop("url_suffix", "")

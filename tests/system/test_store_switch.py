@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.stores.oxigraph_server import OXIGRAPH, SKIP_REASON, OxigraphReadOnly
+from bench.stores.oxigraph_server import OXIGRAPH, SKIP_REASON, OxigraphReadOnly, OxigraphServer
 from lisgraph.build import BuildResult
 
 from ..helpers import run_lisgraph, start_server, stop_server
@@ -27,7 +27,7 @@ BOTH = (
 )
 
 
-def _replica(build: Path, directory: Path) -> OxigraphReadOnly:
+def _replica(build: Path, directory: Path) -> OxigraphServer:
     """A read-only Oxigraph store loaded offline from ``build``'s store image."""
     done = run_lisgraph(
         "store-image", "--build", str(build), "--image", str(directory / "image.nq"),
