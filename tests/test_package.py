@@ -326,3 +326,20 @@ def test_namespaces_are_spelled_only_in_vocab() -> None:
         'q = f"SELECT * {{ ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }}"\n'
     )
     assert _spelling_a_namespace(probe, spaces) == [2, 3]
+
+
+def test_the_shacl_layer_exports_what_its_readme_documents() -> None:
+    """``lisgraph.shacl`` is API (``lisgraph/README.md``, "What is public"): its ``__all__`` is
+    every public name it has (modules aside), and its README names each one."""
+    import lisgraph.shacl as shacl
+
+    public = {
+        name
+        for name in dir(shacl)
+        if not name.startswith("_")
+        and type(getattr(shacl, name)).__name__ != "module"
+        and name != "annotations"  # the __future__ feature, not an export
+    }
+    assert set(shacl.__all__) == public
+    readme = (PACKAGE / "shacl" / "README.md").read_text(encoding="utf-8")
+    assert [name for name in shacl.__all__ if f"`{name}" not in readme] == []
