@@ -34,9 +34,9 @@ from ..shacl import check, load_shapes, reference_violations, violations
 from .derive import rule_files
 from .dumps import write_dumps
 from .funding import FUNDING_CSV
+from .output import build_lock, new_staging, prune, published, switch, write_error
 from .places import place_files
 from .public_sources import pack_files
-from .release import build_lock, new_staging, prune, published, switch, write_error
 from .releases import file_release, release_turn
 from .search import search_entries
 from .sic import SIC_CSV
