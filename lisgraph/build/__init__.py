@@ -38,7 +38,7 @@ from .output import build_lock, new_staging, prune, published, switch, write_err
 from .places import place_files
 from .public_sources import pack_files
 from .releases import file_release, release_turn
-from .search import search_entries
+from .search_entries import search_entries
 from .sic import SIC_CSV
 from .sources import OntologyVersion, load
 
