@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from lisgraph.errors import QueryError, QueryTimeoutError, StoreError
-from lisgraph.publish.graph_store import _conventional_url
+from lisgraph.publish.gsp_client import _conventional_url
 from lisgraph.publish.loader import Loader, Progress
 from lisgraph.store.connector import Endpoint, too_large
 

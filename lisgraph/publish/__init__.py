@@ -32,7 +32,7 @@ from ..sparql_text import iri, string
 from ..store.connector import Endpoint
 from ..store.publication import publication_graph, read_publication
 from ..vocab import DCTERMS, XSD
-from .graph_store import find_graph_store
+from .gsp_client import find_graph_store
 from .loader import BatchSplit, Loader, Progress
 
 __all__ = [

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from ..errors import QueryError, QueryLimitError, QueryTimeoutError, StoreError
 from ..sparql_text import iri
 from ..store.connector import Endpoint, too_large
-from . import graph_store
+from . import gsp_client
 
 __all__ = ["BatchSplit", "Loader", "Progress"]
 
@@ -101,7 +101,7 @@ class Loader:
             try:
                 send()
                 return
-            except graph_store.GraphStoreRefusedError:
+            except gsp_client.GraphStoreRefusedError:
                 raise
             except (QueryError, StoreError, QueryLimitError) as exc:
                 reason = too_large(exc) if batch else None
@@ -244,10 +244,10 @@ class Loader:
             body = b"\n".join(part.lines) + b"\n"
             try:
                 self._retry(
-                    what, lambda: graph_store.post(self.endpoint, url, part.graph, body), batch=True
+                    what, lambda: gsp_client.post(self.endpoint, url, part.graph, body), batch=True
                 )
                 return
-            except graph_store.GraphStoreRefusedError as exc:
+            except gsp_client.GraphStoreRefusedError as exc:
                 if not self.fall_back:
                     raise
                 self.notes.append(f"{exc} Loaded by SPARQL Update instead.")
