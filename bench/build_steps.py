@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lisgraph.build import write_build  # noqa: E402
-from lisgraph.build.sources import load  # noqa: E402
+from lisgraph.builder import write_build  # noqa: E402
+from lisgraph.builder.sources import load  # noqa: E402
 from lisgraph.canonical import merged_ntriples  # noqa: E402
 from lisgraph.config import Settings  # noqa: E402
 from lisgraph.shacl import check, load_shapes  # noqa: E402

@@ -19,7 +19,7 @@ from pathlib import Path
 from timing import median_seconds
 
 from lisgraph.artifact import BuildDir
-from lisgraph.build.changes import diff_builds
+from lisgraph.builder.changes import diff_builds
 
 
 def _build(work: Path, triples: int, seed: int) -> BuildDir:

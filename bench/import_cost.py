@@ -24,7 +24,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Libraries whose presence in ``sys.modules`` after the import is reported.
-HEAVY = ("rdflib", "pyshacl", "pyoxigraph", "flask", "gunicorn", "lisgraph.build", "lisgraph.shacl")
+HEAVY = (
+    "rdflib",
+    "pyshacl",
+    "pyoxigraph",
+    "flask",
+    "gunicorn",
+    "lisgraph.builder",
+    "lisgraph.shacl",
+)
 MODULES = ("lisgraph", "lisgraph.errors", "lisgraph.web", "lisgraph.web.worker", "lisgraph.cli")
 
 _PROBE = """

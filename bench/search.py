@@ -20,7 +20,7 @@ from pathlib import Path
 from timing import median_seconds
 
 from lisgraph.artifact import BuildDir
-from lisgraph.build.search_entries import search_entries
+from lisgraph.builder.search_entries import search_entries
 from lisgraph.search_index import search, write_index
 from lisgraph.store.embedded import EmbeddedStore
 

@@ -68,14 +68,14 @@ __all__ = [
 _FROM_BUILD = frozenset({"BuildResult", "build_project", "validate_project"})
 
 if _typing.TYPE_CHECKING:
-    from .build import BuildResult, build_project, validate_project
+    from .builder import BuildResult, build_project, validate_project
 
 
 def __getattr__(name: str) -> _typing.Any:
     if name in _FROM_BUILD:
-        from . import build
+        from . import builder
 
-        value = getattr(build, name)
+        value = getattr(builder, name)
         globals()[name] = value  # later lookups are plain attribute reads
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

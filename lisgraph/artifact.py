@@ -16,7 +16,7 @@ remote store and the web app read it (:class:`BuildDir`)::
     search.sqlite     the index of every named resource, for finding things by name
 
 ``lisgraph release`` files a build as a release under ``{dist}-releases/{version}/``
-(:class:`Release`, :func:`list_releases`; written by :mod:`lisgraph.build.releases`)::
+(:class:`Release`, :func:`list_releases`; written by :mod:`lisgraph.builder.releases`)::
 
     lisgraph.* SHA256SUMS build.json   the build's downloads and build.json (hard links)
     release.json      version, date, inputs digest, triples, the previous release, notes

@@ -14,10 +14,10 @@ from typing import TextIO, TypeAlias
 
 from ._version import __version__
 from .artifact import CHANGES_DIR, BuildDir, default_mirror_root, list_releases
-from .build import build_project, is_current, release_build, validate_project
-from .build.changes import diff_builds
-from .build.releases import remove_release
-from .build.synthetic import generate
+from .builder import build_project, is_current, release_build, validate_project
+from .builder.changes import diff_builds
+from .builder.releases import remove_release
+from .builder.synthetic import generate
 from .config import ServerConfig, Settings, StoreSettings, from_environment
 from .errors import LisgraphError, NotConformingError, Violation
 from .publish import GRAPH_STORE_BATCH_SIZE, UPDATE_BATCH_SIZE, Progress, publish

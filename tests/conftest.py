@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph
 
 from lisgraph import Settings, build_project
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 from lisgraph.cli import main
 from lisgraph.shacl import load_shapes
 from lisgraph.store.embedded import EmbeddedStore

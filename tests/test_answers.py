@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 from lisgraph.config import Limits
 from lisgraph.errors import ResultTooLargeError
 from lisgraph.store.embedded import EmbeddedStore

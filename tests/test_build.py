@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from lisgraph import Settings
 from lisgraph.artifact import DUMP_FORMATS, BuildDir
-from lisgraph.build import BuildResult, source_date
+from lisgraph.builder import BuildResult, source_date
 from lisgraph.errors import ConfigError
 
 from .helpers import PROJECT_DIR, RDFLIB_FORMATS

@@ -12,7 +12,7 @@ import pytest
 
 from lisgraph import BuildResult, Settings, build_project
 from lisgraph.artifact import ADDED_FILE, REMOVED_FILE, BuildDir
-from lisgraph.build.changes import diff_builds
+from lisgraph.builder.changes import diff_builds
 
 from .helpers import copy_project
 

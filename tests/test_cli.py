@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 from lisgraph.cli import main
 
 from .helpers import PROJECT_DIR, run_lisgraph

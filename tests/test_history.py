@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lisgraph.artifact import BuildDir
-from lisgraph.build.changes import diff_builds
+from lisgraph.builder.changes import diff_builds
 
 E = "http://example.org/"
 

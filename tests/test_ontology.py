@@ -63,7 +63,7 @@ def test_the_ontology_names_its_namespace_under_the_configured_base(
     store: EmbeddedStore, tmp_path: Path
 ) -> None:
     from lisgraph import Settings
-    from lisgraph.build.sources import load
+    from lisgraph.builder.sources import load
 
     vann = "http://purl.org/vocab/vann/"
     for base in (BASE, "https://example.org/other/"):

@@ -48,12 +48,12 @@ def _member(layer: str) -> str:
 
 def test_the_readme_table_is_read_and_is_a_dag() -> None:
     assert list(RULES.members) == [
-        "leaves", "shacl", "build", "store", "publish", "views", "web", ENTRY_POINTS
+        "leaves", "shacl", "builder", "store", "publish", "views", "web", ENTRY_POINTS
     ]  # fmt: skip
     assert {"errors", "config", "artifact", "queries"} <= RULES.members["leaves"]
     assert RULES.members[ENTRY_POINTS] == {"cli", "__main__", "__init__"}
     assert RULES.may_import["store"] == {"leaves"}
-    assert RULES.may_import["publish"] == {"leaves", "build", "store"}
+    assert RULES.may_import["publish"] == {"leaves", "builder", "store"}
     assert rule_errors(RULES) == []
 
 
@@ -98,14 +98,14 @@ def test_every_import_the_table_forbids_is_found(layer: str, other: str) -> None
 
 def test_the_table_forbids_what_the_review_probed() -> None:
     assert len(FORBIDDEN) >= 20
-    probed = [("store", "build"), ("store", "shacl"), ("views", "publish"), ("web", ENTRY_POINTS)]
+    probed = [("store", "builder"), ("store", "shacl"), ("views", "publish"), ("web", ENTRY_POINTS)]
     assert set(probed) <= set(FORBIDDEN)
 
 
 @pytest.mark.parametrize(
     ("where", "source", "imported"),
     [
-        ("store", "from ..build import build_project\n", "lisgraph.build"),
+        ("store", "from ..builder import build_project\n", "lisgraph.builder"),
         ("store", "from ..shacl import check\n", "lisgraph.shacl"),
         ("store", "import lisgraph\n", "lisgraph"),
         ("store", "from .. import __version__\n", "lisgraph"),
@@ -194,15 +194,15 @@ def test_importing_the_package_loads_nothing_heavy() -> None:
     """A gunicorn worker, a script reading the settings, or one catching a lisgraph error imports
     the package root: it must not pay for the build, pySHACL or rdflib (about 0.2 s and 37 MB,
     bench/RESULTS.md). The build is imported when one of its names is first used."""
-    heavy = {"pyshacl", "rdflib", "pyoxigraph", "flask", "lisgraph.build", "lisgraph.shacl"}
+    heavy = {"pyshacl", "rdflib", "pyoxigraph", "flask", "lisgraph.builder", "lisgraph.shacl"}
     for statement in ["import lisgraph", "from lisgraph import LisgraphError, Settings"]:
         loaded = _modules_after(statement)
         assert "lisgraph.config" in loaded
         assert not heavy & loaded, f"{statement!r} loads {sorted(heavy & loaded)}"
-    assert "lisgraph.build" in _modules_after("from lisgraph import build_project")
+    assert "lisgraph.builder" in _modules_after("from lisgraph import build_project")
     # Nor do the layers a worker serves from, below the web app.
     serving = _modules_after("import lisgraph.store.query_pool, lisgraph.views.resource")
-    assert not {"pyshacl", "flask", "lisgraph.build", "lisgraph.shacl"} & serving
+    assert not {"pyshacl", "flask", "lisgraph.builder", "lisgraph.shacl"} & serving
 
 
 def test_a_web_worker_loads_neither_the_build_nor_pyshacl() -> None:
@@ -214,7 +214,7 @@ def test_a_web_worker_loads_neither_the_build_nor_pyshacl() -> None:
         "lisgraph.web.warming"
     )
     assert "lisgraph.web.releases" in worker and "lisgraph.artifact" in worker
-    not_needed = {"pyshacl", "lisgraph.build", "lisgraph.shacl", "lisgraph.publish"}
+    not_needed = {"pyshacl", "lisgraph.builder", "lisgraph.shacl", "lisgraph.publish"}
     assert not not_needed & worker, sorted(not_needed & worker)
 
 
@@ -273,13 +273,13 @@ def test_no_export_is_named_like_a_subpackage() -> None:
     """A root name that is also a submodule's hides it: ``lisgraph.build`` was once the build
     function, so ``import lisgraph.build.sources as sources`` failed."""
     submodules = {module.name for module in pkgutil.iter_modules(lisgraph.__path__)}
-    assert {"build", "shacl", "store", "web", "cli"} <= submodules
+    assert {"builder", "shacl", "store", "web", "cli"} <= submodules
     assert not submodules & set(lisgraph.__all__)
     for name in sorted(submodules - {"__main__"}):
         assert getattr(lisgraph, name, None) in (None, importlib.import_module(f"lisgraph.{name}"))
-    import lisgraph.build.sources as sources
+    import lisgraph.builder.sources as sources
 
-    assert sources.__name__ == "lisgraph.build.sources"
+    assert sources.__name__ == "lisgraph.builder.sources"
 
 
 def _namespaces() -> set[str]:

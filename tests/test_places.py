@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lisgraph.build.places import PLACE_FILES, place_quads, wkt
+from lisgraph.builder.places import PLACE_FILES, place_quads, wkt
 from lisgraph.errors import DataLoadError
 from lisgraph.store.embedded import EmbeddedStore
 

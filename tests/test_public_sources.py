@@ -11,7 +11,7 @@ from typing import cast
 import pyoxigraph as ox
 import pytest
 
-from lisgraph.build.public_sources import EDITORS_GRAPH, PACK_FILES, public_source_quads
+from lisgraph.builder.public_sources import EDITORS_GRAPH, PACK_FILES, public_source_quads
 from lisgraph.errors import DataLoadError
 from lisgraph.store.embedded import EmbeddedStore
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lisgraph.build.ons_lookup import lookup_graph
+from lisgraph.builder.ons_lookup import lookup_graph
 from lisgraph.errors import DataLoadError
 from lisgraph.store.embedded import EmbeddedStore
 

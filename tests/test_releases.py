@@ -25,8 +25,8 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SH
 
 from lisgraph import BuildResult, ReleaseError, Settings
 from lisgraph.artifact import Release, list_releases
-from lisgraph.build import OntologyVersion, is_current, release_build, write_build
-from lisgraph.build.releases import NextRelease, file_release, release_turn, remove_release
+from lisgraph.builder import OntologyVersion, is_current, release_build, write_build
+from lisgraph.builder.releases import NextRelease, file_release, release_turn, remove_release
 from lisgraph.web import create_app
 
 from .helpers import BASE, LOCAL, InProcessHTTP, copy_project, dcat_ap_violations

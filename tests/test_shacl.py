@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, Namespace, Node, URIRef
 from rdflib.namespace import RDF, SH
 
 from lisgraph import Settings
-from lisgraph.build.sources import load
+from lisgraph.builder.sources import load
 from lisgraph.canonical import merged_ntriples, to_rdflib
 from lisgraph.shacl import compile_shapes, path_text, reference_violations, violations
 

@@ -32,9 +32,9 @@ def test_the_package_imports_only_leaf_modules_of_lisgraph() -> None:
 
 
 def test_a_forbidden_import_is_found() -> None:
-    source = "from ..build import build_project\nfrom .. import store\nimport lisgraph.web\n"
+    source = "from ..builder import build_project\nfrom .. import store\nimport lisgraph.web\n"
     assert _lisgraph_imports(PACKAGE / "compile.py", source) == {
-        "lisgraph.build",
+        "lisgraph.builder",
         "lisgraph.store",
         "lisgraph.web",
     }

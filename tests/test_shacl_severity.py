@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
-from lisgraph.build import release_build
+from lisgraph.builder import release_build
 from lisgraph.config import Settings
 from lisgraph.errors import NotConformingError
 from lisgraph.shacl import check

@@ -17,7 +17,7 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from lisgraph import Settings, Violation, validate_project
-from lisgraph.build.sources import load
+from lisgraph.builder.sources import load
 from lisgraph.shacl import Compiled, compile_shapes, run
 from lisgraph.shacl.run import sorted_violations
 

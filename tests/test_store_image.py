@@ -12,7 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 from lisgraph.errors import PublishError
 from lisgraph.publish.store_image import check_new_store, write_store_image
 from lisgraph.store.publication import publication_graph

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..artifact import BuildDir, mirror_dir
-from ..build import write_build
+from ..builder import write_build
 from ..errors import StoreError
 from ..sparql_text import iri
 from ..store.connector import Endpoint

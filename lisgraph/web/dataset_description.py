@@ -82,7 +82,7 @@ LANGUAGES = {"en": "ENG", "cy": "CYM", "gd": "GLA", "ga": "GLE", "fr": "FRA", "d
 #: How often the dataset changes: releases are made by hand (``lisgraph release``) when a
 #: source changes, on no schedule; the EU frequency authority's "irregular".
 FREQUENCY = URIRef(_AUTHORITY + "frequency/IRREG")
-#: The graph holding each LEP area's shape (lisgraph.build.places), derived from ONS districts.
+#: The graph holding each LEP area's shape (lisgraph.builder.places), derived from ONS districts.
 LEP_SHAPES_GRAPH = "graph/lep20-boundaries-derived"
 _EXAMPLES = ("id/lep/E37000057", "id/strategy/south-east-midlands-lis", "id/wave/1")
 

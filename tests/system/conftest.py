@@ -13,7 +13,7 @@ from bench.stores.server import StoreFactory, StoreServer
 from bench.stores.virtuoso import PASSWORD as VIRTUOSO_PASSWORD
 from bench.stores.virtuoso import SKIP_REASON, VIRTUOSO, Virtuoso
 from bench.stores.virtuoso import USER as VIRTUOSO_USER
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 
 from ..helpers import run_lisgraph, start_server, stop_server
 

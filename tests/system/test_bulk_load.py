@@ -15,7 +15,7 @@ from bench.stores.oxigraph_server import SKIP_REASON as OXIGRAPH_MISSING
 from bench.stores.server import StoreServer
 from bench.stores.virtuoso import SKIP_REASON as VIRTUOSO_MISSING
 from bench.stores.virtuoso import VIRTUOSO, Virtuoso
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 
 from ..helpers import BASE, run_lisgraph
 

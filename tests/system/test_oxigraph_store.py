@@ -22,7 +22,7 @@ import pytest
 
 from bench.stores.oxigraph_server import OXIGRAPH, SKIP_REASON, OxigraphServer
 from bench.stores.server import StoreFactory
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 
 from ..helpers import run_lisgraph, start_server, stop_server
 from . import test_remote as remote_tests

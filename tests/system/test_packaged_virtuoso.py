@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench.stores.virtuoso import PACKAGED_INI, SKIP_REASON, VIRTUOSO, Virtuoso, packaged_ini
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 
 from ..helpers import BASE, run_lisgraph
 

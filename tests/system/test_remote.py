@@ -22,7 +22,7 @@ import requests
 
 from bench.stores.server import StoreFactory, StoreServer
 from bench.stores.virtuoso import Virtuoso
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 from lisgraph.errors import QueryTimeoutError
 from lisgraph.queries import QUERY_DIR
 from lisgraph.store.connector import Endpoint

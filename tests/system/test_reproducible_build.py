@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 
 from ..helpers import PROJECT_DIR
 

@@ -20,7 +20,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from lisgraph import Settings
-from lisgraph.build.sources import data_graph_iri, load
+from lisgraph.builder.sources import data_graph_iri, load
 from lisgraph.canonical import merged_ntriples, to_rdflib
 from lisgraph.errors import Violation
 from lisgraph.shacl import reference_violations, violations

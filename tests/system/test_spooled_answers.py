@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 
 from ..helpers import session_pids, start_server, stop_server
 

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from bench.stores.oxigraph_server import OXIGRAPH, SKIP_REASON, OxigraphReadOnly, OxigraphServer
-from lisgraph.build import BuildResult
+from lisgraph.builder import BuildResult
 
 from ..helpers import run_lisgraph, start_server, stop_server
 from .test_remote import _changed_build

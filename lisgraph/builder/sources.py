@@ -8,12 +8,12 @@ source it was taken from:
   ``<graph/NAME> prov:wasDerivedFrom <id/source/...>``
 - the ONS lookup CSV -> ``{base}graph/ons-lad-lep-2020``
 - the public-data pack's places (data/reference/public-data/): regions, combined authorities,
-  district and LEP-area shapes -> one graph per file (see :mod:`lisgraph.build.places`); its
-  funding rows -> the graph of each row's source (see :mod:`lisgraph.build.funding`)
+  district and LEP-area shapes -> one graph per file (see :mod:`lisgraph.builder.places`); its
+  funding rows -> the graph of each row's source (see :mod:`lisgraph.builder.funding`)
 - the public-sources pack (data/reference/public-sources/) -> ``{base}graph/source-{id}`` per
-  source, its catalogue and the editors' inferences (see :mod:`lisgraph.build.public_sources`)
+  source, its catalogue and the editors' inferences (see :mod:`lisgraph.builder.public_sources`)
 - the build's derivations (ontology/rules/*.rq) -> ``{base}graph/derived-{rule}``
-  (see :mod:`lisgraph.build.derive`)
+  (see :mod:`lisgraph.builder.derive`)
 
 Files use relative IRIs, resolved against the configured base IRI.
 """
