@@ -32,6 +32,7 @@ from flask import Flask, Response, g, request
 
 from ..views.listing import LISTINGS
 from .negotiation import FORMATS, bounded, choose
+from .ready_responses import SHAREABLE
 
 __all__ = ["PAGE_PARAMETERS", "TRIM_AFTER_BYTES", "PageCache", "init_app", "page_key"]
 
@@ -164,7 +165,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _cached() -> Response | None:
         snapshot = current_snapshot()
-        key = page_key(snapshot.releases_stamp())
+        releases = snapshot.releases_stamp()
+        key = page_key(releases)
         if key is None:
             return None
         item = snapshot.pages.get(key)
@@ -181,6 +183,8 @@ def init_app(app: Flask) -> None:
                 return None
             snapshot.pages.made(request.path, lock)
         body, headers = item
+        # The same page for the same request head: the worker may send it again as it is sent.
+        request.environ[SHAREABLE] = (snapshot.ready, releases)
         return Response(body, status=200, headers=headers)
 
     @app.after_request

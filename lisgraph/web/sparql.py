@@ -28,6 +28,7 @@ from .clients import client_address
 from .dataset import current_snapshot
 from .named_graphs import graph_store_response
 from .negotiation import Format, Kind, by_key, negotiate, offered
+from .ready_responses import SHAREABLE
 from .service_description import service_description
 from .urls import public_root
 
@@ -191,6 +192,8 @@ def _answer(parsed: ProtocolRequest) -> Response:
         response = Response(outcome.body, content_type=fmt.content_type)
         response.vary.add("Accept")
     response.headers["X-Lisgraph-Cache"] = cache_state
+    if cache_state == "hit":  # the worker may send it again as it is sent, for the same head
+        request.environ[SHAREABLE] = (snapshot.ready, None)
     return response
 
 
