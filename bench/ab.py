@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests  # noqa: E402
 
 from bench.harness import (  # noqa: E402
+    POINT_LOOKUP,
     ROOT,
     free_port,
     session_cpu_seconds,
@@ -36,9 +37,11 @@ from bench.harness import (  # noqa: E402
     wrk_run,
 )
 
-LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/lisgraph/id/lep/E37000057> ?p ?o }"
 REQUESTS = {
-    "lookup": ("sparql?query=" + urllib.parse.quote(LOOKUP), "application/sparql-results+json"),
+    "lookup": (
+        "sparql?query=" + urllib.parse.quote(POINT_LOOKUP),
+        "application/sparql-results+json",
+    ),
     "page": ("doc/lep/E37000057", "text/html"),
     "health": ("health", "*/*"),
 }

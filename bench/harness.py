@@ -23,6 +23,7 @@ import requests
 from bench.stores.server import free_port, stop_process_group
 
 __all__ = [
+    "POINT_LOOKUP",
     "ROOT",
     "free_port",
     "gunicorn",
@@ -37,6 +38,9 @@ __all__ = [
     "wrk_run",
     "wait_for",
 ]
+
+#: The point lookup the throughput benchmarks ask (its answer cached after the first time).
+POINT_LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/lisgraph/id/lep/E37000057> ?p ?o }"
 
 #: The checkout: where commands run and ``bench`` and ``lisgraph`` are imported from.
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests  # noqa: E402
 
 from bench.harness import (  # noqa: E402
+    POINT_LOOKUP,
     ROOT,
     free_port,
     session_cpu_seconds,
@@ -45,7 +46,6 @@ from bench.harness import (  # noqa: E402
 )
 from bench.stores.virtuoso import Virtuoso  # noqa: E402
 
-LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/lisgraph/id/lep/E37000057> ?p ?o }"
 JSON = "application/sparql-results+json"
 PAGE = "doc/lep/E37000057"
 
@@ -61,7 +61,7 @@ def prime(url: str, accept: str) -> None:
 
 
 def measure_lisgraph(root: str, session: int, seconds: float) -> dict[str, Any]:
-    lookup = root + "sparql?query=" + urllib.parse.quote(LOOKUP)
+    lookup = root + "sparql?query=" + urllib.parse.quote(POINT_LOOKUP)
     prime(lookup, JSON)
     cpu = session_cpu_seconds(session)
     figures: dict[str, Any] = {"lookup": wrk_run(lookup, seconds, JSON)}
@@ -74,7 +74,7 @@ def measure_lisgraph(root: str, session: int, seconds: float) -> dict[str, Any]:
 
 
 def measure_virtuoso(virtuoso: Virtuoso, seconds: float) -> dict[str, Any]:
-    lookup = virtuoso.sparql + "?query=" + urllib.parse.quote(LOOKUP)
+    lookup = virtuoso.sparql + "?query=" + urllib.parse.quote(POINT_LOOKUP)
     prime(lookup, JSON)
     return {"lookup": wrk_run(lookup, seconds, JSON)}
 
