@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,12 @@ class BuildDir:
     def info_file(self) -> Path:
         return self.path / BUILD_INFO
 
+    @cached_property
+    def _info_name(self) -> str:
+        """build.json's path as a string, made once: the server asks :meth:`identity` on every
+        request."""
+        return os.fspath(self.info_file)
+
     def file(self, name: str) -> Path:
         """A file of the build by name; only names in :data:`DOWNLOADS` are offered."""
         return self.path / name
@@ -175,7 +182,7 @@ class BuildDir:
         directory's device and inode, and build.json's inode and modification time. Two stat
         calls. None when there is no readable build right now."""
         try:
-            directory, info = os.stat(self.path), self.info_file.stat()
+            directory, info = os.stat(self.path), os.stat(self._info_name)
         except OSError:
             return None
         return directory.st_dev, directory.st_ino, info.st_ino, info.st_mtime_ns

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -141,8 +142,12 @@ class LocalSource:
 
     config: ServerConfig
 
+    @cached_property
+    def _link(self) -> BuildDir:
+        return BuildDir(self.config.settings.dist_dir)
+
     def identity(self) -> Hashable | None:
-        return BuildDir(self.config.settings.dist_dir).identity()
+        return self._link.identity()
 
     def load(self) -> Snapshot:
         # Resolve the link once, so the store, build.json and the files served are one build.
@@ -263,6 +268,11 @@ class SnapshotHolder:
     def cancel_queries(self) -> None:
         """Stop the queries running in this process, answered 503 (the worker is stopping)."""
         self._snapshot.cancel_queries()
+
+    @property
+    def loaded(self) -> Snapshot:
+        """The version loaded last, without asking the source for a newer one."""
+        return self._snapshot
 
     def unchanged(self) -> Snapshot | None:
         """The current version if its source has no newer one; None if it has (this never

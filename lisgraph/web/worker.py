@@ -323,11 +323,13 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         )
         if facts is None or not self.alive:
             return False
-        snapshot = self.holder.unchanged()
-        if snapshot is None:  # a new build: a thread loads it
-            return False
+        snapshot = self.holder.loaded
         ready = snapshot.ready.get(facts.key)
-        if ready is None or (ready.stamp is not None and ready.stamp != snapshot.releases_stamp()):
+        if ready is None:
+            return False
+        if self.holder.unchanged() is not snapshot:  # a new build: a thread loads it
+            return False
+        if ready.stamp is not None and ready.stamp != snapshot.releases_stamp():
             return False
         keep_alive = (
             facts.keep_alive
