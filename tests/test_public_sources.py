@@ -4,6 +4,7 @@ inferences sit in their own graph; a malformed pack file is reported by file and
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 from typing import cast
@@ -122,6 +123,11 @@ def _pack_copy(tmp_path: Path) -> Path:
         ("lis-publications.csv", ",published,2019-05-16,", ",published,16/05/2019,", "not an ISO"),
         ("priorities.csv", "https://www.gov.uk/", "https://example.org/", "not described"),
         ("documents.csv", "West Midlands Local Industrial Strategy,", "WM LIS,", "is not in"),
+        ("lis-publications.csv", ",Cumbria LEP,", ",Cumbria LEP Board,", "is not in lead-bodies"),
+        ("lead-bodies.csv", "Cumbria LEP,lep/E37000007", "Cumbria LEP,lep/E37000009", "row's LEPs"),
+        ("lead-bodies.csv", "Cumbria LEP,lep/E37000007", "Cumbria LEP,council/x", "not an organ"),
+        ("lead-bodies.csv", "Humber LEP,lep/E37000049,,,", "Humber LEP,,,,", "needs a note"),
+        ("organisations.csv", ",CombinedAuthority,Tees", ",Council,Tees", "a class of"),
     ],
 )
 def test_malformed_pack_names_file_and_line(
@@ -166,6 +172,109 @@ def test_every_lead_body_is_stated_in_its_sources_graph() -> None:
     wanted = {r["lead_body"] for r in rows if r["lead_body"]}
     assert wanted and {label for _, label in found} == wanted
     assert all(g.startswith(f"{BASE}graph/source-") for g, _ in found)
+
+
+def _lead_links(store: ox.Store) -> dict[str, dict[str, set[str]]]:
+    """Each record's lead body words and the organisations it links, by property, per graph."""
+    links: dict[str, dict[str, set[str]]] = {}
+    for row in _select(
+        store,
+        f"SELECT ?g ?r ?words ?p ?org WHERE {{ GRAPH ?g {{ ?r <{LIS}leadBody> ?words "
+        f"OPTIONAL {{ ?r ?p ?org "
+        f"FILTER (?p IN (<{LIS}ledBy>, <{LIS}ledWith>, <{LIS}agreedWith>)) }} "
+        "} }",
+    ):
+        entry = links.setdefault(
+            str(row["r"].value),  # type: ignore[union-attr]
+            {"words": {str(row["words"].value)}, "graph": {str(row["g"].value)}},  # type: ignore[union-attr]
+        )
+        if row["p"] is not None:
+            term = str(row["p"].value).rsplit("#", 1)[1]  # type: ignore[union-attr]
+            entry.setdefault(term, set()).add(
+                str(row["org"].value).removeprefix(f"{BASE}id/")  # type: ignore[union-attr]
+            )
+    return links
+
+
+def test_lead_bodies_name_organisations_in_their_sources_graph(store: EmbeddedStore) -> None:
+    """The organisations each lead body's words name are linked from the row's record, in the
+    source's graph: government where the words say 'with government' (co-author) or 'agreed with
+    government' (not a co-author), a combined authority where they name one, and a LEP only if it
+    is one of the row's LEPs. Checked against the words, not against lead-bodies.csv."""
+    rows = _rows("lis-publications.csv")
+    pack = ox.Store()
+    pack.extend(public_source_quads(PACK, BASE))
+    links = _lead_links(pack)
+    assert len(links) == sum(1 for r in rows if r["lead_body"]) == 118
+    combined = {  # the whole build's: the seeds have three
+        r["o"].value.removeprefix(f"{BASE}id/")
+        for r in store.query(f"SELECT ?o WHERE {{ ?o a <{LIS}CombinedAuthority> }}").rows()
+    }
+    assert len(combined) == 8
+    for record, entry in links.items():
+        (words,) = entry["words"]
+        assert all(g.startswith(f"{BASE}graph/source-") for g in entry["graph"]), record
+        named = entry.get("ledBy", set()) | entry.get("ledWith", set())
+        if words.endswith("(annual report)"):  # names the source, not who led
+            assert not named, record
+            continue
+        assert entry.get("ledBy"), f"{record} ({words!r}) names no lead"
+        if re.search(r"(?<!agreed )with government", words):
+            assert "organisation/hm-government" in entry["ledWith"], record
+        if "agreed with government" in words:
+            assert entry["agreedWith"] == {"organisation/hm-government"}, record
+            assert "organisation/hm-government" not in named, record
+        else:
+            assert "agreedWith" not in entry, record
+        # ("CPCA Business Board" is the LEP, the Board of the CPCA: checked by hand below)
+        names_ca = re.search(r"Combined Authority|CPCA(?! Business Board)|GMCA|WMCA", words)
+        assert bool(names_ca) == bool(named & combined), f"{record}: {words!r} -> {named}"
+    # a few read by hand from the rows' words
+    by_words = {next(iter(e["words"])): e for e in links.values()}
+    london = by_words["Mayor of London / GLA with the London Economic Action Partnership (LEAP)"]
+    assert london["ledBy"] == {"organisation/greater-london-authority"}
+    assert london["ledWith"] == {"lep/E37000051"}
+    assert by_words["CPCA Business Board"]["ledBy"] == {"lep/E37000047"}
+    heart = by_words["Heart of the South West LEP and Heart of the South West Joint Committee"]
+    assert heart["ledBy"] == {"lep/E37000016", "organisation/hotsw-joint-committee"}
+    assert by_words["HM Government with WMCA"] == {
+        "words": {"HM Government with WMCA"},
+        "graph": by_words["HM Government with WMCA"]["graph"],
+        "ledBy": {"organisation/hm-government"},
+        "ledWith": {"combined-authority/west-midlands"},
+    }
+    leeds = by_words[
+        "Leeds City Region Enterprise Partnership with West Yorkshire Combined Authority"
+    ]
+    assert leeds["ledBy"] == {"lep/E37000050"}
+    assert leeds["ledWith"] == {"combined-authority/west-yorkshire"}
+
+
+def test_new_lead_organisations_are_described_where_named() -> None:
+    """An organisation the seeds do not have is typed in the graph of each source that names it,
+    and named there only if the words spell its name; otherwise the name is the editors'."""
+    store = ox.Store()
+    store.extend(public_source_quads(PACK, BASE))
+    label = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    found = {
+        (str(r["o"].value).removeprefix(f"{BASE}id/"), str(r["g"].value).removeprefix(BASE))  # type: ignore[union-attr]
+        for r in _select(
+            store,
+            f"SELECT ?o ?g WHERE {{ GRAPH ?g {{ ?o <{label}> ?name }} "
+            "FILTER (STRSTARTS(STR(?o), STR(<" + BASE + "id/combined-authority/>)) "
+            "|| ?o = <" + BASE + "id/organisation/greater-london-authority>) }",
+        )
+    }
+    where: dict[str, set[str]] = {}
+    for org, graph in found:
+        where.setdefault(org, set()).add(graph.split("/")[1].split("-")[0])
+    # "Tees Valley Combined Authority (with its integrated LEP)": the name is the source's
+    assert where["combined-authority/tees-valley"] == {"source"}
+    # "Sheffield City Region LEP and Mayoral Combined Authority", "Mayor of London / GLA": the
+    # full names are the editors'
+    assert where["combined-authority/sheffield-city-region"] == {"public"}
+    assert where["organisation/greater-london-authority"] == {"public"}
+    assert EDITORS_GRAPH in {g for o, g in found if o == "combined-authority/sheffield-city-region"}
 
 
 def test_draft_items_hang_off_their_drafts_not_the_final_strategies(store: EmbeddedStore) -> None:
