@@ -167,6 +167,7 @@ class LIS(DefinedNamespace):
     listPosition: URIRef
     locatedIn: URIRef
     namesSector: URIRef
+    notLaterThan: URIRef
     mandatedBy: URIRef
     maxQueriesPerClient: URIRef
     maxQueryBurstPerClient: URIRef

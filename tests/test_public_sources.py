@@ -310,3 +310,96 @@ def test_dorsets_targets_are_targets(store: EmbeddedStore) -> None:
     ).rows()
     assert len(rows) == 5
     assert {r["date"].value for r in rows} == {"2030"}
+
+
+def test_a_deadline_or_article_date_bounds_the_event_but_does_not_date_it(
+    store: EmbeddedStore,
+) -> None:
+    """D9: rows 9, 72 and 97 give a consultation's deadline or the date of an article reporting a
+    consultation still open; the record holds it as lis:notLaterThan, never as its date."""
+    rows = _rows("lis-publications.csv")
+    bounded = {
+        line: row
+        for line, row in enumerate(rows, start=2)
+        if re.search(r"^Consultation deadline|open until", row["date_note"])
+    }
+    assert sorted(bounded) == [9, 72, 97]
+    found = {
+        (r["address"].value, r["by"].value)
+        for r in store.query(
+            "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
+            "PREFIX dcterms: <http://purl.org/dc/terms/> "
+            "SELECT ?address ?by WHERE { GRAPH ?g { ?r lis:notLaterThan ?by ; "
+            "dcterms:source ?s } ?s lis:address ?address ; ^prov:wasDerivedFrom ?g "
+            "FILTER NOT EXISTS { ?r dcterms:date ?d } }".replace(
+                "SELECT", "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT"
+            )
+        ).rows()
+    }
+    assert found == {(row["source_url"], row["date"]) for row in bounded.values()}
+
+
+def test_smarter_faster_together_is_one_document_informing_the_strategy(
+    store: EmbeddedStore,
+) -> None:
+    """D9: both spellings of Smarter, Faster, Together name one document: its prospectus record
+    (November 2018) and its four priorities are the document's, which informs the South East
+    strategy; the strategy itself has no prospectus."""
+    prefix = (
+        "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+    )
+    sft = f"<{BASE}id/document/smarter-faster-together>"
+    strategy = f"<{BASE}id/strategy/south-east-lis>"
+    rows = store.query(
+        prefix + "SELECT ?status ?date (COUNT(DISTINCT ?p) AS ?n) WHERE { "
+        f"{sft} lis:informs {strategy} ; lis:statusRecord ?r ; lis:priority ?p . "
+        "?r lis:status ?status ; dcterms:date ?date } GROUP BY ?status ?date"
+    ).rows()
+    assert [(r["status"].value, r["date"].value, r["n"].value) for r in rows] == [
+        (f"{BASE}id/status/prospectus", "2018-11", "4")
+    ]
+    assert not bool(
+        store.query(
+            prefix
+            + f"ASK {{ {strategy} lis:statusRecord/lis:status <{BASE}id/status/prospectus> }}"
+        ).raw
+    )
+
+
+def test_no_secondary_source_names_itself_as_what_it_copies(store: EmbeddedStore) -> None:
+    """D9: lis:secondaryOf says what a copy or report copies, never only the copy's own title
+    (a title that says what it is a copy of may be repeated)."""
+    rows = store.query(
+        "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT ?s WHERE { ?s lis:secondaryOf ?of ; dcterms:title ?title "
+        "FILTER (STR(?of) = STR(?title) && !CONTAINS(STR(?title), ' copy of ')) }"
+    ).rows()
+    assert rows == []
+    (of,) = store.query(
+        "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> SELECT ?of WHERE { "
+        f"<{BASE}id/source/sustainabilitywestmidlands-org-uk-94c299> lis:secondaryOf ?of }}"
+    ).rows()
+    assert "West Midlands Local Industrial Strategy" in of["of"].value
+
+
+def test_seed_003s_probable_address_is_the_packs_pointer_not_a_certainty(
+    store: EmbeddedStore,
+) -> None:
+    """D9: the pack says seed 003 is 'probably' the South East LEP's page (matched text): a
+    pointer in the pack's graph, with its words, and no lis:address on the seed."""
+    seed = f"<{BASE}id/source/south-east-lep-our-strategy>"
+    rows = store.query(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        f"SELECT ?g ?page WHERE {{ GRAPH ?g {{ {seed} rdfs:seeAlso ?page }} }}"
+    ).rows()
+    assert [(r["g"].value, r["page"].value) for r in rows] == [
+        (
+            f"{BASE}graph/sources-public-sources-pack",
+            f"{BASE}id/source/southeastlep-com-19322c",
+        )
+    ]
+    assert not bool(
+        store.query(f"ASK {{ {seed} <https://w3id.org/lisgraph/def/lis#address> ?a }}").raw
+    )

@@ -142,6 +142,10 @@ _INFERRED = re.compile(
 # A date that is the source's own date, not the event's (Hansard's statement of 22 July 2019
 # about launches of 19 July): the event is stated undated.
 _SOURCE_DATE = re.compile(r"^Date of the written statement", re.I)
+# A date that bounds the event rather than dates it: a consultation's deadline, or the date of an
+# article reporting a consultation still open (rows 9, 72, 97; audit D9). The record is undated
+# and the date is lis:notLaterThan: the status held by then.
+_BY_DATE = re.compile(r"^Consultation deadline|open until", re.I)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LEP_CODE = re.compile(r"^E37\d{6}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -432,7 +436,9 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
         out.add(graph, record, dct["source"], source)
         if not row["date"] or _SOURCE_DATE.match(row["date_note"]):
             continue
-        if _INFERRED.search(row["date_note"]):
+        if _BY_DATE.search(row["date_note"]):
+            out.add(graph, record, out.lis("notLaterThan"), _date(row["date"]))
+        elif _INFERRED.search(row["date_note"]):
             out.add(EDITORS_GRAPH, record, dct["date"], _date(row["date"]))
             out.add(
                 EDITORS_GRAPH,
