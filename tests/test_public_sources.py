@@ -403,3 +403,20 @@ def test_seed_003s_probable_address_is_the_packs_pointer_not_a_certainty(
     assert not bool(
         store.query(f"ASK {{ {seed} <https://w3id.org/lisgraph/def/lis#address> ?a }}").raw
     )
+
+
+def test_the_lead_body_tables_name_exactly_the_packs_wordings_and_organisations() -> None:
+    """lead-bodies.csv has one line per lead_body wording of the pack (no stale line), and every
+    organisation of organisations.csv is named by one of them."""
+    wordings = {r["lead_body"] for r in _rows("lis-publications.csv") if r["lead_body"]}
+    table = _rows("lead-bodies.csv")
+    assert len(table) == len({r["lead_body"] for r in table}) == len(wordings) == 50
+    assert {r["lead_body"] for r in table} == wordings
+    named = {
+        ref
+        for r in table
+        for column in ("led_by", "led_with", "agreed_with")
+        for ref in r[column].split(";")
+        if ref
+    }
+    assert {r["ref"] for r in _rows("organisations.csv")} <= named
