@@ -119,6 +119,7 @@ class LIS(DefinedNamespace):
     WiderArea: URIRef
     address: URIRef
     addressesChallenge: URIRef
+    agreedWith: URIRef
     aim: URIRef
     amount: URIRef
     announced: URIRef
@@ -162,9 +163,11 @@ class LIS(DefinedNamespace):
     latestStatusRecord: URIRef
     leadBody: URIRef
     ledBy: URIRef
+    ledWith: URIRef
     listPosition: URIRef
     locatedIn: URIRef
     namesSector: URIRef
+    notLaterThan: URIRef
     mandatedBy: URIRef
     maxQueriesPerClient: URIRef
     maxQueryBurstPerClient: URIRef

@@ -33,7 +33,7 @@ from ..search_index import write_index
 from ..shacl import check, load_shapes, reference_violations, violations
 from .derive import rule_files
 from .dumps import write_dumps
-from .funding import FUNDING_CSV
+from .funding import FOUND_CSV, FUNDING_CSV
 from .places import place_files
 from .public_sources import pack_files
 from .release import build_lock, new_staging, prune, published, switch, write_error
@@ -76,6 +76,7 @@ def _input_files(settings: Settings) -> list[Path]:
     files += pack_files(settings.reference_csv.parent / "public-sources")
     files += place_files(settings.reference_csv.parent / "public-data")
     files.append(settings.reference_csv.parent / "public-data" / FUNDING_CSV)
+    files.append(settings.reference_csv.parent / "public-data" / FOUND_CSV)
     files.append(settings.reference_csv.parent / "public-data" / SIC_CSV)
     files += rule_files(settings)
     return files

@@ -30,7 +30,7 @@ from ..config import Settings
 from ..errors import DataLoadError
 from ..vocab import OWL, PROV, RDF, VANN, lis_namespace
 from .derive import derive
-from .funding import FUNDING_CSV, funding_quads
+from .funding import FOUND_CSV, FUNDING_CSV, funding_quads
 from .ons_lookup import lookup_graph
 from .places import place_files, place_quads
 from .public_sources import pack_files, public_source_quads
@@ -204,6 +204,7 @@ def load(
     if data_files is None:  # the funding rows name the LEPs and authorities of the data
         store.extend(funding_quads(places, base))
         read.append(places / FUNDING_CSV)
+        read.append(places / FOUND_CSV)
         store.extend(sic_quads(places, base))
         read.append(places / SIC_CSV)
     derive(store, settings)
