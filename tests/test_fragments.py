@@ -219,6 +219,19 @@ def test_bad_patterns_are_refused_with_a_reason(
     assert message in answer.get_data(as_text=True)
 
 
+def test_a_hand_typed_url_with_raw_quotes(client: FlaskClient, store: EmbeddedStore) -> None:
+    """Quotes and spaces sent as they are typed (curl sends them so) name the same pattern."""
+    answer = client.get(
+        '/fragments?object="Cumbria LEP"@en', headers={"Accept": "application/n-quads"}
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    quads = ox.parse(answer.data, format=ox.RdfFormat.N_QUADS)
+    got = sorted(_key(q) for q in quads if q.object == ox.Literal("Cumbria LEP", language="en"))
+    assert got and got == sorted(
+        _sparql(store, '?s ?p "Cumbria LEP"@en BIND("Cumbria LEP"@en AS ?o)')
+    )
+
+
 def test_the_page_for_people_has_the_form_and_the_matches(client: FlaskClient) -> None:
     answer = client.get(
         "/fragments?" + urlencode({"subject": SEMLEP}), headers={"Accept": "text/html"}

@@ -220,7 +220,8 @@ def _rdf(values: dict[str, str], page: int, matches: Matches, fmt: Format, quads
     """The page as RDF: the matches, then the metadata and controls (in their own graph in a
     quad format)."""
     # This page as it was asked for (a client finds the metadata by the URL it asked).
-    asked = request.query_string.decode("latin-1")
+    # (Characters an IRI cannot hold, sent raw by a hand-typed URL, percent-encoded.)
+    asked = quote(request.query_string.decode("latin-1"), safe="/?&=%:@!$'()*+,;")
     here = fragments_url() + ("?" + asked if asked else "")
     fragment = ox.NamedNode(_url(values))
     page_node = ox.NamedNode(here)
