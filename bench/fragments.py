@@ -1,7 +1,8 @@
 """A point lookup through ``/fragments`` against the same lookup through ``/sparql``.
 
 Starts ``lisgraph serve`` (2 workers) on a build, waits ``--settle`` seconds for the page
-warmer, then measures with ``wrk`` (``-t2 -c32``, keep-alive), in interleaved rounds, the
+warmer, then measures with ``wrk`` (``-t2 -c32``, keep-alive; the server gives wrk's one address
+the query share of 32 clients), in interleaved rounds, the
 requests per second of: the statements about one subject as a Quad Pattern Fragment (N-Quads)
 and as a SPARQL SELECT (JSON; after the first, answered from the answer cache), and the same two
 over ``--subjects`` subjects in turn (more than the answer cache holds, so the SPARQL answers are
@@ -43,8 +44,9 @@ def _lookup(subject: str) -> str:
     return "/sparql?query=" + urllib.parse.quote(query, safe="")
 
 
-def _wrk(root: str, paths: list[str], accept: str, seconds: float) -> float:
-    """Requests per second over ``paths`` in turn (each connection starts at its own place)."""
+def _wrk(root: str, paths: list[str], accept: str, seconds: float) -> tuple[float, int]:
+    """Requests per second answered 2xx over ``paths`` in turn (each thread starts at its own
+    place), and how many were refused (the endpoint's 429 and 503 under this load)."""
     listed = ",\n".join(json.dumps(p) for p in paths)
     script = (
         f"paths = {{\n{listed}\n}}\n"
@@ -59,16 +61,17 @@ def _wrk(root: str, paths: list[str], accept: str, seconds: float) -> float:
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
-    command = ["wrk", "-t2", "-c32", f"-d{max(1, round(seconds))}s", "--timeout", "60s"]
+    duration = max(1, round(seconds))
+    command = ["wrk", "-t2", "-c32", f"-d{duration}s", "--timeout", "60s"]
     out = subprocess.run(
         [*command, "-s", lua.name, root], capture_output=True, text=True, check=True
     ).stdout
     Path(lua.name).unlink()
-    if "Non-2xx or 3xx responses" in out:
-        raise RuntimeError(f"errors under load:\n{out}")
-    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    assert found, out
-    return float(found.group(1))
+    total = re.search(r"(\d+) requests in ([\d.]+)s", out)
+    assert total, out
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = int(refused.group(1)) if refused else 0
+    return (int(total.group(1)) - errors) / float(total.group(2)), errors
 
 
 def main() -> None:
@@ -84,7 +87,15 @@ def main() -> None:
     command = [sys.executable, "-m", "lisgraph", "serve", "--no-build"]
     command += ["--build", str(args.build.resolve()), "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", "2"]
-    with started(command, f"http://127.0.0.1:{port}/health") as health:
+    # wrk's 32 connections come from one address: let it have the share of 32 clients, so that
+    # the endpoint's figure is its throughput, not its per-client limit (fragments have none).
+    shares = {
+        "LISGRAPH_CLIENT_QUERIES": "2",
+        "LISGRAPH_CLIENT_QUEUED": "32",
+        "LISGRAPH_CLIENT_BURST": "32",
+        "LISGRAPH_QUERY_QUEUE": "64",
+    }
+    with started(command, f"http://127.0.0.1:{port}/health", env=shares) as health:
         root = health.removesuffix("/health")
         time.sleep(args.settle)
         rows = requests.post(
@@ -108,18 +119,26 @@ def main() -> None:
                 answer = requests.get(root + path, headers={"Accept": accept}, timeout=60)
                 answer.raise_for_status()
         runs: dict[str, list[float]] = {name: [] for name in cases}
+        refused: dict[str, list[int]] = {name: [] for name in cases}
         for round_number in range(args.rounds):
             names = list(cases) if round_number % 2 == 0 else list(reversed(cases))
             for name in names:
                 paths, accept = cases[name]
-                runs[name].append(_wrk(root, paths, accept, args.seconds))
-                print(f"round {round_number + 1} {name:34s} {runs[name][-1]:8,.0f}/s", flush=True)
+                rate, errors = _wrk(root, paths, accept, args.seconds)
+                runs[name].append(rate)
+                refused[name].append(errors)
+                print(
+                    f"round {round_number + 1} {name:34s} {rate:8,.0f}/s answered, "
+                    f"{errors} refused",
+                    flush=True,
+                )
     print(f"\n{'request':34s} {'median req/s':>12s}")
     medians = {name: statistics.median(values) for name, values in runs.items()}
     for name, value in medians.items():
         print(f"{name:34s} {value:12,.0f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"runs": runs, "medians": medians}, indent=1) + "\n")
+    figures = {"runs": runs, "refused": refused, "medians": medians}
+    args.out.write_text(json.dumps(figures, indent=1) + "\n")
 
 
 if __name__ == "__main__":
