@@ -25,6 +25,7 @@ from . import (
     definitions,
     downloads,
     errors,
+    fragments,
     graph_store,
     http_cache,
     maps,
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         releases.bp,
         downloads.bp,
         graph_store.bp,
+        fragments.bp,
         metadata.bp,
         operations.bp,
     ):

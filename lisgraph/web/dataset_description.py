@@ -41,6 +41,9 @@ DCAT3 = Namespace(str(DCAT))
 #: The Open Government Licence as CKAN's licence register and data.europa.eu name it (https).
 LICENCE = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 LICENCE_TITLE = "Open Government Licence v3.0"
+#: The specification /fragments follows (and the Triple Pattern Fragments one it extends).
+QPF_SPEC = "https://linkeddatafragments.org/specification/quad-pattern-fragments/"
+_W3C = "https://www.w3.org/TR/"
 #: The period the dataset covers: the first wave of strategies (announced November 2017) to the
 #: end of government sponsorship of LEPs (April 2024); shared/reference/lis-facts.md.
 TEMPORAL = ("2017", "2024")
@@ -334,6 +337,9 @@ def _void_graph() -> Graph:
         graph.add((dataset, DCTERMS.modified, Literal(when, datatype=XSD.dateTime)))
     graph.add((dataset, FOAF.homepage, URIRef(root)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(root + "sparql")))
+    if snapshot.config.store is None:  # fragments come from the embedded store only
+        # A URI appended to it (percent-encoded) gives the triples about that URI: /fragments.
+        graph.add((dataset, VOID.uriLookupEndpoint, URIRef(root + "fragments?subject=")))
     graph.add((dataset, VOID.uriSpace, Literal(snapshot.base + "id/")))
     for fmt in DUMP_FORMATS:
         graph.add((dataset, VOID.dataDump, URIRef(f"{root}downloads/{fmt.filename}")))
@@ -442,6 +448,26 @@ def catalog_graph() -> Graph:
     graph.add((catalog, DCAT.dataset, dataset))
     graph.add((catalog, DCAT.service, service))
     graph.add((catalog, DCAT.service, graph_store))
+    services = [
+        (
+            service,
+            "lisgraph SPARQL 1.1 endpoint",
+            URIRef(root + "sparql"),
+            _W3C + "sparql11-protocol/",
+        ),
+        (
+            graph_store,
+            "lisgraph Graph Store (read-only)",
+            URIRef(root + "data"),
+            _W3C + "sparql11-http-rdf-update/",
+        ),
+    ]
+    if snapshot.config.store is None:  # fragments come from the embedded store only
+        fragments = URIRef(snapshot.base + "catalog#fragments")
+        graph.add((catalog, DCAT.service, fragments))
+        services.append(
+            (fragments, "lisgraph Quad Pattern Fragments", URIRef(root + "fragments"), QPF_SPEC)
+        )
 
     graph.add((dataset, RDF.type, DCAT.Dataset))
     graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
@@ -500,8 +526,7 @@ def catalog_graph() -> Graph:
                 "A gzip copy to save to disk (the bytes SHA256SUMS names); give clients the "
                 "plain URL."
                 if name.endswith(".gz")
-                else "Give this URL to clients: it is sent gzip-compressed to those that "
-                "accept it."
+                else "Give this URL to clients: it is sent gzip-compressed to those that accept it."
             )
             text = f"The whole dataset in {title}, as built and validated. {fmt.use} {how}"
             graph.add((dist, DCTERMS.description, Literal(text.replace("  ", " "), lang="en")))
@@ -536,15 +561,12 @@ def catalog_graph() -> Graph:
                 )
 
     endpoint = URIRef(root + "sparql")
-    for node, title, url, standard in (
-        (service, "lisgraph SPARQL 1.1 endpoint", endpoint, "sparql11-protocol"),
-        (graph_store, "lisgraph Graph Store (read-only)", URIRef(root + "data"), None),
-    ):
+    for node, title, url, standard in services:
         graph.add((node, RDF.type, DCAT.DataService))
         graph.add((node, DCTERMS.title, Literal(title, lang="en")))
         graph.add((url, RDF.type, RDFS.Resource))
         graph.add((node, DCAT.endpointURL, url))
-        spec = URIRef(f"https://www.w3.org/TR/{standard or 'sparql11-http-rdf-update'}/")
+        spec = URIRef(standard)
         graph.add((spec, RDF.type, DCTERMS.Standard))
         graph.add((node, DCTERMS.conformsTo, spec))
         graph.add((node, DCAT.servesDataset, dataset))

@@ -36,7 +36,8 @@ from .ready_responses import SHAREABLE
 
 __all__ = ["PAGE_PARAMETERS", "TRIM_AFTER_BYTES", "PageCache", "init_app", "page_key"]
 
-_NOT_CACHED = ("/sparql", "/search", "/health", "/downloads/", "/static/")
+# Fragments: an index lookup costs less than the memory it would take from the pages kept.
+_NOT_CACHED = ("/sparql", "/search", "/health", "/downloads/", "/static/", "/fragments")
 
 #: The query parameters a cached page reads: the format, the Graph Store's graph, a class
 #: page's paging, sorting and facets, the LEPs compared, the map's day. Others change no page
