@@ -130,7 +130,9 @@ def test_two_leps_side_by_side_show_what_the_graph_holds(
             f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?x dcterms:creator {lep} ; "
             "lis:priority ?p }",
         )
-        assert fields["Priorities (all)"][column] == priorities[0]["n"]
+        # no priority listed is "not stated": a count of 0 would be a claim no source makes
+        expected = priorities[0]["n"] if priorities[0]["n"] != "0" else "not stated"
+        assert fields["Priorities (all)"][column] == expected
     assert fields["Districts (April 2020)"] != ["0", "0"]
     assert any(fields["Funding"])  # Cumbria's Growth Deal rounds
 
@@ -160,9 +162,67 @@ def test_each_panel_shows_the_query_that_gives_its_numbers(
     for row in rows[1:]:
         if row[0].startswith(("Foundation: ", "Grand Challenge: ")):
             label = row[0].split(": ", 1)[1]
-            assert [int(n) for n in row[1:]] == [
-                counts.get((code, label), 0) for code in (BLACK_COUNTRY, CUMBRIA)
+            assert row[1:] == [
+                str(counts.get((code, label), "not stated")) for code in (BLACK_COUNTRY, CUMBRIA)
             ], row[0]
+
+
+def test_priorities_no_source_lists_are_not_stated(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    listed = {
+        r["code"]: int(r["n"])
+        for r in _select(
+            store,
+            "SELECT ?code (COUNT(DISTINCT ?p) AS ?n) WHERE { "
+            "?lep a lis:LocalEnterprisePartnership ; lis:area/lis:gssCode ?code "
+            "OPTIONAL { ?x dcterms:creator ?lep ; lis:priority ?p } } GROUP BY ?code",
+        )
+    }
+    assert 0 in listed.values() and any(listed.values())
+    rows = _csv(client, "/compare?format=csv")
+    code, shown = rows[0].index("Code"), rows[0].index("Priorities")
+    assert {row[code]: row[shown] for row in rows[1:]} == {
+        c: str(n) if n else "" for c, n in listed.items()
+    }
+    html = client.get("/compare").get_data(as_text=True)
+    none = next(c for c, n in listed.items() if not n)
+    row = html[html.index(f'id="pick-{none}"') :].split("</tr>", 1)[0]
+    assert "not stated" in row and ">0<" not in row
+
+
+def test_a_stage_several_sources_date_alike_is_one_line(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    events = _select(
+        store,
+        "SELECT DISTINCT ?label ?date ?source WHERE { ?s a lis:LocalIndustrialStrategy ; "
+        f"dcterms:creator <{BASE}id/lep/{BLACK_COUNTRY}> ; lis:statusRecord ?e . "
+        "?e lis:status/skos:prefLabel ?label ; dcterms:source ?source "
+        "OPTIONAL { ?e dcterms:date ?date } }",
+    )
+    by_stage: dict[tuple[str, str], set[str]] = {}
+    for e in events:
+        by_stage.setdefault((e["label"], e.get("date", "undated")), set()).add(e["source"])
+    stage, sources = max(by_stage.items(), key=lambda item: len(item[1]))
+    assert len(sources) > 1
+    rows = _csv(client, f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}&format=csv")
+    life = next(row[1] for row in rows if row[0] == "Every stage the sources record")
+    assert life.split("; ").count(", ".join(stage)) == 1
+    html = client.get(f"/compare?lep={CUMBRIA}&lep={BLACK_COUNTRY}").get_data(as_text=True)
+    life_row = html[html.index("Every stage the sources record") :].split("</tr>", 1)[0]
+    item = life_row[life_row.index(f">{', '.join(stage)}</a>") :].split("</li>", 1)[0]
+    assert f"{len(sources)} sources:" in item
+    assert {unescape(h) for h in re.findall(r'href="([^"]+)"', item)} == {
+        s.replace(BASE, "http://localhost/") for s in sources
+    }
+    # the LEP page's life of the strategy: that stage once, naming each of its sources
+    page = client.get(f"/doc/lep/{BLACK_COUNTRY}.html").get_data(as_text=True)
+    life_html = page[page.index('id="strategy-life"') :].split("</section>", 1)[0]
+    items = [i for i in life_html.split("<li>")[1:] if f">{stage[0]}</a>" in i]
+    dated = [i for i in items if f'datetime="{stage[1]}"' in i]
+    assert len(dated) == 1
+    assert len(re.findall(r"/id/source/", dated[0])) == len(sources)
 
 
 def test_rows_that_differ_are_marked(client: FlaskClient) -> None:

@@ -14,11 +14,19 @@ from .. import sparql_text
 from ..store import Store, Term
 from ..vocab import prologue
 from .labels import label_of, labelled
-from .programme import KINDS, Column, programme_events, programme_matrix
+from .programme import (
+    KINDS,
+    Column,
+    ProgrammeRow,
+    programme_events,
+    programme_matrix,
+    stated_events,
+)
 
 __all__ = [
     "ALL_COLUMNS",
     "KINDS_LABEL",
+    "NOT_STATED",
     "Comparison",
     "LepRecord",
     "Panel",
@@ -26,6 +34,7 @@ __all__ = [
     "TableColumn",
     "Value",
     "compare_leps",
+    "life_values",
     "side_by_side",
     "sorted_table",
     "stage_kind",
@@ -33,15 +42,23 @@ __all__ = [
 ]
 
 
+#: What a cell says where the sources held here state nothing (a count of 0 would be a claim
+#: no source makes).
+NOT_STATED = "not stated"
+
+
 @dataclass(frozen=True)
 class Value:
-    """One value of a cell: its text, the page of the thing it names (if any) and of the source
-    that states it (if the graph gives one)."""
+    """One value of a cell: its text, the page of the thing it names (if any) and the sources
+    that state it, each (source IRI, its label), in the order met."""
 
     text: str
     iri: str = ""
-    source: str = ""
-    source_label: str = ""
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+def _cited(source: str, label: str = "") -> tuple[tuple[str, str], ...]:
+    return ((source, label),) if source else ()
 
 
 @dataclass
@@ -60,7 +77,7 @@ class LepRecord:
     stage_rank: int = 0  # the status's skos:notation (1 announced ... 10 published)
     lead_bodies: list[Value] = field(default_factory=list)
     life: list[Value] = field(default_factory=list)  # every dated stage (chosen LEPs only)
-    priorities: int = 0
+    priorities: int = 0  # 0: the sources held here list none
     by_column: dict[str, int] = field(default_factory=dict)  # column IRI -> count
     sectors: list[Value] = field(default_factory=list)  # one per SIC section
     funding: list[Value] = field(default_factory=list)
@@ -196,9 +213,14 @@ def _money(amount: str) -> str:
 
 
 def _add(values: list[Value], value: Value) -> None:
-    """Add ``value`` unless one with its text is there (the first source is kept)."""
-    if all(v.text != value.text for v in values):
-        values.append(value)
+    """Add ``value``; when one with its text is there, add its sources to that one (so a stage
+    that four sources date alike is one value with four sources)."""
+    for i, old in enumerate(values):
+        if old.text == value.text:
+            more = tuple(s for s in value.sources if s not in old.sources)
+            values[i] = Value(old.text, old.iri, old.sources + more)
+            return
+    values.append(value)
 
 
 def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comparison:
@@ -223,7 +245,7 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
                 Value(
                     r["wave_label"].value,
                     r["wave"].value,
-                    r["waveSource"].value if "waveSource" in r else "",
+                    _cited(r["waveSource"].value if "waveSource" in r else ""),
                 ),
             )
         if "strategy" not in r:
@@ -233,9 +255,12 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
         source = r["source"].value if "source" in r else ""
         source_label = label_of(r, "source") if source else ""
         stage = f"{r['status_label'].value}, {date}" if date else r["status_label"].value
-        _add(rec.stages, Value(stage, r["record"].value, source, source_label))
+        _add(rec.stages, Value(stage, r["record"].value, _cited(source, source_label)))
         if "leadBody" in r:
-            _add(rec.lead_bodies, Value(r["leadBody"].value, r["record"].value, source))
+            _add(
+                rec.lead_bodies,
+                Value(r["leadBody"].value, r["record"].value, _cited(source, source_label)),
+            )
         rank = int(r["stage"].value)
         if rank > best_stage.get(rec.iri, 0):
             best_stage[rec.iri] = rank
@@ -247,7 +272,9 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
         if "region" in r:
             _add(
                 rec.regions,
-                Value(r["region_label"].value, r["region"].value, r["regionSource"].value),
+                Value(
+                    r["region_label"].value, r["region"].value, _cited(r["regionSource"].value)
+                ),
             )
         if "districts" in r:
             rec.districts = int(r["districts"].value)
@@ -267,7 +294,7 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
         if label_of(r, "sector") not in first[3]:
             first[3].append(label_of(r, "sector"))
     for (iri, text), (sector, source, _, names) in sorted(sections.items()):
-        records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", sector, source))
+        records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", sector, _cited(source)))
     for r in store.query(queries["funding"]).rows():
         rec = record(r)
         parts = [_money(r["amount"].value), r["fund_label"].value]
@@ -283,28 +310,31 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
             Value(
                 ", ".join([" ".join(parts[:2]), *parts[2:]]),
                 r["allocation"].value,
-                r["source"].value,
-                label_of(r, "source"),
+                _cited(r["source"].value, label_of(r, "source")),
             )
         )
     for lep in chosen if len(chosen) <= 12 else []:
         for row in programme_events(store, base, lep=lep):
             if lep in records:
-                records[lep].life = [
-                    Value(
-                        f"{e.kind_label}, {e.date}" if e.date else f"{e.kind_label}, undated",
-                        e.iri,
-                        e.source,
-                        e.source_label,
-                    )
-                    for e in row.events + row.undated
-                ]
+                records[lep].life = life_values(row)
     panels = [Panel(key, title, queries[key]) for key, title in PANEL_TITLES.items()]
     return Comparison(
         records=sorted(records.values(), key=lambda rec: rec.name.lower()),
         columns=matrix.columns,
         panels=panels,
     )
+
+
+def life_values(row: ProgrammeRow) -> list[Value]:
+    """A LEP's dated stages, then its undated ones: one value per stage and date, with every
+    source that states it."""
+    values = []
+    for events in stated_events(row):
+        first = events[0]
+        text = f"{first.kind_label}, {first.date or 'undated'}"
+        sources = tuple(dict.fromkeys((e.source, e.source_label) for e in events))
+        values.append(Value(text, first.iri, sources))
+    return values
 
 
 # --- the two tables: LEPs in columns, and every LEP in rows -------------------------------------
@@ -330,7 +360,11 @@ def side_by_side(comparison: Comparison) -> list[Row]:
     recs = comparison.records
 
     def count(n: int, source: str = "") -> list[Value]:
-        return [Value(str(n), "", source)]
+        return [Value(str(n), "", _cited(source))]
+
+    def stated(n: int) -> list[Value]:
+        """A count of what the sources list: "not stated" for none listed."""
+        return [Value(str(n) if n else NOT_STATED)]
 
     rows = [
         Row("wave", "Wave", "programme", [r.waves for r in recs]),
@@ -345,7 +379,7 @@ def side_by_side(comparison: Comparison) -> list[Row]:
             "place",
             [count(r.districts, r.districts_source) for r in recs],
         ),
-        Row("priorities", "Priorities (all)", "priorities", [count(r.priorities) for r in recs]),
+        Row("priorities", "Priorities (all)", "priorities", [stated(r.priorities) for r in recs]),
     ]
     for column in comparison.columns:
         kind = "Foundation" if column.group == "foundation" else "Grand Challenge"
@@ -354,7 +388,7 @@ def side_by_side(comparison: Comparison) -> list[Row]:
                 f"c:{column.iri}",
                 f"{kind}: {column.label}",
                 "priorities",
-                [count(r.by_column.get(column.iri, 0)) for r in recs],
+                [stated(r.by_column.get(column.iri, 0)) for r in recs],
             )
         )
     rows.append(Row("sectors", "Sectors (SIC 2007 section)", "sectors", [r.sectors for r in recs]))
@@ -387,11 +421,15 @@ ALL_COLUMNS = (
 
 
 def table_row(record: LepRecord, columns: list[Column]) -> dict[str, str | int]:
-    """``record`` as one row of the every-LEP table (text or numbers, by column key)."""
+    """``record`` as one row of the every-LEP table (text or numbers, by column key); a count
+    of what no source held here lists is "" (not stated), not 0."""
     groups = {c.iri: c.group for c in columns}
 
     def linked(group: str) -> int:
         return sum(n for c, n in record.by_column.items() if groups.get(c) == group)
+
+    def stated(n: int) -> int | str:
+        return n or ""
 
     return {
         "name": record.name,
@@ -400,11 +438,11 @@ def table_row(record: LepRecord, columns: list[Column]) -> dict[str, str | int]:
         "regions": ", ".join(v.text for v in record.regions),
         "stage": KINDS_LABEL.get(record.stage_kind, record.stage_kind),
         "date": record.stage_date,
-        "priorities": record.priorities,
-        "foundations": linked("foundation"),
-        "challenges": linked("challenge"),
+        "priorities": stated(record.priorities),
+        "foundations": stated(linked("foundation")),
+        "challenges": stated(linked("challenge")),
         "sectors": " ".join(v.text.split(" ", 1)[0] for v in record.sectors),
-        "funding": len(record.funding),
+        "funding": stated(len(record.funding)),
         "districts": record.districts,
     }
 
@@ -428,12 +466,12 @@ def sorted_table(
     comparison: Comparison, sort: str = "name", descending: bool = False
 ) -> list[tuple[LepRecord, dict[str, str | int]]]:
     """Every record with its table row, sorted by column ``sort`` (the name when unknown),
-    then by name; empty values last."""
+    then by name; empty values (not stated) last."""
     key = sort if any(c.key == sort for c in ALL_COLUMNS) else "name"
     rows = [(r, table_row(r, comparison.columns)) for r in comparison.records]
     numeric = next(c.numeric for c in ALL_COLUMNS if c.key == key)
-    present = [x for x in rows if numeric or x[1][key] != ""]
-    empty = [x for x in rows if not numeric and x[1][key] == ""]
+    present = [x for x in rows if x[1][key] != ""]
+    empty = [x for x in rows if x[1][key] == ""]
     present.sort(key=lambda x: str(x[1]["name"]).lower())
     if key == "stage":  # by how far the strategy got, not alphabetically
         present.sort(key=lambda x: x[0].stage_rank, reverse=descending)

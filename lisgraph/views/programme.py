@@ -25,6 +25,7 @@ __all__ = [
     "programme_marks",
     "programme_matrix",
     "programme_picture",
+    "stated_events",
 ]
 
 # --- the foundations and Grand Challenges matrix ------------------------------------------------
@@ -229,6 +230,16 @@ def programme_events(store: Store, base: str, lep: str | None = None) -> list[Pr
         row.events.sort(key=lambda e: (e.date_from, e.date_to, KINDS.index(e.kind), e.iri))
         row.undated.sort(key=lambda e: (KINDS.index(e.kind), e.iri))
     return sorted(rows.values(), key=lambda row: row.label.lower())
+
+
+def stated_events(row: ProgrammeRow) -> list[list[ProgrammeEvent]]:
+    """The row's events, dated then undated, with the sources that state the same stage on the
+    same date (or both undated) together: one entry per stage and date, each the events of its
+    sources in the order met (review E16: one line, not one per source)."""
+    grouped: dict[tuple[str, str], list[ProgrammeEvent]] = {}
+    for event in row.events + row.undated:
+        grouped.setdefault((event.kind_label, event.date), []).append(event)
+    return list(grouped.values())
 
 
 def programme_marks(row: ProgrammeRow, gap: float = 0.12) -> list[ProgrammeMark]:

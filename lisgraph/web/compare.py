@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request
 
 from ..errors import ProtocolError
-from ..views.compare import ALL_COLUMNS, compare_leps, side_by_side, sorted_table
+from ..views.compare import ALL_COLUMNS, NOT_STATED, compare_leps, side_by_side, sorted_table
 from .dataset import current_snapshot
 from .urls import public_root
 
@@ -91,6 +91,7 @@ def compare() -> Response:
             panels={p.key: p for p in comparison.panels},
             editor=_editor,
             missing=missing,
+            not_stated=NOT_STATED,
             csv_url=public_root() + request.full_path.lstrip("/").rstrip("?") + "&format=csv",
         )
         return Response(html, content_type="text/html; charset=utf-8")

@@ -21,7 +21,13 @@ from ..views.graphs import class_counts, graph_summaries
 from ..views.index import kinds_of_things, suggestions, things_of_kind
 from ..views.lep import lep_profile
 from ..views.listing import list_kind
-from ..views.programme import authored, programme_events, programme_matrix, programme_picture
+from ..views.programme import (
+    authored,
+    programme_events,
+    programme_matrix,
+    programme_picture,
+    stated_events,
+)
 from ..views.resource import describe_rdf, exists, resource_view
 from .dataset import current_snapshot
 from .dataset_description import schema_org_dataset
@@ -228,6 +234,7 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
             iri=iri,
             profile=profile,
             life=life[0] if life else None,
+            life_stated=stated_events(life[0]) if life else [],
             locator=england_map(snapshot.store, snapshot.base, width=200, tolerance=1.5)
             if profile
             else None,
