@@ -24,6 +24,7 @@ PREFIXES = (
     "PREFIX dcterms: <http://purl.org/dc/terms/> "
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
     "PREFIX geo: <http://www.opengis.net/ont/geosparql#> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 )
 CUMBRIA = "E37000007"
 BLACK_COUNTRY = "E37000001"
@@ -363,3 +364,84 @@ def test_a_lep_page_has_a_locator_map(client: FlaskClient) -> None:
         if link.findall(f"{SVG}path")[0].get("class") == "here"
     ]
     assert here == [f"http://localhost/id/lep/{CUMBRIA}"]
+
+
+# --- strategies side by side ---------------------------------------------------------------------
+
+GREATER_MANCHESTER = "greater-manchester-lis"
+WEST_MIDLANDS = "west-midlands-lis"
+
+
+def _strategies(store: EmbeddedStore) -> set[str]:
+    rows = _select(store, "SELECT ?s WHERE { ?s a lis:LocalIndustrialStrategy }")
+    return {r["s"].rsplit("/", 1)[1] for r in rows}
+
+
+def test_every_strategy_in_one_table(client: FlaskClient, store: EmbeddedStore) -> None:
+    slugs = _strategies(store)
+    assert len(slugs) > 30
+    html = client.get("/compare/strategies").get_data(as_text=True)
+    picked = re.findall(r'<input type="checkbox" name="strategy" value="([a-z0-9-]+)"', html)
+    assert sorted(picked) == sorted(slugs)
+    rows = _csv(client, "/compare/strategies?format=csv&sort=priorities&order=desc")
+    assert len(rows) == 1 + len(slugs)
+    at = rows[0].index("Priorities")
+    counts = [int(row[at]) for row in rows[1:] if row[at]]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 1
+    assert all(not row[at] for row in rows[1 + len(counts) :])  # not stated: last, and empty
+
+
+def test_two_strategies_side_by_side_show_what_the_graph_holds(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    url = f"/compare/strategies?strategy={WEST_MIDLANDS}&strategy={GREATER_MANCHESTER}"
+    rows = _csv(client, url + "&format=csv")
+    header, fields = rows[0], {row[0]: row[1:] for row in rows[1:]}
+    assert [h.rsplit("(", 1)[1].rstrip(")") for h in header[1:]] == [
+        GREATER_MANCHESTER,
+        WEST_MIDLANDS,
+    ]
+    for column, slug in enumerate((GREATER_MANCHESTER, WEST_MIDLANDS)):
+        s = f"<{BASE}id/strategy/{slug}>"
+        authors = _select(
+            store, f"SELECT ?name WHERE {{ {s} dcterms:creator/skos:prefLabel ?name }}"
+        )
+        assert set(fields["Author(s)"][column].split("; ")) == {a["name"] for a in authors}
+        priorities = _select(
+            store,
+            f"SELECT DISTINCT ?p ?label WHERE {{ {s} lis:priority ?p . ?p rdfs:label ?label }}",
+        )
+        assert priorities, slug
+        listed = fields["Priorities, in the source's order"][column]
+        assert all(p["label"] in listed for p in priorities)
+        assert fields["Priorities (all)"][column] == str(len(priorities))
+        stage = _select(
+            store,
+            f"SELECT ?label ?date WHERE {{ {s} lis:latestStatus/skos:prefLabel ?label ; "
+            "lis:latestStatusDate ?date }",
+        )
+        assert fields["Latest stage, date and source"][column] == ", ".join(
+            [stage[0]["label"], stage[0]["date"]]
+        )
+    html = client.get(url).get_data(as_text=True)
+    assert "Compare 2 strategies" in html
+    panel_links = [h for h in _hrefs(html) if "/sparql?query=" in h]
+    assert len(panel_links) == 4
+    for href in panel_links:
+        query = parse_qs(urlsplit(href).query)["query"][0]
+        assert WEST_MIDLANDS in query and GREATER_MANCHESTER in query
+        answer = client.get(_local(href), headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200, query
+
+
+def test_a_strategy_comparison_is_its_own_page_in_the_cache(client: FlaskClient) -> None:
+    one = client.get(f"/compare/strategies?strategy={WEST_MIDLANDS}&strategy={GREATER_MANCHESTER}")
+    other = client.get("/compare/strategies?strategy=cumbria-lis&strategy=oxfordshire-lis")
+    assert "Cumbria Local Industrial Strategy" in other.get_data(as_text=True)
+    assert one.get_data() != other.get_data()
+
+
+@pytest.mark.parametrize("bad", ["Cumbria LIS", "<x>", "a } ; DROP"])
+def test_a_bad_strategy_is_a_400(client: FlaskClient, bad: str) -> None:
+    answer = client.get("/compare/strategies", query_string={"strategy": [bad, "cumbria-lis"]})
+    assert answer.status_code == 400

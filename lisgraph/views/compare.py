@@ -9,6 +9,7 @@ in a column is the matrix's cells of the LEP and of what it wrote, the rule LEP 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from .. import sparql_text
 from ..store import Store, Term
@@ -34,8 +35,11 @@ __all__ = [
     "TableColumn",
     "Value",
     "compare_leps",
+    "cited",
     "life_values",
+    "merge_value",
     "side_by_side",
+    "sorted_rows",
     "sorted_table",
     "stage_kind",
     "table_row",
@@ -57,7 +61,7 @@ class Value:
     sources: tuple[tuple[str, str], ...] = ()
 
 
-def _cited(source: str, label: str = "") -> tuple[tuple[str, str], ...]:
+def cited(source: str, label: str = "") -> tuple[tuple[str, str], ...]:
     return ((source, label),) if source else ()
 
 
@@ -212,7 +216,7 @@ def _money(amount: str) -> str:
     return f"£{value:,.0f}"
 
 
-def _add(values: list[Value], value: Value) -> None:
+def merge_value(values: list[Value], value: Value) -> None:
     """Add ``value``; when one with its text is there, add its sources to that one (so a stage
     that four sources date alike is one value with four sources)."""
     for i, old in enumerate(values):
@@ -240,26 +244,26 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
     for r in store.query(queries["programme"]).rows():
         rec = record(r)
         if "wave" in r:
-            _add(
+            merge_value(
                 rec.waves,
                 Value(
                     r["wave_label"].value,
                     r["wave"].value,
-                    _cited(r["waveSource"].value if "waveSource" in r else ""),
+                    cited(r["waveSource"].value if "waveSource" in r else ""),
                 ),
             )
         if "strategy" not in r:
             continue
-        _add(rec.strategies, Value(label_of(r, "strategy"), r["strategy"].value))
+        merge_value(rec.strategies, Value(label_of(r, "strategy"), r["strategy"].value))
         date = r["date"].value if "date" in r else ""
         source = r["source"].value if "source" in r else ""
         source_label = label_of(r, "source") if source else ""
         stage = f"{r['status_label'].value}, {date}" if date else r["status_label"].value
-        _add(rec.stages, Value(stage, r["record"].value, _cited(source, source_label)))
+        merge_value(rec.stages, Value(stage, r["record"].value, cited(source, source_label)))
         if "leadBody" in r:
-            _add(
+            merge_value(
                 rec.lead_bodies,
-                Value(r["leadBody"].value, r["record"].value, _cited(source, source_label)),
+                Value(r["leadBody"].value, r["record"].value, cited(source, source_label)),
             )
         rank = int(r["stage"].value)
         if rank > best_stage.get(rec.iri, 0):
@@ -270,10 +274,10 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
     for r in store.query(queries["place"]).rows():
         rec = record(r)
         if "region" in r:
-            _add(
+            merge_value(
                 rec.regions,
                 Value(
-                    r["region_label"].value, r["region"].value, _cited(r["regionSource"].value)
+                    r["region_label"].value, r["region"].value, cited(r["regionSource"].value)
                 ),
             )
         if "districts" in r:
@@ -294,7 +298,7 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
         if label_of(r, "sector") not in first[3]:
             first[3].append(label_of(r, "sector"))
     for (iri, text), (sector, source, _, names) in sorted(sections.items()):
-        records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", sector, _cited(source)))
+        records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", sector, cited(source)))
     for r in store.query(queries["funding"]).rows():
         rec = record(r)
         parts = [_money(r["amount"].value), r["fund_label"].value]
@@ -310,7 +314,7 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
             Value(
                 ", ".join([" ".join(parts[:2]), *parts[2:]]),
                 r["allocation"].value,
-                _cited(r["source"].value, label_of(r, "source")),
+                cited(r["source"].value, label_of(r, "source")),
             )
         )
     for lep in chosen if len(chosen) <= 12 else []:
@@ -360,7 +364,7 @@ def side_by_side(comparison: Comparison) -> list[Row]:
     recs = comparison.records
 
     def count(n: int, source: str = "") -> list[Value]:
-        return [Value(str(n), "", _cited(source))]
+        return [Value(str(n), "", cited(source))]
 
     def stated(n: int) -> list[Value]:
         """A count of what the sources list: "not stated" for none listed."""
@@ -462,21 +466,41 @@ KINDS_LABEL = {
 }
 
 
-def sorted_table(
-    comparison: Comparison, sort: str = "name", descending: bool = False
-) -> list[tuple[LepRecord, dict[str, str | int]]]:
-    """Every record with its table row, sorted by column ``sort`` (the name when unknown),
-    then by name; empty values (not stated) last."""
-    key = sort if any(c.key == sort for c in ALL_COLUMNS) else "name"
-    rows = [(r, table_row(r, comparison.columns)) for r in comparison.records]
-    numeric = next(c.numeric for c in ALL_COLUMNS if c.key == key)
-    present = [x for x in rows if x[1][key] != ""]
+class Ranked(Protocol):
+    """A record a table sorts: its name, and how far its strategy got."""
+
+    name: str
+    stage_rank: int
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def sorted_rows(
+    rows: list[tuple[R, dict[str, str | int]]],
+    columns: tuple[TableColumn, ...],
+    sort: str = "name",
+    descending: bool = False,
+) -> list[tuple[R, dict[str, str | int]]]:
+    """``rows`` (record, table row) sorted by column ``sort`` (the name when unknown), then by
+    name; empty values (not stated) last. By stage is by how far the strategy got (the status's
+    ``skos:notation``), not alphabetically."""
+    key = sort if any(c.key == sort for c in columns) else "name"
+    numeric = next(c.numeric for c in columns if c.key == key)
+    present = sorted((x for x in rows if x[1][key] != ""), key=lambda x: x[0].name.lower())
     empty = [x for x in rows if x[1][key] == ""]
-    present.sort(key=lambda x: str(x[1]["name"]).lower())
-    if key == "stage":  # by how far the strategy got, not alphabetically
+    if key == "stage":
         present.sort(key=lambda x: x[0].stage_rank, reverse=descending)
     else:
         present.sort(
             key=lambda x: x[1][key] if numeric else str(x[1][key]).lower(), reverse=descending
         )
     return present + empty
+
+
+def sorted_table(
+    comparison: Comparison, sort: str = "name", descending: bool = False
+) -> list[tuple[LepRecord, dict[str, str | int]]]:
+    """Every LEP with its table row, sorted as :func:`sorted_rows` says."""
+    rows = [(r, table_row(r, comparison.columns)) for r in comparison.records]
+    return sorted_rows(rows, ALL_COLUMNS, sort, descending)
