@@ -445,3 +445,98 @@ def test_a_strategy_comparison_is_its_own_page_in_the_cache(client: FlaskClient)
 def test_a_bad_strategy_is_a_400(client: FlaskClient, bad: str) -> None:
     answer = client.get("/compare/strategies", query_string={"strategy": [bad, "cumbria-lis"]})
     assert answer.status_code == 400
+
+
+# --- the summary card at the top of LEP and strategy pages ----------------------------------------
+
+
+def _card(html: str) -> dict[str, str]:
+    """The summary card's facts: its terms and their values as text (tags stripped)."""
+    start = html.index('class="summary-card"')
+    card = html[start : html.index("</section>", start)]
+    # nothing of the page's details comes before it
+    assert "<h2>About</h2>" not in html[:start] and "<h2>Facts</h2>" not in html[:start]
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", card, re.S)
+    return {
+        term: unescape(re.sub(r"<sup.*?</sup>|<[^>]+>", "", value)).strip() for term, value in pairs
+    }
+
+
+@pytest.mark.parametrize("code", [CUMBRIA, BLACK_COUNTRY])
+def test_a_lep_page_leads_with_its_key_facts(
+    client: FlaskClient, store: EmbeddedStore, code: str
+) -> None:
+    lep = f"<{BASE}id/lep/{code}>"
+    html = client.get(f"/doc/lep/{code}.html").get_data(as_text=True)
+    card = _card(html)
+    stage = _select(
+        store,
+        "SELECT ?label ?date WHERE { ?s a lis:LocalIndustrialStrategy ; "
+        f"dcterms:creator {lep} ; lis:latestStatus/skos:prefLabel ?label ; "
+        "lis:latestStatusDate ?date }",
+    )
+    assert card["Latest stage"] == f"{stage[0]['label']}, {stage[0]['date']}"
+    wave = _select(
+        store, f"SELECT ?name WHERE {{ ?w lis:waveMember {lep} ; skos:prefLabel ?name }}"
+    )
+    assert card["Wave"] == wave[0]["name"]
+    region = _select(store, f"SELECT ?n WHERE {{ {lep} lis:area/lis:inRegion/skos:prefLabel ?n }}")
+    assert card["Region"] == "; ".join(sorted(r["n"] for r in region))
+    n = _select(
+        store,
+        f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?x dcterms:creator {lep} ; lis:priority ?p }}",
+    )[0]["n"]
+    assert card["Priorities"].split(" ")[0] == (n if n != "0" else "not")
+    districts = _select(
+        store,
+        f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ {lep} lis:area ?a . ?d lis:inLEPArea ?a }}",
+    )
+    assert card["Districts"] == f"{districts[0]['n']} (April 2020)"
+    funding = _select(
+        store,
+        "SELECT DISTINCT ?a WHERE { ?a a lis:FundingAllocation ; "
+        f"lis:recipient {lep} ; lis:amount ?x }}",
+    )
+    if funding:
+        assert len(card["Funding"].split("; ")) == len(funding)
+    else:
+        assert card["Funding"] == "not stated"
+    # and it leads on: to the comparison of the LEP and of its strategy
+    links = [h for h in _hrefs(html) if "/compare" in h]
+    assert any(f"lep={code}" in h for h in links)
+    assert any("/compare/strategies?strategy=" in h for h in links)
+    for link in links:
+        assert client.get(_local(link)).status_code == 200
+
+
+def test_a_strategy_page_leads_with_its_key_facts(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    s = f"<{BASE}id/strategy/{GREATER_MANCHESTER}>"
+    html = client.get(f"/doc/strategy/{GREATER_MANCHESTER}.html").get_data(as_text=True)
+    card = _card(html)
+    authors = _select(store, f"SELECT ?n WHERE {{ {s} dcterms:creator/skos:prefLabel ?n }}")
+    assert set(card["Author(s)"].split("; ")) == {a["n"] for a in authors}
+    n = _select(store, f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {s} lis:priority ?p }}")
+    assert card["Priorities"] == n[0]["n"]
+    issued = _select(store, f"SELECT ?d WHERE {{ {s} dcterms:issued ?d }}")
+    assert card["Published"] == issued[0]["d"]
+    sections = _select(
+        store,
+        f"SELECT DISTINCT ?n WHERE {{ {s} lis:sectorSpecialism/lis:sicSection/skos:notation ?n }}",
+    )
+    assert {v.split(" ", 1)[0] for v in card["Sectors"].split("; ")} == {x["n"] for x in sections}
+    link = next(h for h in _hrefs(html) if "/compare/strategies?strategy=" in h)
+    picked = client.get(_local(link)).get_data(as_text=True)
+    assert f'value="{GREATER_MANCHESTER}" id="pick-{GREATER_MANCHESTER}" checked' in picked
+    # the locator marks its authors' areas
+    svg = _map_svg(html[html.index('class="locator"') :])
+    here = {
+        link.get("href", "").rsplit("/", 1)[1]
+        for link in svg.findall(f"{SVG}a")
+        if link.findall(f"{SVG}path")[0].get("class") == "here"
+    }
+    author_codes = _select(
+        store, f"SELECT ?c WHERE {{ {s} dcterms:creator/lis:area/lis:gssCode ?c }}"
+    )
+    assert here == {a["c"] for a in author_codes} and here

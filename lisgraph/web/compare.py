@@ -80,10 +80,20 @@ class _Kind:
     sorted_table: Callable[[Any, str, bool], list[Any]]
     columns: tuple[TableColumn, ...]
     csv_name: str
+    schema_type: str  # the schema.org type of what is compared (the pages' JSON-LD)
 
 
 LEPS = _Kind(
-    "LEPs", "lep", "compare", _lep, compare_leps, side_by_side, sorted_table, ALL_COLUMNS, "leps"
+    "LEPs",
+    "lep",
+    "compare",
+    _lep,
+    compare_leps,
+    side_by_side,
+    sorted_table,
+    ALL_COLUMNS,
+    "leps",
+    "GovernmentOrganization",
 )
 STRATEGIES = _Kind(
     "strategies",
@@ -95,6 +105,7 @@ STRATEGIES = _Kind(
     sorted_strategies,
     STRATEGY_COLUMNS,
     "strategies",
+    "Report",
 )
 
 
@@ -124,6 +135,11 @@ def _csv(header: list[str], rows: list[list[str]], name: str) -> Response:
 
 def _editor(query: str) -> str:
     return public_root() + "sparql?" + urlencode({"query": query})
+
+
+def _about(kind: _Kind, records: list[Any]) -> list[dict[str, str]]:
+    """What a page compares, for its JSON-LD: each one's IRI, schema.org type and name."""
+    return [{"@id": r.iri, "@type": kind.schema_type, "name": r.name} for r in records]
 
 
 def _page(kind: _Kind) -> Response:
@@ -158,6 +174,7 @@ def _page(kind: _Kind) -> Response:
             missing=[c for c in chosen if c not in {r.iri for r in comparison.records}],
             not_stated=NOT_STATED,
             csv_url=public_root() + request.full_path.lstrip("/").rstrip("?") + "&format=csv",
+            jsonld_about=_about(kind, comparison.records),
         )
         return Response(html, content_type="text/html; charset=utf-8")
     sort = request.args.get("sort", "name")
@@ -181,6 +198,7 @@ def _page(kind: _Kind) -> Response:
         descending=descending,
         picked=picked,
         editor=_editor,
+        jsonld_about=_about(kind, comparison.records),
     )
     return Response(html, content_type="text/html; charset=utf-8")
 

@@ -44,6 +44,10 @@ def map_page() -> Response:
         picture=picture,
         steps=STEPS,
         query_url=public_root() + "sparql?" + urlencode({"query": picture.query}),
+        jsonld_about=[
+            {"@id": a.lep, "@type": "GovernmentOrganization", "name": a.name}
+            for a in picture.areas
+        ],
     )
     return Response(html, content_type="text/html; charset=utf-8")
 
