@@ -20,17 +20,63 @@
     persistenceId: null,
     get: function () { return Promise.resolve(prefixLines); }
   });
+  // Classes and properties complete from the data itself (/editor/terms.json, fetched once):
+  // every class with instances and every property used, whatever its vocabulary, and the
+  // ontology's terms, most used first, each shown with its label and how often the data uses it.
+  var termsPromise = null;
+  var termInfo = {};
+  function shortForm(iri) {
+    var names = Object.keys(config.prefixes);
+    for (var i = 0; i < names.length; i++) {
+      var ns = config.prefixes[names[i]];
+      if (iri.indexOf(ns) === 0) return names[i] + ":" + iri.slice(ns.length);
+    }
+    return null;
+  }
+  function terms(kind) {
+    if (!termsPromise) {
+      termsPromise = fetch(config.terms, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { terms: [] }; })
+        .then(function (answer) {
+          answer.terms.forEach(function (term) {
+            var info = term.label + " · " + (term.count ? term.count + " in the data" : "not used in the data");
+            termInfo["<" + term.iri + ">"] = termInfo[term.iri] = info;
+            termInfo[term.iri + "#comment"] = term.comment;
+            var short = shortForm(term.iri);
+            if (short) termInfo[short] = info;
+          });
+          return answer.terms;
+        })
+        .catch(function () {
+          // the ontology's terms, unlabelled, when the list cannot be fetched
+          return config.classes.map(function (iri) { return { iri: iri, kind: "class" }; })
+            .concat(config.properties.map(function (iri) { return { iri: iri, kind: "property" }; }));
+        });
+    }
+    return termsPromise.then(function (all) {
+      return all.filter(function (t) { return t.kind === kind; }).map(function (t) { return t.iri; });
+    });
+  }
+  function labelHints(yasqe, hints) {
+    return hints.map(function (hint) {
+      var info = termInfo[hint.text] || termInfo[hint.text.replace(/^<|>$/g, "")];
+      if (info) hint.displayText = hint.text + "  — " + info;
+      return hint;
+    });
+  }
   Yasqe.forkAutocompleter("class", {
     name: "lisgraph-classes",
     bulk: true,
     persistenceId: null,
-    get: function () { return Promise.resolve(config.classes); }
+    get: function () { return terms("class"); },
+    postprocessHints: labelHints
   });
   Yasqe.forkAutocompleter("property", {
     name: "lisgraph-properties",
     bulk: true,
     persistenceId: null,
-    get: function () { return Promise.resolve(config.properties); }
+    get: function () { return terms("property"); },
+    postprocessHints: labelHints
   });
   // A bare name ("Cornw") completes to the IRI of a resource so named, from this server's own
   // search index (/search), with its label and class shown in the list.
