@@ -25,6 +25,7 @@
   // ontology's terms, most used first, each shown with its label and how often the data uses it.
   var termsPromise = null;
   var termInfo = {};
+  var termCount = {};
   function shortForm(iri) {
     var names = Object.keys(config.prefixes);
     for (var i = 0; i < names.length; i++) {
@@ -33,7 +34,9 @@
     }
     return null;
   }
-  function terms(kind) {
+  // With a token (before the bulk list is stored, YASQE asks get() itself): the IRIs that start
+  // with what the token stands for ("lis:Loc" -> the lis: namespace's IRI and "Loc").
+  function terms(kind, token) {
     if (!termsPromise) {
       termsPromise = fetch(config.terms, { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { terms: [] }; })
@@ -41,6 +44,7 @@
           answer.terms.forEach(function (term) {
             var info = term.label + " · " + (term.count ? term.count + " in the data" : "not used in the data");
             termInfo["<" + term.iri + ">"] = termInfo[term.iri] = info;
+            termCount[term.iri] = term.count;
             termInfo[term.iri + "#comment"] = term.comment;
             var short = shortForm(term.iri);
             if (short) termInfo[short] = info;
@@ -54,10 +58,19 @@
         });
     }
     return termsPromise.then(function (all) {
-      return all.filter(function (t) { return t.kind === kind; }).map(function (t) { return t.iri; });
+      var start = token ? token.autocompletionString || token.string || "" : "";
+      return all.filter(function (t) { return t.kind === kind && t.iri.indexOf(start) === 0; })
+        .map(function (t) { return t.iri; });
     });
   }
   function labelHints(yasqe, hints) {
+    // the most used first (the stored list comes back in alphabetical order)
+    function count(hint) {
+      var iri = hint.text.replace(/^<|>$/g, "");
+      var prefix = iri.indexOf(":") > 0 && config.prefixes[iri.slice(0, iri.indexOf(":"))];
+      return termCount[prefix ? prefix + iri.slice(iri.indexOf(":") + 1) : iri] || 0;
+    }
+    hints.sort(function (a, b) { return count(b) - count(a); });
     return hints.map(function (hint) {
       var info = termInfo[hint.text] || termInfo[hint.text.replace(/^<|>$/g, "")];
       if (info) hint.displayText = hint.text + "  — " + info;
@@ -68,14 +81,16 @@
     name: "lisgraph-classes",
     bulk: true,
     persistenceId: null,
-    get: function () { return terms("class"); },
+    autoShow: true,  // as the user types: the list is this server's own, fetched once
+    get: function (yasqe, token) { return terms("class", token); },
     postprocessHints: labelHints
   });
   Yasqe.forkAutocompleter("property", {
     name: "lisgraph-properties",
     bulk: true,
     persistenceId: null,
-    get: function () { return terms("property"); },
+    autoShow: true,  // as the user types: the list is this server's own, fetched once
+    get: function (yasqe, token) { return terms("property", token); },
     postprocessHints: labelHints
   });
   // A bare name ("Cornw") completes to the IRI of a resource so named, from this server's own

@@ -1,0 +1,107 @@
+"""A researcher comparing strategies, in a real browser (Debian's Chromium driven by Playwright,
+against the real server on loopback; any JavaScript error or request to another host fails the
+test, as in test_browser): compare two LEPs and two strategies, step the map of England to a
+day and open a LEP from it, complete a class name in the query editor. Each saves a screenshot
+in tests/output/screenshots/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .browser import browser, page, pytestmark, screenshot
+
+__all__ = ["browser", "page", "pytestmark"]
+
+CUMBRIA, BLACK_COUNTRY = "E37000007", "E37000001"
+
+
+def _row(page: Any, label: str) -> list[str]:
+    """The cells (one per LEP or strategy) of the comparison's row ``label``."""
+    row = page.locator("table.compare tr", has=page.get_by_role("rowheader", name=label))
+    return [cell.inner_text() for cell in row.first.locator("td").all()]
+
+
+def test_compare_cumbria_and_the_black_country(page: Any, server: str) -> None:
+    page.goto(server + "compare")
+    page.locator(f"#pick-{CUMBRIA}").check()
+    page.locator(f"#pick-{BLACK_COUNTRY}").check()
+    page.get_by_role("button", name="Compare the ticked LEPs").first.click()
+    page.wait_for_url("**/compare?lep=*")
+    assert page.locator("h1").inner_text() == "Compare 2 LEPs"
+    headers = page.locator("table.compare thead th a").all_inner_texts()
+    assert headers == ["Black Country LEP", "Cumbria LEP"]
+    black_country, cumbria = _row(page, "Latest stage, date and source")
+    assert "published, 2019-05-16" in black_country
+    assert "submitted to government, 2019-03-29" in cumbria
+    assert _row(page, "Priorities (all)") == ["10", "not stated"]
+    black_country, cumbria = _row(page, "Funding")
+    assert "not stated" in black_country and cumbria.count("Local Growth Fund") == 3
+    # the stages several sources date alike are one line, with its sources
+    life = _row(page, "Every stage the sources record")[0]
+    assert life.count("published, 2019-05-16") == 1
+    screenshot(page, "compare-leps")
+    # each panel opens its query in the editor, which runs it
+    page.get_by_role("link", name="the query behind this panel").first.click()
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert CUMBRIA in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+
+
+def test_compare_two_strategies(page: Any, server: str) -> None:
+    page.goto(server + "doc/strategy/greater-manchester-lis")
+    card = page.locator(".summary-card")
+    assert card.is_visible()
+    assert card.bounding_box()["y"] < 400  # the key facts lead the page
+    card.get_by_role("link", name="Compare with other strategies…").click()
+    page.locator("#pick-west-midlands-lis").check()
+    page.get_by_role("button", name="Compare the ticked strategies").first.click()
+    page.wait_for_url("**/compare/strategies?strategy=*")
+    assert page.locator("h1").inner_text() == "Compare 2 strategies"
+    manchester, west_midlands = _row(page, "Priorities, in the source's order")
+    assert "Clean Growth Mission" in manchester and "Future of Mobility" in west_midlands
+    screenshot(page, "compare-strategies")
+
+
+def test_step_the_map_to_31_july_2019_and_open_a_lep(page: Any, server: str) -> None:
+    page.goto(server + "map")
+    latest = page.locator("svg.england path.kind-published").count()
+    page.get_by_role("link", name="2019-07-31").click()
+    page.wait_for_url("**/map?date=2019-07-31")
+    published = page.locator("svg.england path.kind-published")
+    assert 5 < published.count() < latest
+    names = [p.get_attribute("data-lep") for p in published.all()]
+    assert any(name.endswith(BLACK_COUNTRY) for name in names)  # published 16 May 2019
+    assert not any(name.endswith(CUMBRIA) for name in names)  # submitted, never published
+    screenshot(page, "map-2019-07-31")
+    # hovering names a LEP; choosing it opens its page
+    area = page.locator(f"svg.england a[href$='/id/lep/{BLACK_COUNTRY}']")
+    assert "Black Country LEP" in area.locator("title").text_content()
+    area.hover()
+    area.dispatch_event("click")
+    page.wait_for_url(f"**/doc/lep/{BLACK_COUNTRY}")
+    assert page.locator("h1").inner_text() == "Black Country LEP"
+    assert page.locator(".summary-card").bounding_box()["y"] < 400
+    screenshot(page, "lep-summary")
+
+
+def test_the_editor_completes_a_class_from_the_data(page: Any, server: str) -> None:
+    page.goto(server + "sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate(
+        "document.querySelector('.CodeMirror').CodeMirror.setValue("
+        "'PREFIX lis: <https://w3id.org/lisgraph/def/lis#>\\nSELECT * WHERE { ?s a ')"
+    )
+    page.evaluate(
+        "(() => { const cm = document.querySelector('.CodeMirror').CodeMirror;"
+        " cm.focus(); cm.setCursor(cm.lineCount(), 0); })()"
+    )
+    page.keyboard.type("lis:Loc", delay=60)
+    hints = page.locator(".CodeMirror-hints li")
+    hints.filter(has_text="lis:LocalIndustrialStrategy").first.wait_for()
+    texts = hints.all_inner_texts()
+    assert all(t.startswith("lis:Loc") for t in texts), texts  # only what was typed
+    wanted = [t for t in texts if t.startswith("lis:LocalIndustrialStrategy ")]
+    assert wanted and "37 in the data" in wanted[0], texts
+    screenshot(page, "editor-completion")
+    page.locator(".CodeMirror-hints li", has_text="lis:LocalIndustrialStrategy ").first.click()
+    value = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    assert value.rstrip().endswith("?s a lis:LocalIndustrialStrategy")
