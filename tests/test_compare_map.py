@@ -540,3 +540,24 @@ def test_a_strategy_page_leads_with_its_key_facts(
         store, f"SELECT ?c WHERE {{ {s} dcterms:creator/lis:area/lis:gssCode ?c }}"
     )
     assert here == {a["c"] for a in author_codes} and here
+
+
+def test_the_counts_follow_the_programme_matrix(store: EmbeddedStore) -> None:
+    """/compare counts each LEP's priorities by column as its page's matrix does."""
+    from lisgraph.views.compare import compare_leps
+    from lisgraph.views.programme import authored, programme_matrix
+
+    matrix = programme_matrix(store, BASE)
+    comparison = compare_leps(store, BASE)
+    assert len(comparison.records) == 38 and comparison.columns == matrix.columns
+    linked = 0
+    for record in comparison.records:
+        rows = [record.iri, *authored(store, BASE, record.iri)]
+        expected = {
+            c.iri: sum(matrix.cell(row, c.iri) for row in rows)
+            for c in matrix.columns
+            if any(matrix.cell(row, c.iri) for row in rows)
+        }
+        assert record.by_column == expected, record.name
+        linked += bool(expected)
+    assert linked > 5

@@ -2,8 +2,8 @@
 source and lead body, priorities by foundation and Grand Challenge, sectors by SIC section,
 funding, districts), each value with the page of its source, and the SPARQL behind each panel.
 
-The priorities reuse the programme's matrix (:func:`.programme.programme_matrix`): a LEP's count
-in a column is the matrix's cells of the LEP and of what it wrote, the rule LEP pages use.
+The priorities count by the programme matrix's rule (:func:`.programme.programme_matrix`): a LEP's
+count in a column is the sum over the LEP and what it wrote, as LEP pages count.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from .programme import (
     KINDS,
     Column,
     ProgrammeRow,
+    programme_columns,
     programme_events,
-    programme_matrix,
     stated_events,
 )
 
@@ -134,8 +134,9 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
     )
     return {
         "programme": p
-        + "SELECT ?lep ?code ?name ?wave ?wave_label ?waveSource ?strategy ?strategy_label "
-        "?status ?status_label ?stage ?date ?record ?leadBody ?source ?source_label WHERE { "
+        + "SELECT DISTINCT ?lep ?code ?name ?wave ?wave_label ?waveSource ?strategy "
+        "?strategy_label ?status ?status_label ?stage ?date ?record ?leadBody ?source "
+        "?source_label WHERE { "
         + v
         + lep
         + "OPTIONAL { GRAPH ?wg { ?wave lis:waveMember ?lep } ?wave skos:prefLabel ?wave_label "
@@ -150,7 +151,8 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
         + " } "
         + labelled("strategy")
         + " } } ORDER BY ?name ?strategy ?source",
-        "place": p + "SELECT ?lep ?code ?name ?region ?region_label ?regionSource ?districts "
+        "place": p
+        + "SELECT DISTINCT ?lep ?code ?name ?region ?region_label ?regionSource ?districts "
         "?districtSource WHERE { " + v + lep + "?lep lis:area ?area . "
         "OPTIONAL { GRAPH ?rg { ?area lis:inRegion ?region } ?region skos:prefLabel ?region_label "
         "OPTIONAL { ?rg prov:wasDerivedFrom ?rs } BIND(COALESCE(?rs, ?rg) AS ?regionSource) } "
@@ -175,7 +177,8 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
         + "OPTIONAL { ?x dcterms:creator ?lep ; lis:priority ?priority } } "
         "GROUP BY ?lep ?code ?name ORDER BY ?name",
         "sectors": p
-        + "SELECT ?lep ?code ?name ?section ?section_label ?sector ?sector_label ?source WHERE { "
+        + "SELECT DISTINCT ?lep ?code ?name ?section ?section_label ?sector ?sector_label ?source "
+        "WHERE { "
         + v
         + lep
         + own
@@ -185,7 +188,7 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
         + labelled("sector")
         + " } ORDER BY ?name ?section ?sector_label",
         "funding": p
-        + "SELECT ?lep ?code ?name ?allocation ?fund_label ?round ?amount ?date ?source "
+        + "SELECT DISTINCT ?lep ?code ?name ?allocation ?fund_label ?round ?amount ?date ?source "
         "?source_label WHERE { "
         + v
         + lep
@@ -283,11 +286,11 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
         if "districts" in r:
             rec.districts = int(r["districts"].value)
             rec.districts_source = r["districtSource"].value
-    matrix = programme_matrix(store, base)
+    # the query counts by the matrix's rule, per LEP and what it wrote: summed per column
     for r in store.query(queries["priorities"]).rows():
         rec = record(r)
         column = r["c"].value
-        rec.by_column[column] = rec.by_column.get(column, 0) + matrix.cell(r["x"].value, column)
+        rec.by_column[column] = rec.by_column.get(column, 0) + int(r["n"].value)
     for r in store.query(queries["priority_totals"]).rows():
         record(r).priorities = int(r["priorities"].value)
     sections: dict[tuple[str, str], tuple[str, str, str, list[str]]] = {}
@@ -324,7 +327,7 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
     panels = [Panel(key, title, queries[key]) for key, title in PANEL_TITLES.items()]
     return Comparison(
         records=sorted(records.values(), key=lambda rec: rec.name.lower()),
-        columns=matrix.columns,
+        columns=programme_columns(store, base),
         panels=panels,
     )
 

@@ -25,7 +25,7 @@ from .compare import (
     stage_kind,
 )
 from .labels import label_of, labelled
-from .programme import Column, programme_matrix
+from .programme import Column, programme_columns
 
 __all__ = [
     "STRATEGY_COLUMNS",
@@ -92,8 +92,8 @@ def _queries(base: str, strategies: list[str]) -> dict[str, str]:
     )
     return {
         "programme": p
-        + "SELECT ?strategy ?strategy_label ?field ?value ?value_label ?source ?source_label "
-        "WHERE { " + strategy + "{ GRAPH ?g { ?strategy dcterms:creator ?value } "
+        + "SELECT DISTINCT ?strategy ?strategy_label ?field ?value ?value_label ?source "
+        "?source_label WHERE { " + strategy + "{ GRAPH ?g { ?strategy dcterms:creator ?value } "
         "BIND('author' AS ?field) } "
         "UNION { GRAPH ?g { ?strategy lis:wave ?value } BIND('wave' AS ?field) } "
         "UNION { GRAPH ?g { ?strategy dcterms:issued ?value } BIND('issued' AS ?field) } "
@@ -103,8 +103,8 @@ def _queries(base: str, strategies: list[str]) -> dict[str, str]:
         + _source()
         + " } ORDER BY ?strategy_label ?field ?value_label ?source",
         "stages": p
-        + "SELECT ?strategy ?strategy_label ?record ?status ?status_label ?stage ?date ?latest "
-        "?leadBody ?source ?source_label WHERE { "
+        + "SELECT DISTINCT ?strategy ?strategy_label ?record ?status ?status_label ?stage ?date "
+        "?latest ?leadBody ?source ?source_label WHERE { "
         + strategy
         + "{ ?strategy lis:statusRecord ?record } "
         # a draft that is a document of its own, informing the strategy
@@ -117,7 +117,7 @@ def _queries(base: str, strategies: list[str]) -> dict[str, str]:
         + labelled("source")
         + " } ORDER BY ?strategy_label ?date ?stage ?source",
         "priorities": p
-        + "SELECT ?strategy ?strategy_label ?priority ?priority_label ?position ?source "
+        + "SELECT DISTINCT ?strategy ?strategy_label ?priority ?priority_label ?position ?source "
         "?source_label WHERE { "
         + strategy
         + "GRAPH ?g { ?strategy lis:priority ?priority } "
@@ -135,7 +135,7 @@ def _queries(base: str, strategies: list[str]) -> dict[str, str]:
         "?c skos:prefLabel ?c_label } "
         "GROUP BY ?strategy ?strategy_label ?c ?c_label ORDER BY ?strategy_label",
         "sectors": p
-        + "SELECT ?strategy ?strategy_label ?section ?section_label ?sector ?sector_label "
+        + "SELECT DISTINCT ?strategy ?strategy_label ?section ?section_label ?sector ?sector_label "
         "?source ?source_label WHERE { "
         + strategy
         + "GRAPH ?g { ?strategy lis:sectorSpecialism ?sector } ?sector lis:sicSection ?sic . "
@@ -216,11 +216,10 @@ def compare_strategies(
     for (iri, text), names in sorted(sections.items()):
         head = first[(iri, text)]
         records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", head.iri, head.sources))
-    matrix = programme_matrix(store, base)
     panels = [Panel(key, title, queries[key]) for key, title in PANEL_TITLES.items()]
     return StrategyComparison(
         records=sorted(records.values(), key=lambda rec: rec.name.lower()),
-        columns=matrix.columns,
+        columns=programme_columns(store, base),
         panels=panels,
     )
 

@@ -21,6 +21,7 @@ __all__ = [
     "ProgrammePicture",
     "ProgrammeRow",
     "authored",
+    "programme_columns",
     "programme_events",
     "programme_marks",
     "programme_matrix",
@@ -73,20 +74,26 @@ def authored(store: Store, base: str, iri: str) -> list[str]:
     return [r["w"].value for r in rows]
 
 
-def programme_matrix(store: Store, base: str) -> Matrix:
-    """Which strategies (and LEPs, documents) address which foundations and challenges, as far
-    as the sources say. Every strategy has a row, so the gaps in the sources show too."""
-    p = prologue(base)
+def programme_columns(store: Store, base: str) -> list[Column]:
+    """The matrix's columns: the foundations of productivity, then the Grand Challenges."""
     columns = [
         Column(r["c"].value, r["label"].value, r["group"].value)
         for r in store.query(
-            p + "SELECT ?c ?label ?group WHERE { "
+            prologue(base) + "SELECT ?c ?label ?group WHERE { "
             "{ ?c a lis:Foundation BIND('foundation' AS ?group) } "
             "UNION { ?c a lis:GrandChallenge BIND('challenge' AS ?group) } "
             "?c skos:prefLabel ?label OPTIONAL { ?c skos:notation ?n } } ORDER BY ?group ?n ?label"
         ).rows()
     ]
     columns.sort(key=lambda c: c.group != "foundation")
+    return columns
+
+
+def programme_matrix(store: Store, base: str) -> Matrix:
+    """Which strategies (and LEPs, documents) address which foundations and challenges, as far
+    as the sources say. Every strategy has a row, so the gaps in the sources show too."""
+    p = prologue(base)
+    columns = programme_columns(store, base)
     cells: dict[tuple[str, str], int] = {}
     labels: dict[str, str] = {}
     rows = store.query(
@@ -189,7 +196,7 @@ def programme_events(store: Store, base: str, lep: str | None = None) -> list[Pr
     for r in leps:
         rows.setdefault(r["lep"].value, ProgrammeRow(r["lep"].value, r["name"].value))
     events = store.query(
-        p + "SELECT ?lep ?event ?status ?statusLabel ?date ?from ?to ?source ?strategy "
+        p + "SELECT DISTINCT ?lep ?event ?status ?statusLabel ?date ?from ?to ?source ?strategy "
         f"?source_label WHERE {{ {only}{{ ?strategy a lis:LocalIndustrialStrategy . "
         "{ ?strategy dcterms:creator ?lep ; lis:statusRecord ?event } "
         # a draft of the strategy that is a document of its own (its authors' events)
