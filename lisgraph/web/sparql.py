@@ -279,6 +279,8 @@ def _editor_config(query: str) -> dict[str, object] | None:
         "properties": [t.iri for t in terms if t.kind != "class"],
         # the classes and properties the data uses, with labels and counts (fetched once)
         "terms": public_root() + "editor/terms.json",
+        # the Sources view sizes its lookups under the endpoint's limit (review E3)
+        "maxQueryLength": snapshot.limits.max_query_length,
         "examples": [e.sparql for e in example_queries()],
         # the result views need the bundled Chart.js and Cytoscape too
         "views": all((Path(static) / "vendor" / name).is_file() for name in _VIEW_ASSETS),

@@ -213,9 +213,12 @@
 
   // Sources: for each row of a SELECT result, the statements that join two of its values (for an
   // IRI value s and any other value v of the row, every "s p v" or "v p s"), each with the
-  // source whose named graph holds it (prov:wasDerivedFrom), found by one VALUES query to this
-  // server's own endpoint for the first ROWS rows. A value the query computed (a count, a
-  // concatenation) joins no statement, so it has no source, and the view says so.
+  // source whose named graph holds it (prov:wasDerivedFrom), found by VALUES queries to this
+  // server's own endpoint for the first ROWS rows: as few as fit under the endpoint's query
+  // length limit (config.maxQueryLength, review E3: one query of 138 rows' pairs was 224,651
+  // characters, and refused), sent one after another (one running query per client). A value
+  // the query computed (a count, a concatenation) joins no statement, so it has no source, and
+  // the view says so.
   var configElement = document.getElementById("lisgraph-editor");
   var config = configElement ? JSON.parse(configElement.textContent) : null;
   var ROWS = 200;
@@ -271,6 +274,38 @@
       "} GROUP BY ?row ?s ?p ?v ?g ?source ORDER BY ?row ?s ?p ?g ?source";
   }
 
+  // The pairs in groups whose query stays under the endpoint's length limit (with room for the
+  // form encoding, which can triple a character: the limit is on the decoded query, but the
+  // VALUES rows are measured as sent, to be safe).
+  function chunks(values) {
+    var limit = (config.maxQueryLength || 100000) - sourcesQuery([]).length - 1000;
+    var out = [];
+    var current = [];
+    var size = 0;
+    values.forEach(function (v) {
+      if (current.length && size + v.length + 5 > limit) { out.push(current); current = []; size = 0; }
+      current.push(v);
+      size += v.length + 5;
+    });
+    if (current.length) out.push(current);
+    return out;
+  }
+  function lookUp(query) {
+    var body = new URLSearchParams();
+    body.set("query", query);
+    return fetch(config.endpoint, {
+      method: "POST",
+      headers: { "Accept": "application/sparql-results+json",
+        "Content-Type": "application/x-www-form-urlencoded" },
+      body: body
+    }).then(function (response) {
+      if (!response.ok) {
+        return response.text().then(function (t) { throw new Error(response.status + ": " + t); });
+      }
+      return response.json();
+    });
+  }
+
   function Sources(yasr) { this.yasr = yasr; this.priority = 1; this.label = "Sources"; }
   Sources.prototype.canHandleResults = function () {
     var rows = bindings(this.yasr);
@@ -292,21 +327,20 @@
       values.length ? "Looking up the sources of " + shown.length + " rows…"
         : "No two values of a row can be joined by a statement, so no row has a source."));
     if (!values.length) return;
-    var query = sourcesQuery(values);
-    var body = new URLSearchParams();
-    body.set("query", query);
-    fetch(config.endpoint, {
-      method: "POST",
-      headers: { "Accept": "application/sparql-results+json",
-        "Content-Type": "application/x-www-form-urlencoded" },
-      body: body
-    }).then(function (response) {
-      if (!response.ok) {
-        return response.text().then(function (t) { throw new Error(response.status + ": " + t); });
-      }
-      return response.json();
-    }).then(function (answer) {
-      var found = answer.results.bindings;
+    var queries = chunks(values).map(sourcesQuery);
+    var found = [];
+    // one query after another: the endpoint runs one query per client at a time
+    queries.reduce(function (done, query, i) {
+      return done.then(function () {
+        if (queries.length > 1) {
+          status.textContent = "Looking up the sources of " + shown.length + " rows (query " +
+            (i + 1) + " of " + queries.length + ")…";
+        }
+        return lookUp(query).then(function (answer) {
+          found = found.concat(answer.results.bindings);
+        });
+      });
+    }, Promise.resolve()).then(function () {
       var byRow = {};
       found.forEach(function (b) { (byRow[b.row.value] = byRow[b.row.value] || []).push(b); });
       var withSource = Object.keys(byRow).length;
@@ -354,8 +388,9 @@
       });
       box.appendChild(table);
       var again = element("details", { "class": "text-version" });
-      again.appendChild(element("summary", {}, "The query that found them"));
-      again.appendChild(element("pre", {}, query));
+      again.appendChild(element("summary", {},
+        queries.length > 1 ? "The " + queries.length + " queries that found them" : "The query that found them"));
+      again.appendChild(element("pre", {}, queries.join("\n\n")));
       box.appendChild(again);
     }).catch(function (error) {
       status.textContent = "The sources could not be looked up: " + error.message;
