@@ -3,7 +3,8 @@ structured data out of HTML (extruct, Comunica's HTML parsers): on a resource's 
 Turtle document holds (its statements, the links to it, the labels of what it links to) with the
 schema.org terms that fit (:mod:`..views.schema_org`); on every other page, a schema.org
 ``WebPage`` that is part of the dataset, naming what the page is about. The context is the
-prefixes alone, inline, so the script reads the same offline. Not a blueprint.
+prefixes alone, inline, so the script reads the same offline; the resource is the top node,
+the rest ``@included``. Not a blueprint.
 """
 
 from __future__ import annotations
@@ -70,7 +71,19 @@ def resource_jsonld(iri: str, page_url: str, incoming_limit: int) -> dict[str, A
     graph.add((page, SCHEMA.isPartOf, dataset_iri()))
     context = prefixes(snapshot.base)
     document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    return document if isinstance(document, dict) else {"@context": context, "@graph": document}
+    if not isinstance(document, dict):
+        document = {"@context": context, "@graph": document}
+    nodes = document.pop("@graph", None)
+    if nodes is None:
+        return document
+    # The resource as the top node and the rest "@included" (JSON-LD 1.1): the same triples,
+    # but Comunica reads a top-level "@graph" in an HTML script into a blank-node named graph,
+    # where a query of the default graph does not find them.
+    main = next((n for n in nodes if n.get("@id") == iri), None)
+    if main is None:
+        return {**document, "@graph": nodes}
+    rest = [n for n in nodes if n is not main]
+    return {**document, **main, **({"@included": rest} if rest else {})}
 
 
 def init_app(app: Flask) -> None:
