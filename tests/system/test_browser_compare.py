@@ -125,3 +125,31 @@ def test_sources_of_a_result_of_a_hundred_and_more_rows(page: Any, server: str) 
     queries = page.locator(".yasr .sources details summary").inner_text()
     assert queries.startswith("The ") and "queries that found them" in queries, queries
     screenshot(page, "sources-136-rows")
+
+
+MAP_QUERY = """#defaultView:Map
+PREFIX lis: <https://w3id.org/lisgraph/def/lis#>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?lep ?name ?wkt WHERE {
+  ?lep a lis:LocalEnterprisePartnership ; skos:prefLabel ?name ;
+    lis:area/geo:hasGeometry/geo:asWKT ?wkt
+}"""
+
+
+def test_a_query_returning_wkt_shows_a_map(page: Any, server: str) -> None:
+    from urllib.parse import quote
+
+    page.goto(server + "sparql?query=" + quote(MAP_QUERY))
+    drawn = page.locator(".yasr svg.result-map")
+    drawn.wait_for(timeout=30_000)
+    links = drawn.locator("a")
+    assert links.count() == 38  # one per LEP, each its own shapes
+    assert drawn.locator("path").count() >= 38
+    titles = drawn.locator("a path title").all_text_contents()
+    assert "Cumbria LEP" in titles
+    screenshot(page, "sparql-map")
+    cumbria = drawn.locator(f"a[href='{server}id/lep/{CUMBRIA}']")
+    cumbria.dispatch_event("click")
+    page.wait_for_url(f"**/doc/lep/{CUMBRIA}")
+    assert page.locator("h1").inner_text() == "Cumbria LEP"

@@ -166,7 +166,7 @@
   // "#defaultView:BarChart" (or Timeline, Graph, Sources, Table) in a query chooses how its
   // results show.
   var VIEWS = { barchart: "BarChart", timeline: "Timeline", graph: "Graph", table: "table",
-    sources: "Sources" };
+    sources: "Sources", map: "Map" };
   yasgui.on("queryResponse", function (instance, tab) {
     var chosen = /#\s*defaultView:\s*(\w+)/i.exec(tab.getQuery());
     var plugin = chosen && VIEWS[chosen[1].toLowerCase()];

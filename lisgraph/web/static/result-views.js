@@ -1,5 +1,6 @@
 // Result views beside YASR's table: a bar chart (one label and one number column), a timeline
-// (a label and a date column), a network (CONSTRUCT and DESCRIBE results), and the sources of
+// (a label and a date column), a network (CONSTRUCT and DESCRIBE results), a map (a WKT
+// column, "#defaultView:Map"), and the sources of
 // each row's facts. Each is a YASR plugin, chosen in the results' view buttons or by a comment in
 // the query ("#defaultView:BarChart", "#defaultView:Timeline", "#defaultView:Graph",
 // "#defaultView:Sources", as Wikidata's query service reads them), and each shows a text
@@ -397,7 +398,103 @@
     });
   };
 
-  if (config) Yasr.registerPlugin("Sources", Sources);
+  // Map: the rows' WKT geometries (a geo:wktLiteral column, or text that is WKT: POLYGON,
+  // MULTIPOLYGON, POINT), drawn as SVG here, with no tiles and no other host; longitudes scaled
+  // by the cosine of the middle latitude, as the server's map of England is drawn. Each shape is
+  // named by the row's first text column and links to the row's first IRI's page.
+  var WKT_TYPE = "http://www.opengis.net/ont/geosparql#wktLiteral";
+  var WKT_TEXT = /^\s*(<[^>]*>\s*)?(MULTIPOLYGON|POLYGON|POINT)\s*\(/i;
+  function isWkt(term) {
+    return (term.type === "literal" || term.type === "typed-literal") &&
+      (term.datatype === WKT_TYPE || WKT_TEXT.test(term.value));
+  }
+  // The rings of a WKT geometry, each a list of [x, y]; a point is a ring of one.
+  function rings(wkt) {
+    var body = wkt.replace(/^\s*<[^>]*>\s*/, "");
+    var out = [];
+    var found = body.match(/\([^()]+\)/g) || [];
+    found.forEach(function (group) {
+      var ring = group.slice(1, -1).split(",").map(function (pair) {
+        var xy = pair.trim().split(/\s+/).map(Number);
+        return [xy[0], xy[1]];
+      }).filter(function (xy) { return isFinite(xy[0]) && isFinite(xy[1]); });
+      if (ring.length) out.push(ring);
+    });
+    return out;
+  }
+
+  function GeoMap(yasr) { this.yasr = yasr; this.priority = 5; this.label = "Map"; }
+  GeoMap.prototype.canHandleResults = function () {
+    return bindings(this.yasr).length > 0 && column(this.yasr, isWkt) !== null;
+  };
+  GeoMap.prototype.getIcon = function () { return icon("◩"); };
+  GeoMap.prototype.draw = function () {
+    var yasr = this.yasr;
+    var where = column(yasr, isWkt);
+    var label = column(yasr, function (t) { return t.type !== "uri" && !isWkt(t); }, where);
+    var thing = column(yasr, function (t) { return t.type === "uri"; }, where);
+    var rows = bindings(yasr).filter(function (r) { return r[where]; });
+    var shapes = rows.map(function (r) { return rings(r[where].value); });
+    var xs = [], ys = [];
+    shapes.forEach(function (s) { s.forEach(function (ring) { ring.forEach(function (xy) {
+      xs.push(xy[0]); ys.push(xy[1]); }); }); });
+    var box = element("div", { "class": "result-view map-view" });
+    yasr.resultsEl.appendChild(box);
+    if (!xs.length) { box.appendChild(element("p", {}, "No coordinates to draw.")); return; }
+    var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs);
+    var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
+    var scaleX = Math.cos(((minY + maxY) / 2) * Math.PI / 180);
+    var width = 640;
+    var spanX = Math.max((maxX - minX) * scaleX, 1e-9), spanY = Math.max(maxY - minY, 1e-9);
+    var k = width / spanX;
+    var height = Math.max(120, Math.min(900, Math.round(spanY * k)));
+    k = Math.min(k, height / spanY);
+    function project(xy) {
+      return ((xy[0] - minX) * scaleX * k).toFixed(1) + " " + ((maxY - xy[1]) * k).toFixed(1);
+    }
+    var NS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "-4 -4 " + (width + 8) + " " + (height + 8));
+    svg.setAttribute("class", "result-map");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", "Map of " + rows.length + " geometries in " + where);
+    rows.forEach(function (r, i) {
+      var name = label && r[label] ? r[label].value : (thing && r[thing] ? short(r[thing].value) : "row " + (i + 1));
+      var parent = svg;
+      if (thing && r[thing]) {
+        parent = document.createElementNS(NS, "a");
+        parent.setAttribute("href", local(r[thing].value));
+        svg.appendChild(parent);
+      }
+      shapes[i].forEach(function (ring) {
+        var shape;
+        if (ring.length === 1) {
+          shape = document.createElementNS(NS, "circle");
+          var at = project(ring[0]).split(" ");
+          shape.setAttribute("cx", at[0]); shape.setAttribute("cy", at[1]); shape.setAttribute("r", "4");
+        } else {
+          shape = document.createElementNS(NS, "path");
+          shape.setAttribute("d", "M" + ring.map(project).join(" L") + " Z");
+          shape.setAttribute("fill-rule", "evenodd");
+        }
+        var title = document.createElementNS(NS, "title");
+        title.textContent = name;
+        shape.appendChild(title);
+        parent.appendChild(shape);
+      });
+    });
+    box.appendChild(svg);
+    box.appendChild(textVersion([label || thing || "row", "points"],
+      rows.map(function (r, i) {
+        var name = label && r[label] ? r[label].value : (thing && r[thing] ? r[thing].value : String(i + 1));
+        return [name, String(shapes[i].reduce(function (n, ring) { return n + ring.length; }, 0))];
+      }), "Text version"));
+  };
+
+  if (config) {
+    Yasr.registerPlugin("Sources", Sources);
+    Yasr.registerPlugin("Map", GeoMap);  // its links use config's base and root
+  }
   if (window.Chart) {
     Yasr.registerPlugin("BarChart", BarChart);
     Yasr.registerPlugin("Timeline", Timeline);
