@@ -153,3 +153,34 @@ def test_a_query_returning_wkt_shows_a_map(page: Any, server: str) -> None:
     cumbria.dispatch_event("click")
     page.wait_for_url(f"**/doc/lep/{CUMBRIA}")
     assert page.locator("h1").inner_text() == "Cumbria LEP"
+
+
+def _chart(page: Any, server: str, example: str, view: str) -> dict:
+    """Run an example query in the editor, choose ``view``, and read its chart's data."""
+    page.goto(server + "sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.locator("a[data-example]", has_text=example).click()
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for(timeout=30_000)
+    page.locator(f".yasr button.select_{view}").click()
+    page.locator(".yasr .result-view canvas").wait_for(timeout=15_000)
+    return page.evaluate(
+        """() => { const c = Chart.getChart(document.querySelector('.yasr .result-view canvas'));
+                   return { labels: c.data.labels || [],
+                            ticks: c.scales.y.ticks.map(t => String(t.label)),
+                            datasets: c.data.datasets.map(d => d.label),
+                            legend: c.options.plugins.legend.display }; }"""
+    )
+
+
+def test_charts_name_rows_by_their_labels(page: Any, server: str) -> None:
+    """Review E10: CQ17's bars were IRI slugs though ?title is there; CQ19's timeline rows GSS
+    codes though ?lepName is there, every mark the same colour."""
+    bars = _chart(page, server, "How many priorities", "BarChart")
+    assert bars["labels"] and all(" " in label for label in bars["labels"]), bars["labels"]
+    assert not any(label.endswith("-lis") for label in bars["labels"])
+    screenshot(page, "sparql-bar-chart-labels")
+    timeline = _chart(page, server, "The whole programme as dated events", "Timeline")
+    assert "Cumbria LEP" in timeline["ticks"], timeline["ticks"][:5]
+    assert not any(t.startswith("E37") for t in timeline["ticks"])
+    assert timeline["legend"] and {"draft", "published"} <= set(timeline["datasets"])  # by kind
+    screenshot(page, "sparql-timeline-labels")

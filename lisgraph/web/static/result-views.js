@@ -33,6 +33,25 @@
     }
     return null;
   }
+  // The column to name a row by (review E10: not an IRI's slug or a code when a name is there):
+  // among the columns passing test and not in except, a language-tagged literal first, then a
+  // literal whose values read as words (have a space), then any literal, then an IRI.
+  function labelColumn(yasr, test, except) {
+    var rows = bindings(yasr);
+    var best = null, bestScore = -1;
+    variables(yasr).forEach(function (name) {
+      if ((except || []).indexOf(name) >= 0) return;
+      var bound = rows.filter(function (r) { return r[name]; });
+      if (!bound.length || !bound.every(function (r) { return test(r[name]); })) return;
+      var literal = bound.every(function (r) { return r[name].type !== "uri"; });
+      var score = !literal ? 0
+        : bound.some(function (r) { return r[name]["xml:lang"]; }) ? 3
+        : bound.filter(function (r) { return /\s/.test(r[name].value); }).length * 2 > bound.length ? 2
+        : 1;
+      if (score > bestScore) { best = name; bestScore = score; }
+    });
+    return best;
+  }
   function isNumber(term) {
     return term.type === "literal" || term.type === "typed-literal"
       ? NUMERIC.indexOf(term.datatype) >= 0 : false;
@@ -102,7 +121,7 @@
   BarChart.prototype.getIcon = function () { return icon("▮"); };
   BarChart.prototype.draw = function () {
     var value = column(this.yasr, isNumber);
-    var label = column(this.yasr, function (t) { return !isNumber(t); }, value);
+    var label = labelColumn(this.yasr, function (t) { return !isNumber(t); }, [value]);
     var rows = bindings(this.yasr).filter(function (r) { return r[value]; });
     var view = canvasIn(this.yasr, "Bar chart of " + value + " by " + label,
       rows.length > 12 ? Math.min(2400, 22 * rows.length + 60) : 360);
@@ -128,9 +147,26 @@
   Timeline.prototype.getIcon = function () { return icon("⟶"); };
   Timeline.prototype.draw = function () {
     var when = column(this.yasr, isDate);
-    var label = column(this.yasr, function (t) { return !isDate(t); }, when);
+    var label = labelColumn(this.yasr, function (t) { return !isDate(t); }, [when]);
     var rows = bindings(this.yasr).filter(function (r) { return r[when]; }).slice()
       .sort(function (a, b) { return yearOf(a[when].value) - yearOf(b[when].value); });
+    // marks coloured by a third column of a few values, at most 12 (a kind of event, a stage: text or IRIs,
+    // named by their last segment), with a legend
+    var kinds = [];
+    var kind = null;
+    variables(this.yasr).some(function (name) {
+      if (name === when || name === label) return false;
+      var values = [];
+      var ok = rows.every(function (r) {
+        if (!r[name] || isDate(r[name]) || isNumber(r[name])) return false;
+        if (values.indexOf(text(r[name])) < 0) values.push(text(r[name]));
+        return true;
+      });
+      if (ok && values.length > 1 && values.length <= 12) { kind = name; kinds = values; return true; }
+      return false;
+    });
+    var PALETTE = ["#00703c", "#f47738", "#005ea5", "#912b88", "#b58840", "#28a197", "#505a5f",
+      "#d4351c", "#85994b", "#b1b4b6", "#1d70b8", "#6f72af"];
     var names = [];
     rows.forEach(function (r) {
       var n = label ? text(r[label]) : when;
@@ -143,15 +179,21 @@
     var last = Math.floor(Math.max.apply(null, years)) + 1;
     this.chart = new window.Chart(view.canvas, {
       type: "scatter",
-      data: { datasets: [{ label: when, backgroundColor: "#00703c", pointRadius: 5,
-        data: rows.map(function (r) {
-          return { x: yearOf(r[when].value), y: names.indexOf(label ? text(r[label]) : when),
-            date: r[when].value };
-        }) }] },
+      data: { datasets: (kind ? kinds : [when]).map(function (k, i) {
+        return { label: k, backgroundColor: PALETTE[i % PALETTE.length], pointRadius: 5,
+          data: rows.filter(function (r) { return !kind || text(r[kind]) === k; })
+            .map(function (r) {
+              return { x: yearOf(r[when].value), y: names.indexOf(label ? text(r[label]) : when),
+                date: r[when].value };
+            }) };
+      }) },
       options: {
         animation: false, maintainAspectRatio: false,
         scales: {
+          // the years above the rows too, so a long timeline reads without scrolling down
           x: { min: first, max: last, ticks: { stepSize: 1, callback: String } },
+          x2: { position: "top", min: first, max: last, ticks: { stepSize: 1, callback: String },
+            grid: { drawOnChartArea: false } },
           y: { reverse: true, min: -0.5, max: names.length - 0.5,
             afterBuildTicks: function (axis) {
               axis.ticks = names.map(function (name, i) { return { value: i }; });
@@ -160,11 +202,13 @@
         },
         plugins: { tooltip: { callbacks: { label: function (c) {
           return names[c.raw.y] + ": " + c.raw.date;
-        } } }, legend: { display: false } }
+        } } }, legend: { display: Boolean(kind) } }
       }
     });
-    view.box.appendChild(textVersion([label || "", when],
-      rows.map(function (r) { return [label ? text(r[label]) : "", r[when].value]; }),
+    view.box.appendChild(textVersion([label || "", when].concat(kind ? [kind] : []),
+      rows.map(function (r) {
+        return [label ? text(r[label]) : "", r[when].value].concat(kind ? [text(r[kind])] : []);
+      }),
       "Text version (in date order)"));
   };
   Timeline.prototype.destroy = function () { if (this.chart) this.chart.destroy(); };
