@@ -184,3 +184,15 @@ def test_charts_name_rows_by_their_labels(page: Any, server: str) -> None:
     assert not any(t.startswith("E37") for t in timeline["ticks"])
     assert timeline["legend"] and {"draft", "published"} <= set(timeline["datasets"])  # by kind
     screenshot(page, "sparql-timeline-labels")
+
+
+def test_a_wide_result_table_does_not_widen_the_page(page: Any, server: str) -> None:
+    """Review E10: CQ13's table made the page 1,859 px wide at a 1,280 px window; at 800 px
+    too it stays in its box."""
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(server + "sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.locator("a[data-example]", has_text="growth deal").click()
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for(timeout=30_000)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page is {overflow} px wider than the window"
