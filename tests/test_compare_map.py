@@ -561,3 +561,49 @@ def test_the_counts_follow_the_programme_matrix(store: EmbeddedStore) -> None:
         assert record.by_column == expected, record.name
         linked += bool(expected)
     assert linked > 5
+
+
+def _classes(html: str) -> dict[str, str]:
+    svg = _map_svg(html)
+    return {
+        link.get("href", "").rsplit("/", 1)[1]: link.findall(f"{SVG}path")[0].get("class", "")
+        for link in svg.findall(f"{SVG}a")
+    }
+
+
+def test_the_map_colours_by_wave(client: FlaskClient, store: EmbeddedStore) -> None:
+    waves = {
+        r["code"]: r["n"]
+        for r in _select(
+            store,
+            "SELECT ?code ?n WHERE { ?w lis:waveMember ?lep ; lis:waveNumber ?n . "
+            "?lep lis:area/lis:gssCode ?code }",
+        )
+    }
+    assert len(set(waves.values())) == 3
+    shown = _classes(client.get("/map?colour=wave").get_data(as_text=True))
+    assert shown == {
+        code: f"kind-wave-{waves[code]}" if code in waves else "kind-none" for code in shown
+    }
+    assert len(shown) == 38
+
+
+def test_the_map_colours_by_a_sector(client: FlaskClient, store: EmbeddedStore) -> None:
+    naming = {
+        r["code"]
+        for r in _select(
+            store,
+            "SELECT DISTINCT ?code WHERE { ?lep a lis:LocalEnterprisePartnership ; "
+            "lis:area/lis:gssCode ?code . { ?x dcterms:creator ?lep } UNION { "
+            "?lep a lis:LocalEnterprisePartnership BIND(?lep AS ?x) } "
+            "?x lis:sectorSpecialism/lis:sicSection"
+            '/skos:notation "C" }',
+        )
+    }
+    assert 3 < len(naming) < 38
+    shown = _classes(client.get("/map?colour=sector:C").get_data(as_text=True))
+    assert {code for code, cls in shown.items() if cls == "kind-sector-yes"} == naming
+    assert client.get("/map?colour=sector:Z").status_code == 400
+    assert client.get("/map?colour=wave&date=2019-07-31").status_code == 400
+    # each colouring is its own page in the cache
+    assert shown != _classes(client.get("/map").get_data(as_text=True))
