@@ -37,6 +37,7 @@ from . import (
     request_guards,
     search,
     sparql,
+    structured_data,
     warming,
 )
 from .urls import register_template_helpers
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ],
     )
     register_template_helpers(app)
+    structured_data.init_app(app)
     for blueprint in (
         sparql.bp,
         pages.bp,

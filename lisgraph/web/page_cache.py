@@ -40,10 +40,11 @@ __all__ = ["PAGE_PARAMETERS", "TRIM_AFTER_BYTES", "PageCache", "init_app", "page
 _NOT_CACHED = ("/sparql", "/search", "/health", "/downloads/", "/static/", "/fragments")
 
 #: The query parameters a cached page reads: the format, the Graph Store's graph, a class
-#: page's paging, sorting and facets, the LEPs compared, the map's day. Others change no page
-#: and are left out of the key.
+#: page's paging, sorting and facets, the LEPs or strategies compared, the map's day and
+#: colour. Others change no page and are left out of the key.
 PAGE_PARAMETERS = frozenset(
-    {"format", "output", "graph", "default", "page", "sort", "order", "lep", "date"}
+    {"format", "output", "graph", "default", "page", "sort", "order", "lep", "strategy", "date"}
+    | {"colour"}
     | {facet for listing in LISTINGS.values() for facet in listing.facets}
 )
 

@@ -11,6 +11,7 @@ dataset format asked first) gets the graph or the dataset, as ``/data`` answers 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -22,7 +23,7 @@ from ..errors import ProtocolError, QueryRefusedError
 from ..queries import example_queries
 from ..store.policy import READ_ONLY, check_query
 from ..store.sandbox import Job, Outcome
-from ..views.ontology import ontology_terms
+from ..views.ontology import data_terms, ontology_terms
 from ..vocab import PROV, SKOS, prefixes
 from .clients import client_address
 from .dataset import current_snapshot
@@ -279,6 +280,10 @@ def _editor_config(query: str) -> dict[str, object] | None:
         "prefixes": prefixes(snapshot.base),
         "classes": [t.iri for t in terms if t.kind == "class"],
         "properties": [t.iri for t in terms if t.kind != "class"],
+        # the classes and properties the data uses, with labels and counts (fetched once)
+        "terms": public_root() + "editor/terms.json",
+        # the Sources view sizes its lookups under the endpoint's limit (review E3)
+        "maxQueryLength": snapshot.limits.max_query_length,
         "examples": [e.sparql for e in example_queries()],
         # the result views need the bundled Chart.js and Cytoscape too
         "views": all((Path(static) / "vendor" / name).is_file() for name in _VIEW_ASSETS),
@@ -306,3 +311,29 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
     )
     response.vary.add("Accept")
     return response
+
+
+@bp.route("/editor/terms.json")
+def editor_terms() -> Response:
+    """The classes and properties the query editor completes: every class with instances and
+    every property the data uses, and the ontology's terms, each with its label, description
+    and how often the data uses it, most used first. It depends only on the build, so the page
+    cache keeps it (the query page itself is not cached)."""
+    snapshot = current_snapshot()
+    terms = data_terms(snapshot.store, snapshot.base + "def/lis#")
+    body = json.dumps(
+        {
+            "terms": [
+                {
+                    "iri": t.iri,
+                    "kind": t.kind,
+                    "label": t.label,
+                    "comment": t.comment,
+                    "count": t.count,
+                }
+                for t in terms
+            ]
+        },
+        ensure_ascii=False,
+    )
+    return Response(body, content_type="application/json; charset=utf-8")
