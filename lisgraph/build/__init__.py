@@ -30,7 +30,7 @@ from ..canonical import merged_ntriples, to_rdflib
 from ..config import Settings
 from ..errors import BuildNotFoundError, ConfigError, ReleaseError, Violation
 from ..search_index import write_index
-from ..shacl import check, load_shapes, reference_violations, violations
+from ..shacl import as_written, check, load_shapes, reference_violations, violations
 from .derive import rule_files
 from .dumps import write_dumps
 from .funding import FUNDING_CSV
@@ -40,7 +40,7 @@ from .release import build_lock, new_staging, prune, published, switch, write_er
 from .releases import Release, file_release, release_turn
 from .search import search_entries
 from .sic import SIC_CSV
-from .sources import OntologyVersion, load
+from .sources import OntologyVersion, load, refuse_rewritten
 
 __all__ = [
     "BuildResult",
@@ -124,14 +124,21 @@ def validate_project(
     """Load the ontology with the project's data (or only ``files``) and validate it.
 
     ``reference`` validates with pySHACL alone instead of the shapes' SPARQL translation.
+    Either judges a literal the store would rewrite as the file wrote it.
     Returns the violations (empty when the data conforms). Raises DataLoadError when a file
-    cannot be read or parsed.
+    cannot be read or parsed, or when nothing blocks but a file has a literal the build would
+    publish as another term (as the build refuses it).
     """
     loaded = load(settings, data_files=files, with_reference=files is None)
     shapes = load_shapes(settings.shapes_dir, settings.base)
     if reference:
-        return reference_violations(to_rdflib(merged_ntriples(loaded.store)), shapes)
-    return violations(loaded.store, shapes)
+        data = to_rdflib(as_written(merged_ntriples(loaded.store), loaded.rewritten))
+        found = reference_violations(data, shapes)
+    else:
+        found = violations(loaded.store, shapes, rewritten=loaded.rewritten)
+    if not any(v.blocks for v in found):
+        refuse_rewritten(loaded)
+    return found
 
 
 def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
@@ -157,14 +164,17 @@ def build_project(
     """Build, validate and switch the output (default: the settings' dist dir) to the new build.
     ``version`` makes it a release's build: the ontology carries the release's version IRIs.
 
-    Raises DataLoadError or NotConformingError, in which case nothing was written, and
+    Raises DataLoadError (a file unreadable or malformed, or holding a literal the store would
+    publish as another term) or NotConformingError, in which case nothing was written, and
     BuildWriteError when the build cannot be written (disk full, permission denied, read-only),
     in which case what was written is removed and the build served before is unchanged.
     Builds of one output take turns (see :mod:`.release`).
     """
     out = Path(os.path.abspath(out_dir or settings.dist_dir))  # not resolve(): out is a link
     loaded = load(settings, version=version)
-    warnings = check(loaded.store, load_shapes(settings.shapes_dir, settings.base))
+    shapes = load_shapes(settings.shapes_dir, settings.base)
+    warnings = check(loaded.store, shapes, rewritten=loaded.rewritten)
+    refuse_rewritten(loaded)  # conforming as written, but it would not be published so
     merged = merged_ntriples(loaded.store)  # the merge of all sources, written as the dumps
 
     digest = inputs_digest(settings, version)
