@@ -36,6 +36,7 @@ from .dumps import write_dumps
 from .funding import FUNDING_CSV
 from .places import place_files
 from .public_sources import pack_files
+from .quality import measure as measure_quality
 from .release import build_lock, new_staging, prune, published, switch, write_error
 from .releases import Release, file_release, release_turn
 from .search import search_entries
@@ -268,7 +269,9 @@ def write_build(
 
     ``merged`` is the merge of the graphs (:func:`merged_ntriples`), computed here unless
     given; ``version`` is recorded for a release's build, and ``warnings`` (the SHACL results
-    that did not block it) as ``validation``; ``built`` (the inputs' date,
+    that did not block it; None when the data was not validated here) as ``validation`` and
+    counted under ``quality`` with the build's other measurements of itself
+    (:mod:`.quality`); ``built`` (the inputs' date,
     :func:`source_date`) is recorded with the version it gives a build that is no release
     (``YYYY.MM.DD+`` the digest's first 12 digits). Returns what build.json says.
     """
@@ -292,6 +295,7 @@ def write_build(
         info["version"] = version.version
     if warnings:
         info["validation"] = [dataclasses.asdict(w) for w in warnings]
+    info["quality"] = measure_quality(store, base, BuildDir(out_dir), warnings)
     BuildDir(out_dir).write_info(info)
     os.chmod(out_dir, 0o755)
     return info
