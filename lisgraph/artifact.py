@@ -3,7 +3,8 @@
 ``lisgraph build`` writes a directory; the embedded store, ``lisgraph publish``, the mirror of a
 remote store and the web app read it. Its layout is decided here and nowhere else::
 
-    build.json        what the build is: lisgraph version, base IRI, inputs digest, counts, files
+    build.json        what the build is: lisgraph version, base IRI, inputs digest, counts, files,
+                      and what it measured of its quality (``quality``: lisgraph.build.quality)
     lisgraph.nt       the merge of all sources, each triple once (sorted N-Triples)
     lisgraph.nq       one named graph per source file (sorted N-Quads)
     lisgraph-union.nq those named graphs and their merge in the default graph (N-Quads: the

@@ -16,6 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, VOID
 
 from ..artifact import DUMP_FORMATS
 from ..build.ons_lookup import ONS_GEOGRAPHY
+from .catalogue_quality import add_quality
 from .dataset import current_snapshot
 from .urls import local_url, public_root
 
@@ -403,7 +404,8 @@ def _linkset(graph: Graph, dataset: URIRef) -> None:
 
 def catalog_graph() -> Graph:
     """A DCAT-AP 3.0.1 catalogue: catalogue, dataset, one distribution per dump, and the SPARQL
-    endpoint and the Graph Store as data services."""
+    endpoint and the Graph Store as data services; and the dataset's quality measured in DQV
+    (:mod:`.catalogue_quality`)."""
 
     snapshot = current_snapshot()
     root = public_root()
@@ -586,6 +588,8 @@ def catalog_graph() -> Graph:
     graph.add((sparql_type, RDF.type, DCTERMS.MediaTypeOrExtent))
     graph.add((sparql_dist, DCTERMS.format, sparql_type))
     _versions(graph, dataset, licence, publisher)
+    # Last: the completeness it measures is of the catalogue as made above.
+    add_quality(graph, dataset, snapshot.base, snapshot.build_info.get("quality", {}), when)
     return graph
 
 
