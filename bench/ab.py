@@ -5,7 +5,8 @@ Each round starts ``lisgraph serve`` from one checkout, then the other (the orde
 from round to round, so that neither always follows the other's load), each on the same build
 with the same settings, waits ``--settle`` seconds for the page warmer, and measures with
 ``wrk`` (``-t2 -c64``, keep-alive) the requests per second of a point lookup (the answer
-cached: it is asked once first), an HTML page and ``/health``. The medians of the rounds and
+cached: it is asked once first), an HTML page and ``/health``, and the server's CPU per
+request. The medians of the rounds and
 their ratio (after / before) are printed, and every figure is written as JSON::
 
     git worktree add /tmp/before <commit>
@@ -26,18 +27,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests
 
-from bench.harness import ROOT, free_port, started, throughput
+from bench.harness import (
+    POINT_LOOKUP,
+    ROOT,
+    free_port,
+    session_cpu_seconds,
+    session_of_port,
+    started,
+    wrk_run,
+)
 
-LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/lisgraph/id/lep/E37000057> ?p ?o }"
 REQUESTS = {
-    "lookup": ("sparql?query=" + urllib.parse.quote(LOOKUP), "application/sparql-results+json"),
+    "lookup": (
+        "sparql?query=" + urllib.parse.quote(POINT_LOOKUP),
+        "application/sparql-results+json",
+    ),
     "page": ("doc/lep/E37000057", "text/html"),
     "health": ("health", "*/*"),
 }
 
 
 def measure(checkout: Path, build: Path, seconds: float, settle: float) -> dict[str, float]:
-    """Requests per second of each of REQUESTS against a server run from ``checkout``."""
+    """Requests per second of each of REQUESTS against a server run from ``checkout``, and the
+    server's CPU per request (``{name}_cpu_us``, all its processes' user and system time)."""
     port = free_port()
     command = [sys.executable, "-m", "lisgraph", "serve", "--no-build", "--build", str(build)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
@@ -47,11 +59,17 @@ def measure(checkout: Path, build: Path, seconds: float, settle: float) -> dict[
     with started(command, f"http://127.0.0.1:{port}/health", env=env, cwd=checkout) as health:
         root = health.removesuffix("health")
         time.sleep(settle)
+        session = session_of_port(port)
         figures = {}
         for name, (path, accept) in REQUESTS.items():
             for _ in range(20):  # one connection each: every worker has the answer cached
                 requests.get(root + path, headers={"Accept": accept}, timeout=30)
-            figures[name] = throughput(root + path, seconds, 64, {"Accept": accept})
+            cpu = session_cpu_seconds(session)
+            run = wrk_run(root + path, seconds, accept)
+            if run["non_2xx"] or run["socket_errors"]:
+                raise RuntimeError(f"errors under load on {path}: {run}")
+            figures[name] = run["rps"]
+            figures[f"{name}_cpu_us"] = 1e6 * (session_cpu_seconds(session) - cpu) / run["requests"]
         return figures
 
 
@@ -76,7 +94,7 @@ def main() -> None:
             print(f"round {round_number + 1} {side:6s} {shown}", flush=True)
     print(f"\n{'request':8s} {'before':>10s} {'after':>10s} {'after/before':>13s}  (medians)")
     summary = {}
-    for name in REQUESTS:
+    for name in [*REQUESTS, *(f"{n}_cpu_us" for n in REQUESTS)]:
         before = statistics.median(r[name] for r in runs["before"])
         after = statistics.median(r[name] for r in runs["after"])
         summary[name] = {"before": before, "after": after, "ratio": after / before}

@@ -23,6 +23,7 @@ import requests
 from bench.stores.server import free_port, stop_process_group
 
 __all__ = [
+    "POINT_LOOKUP",
     "ROOT",
     "free_port",
     "gunicorn",
@@ -30,10 +31,16 @@ __all__ = [
     "latencies",
     "median_of",
     "run_in_process",
+    "session_cpu_seconds",
+    "session_of_port",
     "started",
     "throughput",
+    "wrk_run",
     "wait_for",
 ]
+
+#: The point lookup the throughput benchmarks ask (its answer cached after the first time).
+POINT_LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/lisgraph/id/lep/E37000057> ?p ?o }"
 
 #: The checkout: where commands run and ``bench`` and ``lisgraph`` are imported from.
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +93,59 @@ def gunicorn(app: str, port: int, workers: int) -> list[str]:
 
 
 # --- measuring -----------------------------------------------------------------------------------
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def session_cpu_seconds(session: int) -> float:
+    """User and system CPU seconds of every live process in session ``session``."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            text = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[3]) == session:  # field 6 of stat: the session id
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _CLOCK_TICKS
+
+
+def session_of_port(port: int) -> int:
+    """The session of the server listening on ``port`` (lisgraph serve starts its own)."""
+    out = subprocess.run(
+        ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout
+    pid = int(re.search(r"pid=(\d+)", out).group(1))  # type: ignore[union-attr]
+    return os.getsid(pid)
+
+
+def wrk_run(url: str, seconds: float, accept: str) -> dict[str, float]:
+    """One ``wrk -t2 -c64`` run: requests per second, requests, non-2xx/3xx answers, socket
+    errors, p50 and p99 in ms."""
+    command = ["wrk", "-t2", "-c64", f"-d{max(1, round(seconds))}s", "--latency"]
+    command += ["--timeout", "30s", "-H", f"Accept: {accept}", url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def number(pattern: str, default: str = "0") -> str:
+        found = re.search(pattern, out)
+        return found.group(1) if found else default
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(number(r"Requests/sec:\s+([\d.]+)")),
+        "requests": int(number(r"(\d+) requests in")),
+        "non_2xx": int(number(r"Non-2xx or 3xx responses: (\d+)")),
+        "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0,
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+    }
 
 
 def latencies(call: Callable[[], object], count: int, budget: float = 30) -> dict[str, float]:

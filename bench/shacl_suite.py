@@ -3,11 +3,14 @@
     python bench/shacl_suite.py PATH/data-shapes-test-suite/tests/core [--only WORD] [-v]
 
 PATH is a checkout (or ``git archive``) of https://github.com/w3c/data-shapes; nothing of the
-suite is copied into this project. Each test's data graph is loaded into Oxigraph and its shapes
-graph parsed with rdflib, as the build does, then judged three ways (and a fourth, for
+suite is copied into this project. Each test's data graph is loaded into Oxigraph (the literals the
+store would hold as other terms noted first) and its shapes graph parsed with rdflib, as the
+build does, then judged three ways (and a fourth, for
 comparison: ``pyshacl-files``, pySHACL on the data file as rdflib parses it, no Oxigraph):
 
-- ``reference``: pySHACL alone (:func:`lisgraph.shacl.reference_violations`);
+- ``reference``: pySHACL alone (:func:`lisgraph.shacl.reference_violations`), on the data as
+  the store holds it with the literals it rewrites put back as written, as ``lisgraph
+  validate --reference`` gives it;
 - ``build``: :func:`lisgraph.shacl.violations` on the shapes as written, the way the build runs
   it (the suite's shapes have no ``sh:message``, so most go to pySHACL);
 - ``messages``: the same with an ``sh:message`` added to every shape, so that the translation,
@@ -38,7 +41,14 @@ sys.path.insert(0, str(ROOT))  # run as a script: ``lisgraph`` from the checkout
 
 from lisgraph.canonical import merged_ntriples, to_rdflib  # noqa: E402
 from lisgraph.errors import Violation  # noqa: E402
-from lisgraph.shacl import path_text, reference_violations, violations  # noqa: E402
+from lisgraph.shacl import (  # noqa: E402
+    RewrittenLiteral,
+    as_written,
+    path_text,
+    reference_violations,
+    rewritten_literals,
+    violations,
+)
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
@@ -176,15 +186,16 @@ def with_messages(shapes: Graph) -> Graph:
     return graph
 
 
-def _store(case: Case) -> ox.Store:
-    store = ox.Store()
-    store.load(
-        path=case.data,
-        format=ox.RdfFormat.TURTLE,
-        base_iri=case.data.as_uri(),
-        to_graph=ox.NamedNode("urn:x-suite:data"),
+def _store(case: Case) -> tuple[ox.Store, list[RewrittenLiteral]]:
+    """The data as the build loads a file: parsed, its literals the store would rewrite
+    noted, then added to a named graph."""
+    triples = list(
+        ox.parse(path=case.data, format=ox.RdfFormat.TURTLE, base_iri=case.data.as_uri())
     )
-    return store
+    graph = ox.NamedNode("urn:x-suite:data")
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    return store, rewritten_literals(triples)
 
 
 def _shapes(case: Case) -> Graph:
@@ -196,15 +207,20 @@ def _files(case: Case) -> list[Violation]:
 
 
 def _reference(case: Case) -> list[Violation]:
-    return reference_violations(to_rdflib(merged_ntriples(_store(case))), _shapes(case))
+    store, rewritten = _store(case)
+    return reference_violations(
+        to_rdflib(as_written(merged_ntriples(store), rewritten)), _shapes(case)
+    )
 
 
 def _build(case: Case) -> list[Violation]:
-    return violations(_store(case), _shapes(case))
+    store, rewritten = _store(case)
+    return violations(store, _shapes(case), rewritten=rewritten)
 
 
 def _messages(case: Case) -> list[Violation]:
-    return violations(_store(case), with_messages(_shapes(case)))
+    store, rewritten = _store(case)
+    return violations(store, with_messages(_shapes(case)), rewritten=rewritten)
 
 
 WAYS: dict[str, Callable[[Case], list[Violation]]] = {

@@ -5,7 +5,8 @@ and nowhere else (``tests/test_package.py`` checks it).
 ``lisgraph build`` writes a directory; the embedded store, ``lisgraph publish``, the mirror of a
 remote store and the web app read it (:class:`BuildDir`)::
 
-    build.json        what the build is: lisgraph version, base IRI, inputs digest, counts, files
+    build.json        what the build is: lisgraph version, base IRI, inputs digest, counts, files,
+                      and what it measured of its quality (``quality``: lisgraph.builder.quality)
     lisgraph.nt       the merge of all sources, each triple once (sorted N-Triples)
     lisgraph.nq       one named graph per source file (sorted N-Quads)
     lisgraph-union.nq those named graphs and their merge in the default graph (N-Quads: the
@@ -37,7 +38,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,12 @@ class BuildDir:
     def info_file(self) -> Path:
         return self.path / BUILD_INFO
 
+    @cached_property
+    def _info_name(self) -> str:
+        """build.json's path as a string, made once: the server asks :meth:`identity` on every
+        request."""
+        return os.fspath(self.info_file)
+
     def file(self, name: str) -> Path:
         """A file of the build by name; only names in :data:`DOWNLOADS` are offered."""
         return self.path / name
@@ -214,7 +221,7 @@ class BuildDir:
         directory's device and inode, and build.json's inode and modification time. Two stat
         calls. None when there is no readable build right now."""
         try:
-            directory, info = os.stat(self.path), self.info_file.stat()
+            directory, info = os.stat(self.path), os.stat(self._info_name)
         except OSError:
             return None
         return directory.st_dev, directory.st_ino, info.st_ino, info.st_mtime_ns

@@ -15,8 +15,10 @@ lower bounds (:attr:`Results.capped`), as search engines show "1,000+".
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -180,6 +182,31 @@ GROUP BY tier HAVING tier > 0 AND COUNT(*) > :cap
 """
 
 
+_readers = threading.local()
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the index file at ``path``, kept by this thread for the next
+    lookup (opening one costs more than most lookups); one for the file there now (a new file
+    at the same path gets a new connection), the last two files a thread read. Raises
+    FileNotFoundError when there is no index."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        raise FileNotFoundError(path) from None
+    key = (os.fspath(path), stat.st_dev, stat.st_ino, stat.st_mtime_ns)
+    kept: dict[tuple[str, int, int, int], sqlite3.Connection] = _readers.__dict__.setdefault(
+        "connections", {}
+    )
+    connection = kept.get(key)
+    if connection is None:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        while len(kept) >= 2:
+            kept.pop(next(iter(kept))).close()
+        kept[key] = connection
+    return connection
+
+
 def search(path: Path, text: str, limit: int = 50, class_iri: str | None = None) -> Results:
     """Resources whose names match ``text`` (or whose IRI is ``text``), best first.
 
@@ -190,25 +217,20 @@ def search(path: Path, text: str, limit: int = 50, class_iri: str | None = None)
     plain = normalise(text)
     if not plain and not text.strip():
         return results
-    if not path.is_file():
-        raise FileNotFoundError(path)
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        short = 0 < len(plain.replace(" ", "")) < SHORT
-        rows = connection.execute(
-            (_SHORT_MATCHES if short else _MATCHES) + _RANKED + (_CAPPED if short else ""),
-            {
-                "plain": plain,
-                "prefix": plain + "%",  # plain has no % or _ (normalise drops them)
-                "fts": _fts_query(plain) if plain else '""',
-                "raw": text.strip(),
-                "class": class_iri,
-                "limit": limit,
-                "cap": CANDIDATES,
-            },
-        ).fetchall()
-    finally:
-        connection.close()
+    connection = _reader(path)
+    short = 0 < len(plain.replace(" ", "")) < SHORT
+    rows = connection.execute(
+        (_SHORT_MATCHES if short else _MATCHES) + _RANKED + (_CAPPED if short else ""),
+        {
+            "plain": plain,
+            "prefix": plain + "%",  # plain has no % or _ (normalise drops them)
+            "fts": _fts_query(plain) if plain else '""',
+            "raw": text.strip(),
+            "class": class_iri,
+            "limit": limit,
+            "cap": CANDIDATES,
+        },
+    ).fetchall()
     results.capped = any(row[0] == "capped" for row in rows)
     classes = [(row[1], row[2], int(row[6])) for row in rows if row[0] == "class"]
     results.by_class = sorted(classes, key=lambda c: (-c[2], c[1]))
@@ -250,14 +272,9 @@ def near_iri(
     first of those starting with ``prefix``, by label. One index range scan of the resources
     under ``prefix``, whatever the size of the rest. Raises FileNotFoundError when the build
     has no index."""
-    if not path.is_file():
-        raise FileNotFoundError(path)
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = connection.execute(
-            _NEAR,
-            {"prefix": prefix, "iri": iri, "stem": stem, "skip": skip, "limit": limit},
-        ).fetchall()
-    finally:
-        connection.close()
+    rows = (
+        _reader(path)
+        .execute(_NEAR, {"prefix": prefix, "iri": iri, "stem": stem, "skip": skip, "limit": limit})
+        .fetchall()
+    )
     return [(row[1], row[2]) for row in rows]

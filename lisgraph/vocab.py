@@ -31,10 +31,12 @@ __all__ = [
     "ADMS",
     "DCAT",
     "DCTERMS",
+    "DQV",
     "FOAF",
     "FORMATS",
     "GEO",
     "ENTAILMENT",
+    "HYDRA",
     "LIS",
     "LIS_PATH",
     "LOCN",
@@ -66,6 +68,10 @@ SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 #: The vocabularies the catalogue (DCAT-AP), the geometries and the service description use.
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+#: The W3C Data Quality Vocabulary (the catalogue's measurements of itself).
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+#: Hydra Core (the controls of a pattern fragment).
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -142,6 +148,7 @@ class LIS(DefinedNamespace):
     WiderArea: URIRef
     address: URIRef
     addressesChallenge: URIRef
+    agreedWith: URIRef
     aim: URIRef
     amount: URIRef
     announced: URIRef
@@ -185,9 +192,11 @@ class LIS(DefinedNamespace):
     latestStatusRecord: URIRef
     leadBody: URIRef
     ledBy: URIRef
+    ledWith: URIRef
     listPosition: URIRef
     locatedIn: URIRef
     namesSector: URIRef
+    notLaterThan: URIRef
     mandatedBy: URIRef
     maxQueriesPerClient: URIRef
     maxQueryBurstPerClient: URIRef

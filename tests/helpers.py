@@ -105,9 +105,9 @@ def start_server(
                 f"lisgraph serve exited with {process.returncode}:\n{log.read_text()[-4000:]}"
             )
         try:
-            if requests.get(url, timeout=2).status_code == 200:
+            if requests.get(url, timeout=5).status_code == 200:
                 return process, url
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still loading
             time.sleep(0.2)
     stop_server(process)
     raise RuntimeError(f"lisgraph serve did not answer within 90 s:\n{log.read_text()[-4000:]}")

@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import cast
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
@@ -20,7 +21,7 @@ from lisgraph.builder import BuildResult
 from lisgraph.config import Limits
 from lisgraph.errors import ResultTooLargeError
 from lisgraph.store.embedded import EmbeddedStore
-from lisgraph.store.results import AnswerLimits, write_result
+from lisgraph.store.results import AnswerLimits, QueryResult, ResultKind, write_result
 from lisgraph.store.sandbox import Job, execute
 from lisgraph.web import create_app
 from lisgraph.web.dataset import EXTENSION_KEY
@@ -307,3 +308,23 @@ def test_a_process_that_ran_queries_exits_without_closing_its_sandbox(built: Bui
     )
     assert done.returncode == 0, done.stderr
     assert "true" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt", "limits"),
+    [
+        ("SELECT ?v WHERE { VALUES ?v { 'a\\rb\\r\\nc' } }", "xml", AnswerLimits()),
+        # with a row limit, rows are counted on TSV and read back before XML is written
+        ("SELECT ?v WHERE { VALUES ?v { 'a\\rb\\r\\nc' } }", "xml", AnswerLimits(max_rows=5)),
+        ("CONSTRUCT { <urn:s> <urn:p> ?v } WHERE { VALUES ?v { 'a\\rb\\r\\nc' } }", "rdfxml", None),
+    ],
+)
+def test_a_carriage_return_survives_xml(query: str, fmt: str, limits: AnswerLimits | None) -> None:
+    """XML parsers read a raw CR as a line feed (XML 1.0, 2.11): it is written ``&#13;``."""
+    raw = ox.Store().query(query)
+    kind: ResultKind = "graph" if isinstance(raw, ox.QueryTriples) else "solutions"
+    with write_result(QueryResult(kind, raw), fmt, limits=limits) as written:
+        body = written.getvalue()
+    assert b"\r" not in body
+    texts = [e.text for e in ElementTree.fromstring(body).iter() if e.text and "a" in e.text]
+    assert texts == ["a\rb\r\nc"]

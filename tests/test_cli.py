@@ -141,6 +141,34 @@ BREAKAGES = {
         1,
         ["https://w3id.org/lisgraph/id/wave/2", "lis:waveNumber", "S17"],
     ),
+    # Oxigraph would hold "2"^^xsd:int as "2"^^xsd:integer, which S17 accepts: judged as written.
+    "derived-integer-type": (
+        "seed-002-lep-network.ttl",
+        "    lis:waveNumber 2 ;",
+        '    lis:waveNumber "2"^^xsd:int ;',
+        1,
+        ["https://w3id.org/lisgraph/id/wave/2", '"2"^^<http://www.w3.org/2001/XMLSchema#int>'],
+    ),
+    # Ill-formed (a byte stops at 127), which the store would hold as "200"^^xsd:integer.
+    "ill-formed-literal": (
+        "seed-003-south-east-lep.ttl",
+        "    lis:numberOfProjects 200 ;",
+        '    lis:numberOfProjects "200"^^xsd:byte ;',
+        1,
+        ['"200"^^<http://www.w3.org/2001/XMLSchema#byte>', "non-negative xsd:integer"],
+    ),
+    # No shape reads it, but it would be published as "7"^^xsd:integer: refused at load.
+    "literal-published-as-another-term": (
+        "seed-003-south-east-lep.ttl",
+        "    lis:numberOfProjects 200 ;",
+        '    lis:numberOfProjects 200 ; <urn:x-test:note> "7"^^xsd:short ;',
+        2,
+        [
+            "seed-003-south-east-lep.ttl:28",
+            '"7"^^<http://www.w3.org/2001/XMLSchema#short>',
+            'published as "7"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        ],
+    ),
     "wrong-datatype": (
         "seed-001-sem-highlights.ttl",
         "lis:amount 5000000.0 ;",

@@ -25,6 +25,7 @@ CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5"
         ("/sparql", {"query": "ASK {}"}, "image/png", "SELECT or ASK query is available as"),
         ("/data", {"graph": "https://example.org/g"}, "image/png", "Graph Store is available"),
         ("/data", {}, "text/turtle", "the whole dataset is available as application/n-quads"),
+        ("/fragments", {}, "image/png", "A pattern fragment is available as"),
     ],
 )
 def test_every_406_says_what_is_available_and_why_nothing_fitted(

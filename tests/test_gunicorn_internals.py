@@ -20,6 +20,7 @@ from importlib.metadata import version
 from typing import Any
 
 import gunicorn.http
+import gunicorn.http.wsgi
 import pytest
 from gunicorn.config import Config
 from gunicorn.http.unreader import Unreader
@@ -53,6 +54,8 @@ def test_the_installed_gunicorn_is_in_the_pinned_range() -> None:
         (TConn.init, ["self"]),
         (TConn.close, ["self", "graceful"]),
         (ThreadWorker.init_process, ["self"]),
+        (ThreadWorker.load_wsgi, ["self"]),
+        (TConn.set_timeout, ["self"]),
         (ThreadWorker.accept, ["self", "listener"]),
         (ThreadWorker.on_client_socket_readable, ["self", "conn", "client"]),
         (ThreadWorker.murder_pending, ["self"]),
@@ -81,6 +84,7 @@ def test_the_parser_is_made_from_config_socket_and_address() -> None:
             ThreadWorker,
             {
                 "init_process",
+                "load_wsgi",
                 "accept",
                 "on_client_socket_readable",
                 "murder_pending",
@@ -140,6 +144,13 @@ def test_the_state_the_worker_changes_is_where_it_expects() -> None:
         (ThreadWorker.handle, "conn.data_ready"),
         (ThreadWorker.handle, "conn.init()"),
         (TConn.init, "if self.parser is None"),
+        # The fast path: the app's socket names the request the worker keyed; a worker past
+        # max_requests restarts; gunicorn writes Server, Date and Connection on each response.
+        (gunicorn.http.wsgi.default_environ, '"gunicorn.socket": sock'),
+        (gunicorn.http.wsgi.create, "environ = default_environ(req, sock, cfg)"),
+        (ThreadWorker.handle_request, "if self.nr >= self.max_requests"),
+        (ThreadWorker.handle_request, "len(self.keepalived_conns) >= self.max_keepalived"),
+        (gunicorn.http.wsgi.Response.default_headers, '"Server: %s\\r\\n" % self.version'),
     ],
     ids=lambda value: getattr(value, "__qualname__", value),
 )

@@ -7,7 +7,9 @@ records (1 announced, 2 in development, 3 consultation, 4 evidence base, 5 prosp
 whose stage is not stated, 7 draft, 8 submitted, 9 locally approved, 10 published); at that stage
 a dated record beats an undated one, a later date beats an earlier one whose span it does not
 overlap, a more precise date beats a coarser one that contains it; then a primary source beats a
-secondary one; records still equal are all given. Hansard's statement of 22 July 2019 dates no
+secondary one; records still equal are all given. A date that only bounds the event (a
+consultation's deadline, an article reporting a consultation still open: rows 9, 72, 97) dates
+nothing (lis:notLaterThan). Hansard's statement of 22 July 2019 dates no
 launch (rows 19-27: the statement's own date, data/README.md). The seed documents' records
 (LEP Network page, seed 000, seed 001, the Buckinghamshire report) never reach a LEP's furthest
 stage, so only pack rows appear below.
@@ -58,14 +60,15 @@ EXPECTED: dict[str, tuple[str, str, frozenset[str], str]] = {
     ),
     "E37000009": (
         "draft",
-        "2019-10-25",
+        "",
         frozenset(
             {
                 "https://www.dorsetbiznews.co.uk/have-your-say-as-initial-ideas-for-countys-industrial-"
                 "strategy-outline-key-targets-to-2030/"
             }
         ),
-        "row 72",
+        "row 72: its date is the article's, with the survey still open, so the draft held by "
+        "then (lis:notLaterThan) but is not dated by it (D9)",
     ),
     "E37000011": (
         "draft",
@@ -232,9 +235,10 @@ EXPECTED: dict[str, tuple[str, str, frozenset[str], str]] = {
     ),
     "E37000045": (
         "evidence base",
-        "2019-10-18",
+        "",
         frozenset({"http://www.d2n2lep.org/LIS-Evidence-Base"}),
-        "row 97 is further than row 98's later 'in development'",
+        "row 97 is further than row 98's later 'in development'; its date is the consultation's "
+        "deadline, not the evidence base's (lis:notLaterThan; D9)",
     ),
     "E37000046": (
         "in development",
@@ -323,15 +327,11 @@ EXPECTED: dict[str, tuple[str, str, frozenset[str], str]] = {
         "row 115 is further than row 114",
     ),
     "E37000056": (
-        "prospectus",
-        "2018-11",
-        frozenset(
-            {
-                "https://vdocuments.net/smarter-faster-together-smarter-faster-together-towards-a-local-"
-                "industrial-strategy.html"
-            }
-        ),
-        "row 116",
+        "in development",
+        "2018",
+        frozenset({"https://www.southeastlep.com/our-strategy/local-industrial-strategy/"}),
+        "row 117 ('in late 2018'); row 116's prospectus is Smarter, Faster, Together, a document "
+        "of its own that informs the strategy ('An economic strategy statement, not a LIS'; D9)",
     ),
     "E37000057": (
         "published",

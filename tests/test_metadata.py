@@ -101,7 +101,7 @@ def test_catalog_describes_every_dump_and_the_endpoint(
     services = {
         graph.value(s, DCAT.endpointURL) for s in graph.subjects(RDF.type, DCAT.DataService)
     }
-    assert services == {URIRef(server + "sparql"), URIRef(server + "data")}
+    assert services == {URIRef(server + p) for p in ("sparql", "data", "fragments")}
 
 
 def test_schema_org_dataset_on_the_landing_page(http: InProcessHTTP, server: str) -> None:

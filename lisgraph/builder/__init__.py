@@ -1,12 +1,12 @@
 """The build: sources -> dataset -> validation -> dumps, switched in all at once or not at all.
 
 Nothing is written unless the whole dataset loads and conforms. The build directory's layout is
-:mod:`lisgraph.artifact`'s; how the output moves to a new build is :mod:`.release`'s.
+:mod:`lisgraph.artifact`'s; how the output moves to a new build is :mod:`.output`'s.
 
 - :mod:`.sources`: the ontology and data files, one named graph each; the ONS lookup
 - :mod:`.ons_lookup`: the ONS district-to-LEP CSV as RDF
 - :mod:`.dumps`: byte-stable dumps in five formats, gzip copies and checksums
-- :mod:`.release`: the atomic switch and the pruning of old builds
+- :mod:`.output`: the atomic switch and the pruning of old builds
 - :mod:`.releases`: releases (versioned builds kept side by side), :func:`release_build`
 - :mod:`.synthetic`: seeded scale-test copies of the project (``lisgraph synth``)
 """
@@ -30,17 +30,18 @@ from ..canonical import merged_ntriples, to_rdflib
 from ..config import Settings
 from ..errors import BuildNotFoundError, ConfigError, ReleaseError, Violation
 from ..search_index import write_index
-from ..shacl import check, load_shapes, reference_violations, violations
+from ..shacl import as_written, check, load_shapes, reference_violations, violations
 from .derive import rule_files
 from .dumps import write_dumps
-from .funding import FUNDING_CSV
+from .funding import FOUND_CSV, FUNDING_CSV
 from .output import build_lock, new_staging, prune, published, switch, write_error
 from .places import place_files
 from .public_sources import pack_files
+from .quality import measure as measure_quality
 from .releases import file_release, release_turn
 from .search_entries import search_entries
 from .sic import SIC_CSV
-from .sources import OntologyVersion, load
+from .sources import OntologyVersion, load, refuse_rewritten
 
 __all__ = [
     "BuildResult",
@@ -76,6 +77,7 @@ def _input_files(settings: Settings) -> list[Path]:
     files += pack_files(settings.reference_csv.parent / "public-sources")
     files += place_files(settings.reference_csv.parent / "public-data")
     files.append(settings.reference_csv.parent / "public-data" / FUNDING_CSV)
+    files.append(settings.reference_csv.parent / "public-data" / FOUND_CSV)
     files.append(settings.reference_csv.parent / "public-data" / SIC_CSV)
     files += rule_files(settings)
     return files
@@ -124,14 +126,21 @@ def validate_project(
     """Load the ontology with the project's data (or only ``files``) and validate it.
 
     ``reference`` validates with pySHACL alone instead of the shapes' SPARQL translation.
+    Either judges a literal the store would rewrite as the file wrote it.
     Returns the violations (empty when the data conforms). Raises DataLoadError when a file
-    cannot be read or parsed.
+    cannot be read or parsed, or when nothing blocks but a file has a literal the build would
+    publish as another term (as the build refuses it).
     """
     loaded = load(settings, data_files=files, with_reference=files is None)
     shapes = load_shapes(settings.shapes_dir, settings.base)
     if reference:
-        return reference_violations(to_rdflib(merged_ntriples(loaded.store)), shapes)
-    return violations(loaded.store, shapes)
+        data = to_rdflib(as_written(merged_ntriples(loaded.store), loaded.rewritten))
+        found = reference_violations(data, shapes)
+    else:
+        found = violations(loaded.store, shapes, rewritten=loaded.rewritten)
+    if not any(v.blocks for v in found):
+        refuse_rewritten(loaded)
+    return found
 
 
 def _counts(store: ox.Store, merged: bytes) -> dict[str, int]:
@@ -157,14 +166,17 @@ def build_project(
     """Build, validate and switch the output (default: the settings' dist dir) to the new build.
     ``version`` makes it a release's build: the ontology carries the release's version IRIs.
 
-    Raises DataLoadError or NotConformingError, in which case nothing was written, and
+    Raises DataLoadError (a file unreadable or malformed, or holding a literal the store would
+    publish as another term) or NotConformingError, in which case nothing was written, and
     BuildWriteError when the build cannot be written (disk full, permission denied, read-only),
     in which case what was written is removed and the build served before is unchanged.
-    Builds of one output take turns (see :mod:`.release`).
+    Builds of one output take turns (see :mod:`.output`).
     """
     out = Path(os.path.abspath(out_dir or settings.dist_dir))  # not resolve(): out is a link
     loaded = load(settings, version=version)
-    warnings = check(loaded.store, load_shapes(settings.shapes_dir, settings.base))
+    shapes = load_shapes(settings.shapes_dir, settings.base)
+    warnings = check(loaded.store, shapes, rewritten=loaded.rewritten)
+    refuse_rewritten(loaded)  # conforming as written, but it would not be published so
     merged = merged_ntriples(loaded.store)  # the merge of all sources, written as the dumps
 
     digest = inputs_digest(settings, version)
@@ -258,7 +270,9 @@ def write_build(
 
     ``merged`` is the merge of the graphs (:func:`merged_ntriples`), computed here unless
     given; ``version`` is recorded for a release's build, and ``warnings`` (the SHACL results
-    that did not block it) as ``validation``; ``built`` (the inputs' date,
+    that did not block it; None when the data was not validated here) as ``validation`` and
+    counted under ``quality`` with the build's other measurements of itself
+    (:mod:`.quality`); ``built`` (the inputs' date,
     :func:`source_date`) is recorded with the version it gives a build that is no release
     (``YYYY.MM.DD+`` the digest's first 12 digits). Returns what build.json says.
     """
@@ -282,6 +296,7 @@ def write_build(
         info["version"] = version.version
     if warnings:
         info["validation"] = [dataclasses.asdict(w) for w in warnings]
+    info["quality"] = measure_quality(store, base, BuildDir(out_dir), warnings)
     BuildDir(out_dir).write_info(info)
     os.chmod(out_dir, 0o755)
     return info

@@ -12,6 +12,11 @@ given, ``lis:sourceWords`` and ``lis:sourceNote``. A date the pack worked out ra
 (its ``date_note`` says inferred, or taken from another source) is stated by the editors, in
 ``graph/public-data-editors``. No total is computed: amounts stay per source and per round, so
 two sources' figures for one round (Liverpool City Region, round 1) are two observations.
+
+``lep-funding-found.csv`` beside it holds, in the same columns, rows the editors found in public
+sources after the pack: each is stated the same way in its own source's graph, but the sources'
+descriptions (title, address, publisher) are the editors', in ``graph/public-data-editors``,
+not the pack's catalogue.
 """
 
 from __future__ import annotations
@@ -28,9 +33,12 @@ from ..errors import DataLoadError
 from ..vocab import DCTERMS, ORG, PROV, RDF, SKOS, XSD, lis_namespace
 from .tables import read_rows
 
-__all__ = ["FUNDING_CSV", "funding_quads"]
+__all__ = ["FOUND_CSV", "FUNDING_CSV", "funding_quads"]
 
 FUNDING_CSV = "lep-funding.csv"
+#: Rows the editors found in public sources after the pack (its 24 LEPs without a Getting Building
+#: Fund row), in the pack's columns; their sources are described by the editors.
+FOUND_CSV = "lep-funding-found.csv"
 EDITORS_GRAPH = "graph/public-data-editors"
 CATALOGUE_GRAPH = "graph/public-data-catalogue"
 _COLUMNS = [
@@ -56,6 +64,7 @@ _FUNDS = {
 _AUTHORITIES = {
     "to the West Midlands Combined Authority": "combined-authority/west-midlands",
     "to the Mayor of London / GLA": "organisation/greater-london-authority",
+    "to the West Yorkshire Combined Authority": "combined-authority/west-yorkshire",
 }
 _WORKED_OUT = re.compile(r"inferred|year from the|from the HoC Library", re.I)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -93,12 +102,12 @@ def _known_sources(directory: Path) -> dict[str, str]:
 
 
 def funding_quads(directory: Path, base: str) -> list[ox.Quad]:
-    """The funding rows of ``directory/lep-funding.csv`` as quads, IRIs under ``base``.
+    """The funding rows of ``directory/lep-funding.csv`` and ``lep-funding-found.csv`` as quads,
+    IRIs under ``base``.
 
     Raises DataLoadError naming the file and line for wrong columns, an unknown fund, a
     malformed GSS code, amount or date.
     """
-    path = directory / FUNDING_CSV
     quads: list[ox.Quad] = []
 
     def iri(ref: str) -> ox.NamedNode:
@@ -114,129 +123,134 @@ def funding_quads(directory: Path, base: str) -> list[ox.Quad]:
     pack = iri("id/source/public-data-pack")
     editors = iri("id/source/lisgraph-editors")
     described: set[str] = set()
-    for line, row in read_rows(path, _COLUMNS):
-        codes = row["lep_gss_code"].split(";")
-        if (
-            row["fund"] not in _FUNDS
-            or not all(_LEP.match(c) for c in codes)
-            or not re.fullmatch(r"\d+", row["amount_gbp"])
-            or (row["date"] and not _DATE.match(row["date"]))
-        ):
-            raise DataLoadError(
-                f"{path}:{line}: expected a fund ({', '.join(_FUNDS)}), E37 GSS codes, "
-                "an amount in whole pounds and an ISO date or none.",
-                str(path),
-                line,
-            )
-        url = row["source_url"]
-        sid = known.get(url) or source_id(url)
-        source = iri(f"id/source/{sid}")
-        graph = f"graph/source-{sid}"
-        add(graph, iri(graph), _DERIVED_FROM, source)
-        if url not in known and sid not in described:
-            described.add(sid)
-            secondary = row["secondary"].startswith("yes")
-            cls = "SecondarySource" if secondary else "Source"
-            add(CATALOGUE_GRAPH, source, _RDF_TYPE, lis(cls))
-            add(
-                CATALOGUE_GRAPH,
-                source,
-                ox.NamedNode(_DCT + "title"),
-                ox.Literal(row["source_publisher"], language="en"),
-            )
-            add(CATALOGUE_GRAPH, source, lis("address"), ox.Literal(url))
-            if secondary:
-                what = row["secondary"].removeprefix("yes").strip(" ()") or "a copy"
-                add(
-                    CATALOGUE_GRAPH,
-                    source,
-                    lis("secondaryOf"),
-                    ox.Literal(
-                        f"{row['source_publisher']}: {what} (the public-data pack's words)",
-                        language="en",
-                    ),
+    for path, catalogue, describer, whose in (
+        (directory / FUNDING_CSV, CATALOGUE_GRAPH, pack, "the public-data pack's"),
+        (directory / FOUND_CSV, EDITORS_GRAPH, editors, "the editors'"),
+    ):
+        for line, row in read_rows(path, _COLUMNS):
+            codes = row["lep_gss_code"].split(";")
+            if (
+                row["fund"] not in _FUNDS
+                or not all(_LEP.match(c) for c in codes)
+                or not re.fullmatch(r"\d+", row["amount_gbp"])
+                or (row["date"] and not _DATE.match(row["date"]))
+            ):
+                raise DataLoadError(
+                    f"{path}:{line}: expected a fund ({', '.join(_FUNDS)}), E37 GSS codes, "
+                    "an amount in whole pounds and an ISO date or none.",
+                    str(path),
+                    line,
                 )
-            domain = urlparse(url).netloc.removeprefix("www.")
-            publisher = iri(f"id/organisation/website/{_slug(domain, 60)}")
-            add(
-                CATALOGUE_GRAPH,
-                publisher,
-                _RDF_TYPE,
-                _ORG_FORMAL,
-            )
-            add(CATALOGUE_GRAPH, publisher, _PREF_LABEL, ox.Literal(domain, language="en"))
-            add(CATALOGUE_GRAPH, publisher, ox.NamedNode(_DCT + "source"), pack)
-            add(CATALOGUE_GRAPH, source, ox.NamedNode(_DCT + "publisher"), publisher)
-            add(CATALOGUE_GRAPH, source, ox.NamedNode(_DCT + "source"), pack)
-
-        fund = _FUNDS[row["fund"]]
-        lep_key = "-".join(c.lower() for c in codes)
-        thing = iri(f"id/funding/{sid}/{lep_key}-{fund}-{_slug(row['round_or_scope'])}")
-        add(graph, thing, _RDF_TYPE, lis("FundingAllocation"))
-        add(
-            graph,
-            thing,
-            _PREF_LABEL,
-            ox.Literal(
-                f"{row['fund']}, {row['round_or_scope']}: {row['lep_name']} "
-                f"({row['amount_as_stated']}, {row['source_publisher']})",
-                language="en",
-            ),
-        )
-        add(graph, thing, lis("fund"), iri(f"id/programme/{fund}"))
-        authority = next((a for k, a in _AUTHORITIES.items() if k in row["round_or_scope"]), None)
-        if authority:
-            add(graph, thing, lis("recipient"), iri(f"id/{authority}"))
-            if authority == "organisation/greater-london-authority":  # no other graph has it
-                gla = iri(f"id/{authority}")
+            url = row["source_url"]
+            sid = known.get(url) or source_id(url)
+            source = iri(f"id/source/{sid}")
+            graph = f"graph/source-{sid}"
+            add(graph, iri(graph), _DERIVED_FROM, source)
+            if url not in known and sid not in described:
+                described.add(sid)
+                secondary = row["secondary"].startswith("yes")
+                cls = "SecondarySource" if secondary else "Source"
+                add(catalogue, source, _RDF_TYPE, lis(cls))
                 add(
-                    graph,
-                    gla,
+                    catalogue,
+                    source,
+                    ox.NamedNode(_DCT + "title"),
+                    ox.Literal(row["source_publisher"], language="en"),
+                )
+                add(catalogue, source, lis("address"), ox.Literal(url))
+                if secondary:
+                    what = row["secondary"].removeprefix("yes").strip(" ()") or "a copy"
+                    add(
+                        catalogue,
+                        source,
+                        lis("secondaryOf"),
+                        ox.Literal(
+                            f"{row['source_publisher']}: {what} ({whose} words)",
+                            language="en",
+                        ),
+                    )
+                domain = urlparse(url).netloc.removeprefix("www.")
+                publisher = iri(f"id/organisation/website/{_slug(domain, 60)}")
+                add(
+                    catalogue,
+                    publisher,
                     _RDF_TYPE,
                     _ORG_FORMAL,
                 )
-                add(
-                    graph,
-                    gla,
-                    _PREF_LABEL,
-                    ox.Literal("Greater London Authority", language="en"),
-                )
-                add(graph, gla, ox.NamedNode(_DCT + "source"), source)
-            for code in codes:
-                add(graph, thing, lis("coversArea"), iri(f"id/lep-area/{code}"))
-        else:
-            for code in codes:
-                add(graph, thing, lis("recipient"), iri(f"id/lep/{code}"))
-        add(
-            graph,
-            thing,
-            lis("amount"),
-            ox.Literal(row["amount_gbp"], datatype=ox.NamedNode(_XSD + "decimal")),
-        )
-        add(graph, thing, lis("currency"), ox.Literal("GBP"))
-        if "provisional" in row["note"].lower():
-            add(graph, thing, lis("valueQualifier"), iri("id/qualifier/provisional"))
-        add(graph, thing, lis("fundingRound"), ox.Literal(row["round_or_scope"], language="en"))
-        add(graph, thing, lis("sourceWords"), ox.Literal(row["source_words"], language="en"))
-        notes = [f"Amount as stated: {row['amount_as_stated']}."]
-        notes += [n for n in (row["date_note"], row["note"]) if n]
-        add(graph, thing, lis("sourceNote"), ox.Literal(" ".join(notes), language="en"))
-        add(graph, thing, ox.NamedNode(_DCT + "source"), source)
-        if row["date"]:
-            date = _date(row["date"])
-            if _WORKED_OUT.search(row["date_note"]):
-                add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "date"), date)
-                add(
-                    EDITORS_GRAPH,
-                    thing,
-                    lis("sourceNote"),
-                    ox.Literal(
-                        f"The date is the pack's working, not the source's: {row['date_note']}",
-                        language="en",
-                    ),
-                )
-                add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "source"), editors)
+                add(catalogue, publisher, _PREF_LABEL, ox.Literal(domain, language="en"))
+                add(catalogue, publisher, ox.NamedNode(_DCT + "source"), describer)
+                add(catalogue, source, ox.NamedNode(_DCT + "publisher"), publisher)
+                add(catalogue, source, ox.NamedNode(_DCT + "source"), describer)
+
+            fund = _FUNDS[row["fund"]]
+            lep_key = "-".join(c.lower() for c in codes)
+            thing = iri(f"id/funding/{sid}/{lep_key}-{fund}-{_slug(row['round_or_scope'])}")
+            add(graph, thing, _RDF_TYPE, lis("FundingAllocation"))
+            add(
+                graph,
+                thing,
+                _PREF_LABEL,
+                ox.Literal(
+                    f"{row['fund']}, {row['round_or_scope']}: {row['lep_name']} "
+                    f"({row['amount_as_stated']}, {row['source_publisher']})",
+                    language="en",
+                ),
+            )
+            add(graph, thing, lis("fund"), iri(f"id/programme/{fund}"))
+            scope = row["round_or_scope"]
+            authority = next((a for k, a in _AUTHORITIES.items() if k in scope), None)
+            if authority:
+                add(graph, thing, lis("recipient"), iri(f"id/{authority}"))
+                if authority == "organisation/greater-london-authority":  # no other graph has it
+                    gla = iri(f"id/{authority}")
+                    add(
+                        graph,
+                        gla,
+                        _RDF_TYPE,
+                        _ORG_FORMAL,
+                    )
+                    add(
+                        graph,
+                        gla,
+                        _PREF_LABEL,
+                        ox.Literal("Greater London Authority", language="en"),
+                    )
+                    add(graph, gla, ox.NamedNode(_DCT + "source"), source)
+                for code in codes:
+                    add(graph, thing, lis("coversArea"), iri(f"id/lep-area/{code}"))
             else:
-                add(graph, thing, ox.NamedNode(_DCT + "date"), date)
+                for code in codes:
+                    add(graph, thing, lis("recipient"), iri(f"id/lep/{code}"))
+            add(
+                graph,
+                thing,
+                lis("amount"),
+                ox.Literal(row["amount_gbp"], datatype=ox.NamedNode(_XSD + "decimal")),
+            )
+            add(graph, thing, lis("currency"), ox.Literal("GBP"))
+            if "provisional" in row["note"].lower():
+                add(graph, thing, lis("valueQualifier"), iri("id/qualifier/provisional"))
+            add(graph, thing, lis("fundingRound"), ox.Literal(row["round_or_scope"], language="en"))
+            add(graph, thing, lis("sourceWords"), ox.Literal(row["source_words"], language="en"))
+            notes = [f"Amount as stated: {row['amount_as_stated']}."]
+            notes += [n for n in (row["date_note"], row["note"]) if n]
+            add(graph, thing, lis("sourceNote"), ox.Literal(" ".join(notes), language="en"))
+            add(graph, thing, ox.NamedNode(_DCT + "source"), source)
+            if row["date"]:
+                date = _date(row["date"])
+                if _WORKED_OUT.search(row["date_note"]):
+                    add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "date"), date)
+                    add(
+                        EDITORS_GRAPH,
+                        thing,
+                        lis("sourceNote"),
+                        ox.Literal(
+                            f"The date is {whose} working, not the source's: {row['date_note']}",
+                            language="en",
+                        ),
+                    )
+                    add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "source"), editors)
+                else:
+                    add(graph, thing, ox.NamedNode(_DCT + "date"), date)
     add(EDITORS_GRAPH, iri(EDITORS_GRAPH), _DERIVED_FROM, editors)
     return quads

@@ -13,6 +13,11 @@ The pack's rows, one fact from one source each:
 
 ``sources.csv`` (the editors') describes every source address the pack uses: its IRI
 (``id/source/{id}``), primary or secondary (with what it copies), title and publisher.
+``lead-bodies.csv`` (the editors') gives, for each ``lead_body`` wording, the organisations it
+names as leading (``lis:ledBy``), working with the lead (``lis:ledWith``) or agreeing the strategy
+(``lis:agreedWith``); ``organisations.csv`` types and names those the seeds do not have. The links
+go on the row's record in the source's graph; a new organisation is typed there, and named there
+only if the words spell its name (otherwise the name is the editors').
 
 The quads go into named graphs: ``graph/source-{id}`` for what each source states (derived from
 that source), ``graph/public-sources-catalogue`` for the sources' descriptions (derived from the
@@ -52,6 +57,8 @@ PACK_FILES = (
     "documents.csv",
     "sectors.csv",
     "targets.csv",
+    "lead-bodies.csv",
+    "organisations.csv",
 )
 #: The pack's status words and the status concepts (id/status/...) they are stated as.
 STATUS_KINDS = {
@@ -92,6 +99,8 @@ _COLUMNS = {
     "sources.csv": ["source_url", "id", "type", "title", "publisher", "issued", "secondary_of"],
     "sectors.csv": ["row", "sector", "sic2007_sections", "coding_note"],
     "targets.csv": ["row", "target_value", "measure", "measure_label", "reading"],
+    "lead-bodies.csv": ["lead_body", "led_by", "led_with", "agreed_with", "note"],
+    "organisations.csv": ["ref", "class", "name"],
     "documents.csv": [
         "name",
         "target",
@@ -116,6 +125,12 @@ _CHALLENGES = {
     "Future of Mobility": "future-of-mobility",
 }
 _NEW_CLASSES = {"LocalIndustrialStrategy", "Document", "StrategicEconomicPlan"}
+#: The organisations a lead body names, by role: the lead-bodies.csv column and the property.
+_LEAD_ROLES = (("led_by", "ledBy"), ("led_with", "ledWith"), ("agreed_with", "agreedWith"))
+#: An organisation a lead body may name: a LEP by its GSS code, or an organisation of the seeds
+#: or of organisations.csv.
+_ORG_REF = re.compile(r"^(lep/E37\d{6}|combined-authority/[a-z0-9-]+|organisation/[a-z0-9-]+)$")
+_ORG_CLASSES = ("CombinedAuthority", "FormalOrganization")
 # A date the pack worked out (a year from a weekday or from the article's date) is the
 # editors' inference, not the source's.
 # A date the pack worked out rather than read: a year or month taken from the article's or post's
@@ -128,6 +143,10 @@ _INFERRED = re.compile(
 # A date that is the source's own date, not the event's (Hansard's statement of 22 July 2019
 # about launches of 19 July): the event is stated undated.
 _SOURCE_DATE = re.compile(r"^Date of the written statement", re.I)
+# A date that bounds the event rather than dates it: a consultation's deadline, or the date of an
+# article reporting a consultation still open (rows 9, 72, 97; audit D9). The record is undated
+# and the date is lis:notLaterThan: the status held by then.
+_BY_DATE = re.compile(r"^Consultation deadline|open until", re.I)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LEP_CODE = re.compile(r"^E37\d{6}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -184,12 +203,14 @@ def public_source_quads(directory: Path, base: str) -> list[ox.Quad]:
     """Read the pack in ``directory`` and return its quads, IRIs under ``base``.
 
     Raises DataLoadError, naming the file and line, for a missing file, wrong columns, an
-    unknown status, a malformed date or GSS code, or a source address or document name that
-    sources.csv or documents.csv does not describe.
+    unknown status, a malformed date or GSS code, a source address or document name that
+    sources.csv or documents.csv does not describe, or a lead body lead-bodies.csv does not
+    read (or that names an organisation it may not).
     """
     pack = _Pack(directory, _Writer(base))
     _sources(pack)
     _documents(pack)
+    _lead_bodies(pack)
     _events(pack)
     sectors_of = _sectors(pack)
     target_rows = _targets(directory / "targets.csv")
@@ -208,7 +229,9 @@ _IN_SCHEME = ox.NamedNode(SKOS.inScheme)
 @dataclass
 class _Pack:
     """What the pack's files share while they are read: the quads written so far, the source
-    of each address (sources.csv) and the documents of each name (documents.csv)."""
+    of each address (sources.csv), the documents of each name (documents.csv), the source of
+    each graph written so far, and the editors' organisations and lead bodies
+    (organisations.csv, lead-bodies.csv)."""
 
     directory: Path
     out: _Writer
@@ -216,6 +239,12 @@ class _Pack:
     sources: dict[str, str] = field(default_factory=dict)
     #: document name -> (its target references, its priority key)
     targets: dict[str, tuple[list[str], str]] = field(default_factory=dict)
+    #: named graph -> the source it is derived from
+    graph_source: dict[str, ox.NamedNode] = field(default_factory=dict)
+    #: organisation reference -> (its class, its name)
+    organisations: dict[str, tuple[ox.NamedNode, str]] = field(default_factory=dict)
+    #: lead body words -> ((property, organisation reference) named, the editors' note)
+    lead_bodies: dict[str, tuple[list[tuple[str, str]], str]] = field(default_factory=dict)
 
     @property
     def pack(self) -> ox.NamedNode:
@@ -235,7 +264,8 @@ class _Pack:
             )
         out, source_id = self.out, self.sources[url]
         graph = f"graph/source-{source_id}"
-        out.add(graph, out.iri(graph), _DERIVED_FROM, out.iri(f"id/source/{source_id}"))
+        self.graph_source[graph] = out.iri(f"id/source/{source_id}")
+        out.add(graph, out.iri(graph), _DERIVED_FROM, self.graph_source[graph])
         return out.iri(f"id/source/{source_id}"), graph
 
     def targets_of(self, path: Path, line: int, name: str) -> tuple[list[ox.NamedNode], str]:
@@ -330,6 +360,96 @@ def _documents(pack: _Pack) -> None:
         out.add(EDITORS_GRAPH, target, _DCTERMS["source"], editors)
 
 
+def _lead_bodies(pack: _Pack) -> None:
+    """organisations.csv and lead-bodies.csv: who led, the organisations each lead body's words
+    name (the editors' tables), kept in ``pack`` for :func:`_lead`."""
+    out = pack.out
+    organisations_csv = pack.directory / "organisations.csv"
+    for line, row in _read(organisations_csv):
+        if not _ORG_REF.match(row["ref"]) or row["class"] not in _ORG_CLASSES or not row["name"]:
+            raise DataLoadError(
+                f"{organisations_csv}:{line}: expected an organisation reference "
+                f"(combined-authority/... or organisation/...), a class of {_ORG_CLASSES} and "
+                "a name.",
+                str(organisations_csv),
+                line,
+            )
+        org_class = out.lis(row["class"]) if row["class"] == "CombinedAuthority" else _ORG_FORMAL
+        pack.organisations[row["ref"]] = (org_class, row["name"])
+    lead_bodies_csv = pack.directory / "lead-bodies.csv"
+    for line, row in _read(lead_bodies_csv):
+        named = [
+            (term, ref)
+            for column, term in _LEAD_ROLES
+            for ref in row[column].split(";")
+            if row[column]
+        ]
+        bad = [ref for _, ref in named if not _ORG_REF.match(ref)]
+        if bad or (not named and not row["note"]):
+            raise DataLoadError(
+                f"{lead_bodies_csv}:{line}: "
+                + (
+                    f"{bad[0]!r} is not an organisation reference (lep/E37..., "
+                    "combined-authority/..., organisation/...)."
+                    if bad
+                    else "a lead body that names no organisation needs a note saying why."
+                ),
+                str(lead_bodies_csv),
+                line,
+            )
+        pack.lead_bodies[row["lead_body"]] = (named, row["note"])
+
+
+def _lead(pack: _Pack, graph: str, record: ox.NamedNode, row: dict[str, str], line: int) -> None:
+    """The organisations the row's lead body words name, linked from ``record`` in the source's
+    graph (lis-publications.csv line ``line``)."""
+    out, editors = pack.out, pack.editors
+    publications = pack.directory / "lis-publications.csv"
+    lead_bodies_csv = pack.directory / "lead-bodies.csv"
+    where, words, codes = f"{publications}:{line}", row["lead_body"], row["lep_gss_codes"]
+    if words not in pack.lead_bodies:
+        raise DataLoadError(
+            f"{where}: the lead body {words!r} is not in {lead_bodies_csv.name}.",
+            str(publications),
+            line,
+        )
+    named, note = pack.lead_bodies[words]
+    for term, ref in named:
+        if ref.startswith("lep/") and ref[4:] not in codes.split(";"):
+            raise DataLoadError(
+                f"{where}: the lead body names the LEP {ref[4:]}, which is not one of the "
+                f"row's LEPs ({codes}); see {lead_bodies_csv.name}.",
+                str(publications),
+                line,
+            )
+        org = out.iri(f"id/{ref}")
+        out.add(graph, record, out.lis(term), org)
+        if ref in pack.organisations:  # not in the seeds: what the source says it is
+            cls, name = pack.organisations[ref]
+            out.add(graph, org, _RDF_TYPE, cls)
+            out.add(graph, org, _DCTERMS["source"], pack.graph_source[graph])
+            label_graph = graph if name in words else EDITORS_GRAPH
+            out.add(label_graph, org, _PREF_LABEL, _en(name))
+            if label_graph == EDITORS_GRAPH:
+                out.add(
+                    EDITORS_GRAPH,
+                    org,
+                    out.lis("sourceNote"),
+                    _en(
+                        f"The name is the editors': the public sources call it '{words}' "
+                        "(or part of it)."
+                    ),
+                )
+                out.add(EDITORS_GRAPH, org, _DCTERMS["source"], editors)
+    if note:
+        out.add(
+            EDITORS_GRAPH,
+            record,
+            out.lis("sourceNote"),
+            _en(f"The editors' reading of the lead body '{words}': {note}."),
+        )
+
+
 def _events(pack: _Pack) -> None:
     """lis-publications.csv: one status record per row, dated in the source's graph, or in the
     editors' graph when the date is their inference."""
@@ -364,13 +484,16 @@ def _events(pack: _Pack) -> None:
         out.add(graph, record, out.lis("sourceWords"), _en(row["source_words"]))
         if row["lead_body"]:  # who led the strategy, in the row's words (audit D8)
             out.add(graph, record, out.lis("leadBody"), _en(row["lead_body"]))
+            _lead(pack, graph, record, row, line)
         notes = " ".join(n for n in (row["date_note"], row["note"]) if n)
         if notes:
             out.add(graph, record, out.lis("sourceNote"), _en(notes))
         out.add(graph, record, _DCTERMS["source"], source)
         if not row["date"] or _SOURCE_DATE.match(row["date_note"]):
             continue
-        if _INFERRED.search(row["date_note"]):
+        if _BY_DATE.search(row["date_note"]):
+            out.add(graph, record, out.lis("notLaterThan"), _date(row["date"]))
+        elif _INFERRED.search(row["date_note"]):
             out.add(EDITORS_GRAPH, record, _DCTERMS["date"], _date(row["date"]))
             out.add(
                 EDITORS_GRAPH,

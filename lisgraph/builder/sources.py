@@ -20,17 +20,19 @@ Files use relative IRIs, resolved against the configured base IRI.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import DataLoadError
+from ..shacl import RewrittenLiteral, rewritten_literals
 from ..vocab import OWL, PROV, RDF, VANN, lis_namespace
 from .derive import derive
-from .funding import FUNDING_CSV, funding_quads
+from .funding import FOUND_CSV, FUNDING_CSV, funding_quads
 from .ons_lookup import lookup_graph
 from .places import place_files, place_quads
 from .public_sources import pack_files, public_source_quads
@@ -43,6 +45,7 @@ __all__ = [
     "data_graph_iri",
     "load",
     "parse_turtle",
+    "refuse_rewritten",
 ]
 
 REFERENCE_GRAPH = "graph/ons-lad-lep-2020"
@@ -64,10 +67,51 @@ class OntologyVersion:
 
 @dataclass
 class Loaded:
-    """The loaded dataset: an in-memory Oxigraph store of quads, and the files read."""
+    """The loaded dataset: an in-memory Oxigraph store of quads, and the files read.
+
+    ``rewritten`` are the files' literals the store holds as other terms (``"300"^^xsd:byte``
+    as ``"300"^^xsd:integer``; :mod:`lisgraph.shacl.literal_forms`), each naming its file and
+    line: the validators judge them as written, and :func:`refuse_rewritten` refuses them.
+    """
 
     store: ox.Store
     files: list[Path]
+    rewritten: list[RewrittenLiteral] = field(default_factory=list)
+
+
+def refuse_rewritten(loaded: Loaded) -> None:
+    """Raise DataLoadError naming each literal of the files that the store, and so the dumps,
+    would hold as another term than the file's: the build publishes only what the files say.
+    """
+    if not loaded.rewritten:
+        return
+    first = loaded.rewritten[0].where
+    path, _, line = first.partition(":")
+    raise DataLoadError(
+        "Literals that would be published as other terms than the files':\n"
+        + "\n".join(f"  {r.explain()}" for r in loaded.rewritten),
+        path or None,
+        int(line) if line.isdigit() else None,
+    )
+
+
+def _rewritten_in(path: Path, triples: list[ox.Triple]) -> list[RewrittenLiteral]:
+    """The literals of one file the store would rewrite, each with the file and the first line
+    that writes it (found by its quoted text; the parser gives no positions)."""
+    found = rewritten_literals(triples)
+    if not found:
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    located = []
+    for literal in found:
+        text = literal.triple.object.value  # type: ignore[union-attr]
+        quoted = (f'"{text}"^^', f"'{text}'^^")
+        number = next(
+            (n for n, line in enumerate(lines, 1) if any(q in line for q in quoted)), None
+        )
+        where = f"{path}:{number}" if number else str(path)
+        located.append(dataclasses.replace(literal, where=where))
+    return located
 
 
 def parse_turtle(path: Path, base: str) -> list[ox.Triple]:
@@ -149,8 +193,11 @@ def load(
     base = settings.base
     store = ox.Store()
     read: list[Path] = []
+    rewritten: list[RewrittenLiteral] = []
     for path in _turtle_files(settings.ontology_dir):
-        _add(store, parse_turtle(path, base), _ontology_graph_iri(path, base))
+        triples = parse_turtle(path, base)
+        rewritten += _rewritten_in(path, triples)
+        _add(store, triples, _ontology_graph_iri(path, base))
         read.append(path)
     # The namespace URI follows the configured base, which a static file cannot say.
     ontology = ox.NamedNode(f"{base}def/lis")
@@ -175,12 +222,13 @@ def load(
                 f"<graph/{path.stem}> prov:wasDerivedFrom <id/source/...> . naming the source.",
                 str(path),
             )
+        rewritten += _rewritten_in(path, triples)
         _add(store, triples, graph)
         read.append(path)
 
     if not with_reference:
         derive(store, settings)
-        return Loaded(store=store, files=read)
+        return Loaded(store=store, files=read, rewritten=rewritten)
     if data_files is None:  # the pack speaks of the seeds' strategies: only with all the data
         _load_public_sources(store, settings, read)
     lookup = lookup_graph(settings.reference_csv, base)
@@ -204,10 +252,11 @@ def load(
     if data_files is None:  # the funding rows name the LEPs and authorities of the data
         store.extend(funding_quads(places, base))
         read.append(places / FUNDING_CSV)
+        read.append(places / FOUND_CSV)
         store.extend(sic_quads(places, base))
         read.append(places / SIC_CSV)
     derive(store, settings)
-    return Loaded(store=store, files=read)
+    return Loaded(store=store, files=read, rewritten=rewritten)
 
 
 def _load_public_sources(store: ox.Store, settings: Settings, read: list[Path]) -> None:

@@ -4,7 +4,7 @@ in one step from readers' point of view.
 1. The build's graphs (the merge, one graph per source, the publication record; see
    :mod:`lisgraph.store.publication`) are loaded into staging graphs of their own, in batches
    that fit the store (:mod:`.loader`), with retries: by the Graph Store Protocol's ``POST``
-   when the store offers it (given, or found: :mod:`.graph_store`), else by SPARQL Update
+   when the store offers it (given, or found: :mod:`.gsp_client`), else by SPARQL Update
    ``INSERT DATA``.
 2. Each staging graph's triple count is checked against the build.
 3. One SPARQL Update request ``MOVE``\\s every staging graph onto its published name (and drops

@@ -46,6 +46,7 @@ without its own message is left to pySHACL, whose messages are generated per con
 from __future__ import annotations
 
 from .compile import Compiled, compile_shapes
+from .literal_forms import RewrittenLiteral, as_written, rewritten_literals
 from .paths import path_text
 from .reference import reference_violations
 from .run import ShapeQuery, run
@@ -54,12 +55,15 @@ from .validate import check, violations
 
 __all__ = [
     "Compiled",
+    "RewrittenLiteral",
     "ShapeQuery",
+    "as_written",
     "check",
     "compile_shapes",
     "load_shapes",
     "path_text",
     "reference_violations",
+    "rewritten_literals",
     "run",
     "violations",
 ]

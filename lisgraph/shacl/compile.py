@@ -12,6 +12,7 @@ checked half by one validator and half by the other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Node
@@ -48,8 +49,11 @@ class Compiled:
     untranslated: dict[str, str] = field(default_factory=dict)  # shape -> why
 
 
-def compile_shapes(shapes: Graph) -> Compiled:
-    """Translate every targeted, active node shape of ``shapes`` that this package can.
+def compile_shapes(
+    shapes: Graph, hand_over: Callable[[Node], str | None] | None = None
+) -> Compiled:
+    """Translate every targeted, active node shape of ``shapes`` that this package can, and
+    that ``hand_over`` (when given) gives no reason to leave to pySHACL.
 
     Never raises for a shape it cannot translate: that shape is in ``untranslated`` (with
     the reason) and in ``rest``. Raises DataLoadError for what neither validator would
@@ -63,6 +67,10 @@ def compile_shapes(shapes: Graph) -> Compiled:
     untranslated: dict[str, str] = {}
     for shape in targeted_shapes(shapes):
         if translation.inactive(shape):
+            continue
+        reason = hand_over(shape) if hand_over is not None else None
+        if reason is not None:
+            untranslated[str(shape)] = reason
             continue
         try:
             queries += _node_shape(translation, shape)

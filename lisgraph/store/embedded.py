@@ -8,7 +8,9 @@ merge SPARQL's default graph should be.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,7 +20,27 @@ from ..errors import QueryError, StoreError
 from .policy import check_query
 from .results import QueryResult
 
-__all__ = ["EmbeddedStore"]
+__all__ = ["EmbeddedStore", "Matches", "QuadPattern"]
+
+#: A quad pattern: subject, predicate, object and graph, each a term or None for any. A graph of
+#: ``DefaultGraph()`` is the default graph (the merge of every source); None is any graph, the
+#: default one included.
+QuadPattern = tuple[
+    ox.NamedNode | ox.BlankNode | None,
+    ox.NamedNode | None,
+    ox.NamedNode | ox.BlankNode | ox.Literal | None,
+    ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+]
+
+
+@dataclass(frozen=True)
+class Matches:
+    """One page of the quads matching a pattern, and how many match in all: ``count`` is exact
+    when ``exact``, otherwise a lower bound (counting stopped there)."""
+
+    quads: list[ox.Quad]
+    count: int
+    exact: bool
 
 
 class EmbeddedStore:
@@ -80,6 +102,20 @@ class EmbeddedStore:
         if isinstance(raw, ox.QueryTriples):
             return QueryResult("graph", raw)
         return QueryResult("solutions", raw)
+
+    def match(self, pattern: QuadPattern, offset: int, limit: int, count_cap: int) -> Matches:
+        """The quads matching ``pattern`` from the ``offset``-th (in the store's index order,
+        the same for every request to one build), at most ``limit`` of them, and how many match
+        (counted up to ``count_cap``). An index lookup: the cost is bounded by ``offset +
+        limit`` and ``count_cap``, whatever the pattern."""
+        subject, predicate, obj, graph = pattern
+
+        def matching() -> Iterator[ox.Quad]:
+            return self._store.quads_for_pattern(subject, predicate, obj, graph)
+
+        counted = sum(1 for _ in itertools.islice(matching(), count_cap + 1))
+        page = list(itertools.islice(matching(), offset, offset + limit))
+        return Matches(page, min(counted, count_cap), counted <= count_cap)
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -311,14 +311,17 @@ def write_result(
         triples = _counted(result.triples(), limits.max_rows)
         chosen = prefixes if fmt_obj in _PREFIXED else None
         return _filled(
-            limits.spool(), lambda out: ox.serialize(triples, out, format=fmt_obj, prefixes=chosen)
+            limits.spool(),
+            lambda out: ox.serialize(triples, out, format=fmt_obj, prefixes=chosen),
+            xml=fmt_obj == ox.RdfFormat.RDF_XML,
         )
     if fmt not in RESULT_FORMATS:
         raise ValueError(f"{fmt} is not a SPARQL results format")
     fmt_results = RESULT_FORMATS[fmt]
+    xml = fmt_results == ox.QueryResultsFormat.XML
     if isinstance(raw, ox.QueryBoolean) or limits.max_rows is None:
         assert isinstance(raw, ox.QuerySolutions | ox.QueryBoolean)
-        return _filled(limits.spool(), lambda out: raw.serialize(out, format=fmt_results))
+        return _filled(limits.spool(), lambda out: raw.serialize(out, format=fmt_results), xml)
     assert isinstance(raw, ox.QuerySolutions)
     # Rows are counted as TSV lines (the header is one more), the TSV then read back from the
     # spool for the format asked for: neither pass holds more than the spool's memory part.
@@ -331,17 +334,41 @@ def write_result(
     with tsv:
         reparsed = ox.parse_query_results(tsv.reader(), format=tsv_format)
         assert isinstance(reparsed, ox.QuerySolutions)
-        return _filled(limits.spool(), lambda out: reparsed.serialize(out, format=fmt_results))
+        return _filled(
+            limits.spool(), lambda out: reparsed.serialize(out, format=fmt_results), xml
+        )
 
 
-def _filled(spool: Spool, write: Callable[[IO[bytes]], object]) -> Spool:
-    """``spool`` once ``write(spool)`` has written into it; closed if writing fails."""
+def _filled(spool: Spool, write: Callable[[IO[bytes]], object], xml: bool = False) -> Spool:
+    """``spool`` once ``write(spool)`` has written into it (through :class:`_CarriageReturns`
+    when the format is XML); closed if writing fails."""
     try:
-        write(cast(IO[bytes], spool))  # the serialisers only call write() and flush()
+        # The serialisers only call write() and flush().
+        write(cast(IO[bytes], _CarriageReturns(spool) if xml else spool))
     except BaseException:
         spool.close()
         raise
     return spool
+
+
+class _CarriageReturns:
+    """Writes XML into ``spool`` with each carriage return as ``&#13;``.
+
+    Oxigraph's XML writers (SPARQL results, RDF/XML) write a literal's CR as it is, and every
+    XML parser reads a raw CR as a line feed (XML 1.0, 2.11; in an attribute, 3.3.3, as a
+    space): ``"a\rb"`` would come back as ``"a\nb"``. A character reference survives. The
+    writers put no CR of their own in the markup, so every CR is in a value.
+    """
+
+    def __init__(self, spool: Spool) -> None:
+        self._spool = spool
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._spool.write(bytes(data).replace(b"\r", b"&#13;"))
+        return len(data)
+
+    def flush(self) -> None:
+        self._spool.flush()
 
 
 def _counted(triples: Iterable[ox.Triple], limit: int | None) -> Iterator[ox.Triple]:

@@ -2,23 +2,32 @@
 source and lead body, priorities by foundation and Grand Challenge, sectors by SIC section,
 funding, districts), each value with the page of its source, and the SPARQL behind each panel.
 
-The priorities reuse the programme's matrix (:func:`.programme.programme_matrix`): a LEP's count
-in a column is the matrix's cells of the LEP and of what it wrote, the rule LEP pages use.
+The priorities count by the programme matrix's rule (:func:`.programme.programme_matrix`): a LEP's
+count in a column is the sum over the LEP and what it wrote, as LEP pages count.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from .. import sparql_text
 from ..store import Store, Term
 from ..vocab import prologue
 from .labels import label_of, labelled
-from .programme import KINDS, Column, programme_events, programme_matrix
+from .programme import (
+    KINDS,
+    Column,
+    ProgrammeRow,
+    programme_columns,
+    programme_events,
+    stated_events,
+)
 
 __all__ = [
     "ALL_COLUMNS",
     "KINDS_LABEL",
+    "NOT_STATED",
     "Comparison",
     "LepRecord",
     "Panel",
@@ -26,22 +35,34 @@ __all__ = [
     "TableColumn",
     "Value",
     "compare_leps",
+    "cited",
+    "life_values",
+    "merge_value",
     "side_by_side",
+    "sorted_rows",
     "sorted_table",
     "stage_kind",
     "table_row",
 ]
 
 
+#: What a cell says where the sources held here state nothing (a count of 0 would be a claim
+#: no source makes).
+NOT_STATED = "not stated"
+
+
 @dataclass(frozen=True)
 class Value:
-    """One value of a cell: its text, the page of the thing it names (if any) and of the source
-    that states it (if the graph gives one)."""
+    """One value of a cell: its text, the page of the thing it names (if any) and the sources
+    that state it, each (source IRI, its label), in the order met."""
 
     text: str
     iri: str = ""
-    source: str = ""
-    source_label: str = ""
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+def cited(source: str, label: str = "") -> tuple[tuple[str, str], ...]:
+    return ((source, label),) if source else ()
 
 
 @dataclass
@@ -60,7 +81,7 @@ class LepRecord:
     stage_rank: int = 0  # the status's skos:notation (1 announced ... 10 published)
     lead_bodies: list[Value] = field(default_factory=list)
     life: list[Value] = field(default_factory=list)  # every dated stage (chosen LEPs only)
-    priorities: int = 0
+    priorities: int = 0  # 0: the sources held here list none
     by_column: dict[str, int] = field(default_factory=dict)  # column IRI -> count
     sectors: list[Value] = field(default_factory=list)  # one per SIC section
     funding: list[Value] = field(default_factory=list)
@@ -113,8 +134,9 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
     )
     return {
         "programme": p
-        + "SELECT ?lep ?code ?name ?wave ?wave_label ?waveSource ?strategy ?strategy_label "
-        "?status ?status_label ?stage ?date ?record ?leadBody ?source ?source_label WHERE { "
+        + "SELECT DISTINCT ?lep ?code ?name ?wave ?wave_label ?waveSource ?strategy "
+        "?strategy_label ?status ?status_label ?stage ?date ?record ?leadBody ?source "
+        "?source_label WHERE { "
         + v
         + lep
         + "OPTIONAL { GRAPH ?wg { ?wave lis:waveMember ?lep } ?wave skos:prefLabel ?wave_label "
@@ -129,7 +151,8 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
         + " } "
         + labelled("strategy")
         + " } } ORDER BY ?name ?strategy ?source",
-        "place": p + "SELECT ?lep ?code ?name ?region ?region_label ?regionSource ?districts "
+        "place": p
+        + "SELECT DISTINCT ?lep ?code ?name ?region ?region_label ?regionSource ?districts "
         "?districtSource WHERE { " + v + lep + "?lep lis:area ?area . "
         "OPTIONAL { GRAPH ?rg { ?area lis:inRegion ?region } ?region skos:prefLabel ?region_label "
         "OPTIONAL { ?rg prov:wasDerivedFrom ?rs } BIND(COALESCE(?rs, ?rg) AS ?regionSource) } "
@@ -154,7 +177,8 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
         + "OPTIONAL { ?x dcterms:creator ?lep ; lis:priority ?priority } } "
         "GROUP BY ?lep ?code ?name ORDER BY ?name",
         "sectors": p
-        + "SELECT ?lep ?code ?name ?section ?section_label ?sector ?sector_label ?source WHERE { "
+        + "SELECT DISTINCT ?lep ?code ?name ?section ?section_label ?sector ?sector_label ?source "
+        "WHERE { "
         + v
         + lep
         + own
@@ -164,7 +188,7 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
         + labelled("sector")
         + " } ORDER BY ?name ?section ?sector_label",
         "funding": p
-        + "SELECT ?lep ?code ?name ?allocation ?fund_label ?round ?amount ?date ?source "
+        + "SELECT DISTINCT ?lep ?code ?name ?allocation ?fund_label ?round ?amount ?date ?source "
         "?source_label WHERE { "
         + v
         + lep
@@ -195,10 +219,15 @@ def _money(amount: str) -> str:
     return f"£{value:,.0f}"
 
 
-def _add(values: list[Value], value: Value) -> None:
-    """Add ``value`` unless one with its text is there (the first source is kept)."""
-    if all(v.text != value.text for v in values):
-        values.append(value)
+def merge_value(values: list[Value], value: Value) -> None:
+    """Add ``value``; when one with its text is there, add its sources to that one (so a stage
+    that four sources date alike is one value with four sources)."""
+    for i, old in enumerate(values):
+        if old.text == value.text:
+            more = tuple(s for s in value.sources if s not in old.sources)
+            values[i] = Value(old.text, old.iri, old.sources + more)
+            return
+    values.append(value)
 
 
 def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comparison:
@@ -218,24 +247,27 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
     for r in store.query(queries["programme"]).rows():
         rec = record(r)
         if "wave" in r:
-            _add(
+            merge_value(
                 rec.waves,
                 Value(
                     r["wave_label"].value,
                     r["wave"].value,
-                    r["waveSource"].value if "waveSource" in r else "",
+                    cited(r["waveSource"].value if "waveSource" in r else ""),
                 ),
             )
         if "strategy" not in r:
             continue
-        _add(rec.strategies, Value(label_of(r, "strategy"), r["strategy"].value))
+        merge_value(rec.strategies, Value(label_of(r, "strategy"), r["strategy"].value))
         date = r["date"].value if "date" in r else ""
         source = r["source"].value if "source" in r else ""
         source_label = label_of(r, "source") if source else ""
         stage = f"{r['status_label'].value}, {date}" if date else r["status_label"].value
-        _add(rec.stages, Value(stage, r["record"].value, source, source_label))
+        merge_value(rec.stages, Value(stage, r["record"].value, cited(source, source_label)))
         if "leadBody" in r:
-            _add(rec.lead_bodies, Value(r["leadBody"].value, r["record"].value, source))
+            merge_value(
+                rec.lead_bodies,
+                Value(r["leadBody"].value, r["record"].value, cited(source, source_label)),
+            )
         rank = int(r["stage"].value)
         if rank > best_stage.get(rec.iri, 0):
             best_stage[rec.iri] = rank
@@ -245,18 +277,20 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
     for r in store.query(queries["place"]).rows():
         rec = record(r)
         if "region" in r:
-            _add(
+            merge_value(
                 rec.regions,
-                Value(r["region_label"].value, r["region"].value, r["regionSource"].value),
+                Value(
+                    r["region_label"].value, r["region"].value, cited(r["regionSource"].value)
+                ),
             )
         if "districts" in r:
             rec.districts = int(r["districts"].value)
             rec.districts_source = r["districtSource"].value
-    matrix = programme_matrix(store, base)
+    # the query counts by the matrix's rule, per LEP and what it wrote: summed per column
     for r in store.query(queries["priorities"]).rows():
         rec = record(r)
         column = r["c"].value
-        rec.by_column[column] = rec.by_column.get(column, 0) + matrix.cell(r["x"].value, column)
+        rec.by_column[column] = rec.by_column.get(column, 0) + int(r["n"].value)
     for r in store.query(queries["priority_totals"]).rows():
         record(r).priorities = int(r["priorities"].value)
     sections: dict[tuple[str, str], tuple[str, str, str, list[str]]] = {}
@@ -267,7 +301,7 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
         if label_of(r, "sector") not in first[3]:
             first[3].append(label_of(r, "sector"))
     for (iri, text), (sector, source, _, names) in sorted(sections.items()):
-        records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", sector, source))
+        records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", sector, cited(source)))
     for r in store.query(queries["funding"]).rows():
         rec = record(r)
         parts = [_money(r["amount"].value), r["fund_label"].value]
@@ -283,28 +317,31 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
             Value(
                 ", ".join([" ".join(parts[:2]), *parts[2:]]),
                 r["allocation"].value,
-                r["source"].value,
-                label_of(r, "source"),
+                cited(r["source"].value, label_of(r, "source")),
             )
         )
     for lep in chosen if len(chosen) <= 12 else []:
         for row in programme_events(store, base, lep=lep):
             if lep in records:
-                records[lep].life = [
-                    Value(
-                        f"{e.kind_label}, {e.date}" if e.date else f"{e.kind_label}, undated",
-                        e.iri,
-                        e.source,
-                        e.source_label,
-                    )
-                    for e in row.events + row.undated
-                ]
+                records[lep].life = life_values(row)
     panels = [Panel(key, title, queries[key]) for key, title in PANEL_TITLES.items()]
     return Comparison(
         records=sorted(records.values(), key=lambda rec: rec.name.lower()),
-        columns=matrix.columns,
+        columns=programme_columns(store, base),
         panels=panels,
     )
+
+
+def life_values(row: ProgrammeRow) -> list[Value]:
+    """A LEP's dated stages, then its undated ones: one value per stage and date, with every
+    source that states it."""
+    values = []
+    for events in stated_events(row):
+        first = events[0]
+        text = f"{first.kind_label}, {first.date or 'undated'}"
+        sources = tuple(dict.fromkeys((e.source, e.source_label) for e in events))
+        values.append(Value(text, first.iri, sources))
+    return values
 
 
 # --- the two tables: LEPs in columns, and every LEP in rows -------------------------------------
@@ -330,7 +367,11 @@ def side_by_side(comparison: Comparison) -> list[Row]:
     recs = comparison.records
 
     def count(n: int, source: str = "") -> list[Value]:
-        return [Value(str(n), "", source)]
+        return [Value(str(n), "", cited(source))]
+
+    def stated(n: int) -> list[Value]:
+        """A count of what the sources list: "not stated" for none listed."""
+        return [Value(str(n) if n else NOT_STATED)]
 
     rows = [
         Row("wave", "Wave", "programme", [r.waves for r in recs]),
@@ -345,7 +386,7 @@ def side_by_side(comparison: Comparison) -> list[Row]:
             "place",
             [count(r.districts, r.districts_source) for r in recs],
         ),
-        Row("priorities", "Priorities (all)", "priorities", [count(r.priorities) for r in recs]),
+        Row("priorities", "Priorities (all)", "priorities", [stated(r.priorities) for r in recs]),
     ]
     for column in comparison.columns:
         kind = "Foundation" if column.group == "foundation" else "Grand Challenge"
@@ -354,7 +395,7 @@ def side_by_side(comparison: Comparison) -> list[Row]:
                 f"c:{column.iri}",
                 f"{kind}: {column.label}",
                 "priorities",
-                [count(r.by_column.get(column.iri, 0)) for r in recs],
+                [stated(r.by_column.get(column.iri, 0)) for r in recs],
             )
         )
     rows.append(Row("sectors", "Sectors (SIC 2007 section)", "sectors", [r.sectors for r in recs]))
@@ -387,11 +428,15 @@ ALL_COLUMNS = (
 
 
 def table_row(record: LepRecord, columns: list[Column]) -> dict[str, str | int]:
-    """``record`` as one row of the every-LEP table (text or numbers, by column key)."""
+    """``record`` as one row of the every-LEP table (text or numbers, by column key); a count
+    of what no source held here lists is "" (not stated), not 0."""
     groups = {c.iri: c.group for c in columns}
 
     def linked(group: str) -> int:
         return sum(n for c, n in record.by_column.items() if groups.get(c) == group)
+
+    def stated(n: int) -> int | str:
+        return n or ""
 
     return {
         "name": record.name,
@@ -400,11 +445,11 @@ def table_row(record: LepRecord, columns: list[Column]) -> dict[str, str | int]:
         "regions": ", ".join(v.text for v in record.regions),
         "stage": KINDS_LABEL.get(record.stage_kind, record.stage_kind),
         "date": record.stage_date,
-        "priorities": record.priorities,
-        "foundations": linked("foundation"),
-        "challenges": linked("challenge"),
+        "priorities": stated(record.priorities),
+        "foundations": stated(linked("foundation")),
+        "challenges": stated(linked("challenge")),
         "sectors": " ".join(v.text.split(" ", 1)[0] for v in record.sectors),
-        "funding": len(record.funding),
+        "funding": stated(len(record.funding)),
         "districts": record.districts,
     }
 
@@ -424,21 +469,41 @@ KINDS_LABEL = {
 }
 
 
-def sorted_table(
-    comparison: Comparison, sort: str = "name", descending: bool = False
-) -> list[tuple[LepRecord, dict[str, str | int]]]:
-    """Every record with its table row, sorted by column ``sort`` (the name when unknown),
-    then by name; empty values last."""
-    key = sort if any(c.key == sort for c in ALL_COLUMNS) else "name"
-    rows = [(r, table_row(r, comparison.columns)) for r in comparison.records]
-    numeric = next(c.numeric for c in ALL_COLUMNS if c.key == key)
-    present = [x for x in rows if numeric or x[1][key] != ""]
-    empty = [x for x in rows if not numeric and x[1][key] == ""]
-    present.sort(key=lambda x: str(x[1]["name"]).lower())
-    if key == "stage":  # by how far the strategy got, not alphabetically
+class Ranked(Protocol):
+    """A record a table sorts: its name, and how far its strategy got."""
+
+    name: str
+    stage_rank: int
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def sorted_rows(
+    rows: list[tuple[R, dict[str, str | int]]],
+    columns: tuple[TableColumn, ...],
+    sort: str = "name",
+    descending: bool = False,
+) -> list[tuple[R, dict[str, str | int]]]:
+    """``rows`` (record, table row) sorted by column ``sort`` (the name when unknown), then by
+    name; empty values (not stated) last. By stage is by how far the strategy got (the status's
+    ``skos:notation``), not alphabetically."""
+    key = sort if any(c.key == sort for c in columns) else "name"
+    numeric = next(c.numeric for c in columns if c.key == key)
+    present = sorted((x for x in rows if x[1][key] != ""), key=lambda x: x[0].name.lower())
+    empty = [x for x in rows if x[1][key] == ""]
+    if key == "stage":
         present.sort(key=lambda x: x[0].stage_rank, reverse=descending)
     else:
         present.sort(
             key=lambda x: x[1][key] if numeric else str(x[1][key]).lower(), reverse=descending
         )
     return present + empty
+
+
+def sorted_table(
+    comparison: Comparison, sort: str = "name", descending: bool = False
+) -> list[tuple[LepRecord, dict[str, str | int]]]:
+    """Every LEP with its table row, sorted as :func:`sorted_rows` says."""
+    rows = [(r, table_row(r, comparison.columns)) for r in comparison.records]
+    return sorted_rows(rows, ALL_COLUMNS, sort, descending)

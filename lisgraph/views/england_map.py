@@ -13,14 +13,23 @@ import math
 import re
 from dataclasses import dataclass
 
+from .. import sparql_text
 from ..store import Store
 from ..vocab import GEO, prologue
 from .compare import KINDS_LABEL, stage_kind
 from .programme import KINDS, programme_events
 
-#: GeoSPARQL (the namespace of the geometries' properties).
-
-__all__ = ["MapArea", "MapPicture", "england_map", "parse_wkt", "svg_path"]
+__all__ = [
+    "Colouring",
+    "MapArea",
+    "MapPicture",
+    "england_map",
+    "parse_wkt",
+    "sector_colouring",
+    "sic_sections",
+    "svg_path",
+    "wave_colouring",
+]
 
 Ring = list[tuple[float, float]]
 Polygon = list[Ring]
@@ -81,10 +90,13 @@ class MapPicture:
     height: int
     query: str
     on: str | None = None  # the day the stages are as of (None: the latest known)
+    legend: list[tuple[str, str]] | None = None  # (class, words) when coloured by other than stage
 
     @property
     def kinds(self) -> list[tuple[str, str]]:
         drawn = {a.kind for a in self.areas}
+        if self.legend is not None:
+            return [(kind, words) for kind, words in self.legend if kind in drawn]
         listed = [(k, KINDS_LABEL[k]) for k in KINDS if k in drawn]
         none = "no strategy known" if self.on is None else "nothing dated yet"
         return listed + ([("none", none)] if "none" in drawn else [])
@@ -173,12 +185,67 @@ def _stages_on(store: Store, base: str, day: str) -> dict[str, tuple[int, str, s
     return {lep: (rank, kind, words) for lep, (rank, _, _, kind, words) in best.items()}
 
 
+#: What a map can be coloured by besides the stage: each LEP's class and words, and the legend.
+Colouring = tuple[dict[str, tuple[str, str]], list[tuple[str, str]]]
+
+
+def wave_colouring(store: Store, base: str) -> Colouring:
+    """Each LEP by the wave of the programme it was in (``lis:waveMember``)."""
+    rows = store.query(
+        prologue(base) + "SELECT DISTINCT ?lep ?n ?label WHERE { "
+        "?wave lis:waveMember ?lep ; lis:waveNumber ?n ; skos:prefLabel ?label } ORDER BY ?n"
+    ).rows()
+    groups = {r["lep"].value: (f"wave-{r['n'].value}", r["label"].value) for r in rows}
+    legend = list(dict.fromkeys((f"wave-{r['n'].value}", r["label"].value) for r in rows))
+    return groups, [*legend, ("none", "no wave stated")]
+
+
+def sic_sections(store: Store, base: str) -> list[tuple[str, str]]:
+    """The SIC 2007 sections some strategy's (or LEP's) sector specialisms are in: (notation,
+    label), by notation."""
+    rows = store.query(
+        prologue(base) + "SELECT DISTINCT ?n ?label WHERE { ?x lis:sectorSpecialism ?sector . "
+        "?sector lis:sicSection ?sic . ?sic skos:notation ?n ; skos:prefLabel ?label } ORDER BY ?n"
+    ).rows()
+    return [(r["n"].value, r["label"].value) for r in rows]
+
+
+def sector_colouring(store: Store, base: str, section: str) -> Colouring:
+    """Each LEP whose strategy (or the LEP itself) names a sector specialism in SIC section
+    ``section``, with those sectors; the others as not stating one."""
+    rows = store.query(
+        prologue(base) + "SELECT DISTINCT ?lep ?sector_label ?label WHERE { "
+        "{ ?lep a lis:LocalEnterprisePartnership . ?x dcterms:creator ?lep } "
+        "UNION { ?lep a lis:LocalEnterprisePartnership BIND(?lep AS ?x) } "
+        "?x lis:sectorSpecialism ?sector . ?sector lis:sicSection ?sic ; "
+        "skos:prefLabel|rdfs:label ?sector_label . "
+        f"?sic skos:notation {sparql_text.string(section)} ; skos:prefLabel ?label }} "
+        "ORDER BY ?lep ?sector_label"
+    ).rows()
+    named: dict[str, list[str]] = {}
+    label = section
+    for r in rows:
+        label = r["label"].value
+        names = named.setdefault(r["lep"].value, [])
+        if r["sector_label"].value not in names:
+            names.append(r["sector_label"].value)
+    groups = {lep: ("sector-yes", ", ".join(names)) for lep, names in named.items()}
+    legend = [("sector-yes", f"a sector in SIC {section} ({label})"), ("none", "none stated")]
+    return groups, legend
+
+
 def england_map(
-    store: Store, base: str, width: int = 560, tolerance: float = 0.4, on: str | None = None
+    store: Store,
+    base: str,
+    width: int = 560,
+    tolerance: float = 0.4,
+    on: str | None = None,
+    colouring: Colouring | None = None,
 ) -> MapPicture:
     """Every LEP area with a geometry, projected to ``width`` pixels wide and simplified to
     within ``tolerance`` pixels (islands smaller than that are left out), coloured by its
-    strategy's latest stage, or with ``on`` (YYYY-MM-DD) by the stage it had reached that day."""
+    strategy's latest stage, or with ``on`` (YYYY-MM-DD) by the stage it had reached that day,
+    or by ``colouring`` (:func:`wave_colouring`, :func:`sector_colouring`)."""
     query = (
         prologue(base)
         + f"PREFIX geo: <{GEO}> "
@@ -204,6 +271,12 @@ def england_map(
                 stages[lep] = (rank, stage_kind(r["status"].value), words)
     if on is not None:
         stages = _stages_on(store, base, on)
+    nothing = "no strategy known" if on is None else "nothing dated yet"
+    legend = None
+    if colouring is not None:
+        groups, legend = colouring
+        stages = {lep: (0, kind, words) for lep, (kind, words) in groups.items()}
+        nothing = dict(legend).get("none", "not stated")
     points = [
         point
         for _, _, polygons in shapes.values()
@@ -221,7 +294,6 @@ def england_map(
     scale = (width - 2) / ((east - west) * cos0)
     project = Projection(west - 1 / scale, north + 1 / scale, scale, cos0)
     height = math.ceil((north - south) * scale) + 2
-    nothing = "no strategy known" if on is None else "nothing dated yet"
     areas = [
         MapArea(
             lep=lep,
@@ -233,4 +305,4 @@ def england_map(
         )
         for lep, (name, area, polygons) in shapes.items()
     ]
-    return MapPicture(areas, width, height, query, on)
+    return MapPicture(areas, width, height, query, on, legend)

@@ -1,4 +1,5 @@
-"""What the ontology's documentation shows: its classes and properties, and a diagram of them."""
+"""What the ontology's documentation shows: its classes and properties, and a diagram of them;
+and the terms the query editor completes (:func:`data_terms`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from dataclasses import dataclass
 from .. import sparql_text
 from ..store import QueryResult, Store
 from ..vocab import DCTERMS, OWL, RDFS, lis_namespace, prologue
+from .labels import fallback_label, label_map
 
 __all__ = [
+    "DataTerm",
     "Diagram",
     "OntologyTerm",
+    "data_terms",
     "document_graphs",
     "document_triples",
     "module_fields",
@@ -159,3 +163,39 @@ def module_fields(store: Store, graph: str) -> dict[str, str]:
         f"SELECT ?p ?o WHERE {{ {sparql_text.iri(graph)} ?p ?o FILTER(isLiteral(?o)) }}"
     ).rows()
     return {r["p"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: r["o"].value for r in rows}
+
+
+@dataclass(frozen=True)
+class DataTerm:
+    """A class or property as the query editor completes it: its label and description (the
+    ontology's, or a reused vocabulary's known name) and how often the data uses it."""
+
+    iri: str
+    kind: str  # "class" or "property"
+    label: str
+    comment: str
+    count: int  # instances of a class, statements with a property
+
+
+def data_terms(store: Store, namespace: str) -> list[DataTerm]:
+    """Every class with instances and every property used in the data (whatever vocabulary),
+    and every term of the ontology under ``namespace`` (used or not), most used first: what
+    there is to ask this endpoint about (review anchors 2.5: completion from the data)."""
+    counts: dict[tuple[str, str], int] = {}
+    for r in store.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c"
+    ).rows():
+        counts[(r["c"].value, "class")] = int(r["n"].value)
+    for r in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p").rows():
+        counts[(r["p"].value, "property")] = int(r["n"].value)
+    comments: dict[str, str] = {}
+    for term in ontology_terms(store, namespace):
+        kind = "class" if term.kind == "class" else "property"
+        counts.setdefault((term.iri, kind), 0)
+        comments[term.iri] = term.comment
+    labels = label_map(store, {iri for iri, _ in counts})
+    terms = [
+        DataTerm(iri, kind, labels.get(iri) or fallback_label(iri), comments.get(iri, ""), n)
+        for (iri, kind), n in counts.items()
+    ]
+    return sorted(terms, key=lambda t: (t.kind, -t.count, t.iri))

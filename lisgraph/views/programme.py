@@ -21,10 +21,12 @@ __all__ = [
     "ProgrammePicture",
     "ProgrammeRow",
     "authored",
+    "programme_columns",
     "programme_events",
     "programme_marks",
     "programme_matrix",
     "programme_picture",
+    "stated_events",
 ]
 
 # --- the foundations and Grand Challenges matrix ------------------------------------------------
@@ -72,20 +74,26 @@ def authored(store: Store, base: str, iri: str) -> list[str]:
     return [r["w"].value for r in rows]
 
 
-def programme_matrix(store: Store, base: str) -> Matrix:
-    """Which strategies (and LEPs, documents) address which foundations and challenges, as far
-    as the sources say. Every strategy has a row, so the gaps in the sources show too."""
-    p = prologue(base)
+def programme_columns(store: Store, base: str) -> list[Column]:
+    """The matrix's columns: the foundations of productivity, then the Grand Challenges."""
     columns = [
         Column(r["c"].value, r["label"].value, r["group"].value)
         for r in store.query(
-            p + "SELECT ?c ?label ?group WHERE { "
+            prologue(base) + "SELECT ?c ?label ?group WHERE { "
             "{ ?c a lis:Foundation BIND('foundation' AS ?group) } "
             "UNION { ?c a lis:GrandChallenge BIND('challenge' AS ?group) } "
             "?c skos:prefLabel ?label OPTIONAL { ?c skos:notation ?n } } ORDER BY ?group ?n ?label"
         ).rows()
     ]
     columns.sort(key=lambda c: c.group != "foundation")
+    return columns
+
+
+def programme_matrix(store: Store, base: str) -> Matrix:
+    """Which strategies (and LEPs, documents) address which foundations and challenges, as far
+    as the sources say. Every strategy has a row, so the gaps in the sources show too."""
+    p = prologue(base)
+    columns = programme_columns(store, base)
     cells: dict[tuple[str, str], int] = {}
     labels: dict[str, str] = {}
     rows = store.query(
@@ -188,7 +196,7 @@ def programme_events(store: Store, base: str, lep: str | None = None) -> list[Pr
     for r in leps:
         rows.setdefault(r["lep"].value, ProgrammeRow(r["lep"].value, r["name"].value))
     events = store.query(
-        p + "SELECT ?lep ?event ?status ?statusLabel ?date ?from ?to ?source ?strategy "
+        p + "SELECT DISTINCT ?lep ?event ?status ?statusLabel ?date ?from ?to ?source ?strategy "
         f"?source_label WHERE {{ {only}{{ ?strategy a lis:LocalIndustrialStrategy . "
         "{ ?strategy dcterms:creator ?lep ; lis:statusRecord ?event } "
         # a draft of the strategy that is a document of its own (its authors' events)
@@ -229,6 +237,16 @@ def programme_events(store: Store, base: str, lep: str | None = None) -> list[Pr
         row.events.sort(key=lambda e: (e.date_from, e.date_to, KINDS.index(e.kind), e.iri))
         row.undated.sort(key=lambda e: (KINDS.index(e.kind), e.iri))
     return sorted(rows.values(), key=lambda row: row.label.lower())
+
+
+def stated_events(row: ProgrammeRow) -> list[list[ProgrammeEvent]]:
+    """The row's events, dated then undated, with the sources that state the same stage on the
+    same date (or both undated) together: one entry per stage and date, each the events of its
+    sources in the order met (review E16: one line, not one per source)."""
+    grouped: dict[tuple[str, str], list[ProgrammeEvent]] = {}
+    for event in row.events + row.undated:
+        grouped.setdefault((event.kind_label, event.date), []).append(event)
+    return list(grouped.values())
 
 
 def programme_marks(row: ProgrammeRow, gap: float = 0.12) -> list[ProgrammeMark]:

@@ -25,6 +25,7 @@ from . import (
     definitions,
     downloads,
     errors,
+    fragments,
     graph_store,
     http_cache,
     maps,
@@ -36,6 +37,7 @@ from . import (
     request_guards,
     search,
     sparql,
+    structured_data,
     warming,
 )
 from .urls import register_template_helpers
@@ -57,6 +59,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     server_config = ServerConfig.from_mapping(app.config)
     app.config["MAX_CONTENT_LENGTH"] = server_config.max_content_length  # Flask enforces it
     request_guards.init_request_guards(app, server_config)  # first: before any other hook
+    # Its after_request hook runs last (Flask runs them in reverse): it logs what is sent.
+    operations.init_access_log(app)
     dataset.init_app(app, server_config)
     downloads.init_app(app, server_config)
     CORS(
@@ -74,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ],
     )
     register_template_helpers(app)
+    structured_data.init_app(app)
     for blueprint in (
         sparql.bp,
         pages.bp,
@@ -84,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         releases.bp,
         downloads.bp,
         graph_store.bp,
+        fragments.bp,
         metadata.bp,
         operations.bp,
     ):
@@ -91,7 +97,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     http_cache.init_conditional_responses(app)
     compression.init_compression(app)  # after: runs before the ETag is made
     page_cache.init_app(app)  # last: keeps a page before it is compressed or given an ETag
-    operations.init_access_log(app)
     errors.init_error_handlers(app)
     warming.init_app(app)  # started by gunicorn's worker hook only
     return app

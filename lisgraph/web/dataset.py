@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,6 +39,7 @@ from ..store.publication import default_graph, read_publication
 from ..store.query_pool import QueryPool
 from ..store.remote import RemoteStore
 from .page_cache import PageCache
+from .ready_responses import ReadyResponses
 
 __all__ = [
     "LocalSource",
@@ -64,6 +66,8 @@ class Snapshot:
     cache: QueryCache = field(default_factory=QueryCache)
     #: Pages that depend only on the build, made once per build (and per URL root and Accept).
     pages: PageCache = field(default_factory=PageCache)
+    #: Responses the worker sends again as they were sent (:mod:`.ready_responses`).
+    ready: ReadyResponses = field(default_factory=ReadyResponses)
     #: The server-wide table deciding which queries run (None: this snapshot's own).
     admission: Admission | None = field(default=None, repr=False)
     _pool: QueryPool | None = field(default=None, repr=False)
@@ -136,8 +140,12 @@ class LocalSource:
 
     config: ServerConfig
 
+    @cached_property
+    def _link(self) -> BuildDir:
+        return BuildDir(self.config.settings.dist_dir)
+
     def identity(self) -> Hashable | None:
-        return BuildDir(self.config.settings.dist_dir).identity()
+        return self._link.identity()
 
     def load(self) -> Snapshot:
         # Resolve the link once, so the store, build.json and the files served are one build.
@@ -258,6 +266,17 @@ class SnapshotHolder:
     def cancel_queries(self) -> None:
         """Stop the queries running in this process, answered 503 (the worker is stopping)."""
         self._snapshot.cancel_queries()
+
+    @property
+    def loaded(self) -> Snapshot:
+        """The version loaded last, without asking the source for a newer one."""
+        return self._snapshot
+
+    def unchanged(self) -> Snapshot | None:
+        """The current version if its source has no newer one; None if it has (this never
+        loads a version: the worker's event loop asks, and leaves loading to a request)."""
+        identity = self._source.identity()
+        return self._snapshot if identity is None or identity == self._identity else None
 
     def snapshot(self) -> Snapshot:
         """The current version, reloading first if a new one has been published."""

@@ -17,6 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, VOID
 
 from ..artifact import DUMP_FORMATS, NQUADS, PROVENANCE_FILE, VALIDATION_FILE, DumpFormat
 from ..vocab import ADMS, GEO, LOCN, ONS_GEOGRAPHY, SCHEMA, SPDX, VCARD
+from .catalogue_quality import add_quality
 from .dataset import current_snapshot
 from .urls import local_url, public_root
 
@@ -37,6 +38,9 @@ DCAT3 = Namespace(str(DCAT))
 #: The Open Government Licence as CKAN's licence register and data.europa.eu name it (https).
 LICENCE = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 LICENCE_TITLE = "Open Government Licence v3.0"
+#: The specification /fragments follows (and the Triple Pattern Fragments one it extends).
+QPF_SPEC = "https://linkeddatafragments.org/specification/quad-pattern-fragments/"
+_W3C = "https://www.w3.org/TR/"
 #: The period the dataset covers: the first wave of strategies (announced November 2017) to the
 #: end of government sponsorship of LEPs (April 2024); shared/reference/lis-facts.md.
 TEMPORAL = ("2017", "2024")
@@ -330,6 +334,9 @@ def _void_graph() -> Graph:
         graph.add((dataset, DCTERMS.modified, Literal(when, datatype=XSD.dateTime)))
     graph.add((dataset, FOAF.homepage, URIRef(root)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(root + "sparql")))
+    if snapshot.config.store is None:  # fragments come from the embedded store only
+        # A URI appended to it (percent-encoded) gives the triples about that URI: /fragments.
+        graph.add((dataset, VOID.uriLookupEndpoint, URIRef(root + "fragments?subject=")))
     graph.add((dataset, VOID.uriSpace, Literal(snapshot.base + "id/")))
     for fmt in DUMP_FORMATS:
         graph.add((dataset, VOID.dataDump, URIRef(f"{root}downloads/{fmt.filename}")))
@@ -393,7 +400,9 @@ def _linkset(graph: Graph, dataset: URIRef) -> None:
 
 def catalog_graph() -> Graph:
     """A DCAT-AP 3.0.1 catalogue: catalogue, dataset, one distribution per dump, and the SPARQL
-    endpoint and the Graph Store as data services."""
+    endpoint and the Graph Store (and /fragments, when the store is embedded) as data services;
+    and the dataset's quality measured in DQV (:mod:`.catalogue_quality`)."""
+    snapshot = current_snapshot()
     graph = Graph()
     for prefix, ns in (
         ("dcat", DCAT),
@@ -407,20 +416,23 @@ def catalog_graph() -> Graph:
     cat = _Catalogue(
         graph,
         root=public_root(),
-        base=current_snapshot().base,
+        base=snapshot.base,
         dataset=dataset_iri(),
         publisher=_publisher(graph),
         licence=_licence(graph),
         stamp=Literal(when, datatype=XSD.dateTime) if when is not None else None,
+        fragments_offered=snapshot.config.store is None,  # from the embedded store only
     )
     _catalog(cat)
     _dataset(cat)
-    sizes, sums = _dump_sizes(), current_snapshot().build.checksums()
+    sizes, sums = _dump_sizes(), snapshot.build.checksums()
     for fmt in DUMP_FORMATS:
         _distribution(cat, fmt, fmt.filename, sizes, sums)
         _distribution(cat, fmt, fmt.filename + ".gz", sizes, sums)
     _services(cat)
     _versions(graph, cat.dataset, cat.licence, cat.publisher)
+    # Last: the completeness it measures is of the catalogue as made above.
+    add_quality(graph, cat.dataset, cat.base, snapshot.build_info.get("quality", {}), when)
     return graph
 
 
@@ -437,6 +449,8 @@ class _Catalogue:
     licence: URIRef
     #: the build's date (dcterms:modified, and issued where there is no release), if known
     stamp: Literal | None
+    #: whether /fragments is served (it reads the embedded store's index)
+    fragments_offered: bool
 
     @property
     def catalog(self) -> URIRef:
@@ -455,6 +469,10 @@ class _Catalogue:
         return URIRef(self.base + "catalog#graph-store")
 
     @property
+    def fragments(self) -> URIRef:
+        return URIRef(self.base + "catalog#fragments")
+
+    @property
     def contact(self) -> URIRef:
         return URIRef(f"{self.dataset}-contact")
 
@@ -465,7 +483,7 @@ class _Catalogue:
 
 def _catalog(cat: _Catalogue) -> None:
     """The catalogue: its title, publisher, licence, theme taxonomy, home page, the dataset and
-    the two data services."""
+    the data services."""
     graph, catalog = cat.graph, cat.catalog
     graph.add((cat.theme_scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((cat.theme_scheme, DCTERMS.title, Literal("Data theme", lang="en")))
@@ -488,6 +506,8 @@ def _catalog(cat: _Catalogue) -> None:
     graph.add((catalog, DCAT.dataset, cat.dataset))
     graph.add((catalog, DCAT.service, cat.service))
     graph.add((catalog, DCAT.service, cat.graph_store))
+    if cat.fragments_offered:
+        graph.add((catalog, DCAT.service, cat.fragments))
 
 
 def _dataset(cat: _Catalogue) -> None:
@@ -591,19 +611,29 @@ def _distribution(
 
 
 def _services(cat: _Catalogue) -> None:
-    """The SPARQL endpoint and the read-only Graph Store as data services, and the endpoint as
-    one more distribution of the dataset."""
+    """The SPARQL endpoint, the read-only Graph Store and (when offered) the Quad Pattern
+    Fragments as data services, and the endpoint as one more distribution of the dataset."""
     graph, root = cat.graph, cat.root
     endpoint = URIRef(root + "sparql")
-    for node, title, url, standard in (
-        (cat.service, "lisgraph SPARQL 1.1 endpoint", endpoint, "sparql11-protocol"),
-        (cat.graph_store, "lisgraph Graph Store (read-only)", URIRef(root + "data"), None),
-    ):
+    services = [
+        (cat.service, "lisgraph SPARQL 1.1 endpoint", endpoint, _W3C + "sparql11-protocol/"),
+        (
+            cat.graph_store,
+            "lisgraph Graph Store (read-only)",
+            URIRef(root + "data"),
+            _W3C + "sparql11-http-rdf-update/",
+        ),
+    ]
+    if cat.fragments_offered:
+        services.append(
+            (cat.fragments, "lisgraph Quad Pattern Fragments", URIRef(root + "fragments"), QPF_SPEC)
+        )
+    for node, title, url, standard in services:
         graph.add((node, RDF.type, DCAT.DataService))
         graph.add((node, DCTERMS.title, Literal(title, lang="en")))
         graph.add((url, RDF.type, RDFS.Resource))
         graph.add((node, DCAT.endpointURL, url))
-        spec = URIRef(f"https://www.w3.org/TR/{standard or 'sparql11-http-rdf-update'}/")
+        spec = URIRef(standard)
         graph.add((spec, RDF.type, DCTERMS.Standard))
         graph.add((node, DCTERMS.conformsTo, spec))
         graph.add((node, DCAT.servesDataset, cat.dataset))

@@ -165,6 +165,7 @@ def void_page(graph: Graph) -> str:
             )
         ],
         endpoint=str(graph.value(dataset, VOID.sparqlEndpoint) or ""),
+        lookup=str(graph.value(dataset, VOID.uriLookupEndpoint) or ""),
         dumps=sorted(str(d) for d in graph.objects(dataset, VOID.dataDump)),
         vocabularies=sorted(str(v) for v in graph.objects(dataset, VOID.vocabulary)),
         subsets=subsets,

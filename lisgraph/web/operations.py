@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from .dataset import current_snapshot
 
-__all__ = ["bp", "init_access_log"]
+__all__ = ["access_log", "bp", "init_access_log", "log_access", "query_hash"]
 
 bp = Blueprint("operations", __name__)
 access_log = logging.getLogger("lisgraph.access")
@@ -46,6 +46,11 @@ def health() -> Response:
     return response
 
 
+def query_hash(text: str) -> str:
+    """The short hash of a query's text the access log shows."""
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:12]
+
+
 def _query_hash() -> str | None:
     """A short hash of the request's query, if there is one. Never fails: the access log must
     not turn a refused request (say, an oversized body) into a server error."""
@@ -59,7 +64,34 @@ def _query_hash() -> str | None:
             text = request.get_data(as_text=True)
     except HTTPException:  # the body was refused (too large, unreadable)
         return None
-    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:12] if text else None
+    return query_hash(text) if text else None
+
+
+def log_access(
+    *,
+    remote: str | None,
+    method: str,
+    path: str,
+    status: int,
+    size: int | None,
+    ms: float,
+    query: str | None,
+    agent: str,
+) -> None:
+    """Write one access-log line (the app's requests, and those the worker answers itself)."""
+    record = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "pid": os.getpid(),  # which worker answered
+        "remote": remote,
+        "method": method,
+        "path": path,
+        "status": status,
+        "bytes": size,
+        "ms": round(ms, 2),
+        "query": query,
+        "agent": agent[:200],
+    }
+    access_log.info(json.dumps(record))
 
 
 def init_access_log(app: Flask) -> None:
@@ -73,17 +105,14 @@ def init_access_log(app: Flask) -> None:
     def _log(response: Response) -> Response:
         if access_log.isEnabledFor(logging.INFO):
             started = g.get("lisgraph_started", time.perf_counter())
-            record = {
-                "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "pid": os.getpid(),  # which worker answered
-                "remote": request.remote_addr,
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "bytes": response.calculate_content_length(),
-                "ms": round((time.perf_counter() - started) * 1000, 2),
-                "query": _query_hash(),
-                "agent": request.user_agent.string[:200],
-            }
-            access_log.info(json.dumps(record))
+            log_access(
+                remote=request.remote_addr,
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                size=response.calculate_content_length(),
+                ms=(time.perf_counter() - started) * 1000,
+                query=_query_hash(),
+                agent=request.user_agent.string,
+            )
         return response

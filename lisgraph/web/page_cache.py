@@ -32,16 +32,19 @@ from flask import Flask, Response, g, request
 
 from ..views.listing import LISTINGS
 from .negotiation import FORMATS, bounded, choose
+from .ready_responses import SHAREABLE
 
 __all__ = ["PAGE_PARAMETERS", "TRIM_AFTER_BYTES", "PageCache", "init_app", "page_key"]
 
-_NOT_CACHED = ("/sparql", "/search", "/health", "/downloads/", "/static/")
+# Fragments: an index lookup costs less than the memory it would take from the pages kept.
+_NOT_CACHED = ("/sparql", "/search", "/health", "/downloads/", "/static/", "/fragments")
 
 #: The query parameters a cached page reads: the format, the Graph Store's graph, a class
-#: page's paging, sorting and facets, the LEPs compared, the map's day. Others change no page
-#: and are left out of the key.
+#: page's paging, sorting and facets, the LEPs or strategies compared, the map's day and
+#: colour. Others change no page and are left out of the key.
 PAGE_PARAMETERS = frozenset(
-    {"format", "output", "graph", "default", "page", "sort", "order", "lep", "date"}
+    {"format", "output", "graph", "default", "page", "sort", "order", "lep", "strategy", "date"}
+    | {"colour"}
     | {facet for listing in LISTINGS.values() for facet in listing.facets}
 )
 
@@ -164,7 +167,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _cached() -> Response | None:
         snapshot = current_snapshot()
-        key = page_key(snapshot.releases_stamp())
+        releases = snapshot.releases_stamp()
+        key = page_key(releases)
         if key is None:
             return None
         item = snapshot.pages.get(key)
@@ -181,6 +185,8 @@ def init_app(app: Flask) -> None:
                 return None
             snapshot.pages.made(request.path, lock)
         body, headers = item
+        # The same page for the same request head: the worker may send it again as it is sent.
+        request.environ[SHAREABLE] = (snapshot.ready, releases)
         return Response(body, status=200, headers=headers)
 
     @app.after_request

@@ -15,13 +15,22 @@ from flask import Blueprint, Response, current_app, render_template, request
 from ..artifact import DUMP_FORMATS
 from ..queries import example_queries
 from ..views.citation import cite_resource, cite_sources, dataset_citation
+from ..views.compare import LepRecord, compare_leps
+from ..views.compare_strategies import StrategyRecord, compare_strategies
 from ..views.england_map import england_map
 from ..views.graphs import class_counts, graph_summaries
 from ..views.index import kinds_of_things, leps_with_areas, suggestions, things_of_kind
 from ..views.lep import lep_profile
 from ..views.listing import list_kind
-from ..views.programme import authored, programme_events, programme_matrix, programme_picture
+from ..views.programme import (
+    authored,
+    programme_events,
+    programme_matrix,
+    programme_picture,
+    stated_events,
+)
 from ..views.resource import describe_rdf, exists, resource_view
+from ..vocab import lis_namespace
 from .dataset import current_snapshot
 from .dataset_description import schema_org_dataset
 from .documents import (
@@ -34,6 +43,7 @@ from .documents import (
 )
 from .named_graphs import graph_document, serialize_triples
 from .negotiation import Format
+from .structured_data import resource_jsonld
 from .urls import iri_for_path, local_url, public_root
 
 __all__ = ["bp"]
@@ -198,15 +208,34 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
         dataset = dataset_citation(
             snapshot.base, public_root(), str(snapshot.build_info.get("inputs_digest", ""))
         )
+        lep_summary: LepRecord | None = None
+        strategy_summary: StrategyRecord | None = None
+        columns = matrix.columns if matrix else []
+        here: list[str] = []
+        if profile:
+            leps = compare_leps(snapshot.store, snapshot.base, [iri])
+            lep_summary = next(iter(leps.records), None)
+            columns, here = leps.columns, [iri]
+        elif f"{lis_namespace(snapshot.base)}LocalIndustrialStrategy" in view.types:
+            found = compare_strategies(snapshot.store, snapshot.base, [iri])
+            strategy_summary = next(iter(found.records), None)
+            columns = found.columns
+            here = [a.iri for a in strategy_summary.authors] if strategy_summary else []
         body = render_template(
             "resource.html",
+            jsonld=resource_jsonld(iri, public_root() + doc_path, limit),
+            lep_summary=lep_summary,
+            strategy_summary=strategy_summary,
+            summary_columns=columns,
+            here=here,
             view=view,
             doc_path=doc_path,
             iri=iri,
             profile=profile,
             life=life[0] if life else None,
+            life_stated=stated_events(life[0]) if life else [],
             locator=england_map(snapshot.store, snapshot.base, width=200, tolerance=1.5)
-            if profile
+            if here
             else None,
             matrix=matrix,
             sources=cite_sources(snapshot.store, snapshot.base, view.sources),

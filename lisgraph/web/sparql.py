@@ -11,6 +11,7 @@ dataset format asked first) gets the graph or the dataset, as ``/data`` answers 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -22,13 +23,14 @@ from ..errors import ProtocolError, QueryRefusedError
 from ..queries import example_queries
 from ..store.policy import READ_ONLY, check_query
 from ..store.sandbox import Job, Outcome
-from ..views.ontology import ontology_terms
+from ..views.ontology import data_terms, ontology_terms
 from ..vocab import PROV, SKOS, lis_namespace, prefixes
 from .clients import client_address
 from .dataset import current_snapshot
 from .documents import not_acceptable
 from .named_graphs import graph_store_response
 from .negotiation import Format, Kind, by_key, negotiate, offered
+from .ready_responses import SHAREABLE
 from .service_description import service_description
 from .urls import public_root
 
@@ -177,6 +179,8 @@ def _answer(parsed: ProtocolRequest) -> Response:
         response = Response(outcome.body, content_type=fmt.content_type)
         response.vary.add("Accept")
     response.headers["X-Lisgraph-Cache"] = cache_state
+    if cache_state == "hit":  # the worker may send it again as it is sent, for the same head
+        request.environ[SHAREABLE] = (snapshot.ready, None)
     return response
 
 
@@ -262,6 +266,10 @@ def _editor_config(query: str) -> dict[str, object] | None:
         "prefixes": prefixes(snapshot.base),
         "classes": [t.iri for t in terms if t.kind == "class"],
         "properties": [t.iri for t in terms if t.kind != "class"],
+        # the classes and properties the data uses, with labels and counts (fetched once)
+        "terms": public_root() + "editor/terms.json",
+        # the Sources view sizes its lookups under the endpoint's limit (review E3)
+        "maxQueryLength": snapshot.limits.max_query_length,
         "examples": [e.sparql for e in example_queries()],
         # the result views need the bundled Chart.js and Cytoscape too
         "views": all((Path(static) / "vendor" / name).is_file() for name in _VIEW_ASSETS),
@@ -289,3 +297,29 @@ def _describe_service(parsed: ProtocolRequest) -> Response:
     )
     response.vary.add("Accept")
     return response
+
+
+@bp.route("/editor/terms.json")
+def editor_terms() -> Response:
+    """The classes and properties the query editor completes: every class with instances and
+    every property the data uses, and the ontology's terms, each with its label, description
+    and how often the data uses it, most used first. It depends only on the build, so the page
+    cache keeps it (the query page itself is not cached)."""
+    snapshot = current_snapshot()
+    terms = data_terms(snapshot.store, lis_namespace(snapshot.base))
+    body = json.dumps(
+        {
+            "terms": [
+                {
+                    "iri": t.iri,
+                    "kind": t.kind,
+                    "label": t.label,
+                    "comment": t.comment,
+                    "count": t.count,
+                }
+                for t in terms
+            ]
+        },
+        ensure_ascii=False,
+    )
+    return Response(body, content_type="application/json; charset=utf-8")

@@ -34,12 +34,18 @@ def local_url(iri: str) -> str:
     return iri
 
 
-_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    ord("'"): "\\u0027",
+}
 
 
 def _json_script(value: Any) -> Markup:
     # Safe inside <script type="application/json">: with no '<', '>' or '&' left, no text from
-    # the data can close the element or open a comment (the same escapes as Django's json_script).
+    # the data can close the element or open a comment (the same escapes as Django's json_script);
+    # and no "'" either, now that every page's JSON-LD holds the data's own IRIs and text.
     text = json.dumps(value, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES)
     return Markup(text)
 

@@ -16,6 +16,11 @@ by the event loop, which then reads and discards what the client goes on sending
 close, up to :data:`DRAIN_FACTOR` times the limit or ``body_timeout``), so clients that write
 the whole body before reading (urllib, SPARQLWrapper) still read the 413.
 
+A request the worker has answered before is answered from the bytes it sent then, by the event
+loop, without a thread or the app (:mod:`.ready_responses`): the app offers the responses that
+depend on nothing but the request head's key and the build, and the worker keeps what it sent.
+Every other request goes to a thread and the app, which apply every limit as before.
+
 Told to stop (``SIGTERM``), the worker lets go of the listening sockets as soon as its loop
 stops accepting, so the port is free for a new server at once, whatever is still being
 answered; running queries get ``stop_grace`` seconds, then they are cancelled and answered 503
@@ -30,13 +35,31 @@ import selectors
 import socket
 import threading
 import time
+import weakref
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
+from gunicorn import SERVER
 from gunicorn.http import get_parser
+from gunicorn.util import http_date
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from ..config import ServerConfig
+from .operations import log_access, query_hash
+from .ready_responses import (
+    MAX_ENTRY_BYTES,
+    SHAREABLE,
+    RequestFacts,
+    ready_response,
+    request_facts,
+    response_bytes,
+)
+from .request_guards import MAX_HEADER_LENGTH
+
+if TYPE_CHECKING:
+    from .dataset import SnapshotHolder
 
 __all__ = ["BufferingWorker", "DRAIN_FACTOR"]
 
@@ -72,6 +95,8 @@ class _Conn(TConn):  # type: ignore[misc]
         self.chunk_done = False
         self.expects_continue = False
         self.discard_left: int | None = None  # after a 413: bytes still to read and drop
+        self.facts: RequestFacts | None = None  # the request head's, if the fast path may answer
+        self.pending: tuple[memoryview, bool] = (memoryview(b""), False)  # what is left to send
 
     def init(self) -> None:
         super().init()
@@ -80,6 +105,8 @@ class _Conn(TConn):  # type: ignore[misc]
 
 class BufferingWorker(ThreadWorker):  # type: ignore[misc]
     """The threaded worker whose event loop reads whole requests (see the module docstring)."""
+
+    alive: bool  # gunicorn's: False once the worker is told to stop
 
     def init_process(self) -> None:
         config = ServerConfig.from_mapping(self.app.wsgi().config)
@@ -93,7 +120,23 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         self.max_head = 3 * config.limits.max_query_length + 64 * 1024
         self.stop_grace = serving.stop_grace
         self.reading: set[_Conn] = set()
+        self.writing: set[_Conn] = set()  # answered by the event loop, still being sent
+        forwarded = config.scheduling.forwarded_header
+        self.also_harmless = frozenset({forwarded.lower().encode()} if forwarded else ())
+        # The requests handed to threads whose head the fast path may answer next time.
+        self.keyed: weakref.WeakKeyDictionary[socket.socket, RequestFacts] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._date = (0, b"")
         super().init_process()
+
+    def load_wsgi(self) -> None:
+        """Load the app, and keep what it offers to send again (the fast path's entries)."""
+        from .dataset import EXTENSION_KEY
+
+        super().load_wsgi()
+        self.holder: SnapshotHolder = self.wsgi.extensions[EXTENSION_KEY]
+        self.wsgi.wsgi_app = _Keeping(self.wsgi.wsgi_app, self.keyed)
 
     # Stopping: the port at once, running queries after stop_grace seconds.
 
@@ -111,11 +154,7 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
                 listener.close()
 
     def _cancel_queries(self) -> None:
-        from .dataset import EXTENSION_KEY, SnapshotHolder
-
-        holder: SnapshotHolder | None = self.wsgi.extensions.get(EXTENSION_KEY)
-        if holder is not None:
-            holder.cancel_queries()
+        self.holder.cancel_queries()
 
     # New connections and kept-alive ones that become readable are read by the event loop.
 
@@ -205,6 +244,8 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
             if received < length:
                 self._continue(conn)
                 return
+            if length == 0 and received == 0 and self._answer_ready(conn):
+                return
         self._dispatch(conn)
 
     def _continue(self, conn: _Conn) -> None:
@@ -268,10 +309,112 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         conn.discard_left = drain
         conn.deadline = time.monotonic() + self.body_timeout
 
+    # The fast path: a request answered before, answered again from the bytes sent then.
+
+    def _answer_ready(self, conn: _Conn) -> bool:
+        """Send the ready response to the request in ``conn.buf`` (a head without a body, and
+        nothing after it), if there is one; whether it was sent (or is being sent)."""
+        began = time.perf_counter()
+        facts = conn.facts = request_facts(
+            bytes(conn.buf[: conn.head_end - 4]),
+            self.cfg.limit_request_fields,
+            MAX_HEADER_LENGTH,
+            self.also_harmless,
+        )
+        if facts is None or not self.alive:
+            return False
+        snapshot = self.holder.loaded
+        ready = snapshot.ready.get(facts.key)
+        if ready is None:
+            return False
+        if self.holder.unchanged() is not snapshot:  # a new build: a thread loads it
+            return False
+        if ready.stamp is not None and ready.stamp != snapshot.releases_stamp():
+            return False
+        keep_alive = (
+            facts.keep_alive
+            and self.cfg.keepalive
+            and len(self.keepalived_conns) < self.max_keepalived
+        )
+        self.nr += 1
+        if self.nr >= self.max_requests:
+            self.log.info("Autorestarting worker after current request.")
+            self.alive = False
+            keep_alive = False
+        data, status, size = response_bytes(
+            ready, facts, SERVER.encode(), self._http_date(), keep_alive
+        )
+        self.reading.discard(conn)
+        self.poller.unregister(conn.sock)
+        conn.buf = bytearray()
+        log_access(
+            remote=conn.client[0] if isinstance(conn.client, tuple) else str(conn.client),
+            method="HEAD" if facts.head_only else "GET",
+            path=facts.path.decode("latin-1"),
+            status=status,
+            size=size,
+            ms=(time.perf_counter() - began) * 1000,
+            query=ready.query_hash,
+            agent=facts.user_agent.decode("latin-1"),
+        )
+        self._send(conn, memoryview(data), keep_alive)
+        return True
+
+    def _http_date(self) -> bytes:
+        now = int(time.time())
+        if self._date[0] != now:
+            self._date = (now, http_date(now).encode())
+        return self._date[1]
+
+    def _send(self, conn: _Conn, data: memoryview, keep_alive: bool) -> None:
+        """Send what is left of ``data`` without blocking; the rest when the socket can take
+        it, within the per-operation timeout; then wait for the next request or close."""
+        try:
+            sent = conn.sock.send(data)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        except OSError:
+            self.writing.discard(conn)
+            self._close(conn)
+            return
+        rest = data[sent:]
+        if rest:
+            if conn not in self.writing:
+                self.writing.add(conn)
+                conn.deadline = time.monotonic() + (_Conn.io_timeout or self.body_timeout)
+                self.poller.register(
+                    conn.sock, selectors.EVENT_WRITE, partial(self._on_writable, conn)
+                )
+            conn.pending = (rest, keep_alive)
+            return
+        if conn in self.writing:
+            self.writing.discard(conn)
+            self.poller.unregister(conn.sock)
+        if keep_alive:
+            conn.set_timeout()
+            self.keepalived_conns.append(conn)
+            self.poller.register(
+                conn.sock, selectors.EVENT_READ, partial(self.on_client_socket_readable, conn)
+            )
+        else:
+            self._close(conn)
+
+    def _on_writable(self, conn: _Conn, _sock: socket.socket) -> None:
+        rest, keep_alive = conn.pending
+        self._send(conn, rest, keep_alive)
+
+    def _close(self, conn: _Conn) -> None:
+        self.nr_conns -= 1
+        conn.close()
+
     def _dispatch(self, conn: _Conn) -> None:
         """Hand a complete request to a thread, with the bytes read so far."""
         self.reading.discard(conn)
         self.poller.unregister(conn.sock)
+        if conn.facts is not None and not conn.facts.head_only:
+            self.keyed[conn.sock] = conn.facts  # so that its response may be kept
+        else:
+            self.keyed.pop(conn.sock, None)
         if conn.parser is None:
             conn.parser = get_parser(self.cfg, conn.sock, conn.client)
         conn.parser.unreader.unread(bytes(conn.buf))
@@ -289,9 +432,17 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         conn.close()
 
     def murder_pending(self) -> None:
-        """Also close connections whose head or body is not in by its deadline."""
+        """Also close connections whose head or body is not in by its deadline, and those the
+        event loop answers that do not read it in time."""
         super().murder_pending()
         now = time.monotonic()
+        for conn in [c for c in self.writing if c.deadline <= now]:
+            self.writing.discard(conn)
+            try:
+                self.poller.unregister(conn.sock)
+            except (KeyError, ValueError, OSError):
+                pass
+            self._close(conn)
         for conn in [c for c in self.reading if c.deadline <= now]:
             if conn.discard_left is None and conn.buf:
                 try:
@@ -304,3 +455,57 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
                 except OSError:
                     pass
             self._drop(conn)
+
+
+class _Keeping:
+    """The app, wrapped (Flask's ``wsgi_app``) so that what it offers is kept as it is sent: a
+    ``200`` to a ``GET`` whose head the worker keyed (``keyed``), complete and of known length,
+    offered by the app (``environ[SHAREABLE]``: the build's ready responses and the releases'
+    stamp it depends on)."""
+
+    def __init__(
+        self,
+        app: Callable[[dict[str, Any], Any], Iterable[bytes]],
+        keyed: weakref.WeakKeyDictionary[socket.socket, RequestFacts],
+    ) -> None:
+        self.app = app
+        self.keyed = keyed
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        sock = environ.get("gunicorn.socket")
+        facts = self.keyed.pop(sock, None) if sock is not None else None
+        if facts is None:
+            return self.app(environ, start_response)
+        started: list[Any] = []
+
+        def recording(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            started[:] = [status, headers, exc_info]
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, recording)
+        offered = environ.get(SHAREABLE)
+        if offered is None or not started or started[2] is not None:
+            return body
+        status, headers, _ = started
+        length = next((v for k, v in headers if k.lower() == "content-length"), None)
+        if (
+            not status.startswith("200 ")
+            or length is None
+            or int(length) > MAX_ENTRY_BYTES
+            or isinstance(body, environ.get("wsgi.file_wrapper", ()))
+        ):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        if len(data) == int(length):
+            ready_cache, stamp = offered
+            query = parse_qs(environ.get("QUERY_STRING", "")).get("query")
+            hashed = (
+                query_hash(query[0]) if query and environ.get("PATH_INFO") == "/sparql" else None
+            )
+            ready_cache.offer(facts.key, ready_response(headers, data, stamp, hashed))
+        return [data]

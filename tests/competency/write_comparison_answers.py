@@ -1,7 +1,8 @@
 """Write the expected answers of CQ20-CQ29 from the source files, never from a build.
 
 Inputs: the ONS lookups (data/reference/lad-to-lep-2020.csv, public-data/lad-to-region-2020.csv,
-public-data/lad-to-cauth-2020.csv), the public-data pack's lep-funding.csv and
+public-data/lad-to-cauth-2020.csv), the public-data pack's lep-funding.csv (and the editors'
+lep-funding-found.csv beside it) and
 sic2007-sections.csv, the public-sources pack (lis-publications.csv and priorities.csv with the
 editors' documents.csv and their SIC coding of its sector rows, sectors.csv) and the latest
 status of each LEP as worked out by hand from the pack's rows (tests/test_latest_status.py).
@@ -80,7 +81,8 @@ def main() -> None:
     )
 
     funding: list[list[object]] = []
-    for r in _rows("public-data/lep-funding.csv"):
+    found = _rows("public-data/lep-funding-found.csv")  # the editors' finds, same columns
+    for r in _rows("public-data/lep-funding.csv") + found:
         if "(to the " in r["round_or_scope"]:  # money to an authority, not a LEP
             continue
         for lep in r["lep_gss_code"].split(";"):

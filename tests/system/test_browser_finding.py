@@ -37,7 +37,7 @@ def test_a_code_prefix_lists_districts(page: Any, server: str) -> None:
 
 def test_a_statement_names_its_source_and_the_link_leads_there(page: Any, server: str) -> None:
     page.goto(server + "id/lep/E37000057")
-    ref = page.locator("sup.ref a").first
+    ref = page.locator("dl.properties sup.ref a").first  # a statement's, not the summary card's
     target = ref.get_attribute("href")
     assert target is not None and target.startswith("#source-")
     ref.click()

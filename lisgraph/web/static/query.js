@@ -20,17 +20,78 @@
     persistenceId: null,
     get: function () { return Promise.resolve(prefixLines); }
   });
+  // Classes and properties complete from the data itself (/editor/terms.json, fetched once):
+  // every class with instances and every property used, whatever its vocabulary, and the
+  // ontology's terms, most used first, each shown with its label and how often the data uses it.
+  var termsPromise = null;
+  var termInfo = {};
+  var termCount = {};
+  function shortForm(iri) {
+    var names = Object.keys(config.prefixes);
+    for (var i = 0; i < names.length; i++) {
+      var ns = config.prefixes[names[i]];
+      if (iri.indexOf(ns) === 0) return names[i] + ":" + iri.slice(ns.length);
+    }
+    return null;
+  }
+  // With a token (before the bulk list is stored, YASQE asks get() itself): the IRIs that start
+  // with what the token stands for ("lis:Loc" -> the lis: namespace's IRI and "Loc").
+  function terms(kind, token) {
+    if (!termsPromise) {
+      termsPromise = fetch(config.terms, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { terms: [] }; })
+        .then(function (answer) {
+          answer.terms.forEach(function (term) {
+            var info = term.label + " · " + (term.count ? term.count + " in the data" : "not used in the data");
+            termInfo["<" + term.iri + ">"] = termInfo[term.iri] = info;
+            termCount[term.iri] = term.count;
+            termInfo[term.iri + "#comment"] = term.comment;
+            var short = shortForm(term.iri);
+            if (short) termInfo[short] = info;
+          });
+          return answer.terms;
+        })
+        .catch(function () {
+          // the ontology's terms, unlabelled, when the list cannot be fetched
+          return config.classes.map(function (iri) { return { iri: iri, kind: "class" }; })
+            .concat(config.properties.map(function (iri) { return { iri: iri, kind: "property" }; }));
+        });
+    }
+    return termsPromise.then(function (all) {
+      var start = token ? token.autocompletionString || token.string || "" : "";
+      return all.filter(function (t) { return t.kind === kind && t.iri.indexOf(start) === 0; })
+        .map(function (t) { return t.iri; });
+    });
+  }
+  function labelHints(yasqe, hints) {
+    // the most used first (the stored list comes back in alphabetical order)
+    function count(hint) {
+      var iri = hint.text.replace(/^<|>$/g, "");
+      var prefix = iri.indexOf(":") > 0 && config.prefixes[iri.slice(0, iri.indexOf(":"))];
+      return termCount[prefix ? prefix + iri.slice(iri.indexOf(":") + 1) : iri] || 0;
+    }
+    hints.sort(function (a, b) { return count(b) - count(a); });
+    return hints.map(function (hint) {
+      var info = termInfo[hint.text] || termInfo[hint.text.replace(/^<|>$/g, "")];
+      if (info) hint.displayText = hint.text + "  — " + info;
+      return hint;
+    });
+  }
   Yasqe.forkAutocompleter("class", {
     name: "lisgraph-classes",
     bulk: true,
     persistenceId: null,
-    get: function () { return Promise.resolve(config.classes); }
+    autoShow: true,  // as the user types: the list is this server's own, fetched once
+    get: function (yasqe, token) { return terms("class", token); },
+    postprocessHints: labelHints
   });
   Yasqe.forkAutocompleter("property", {
     name: "lisgraph-properties",
     bulk: true,
     persistenceId: null,
-    get: function () { return Promise.resolve(config.properties); }
+    autoShow: true,  // as the user types: the list is this server's own, fetched once
+    get: function (yasqe, token) { return terms("property", token); },
+    postprocessHints: labelHints
   });
   // A bare name ("Cornw") completes to the IRI of a resource so named, from this server's own
   // search index (/search), with its label and class shown in the list.
@@ -105,7 +166,7 @@
   // "#defaultView:BarChart" (or Timeline, Graph, Sources, Table) in a query chooses how its
   // results show.
   var VIEWS = { barchart: "BarChart", timeline: "Timeline", graph: "Graph", table: "table",
-    sources: "Sources" };
+    sources: "Sources", map: "Map" };
   yasgui.on("queryResponse", function (instance, tab) {
     var chosen = /#\s*defaultView:\s*(\w+)/i.exec(tab.getQuery());
     var plugin = chosen && VIEWS[chosen[1].toLowerCase()];

@@ -1,5 +1,6 @@
 // Result views beside YASR's table: a bar chart (one label and one number column), a timeline
-// (a label and a date column), a network (CONSTRUCT and DESCRIBE results), and the sources of
+// (a label and a date column), a network (CONSTRUCT and DESCRIBE results), a map (a WKT
+// column, "#defaultView:Map"), and the sources of
 // each row's facts. Each is a YASR plugin, chosen in the results' view buttons or by a comment in
 // the query ("#defaultView:BarChart", "#defaultView:Timeline", "#defaultView:Graph",
 // "#defaultView:Sources", as Wikidata's query service reads them), and each shows a text
@@ -31,6 +32,25 @@
       if (bound.length && bound.every(function (r) { return test(r[name]); })) return name;
     }
     return null;
+  }
+  // The column to name a row by (review E10: not an IRI's slug or a code when a name is there):
+  // among the columns passing test and not in except, a language-tagged literal first, then a
+  // literal whose values read as words (have a space), then any literal, then an IRI.
+  function labelColumn(yasr, test, except) {
+    var rows = bindings(yasr);
+    var best = null, bestScore = -1;
+    variables(yasr).forEach(function (name) {
+      if ((except || []).indexOf(name) >= 0) return;
+      var bound = rows.filter(function (r) { return r[name]; });
+      if (!bound.length || !bound.every(function (r) { return test(r[name]); })) return;
+      var literal = bound.every(function (r) { return r[name].type !== "uri"; });
+      var score = !literal ? 0
+        : bound.some(function (r) { return r[name]["xml:lang"]; }) ? 3
+        : bound.filter(function (r) { return /\s/.test(r[name].value); }).length * 2 > bound.length ? 2
+        : 1;
+      if (score > bestScore) { best = name; bestScore = score; }
+    });
+    return best;
   }
   function isNumber(term) {
     return term.type === "literal" || term.type === "typed-literal"
@@ -101,7 +121,7 @@
   BarChart.prototype.getIcon = function () { return icon("▮"); };
   BarChart.prototype.draw = function () {
     var value = column(this.yasr, isNumber);
-    var label = column(this.yasr, function (t) { return !isNumber(t); }, value);
+    var label = labelColumn(this.yasr, function (t) { return !isNumber(t); }, [value]);
     var rows = bindings(this.yasr).filter(function (r) { return r[value]; });
     var view = canvasIn(this.yasr, "Bar chart of " + value + " by " + label,
       rows.length > 12 ? Math.min(2400, 22 * rows.length + 60) : 360);
@@ -127,9 +147,26 @@
   Timeline.prototype.getIcon = function () { return icon("⟶"); };
   Timeline.prototype.draw = function () {
     var when = column(this.yasr, isDate);
-    var label = column(this.yasr, function (t) { return !isDate(t); }, when);
+    var label = labelColumn(this.yasr, function (t) { return !isDate(t); }, [when]);
     var rows = bindings(this.yasr).filter(function (r) { return r[when]; }).slice()
       .sort(function (a, b) { return yearOf(a[when].value) - yearOf(b[when].value); });
+    // marks coloured by a third column of a few values, at most 12 (a kind of event, a stage: text or IRIs,
+    // named by their last segment), with a legend
+    var kinds = [];
+    var kind = null;
+    variables(this.yasr).some(function (name) {
+      if (name === when || name === label) return false;
+      var values = [];
+      var ok = rows.every(function (r) {
+        if (!r[name] || isDate(r[name]) || isNumber(r[name])) return false;
+        if (values.indexOf(text(r[name])) < 0) values.push(text(r[name]));
+        return true;
+      });
+      if (ok && values.length > 1 && values.length <= 12) { kind = name; kinds = values; return true; }
+      return false;
+    });
+    var PALETTE = ["#00703c", "#f47738", "#005ea5", "#912b88", "#b58840", "#28a197", "#505a5f",
+      "#d4351c", "#85994b", "#b1b4b6", "#1d70b8", "#6f72af"];
     var names = [];
     rows.forEach(function (r) {
       var n = label ? text(r[label]) : when;
@@ -142,15 +179,21 @@
     var last = Math.floor(Math.max.apply(null, years)) + 1;
     this.chart = new window.Chart(view.canvas, {
       type: "scatter",
-      data: { datasets: [{ label: when, backgroundColor: "#00703c", pointRadius: 5,
-        data: rows.map(function (r) {
-          return { x: yearOf(r[when].value), y: names.indexOf(label ? text(r[label]) : when),
-            date: r[when].value };
-        }) }] },
+      data: { datasets: (kind ? kinds : [when]).map(function (k, i) {
+        return { label: k, backgroundColor: PALETTE[i % PALETTE.length], pointRadius: 5,
+          data: rows.filter(function (r) { return !kind || text(r[kind]) === k; })
+            .map(function (r) {
+              return { x: yearOf(r[when].value), y: names.indexOf(label ? text(r[label]) : when),
+                date: r[when].value };
+            }) };
+      }) },
       options: {
         animation: false, maintainAspectRatio: false,
         scales: {
+          // the years above the rows too, so a long timeline reads without scrolling down
           x: { min: first, max: last, ticks: { stepSize: 1, callback: String } },
+          x2: { position: "top", min: first, max: last, ticks: { stepSize: 1, callback: String },
+            grid: { drawOnChartArea: false } },
           y: { reverse: true, min: -0.5, max: names.length - 0.5,
             afterBuildTicks: function (axis) {
               axis.ticks = names.map(function (name, i) { return { value: i }; });
@@ -159,11 +202,13 @@
         },
         plugins: { tooltip: { callbacks: { label: function (c) {
           return names[c.raw.y] + ": " + c.raw.date;
-        } } }, legend: { display: false } }
+        } } }, legend: { display: Boolean(kind) } }
       }
     });
-    view.box.appendChild(textVersion([label || "", when],
-      rows.map(function (r) { return [label ? text(r[label]) : "", r[when].value]; }),
+    view.box.appendChild(textVersion([label || "", when].concat(kind ? [kind] : []),
+      rows.map(function (r) {
+        return [label ? text(r[label]) : "", r[when].value].concat(kind ? [text(r[kind])] : []);
+      }),
       "Text version (in date order)"));
   };
   Timeline.prototype.destroy = function () { if (this.chart) this.chart.destroy(); };
@@ -213,9 +258,12 @@
 
   // Sources: for each row of a SELECT result, the statements that join two of its values (for an
   // IRI value s and any other value v of the row, every "s p v" or "v p s"), each with the
-  // source whose named graph holds it (prov:wasDerivedFrom), found by one VALUES query to this
-  // server's own endpoint for the first ROWS rows. A value the query computed (a count, a
-  // concatenation) joins no statement, so it has no source, and the view says so.
+  // source whose named graph holds it (prov:wasDerivedFrom), found by VALUES queries to this
+  // server's own endpoint for the first ROWS rows: as few as fit under the endpoint's query
+  // length limit (config.maxQueryLength, review E3: one query of 138 rows' pairs was 224,651
+  // characters, and refused), sent one after another (one running query per client). A value
+  // the query computed (a count, a concatenation) joins no statement, so it has no source, and
+  // the view says so.
   var configElement = document.getElementById("lisgraph-editor");
   var config = configElement ? JSON.parse(configElement.textContent) : null;
   var ROWS = 200;
@@ -271,6 +319,38 @@
       "} GROUP BY ?row ?s ?p ?v ?g ?source ORDER BY ?row ?s ?p ?g ?source";
   }
 
+  // The pairs in groups whose query stays under the endpoint's length limit (with room for the
+  // form encoding, which can triple a character: the limit is on the decoded query, but the
+  // VALUES rows are measured as sent, to be safe).
+  function chunks(values) {
+    var limit = (config.maxQueryLength || 100000) - sourcesQuery([]).length - 1000;
+    var out = [];
+    var current = [];
+    var size = 0;
+    values.forEach(function (v) {
+      if (current.length && size + v.length + 5 > limit) { out.push(current); current = []; size = 0; }
+      current.push(v);
+      size += v.length + 5;
+    });
+    if (current.length) out.push(current);
+    return out;
+  }
+  function lookUp(query) {
+    var body = new URLSearchParams();
+    body.set("query", query);
+    return fetch(config.endpoint, {
+      method: "POST",
+      headers: { "Accept": "application/sparql-results+json",
+        "Content-Type": "application/x-www-form-urlencoded" },
+      body: body
+    }).then(function (response) {
+      if (!response.ok) {
+        return response.text().then(function (t) { throw new Error(response.status + ": " + t); });
+      }
+      return response.json();
+    });
+  }
+
   function Sources(yasr) { this.yasr = yasr; this.priority = 1; this.label = "Sources"; }
   Sources.prototype.canHandleResults = function () {
     var rows = bindings(this.yasr);
@@ -292,21 +372,20 @@
       values.length ? "Looking up the sources of " + shown.length + " rows…"
         : "No two values of a row can be joined by a statement, so no row has a source."));
     if (!values.length) return;
-    var query = sourcesQuery(values);
-    var body = new URLSearchParams();
-    body.set("query", query);
-    fetch(config.endpoint, {
-      method: "POST",
-      headers: { "Accept": "application/sparql-results+json",
-        "Content-Type": "application/x-www-form-urlencoded" },
-      body: body
-    }).then(function (response) {
-      if (!response.ok) {
-        return response.text().then(function (t) { throw new Error(response.status + ": " + t); });
-      }
-      return response.json();
-    }).then(function (answer) {
-      var found = answer.results.bindings;
+    var queries = chunks(values).map(sourcesQuery);
+    var found = [];
+    // one query after another: the endpoint runs one query per client at a time
+    queries.reduce(function (done, query, i) {
+      return done.then(function () {
+        if (queries.length > 1) {
+          status.textContent = "Looking up the sources of " + shown.length + " rows (query " +
+            (i + 1) + " of " + queries.length + ")…";
+        }
+        return lookUp(query).then(function (answer) {
+          found = found.concat(answer.results.bindings);
+        });
+      });
+    }, Promise.resolve()).then(function () {
       var byRow = {};
       found.forEach(function (b) { (byRow[b.row.value] = byRow[b.row.value] || []).push(b); });
       var withSource = Object.keys(byRow).length;
@@ -354,15 +433,112 @@
       });
       box.appendChild(table);
       var again = element("details", { "class": "text-version" });
-      again.appendChild(element("summary", {}, "The query that found them"));
-      again.appendChild(element("pre", {}, query));
+      again.appendChild(element("summary", {},
+        queries.length > 1 ? "The " + queries.length + " queries that found them" : "The query that found them"));
+      again.appendChild(element("pre", {}, queries.join("\n\n")));
       box.appendChild(again);
     }).catch(function (error) {
       status.textContent = "The sources could not be looked up: " + error.message;
     });
   };
 
-  if (config) Yasr.registerPlugin("Sources", Sources);
+  // Map: the rows' WKT geometries (a geo:wktLiteral column, or text that is WKT: POLYGON,
+  // MULTIPOLYGON, POINT), drawn as SVG here, with no tiles and no other host; longitudes scaled
+  // by the cosine of the middle latitude, as the server's map of England is drawn. Each shape is
+  // named by the row's first text column and links to the row's first IRI's page.
+  var WKT_TYPE = "http://www.opengis.net/ont/geosparql#wktLiteral";
+  var WKT_TEXT = /^\s*(<[^>]*>\s*)?(MULTIPOLYGON|POLYGON|POINT)\s*\(/i;
+  function isWkt(term) {
+    return (term.type === "literal" || term.type === "typed-literal") &&
+      (term.datatype === WKT_TYPE || WKT_TEXT.test(term.value));
+  }
+  // The rings of a WKT geometry, each a list of [x, y]; a point is a ring of one.
+  function rings(wkt) {
+    var body = wkt.replace(/^\s*<[^>]*>\s*/, "");
+    var out = [];
+    var found = body.match(/\([^()]+\)/g) || [];
+    found.forEach(function (group) {
+      var ring = group.slice(1, -1).split(",").map(function (pair) {
+        var xy = pair.trim().split(/\s+/).map(Number);
+        return [xy[0], xy[1]];
+      }).filter(function (xy) { return isFinite(xy[0]) && isFinite(xy[1]); });
+      if (ring.length) out.push(ring);
+    });
+    return out;
+  }
+
+  function GeoMap(yasr) { this.yasr = yasr; this.priority = 5; this.label = "Map"; }
+  GeoMap.prototype.canHandleResults = function () {
+    return bindings(this.yasr).length > 0 && column(this.yasr, isWkt) !== null;
+  };
+  GeoMap.prototype.getIcon = function () { return icon("◩"); };
+  GeoMap.prototype.draw = function () {
+    var yasr = this.yasr;
+    var where = column(yasr, isWkt);
+    var label = column(yasr, function (t) { return t.type !== "uri" && !isWkt(t); }, where);
+    var thing = column(yasr, function (t) { return t.type === "uri"; }, where);
+    var rows = bindings(yasr).filter(function (r) { return r[where]; });
+    var shapes = rows.map(function (r) { return rings(r[where].value); });
+    var xs = [], ys = [];
+    shapes.forEach(function (s) { s.forEach(function (ring) { ring.forEach(function (xy) {
+      xs.push(xy[0]); ys.push(xy[1]); }); }); });
+    var box = element("div", { "class": "result-view map-view" });
+    yasr.resultsEl.appendChild(box);
+    if (!xs.length) { box.appendChild(element("p", {}, "No coordinates to draw.")); return; }
+    var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs);
+    var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
+    var scaleX = Math.cos(((minY + maxY) / 2) * Math.PI / 180);
+    var width = 640;
+    var spanX = Math.max((maxX - minX) * scaleX, 1e-9), spanY = Math.max(maxY - minY, 1e-9);
+    var k = width / spanX;
+    var height = Math.max(120, Math.min(900, Math.round(spanY * k)));
+    k = Math.min(k, height / spanY);
+    function project(xy) {
+      return ((xy[0] - minX) * scaleX * k).toFixed(1) + " " + ((maxY - xy[1]) * k).toFixed(1);
+    }
+    var NS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "-4 -4 " + (width + 8) + " " + (height + 8));
+    svg.setAttribute("class", "result-map");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", "Map of " + rows.length + " geometries in " + where);
+    rows.forEach(function (r, i) {
+      var name = label && r[label] ? r[label].value : (thing && r[thing] ? short(r[thing].value) : "row " + (i + 1));
+      var parent = svg;
+      if (thing && r[thing]) {
+        parent = document.createElementNS(NS, "a");
+        parent.setAttribute("href", local(r[thing].value));
+        svg.appendChild(parent);
+      }
+      shapes[i].forEach(function (ring) {
+        var shape;
+        if (ring.length === 1) {
+          shape = document.createElementNS(NS, "circle");
+          var at = project(ring[0]).split(" ");
+          shape.setAttribute("cx", at[0]); shape.setAttribute("cy", at[1]); shape.setAttribute("r", "4");
+        } else {
+          shape = document.createElementNS(NS, "path");
+          shape.setAttribute("d", "M" + ring.map(project).join(" L") + " Z");
+          shape.setAttribute("fill-rule", "evenodd");
+        }
+        var title = document.createElementNS(NS, "title");
+        title.textContent = name;
+        shape.appendChild(title);
+        parent.appendChild(shape);
+      });
+    });
+    box.appendChild(svg);
+    box.appendChild(textVersion([label || thing || "row", "points"],
+      rows.map(function (r, i) {
+        var name = label && r[label] ? r[label].value : (thing && r[thing] ? r[thing].value : String(i + 1));
+        return [name, String(shapes[i].reduce(function (n, ring) { return n + ring.length; }, 0))];
+      }), "Text version"));
+  };
+
+  if (config) {
+    Yasr.registerPlugin("Sources", Sources);
+    Yasr.registerPlugin("Map", GeoMap);  // its links use config's base and root
+  }
   if (window.Chart) {
     Yasr.registerPlugin("BarChart", BarChart);
     Yasr.registerPlugin("Timeline", Timeline);
