@@ -107,7 +107,7 @@ def start_server(
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return process, url
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or a loaded machine
             time.sleep(0.2)
     stop_server(process)
     raise RuntimeError(f"lisgraph serve did not answer within 90 s:\n{log.read_text()[-4000:]}")
