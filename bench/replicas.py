@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,18 +31,15 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.dataset_params import POINT, UNION, cpu_seconds, process, settle  # noqa: E402
-from bench.stores.oxigraph_server import OXIGRAPH  # noqa: E402
+from bench.dataset_params import (  # noqa: E402
+    POINT,
+    cpu_seconds,
+    loaded_store,
+    process,
+    read_only_server,
+    settle,
+)
 from bench.stores.server import free_port  # noqa: E402
-from lisgraph.publish.store_image import write_store_image  # noqa: E402
-
-
-def replica(location: Path, log: Path) -> tuple[str, Any]:
-    port = free_port()
-    command = [str(OXIGRAPH), "serve-read-only", "--location", str(location)]
-    command += ["--bind", f"127.0.0.1:{port}"]
-    url = f"http://127.0.0.1:{port}/query"
-    return url, process(command, f"{url}?query=ASK%7B%7D", {}, log)
 
 
 def front_end(dist: Path, pointer: Path, mirror: Path, log: Path) -> tuple[str, Any]:
@@ -103,15 +99,10 @@ def main() -> None:
     dist = args.build.resolve()
     with tempfile.TemporaryDirectory(prefix="lisgraph-replicas-") as temp, ExitStack() as stack:
         work = Path(temp)
-        image = write_store_image(dist, UNION, work / "image.nq")
-        location = work / "oxigraph"
-        subprocess.run(
-            [str(OXIGRAPH), "load", "--location", str(location), "--file", str(image.path)],
-            check=True, capture_output=True, timeout=1800,
-        )  # fmt: skip
+        location = loaded_store(dist, work)
         stores = []
         for n in range(2):
-            url, running = replica(location, work / f"replica-{n}.log")
+            url, running = read_only_server(location, work / f"replica-{n}.log")
             stores.append((url, stack.enter_context(running)))
         fronts: dict[str, tuple[str, int]] = {}
         for name, count in (("1 replica", 1), ("2 replicas", 2)):
