@@ -33,6 +33,7 @@ from .errors import (
     ResultTooLargeError,
     ServerBusyError,
     StoreError,
+    StoreInUseError,
     Violation,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "ServerBusyError",
     "Settings",
     "StoreError",
+    "StoreInUseError",
     "Violation",
     "__version__",
     "build_project",
