@@ -133,6 +133,11 @@ class Source(Protocol):
     def identity(self) -> Hashable | None:
         """What identifies the version available now (cheap); None when unknown right now."""
 
+    def known_identity(self) -> Hashable | None:
+        """The identity as :meth:`identity` gives it, if that needs no other host (a remote
+        source's poll is not due and its pointer has not moved); else None. The worker's event
+        loop asks this one: it must never wait on a network."""
+
     def load(self) -> Snapshot:
         """The version available now. Raises LisgraphError or OSError when it cannot be read."""
 
@@ -149,6 +154,9 @@ class LocalSource:
 
     def identity(self) -> Hashable | None:
         return self._link.identity()
+
+    def known_identity(self) -> Hashable | None:
+        return self.identity()
 
     def load(self) -> Snapshot:
         # Resolve the link once, so the store, build.json and the files served are one build.
@@ -221,13 +229,24 @@ class RemoteSource:
         is seen at the next request, not at the next poll)."""
         if self.pointer is None:
             return False
-        try:
-            stat = self.pointer.stat()
-            stamp: tuple[int, ...] | None = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            stamp = None
+        stamp = self._pointer_stamp_now()
         moved, self._pointer_stamp = stamp != self._pointer_stamp, stamp
         return moved
+
+    def _pointer_stamp_now(self) -> tuple[int, ...] | None:
+        assert self.pointer is not None
+        try:
+            stat = self.pointer.stat()
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def known_identity(self) -> Hashable | None:
+        if time.monotonic() - self._checked >= self.poll_seconds:
+            return None
+        if self.pointer is not None and self._pointer_stamp_now() != self._pointer_stamp:
+            return None
+        return self._version
 
     def identity(self) -> Hashable | None:
         now = time.monotonic()
@@ -304,10 +323,11 @@ class SnapshotHolder:
         return self._snapshot
 
     def unchanged(self) -> Snapshot | None:
-        """The current version if its source has no newer one; None if it has (this never
-        loads a version: the worker's event loop asks, and leaves loading to a request)."""
-        identity = self._source.identity()
-        return self._snapshot if identity is None or identity == self._identity else None
+        """The current version if its source surely has no newer one; None if it has, or if
+        finding out needs another host. Never loads a version nor waits on a network: the
+        worker's event loop asks, and leaves the rest to a request thread."""
+        identity = self._source.known_identity()
+        return self._snapshot if identity is not None and identity == self._identity else None
 
     def snapshot(self) -> Snapshot:
         """The current version, reloading first if a new one has been published."""
