@@ -112,6 +112,11 @@ def front_end(
 
 def oxigraph_store(dist: Path, work: Path) -> tuple[str, Any]:
     """Oxigraph server, read-only, over the build's store image (loaded by ``oxigraph load``)."""
+    return read_only_server(loaded_store(dist, work), work / "oxigraph.log")
+
+
+def loaded_store(dist: Path, work: Path) -> Path:
+    """A new Oxigraph store in ``work/oxigraph``, loaded offline from the build's store image."""
     image = write_store_image(dist, UNION, work / "image.nq")
     location = work / "oxigraph"
     subprocess.run(
@@ -119,11 +124,17 @@ def oxigraph_store(dist: Path, work: Path) -> tuple[str, Any]:
         check=True, capture_output=True, timeout=1800,
     )  # fmt: skip
     image.path.unlink()
+    return location
+
+
+def read_only_server(location: Path, log: Path) -> tuple[str, Any]:
+    """``oxigraph serve-read-only`` over ``location`` on a free port: its query URL, and the
+    context that runs it (several may serve one location: read replicas)."""
     port = free_port()
     command = [str(OXIGRAPH), "serve-read-only", "--location", str(location)]
     command += ["--bind", f"127.0.0.1:{port}"]
     url = f"http://127.0.0.1:{port}/query"
-    return url, process(command, f"{url}?query=ASK%7B%7D", {}, work / "oxigraph.log")
+    return url, process(command, f"{url}?query=ASK%7B%7D", {}, log)
 
 
 @contextmanager

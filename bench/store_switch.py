@@ -3,18 +3,27 @@ build with one more triple), two front-ends following ``--store @FILE``, and rea
 whole time; the pointer renamed from one store to the other ``--switches`` times.
 
     python bench/store_switch.py --build dist --poll 0.5 --switches 10
+    python bench/store_switch.py --build big/dist --reader lookup --work /tmp/switch-1m  # 1M
 
 For each switch: the seconds from the rename until every front-end answers from the new store
 (asked with a cheap lookup of the added triple), and every answer the readers saw (each counts
 the default graph and the named graphs at once: it must be one whole version). One JSON object
 out.
+
+``--reader count`` (the default) counts every triple of both, which at 1M takes seconds a query:
+the readers then hold the query processes and the lookup that times the move waits behind them
+(queueing, not the move). ``--reader lookup`` asks, in one answer, whether the added triple is
+in the default graph and in a named graph: cheap at any size, and a mixed version would still
+show as (1, 0) or (0, 1). ``--work DIR`` keeps the stores and mirrors there for the next run.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -60,8 +69,15 @@ def changed_copy(build: Path, target: Path) -> Path:
     return target
 
 
-def counts(session: requests.Session, url: str) -> tuple[int, int]:
-    response = session.post(url + "sparql", data={"query": BOTH},
+LOOKUP = (
+    "SELECT ?n ?m WHERE { { SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/lisgraph/id/test/x> "
+    "?p ?o } } { SELECT (COUNT(*) AS ?m) WHERE { GRAPH ?g { <https://w3id.org/lisgraph/id/test/x> "
+    "?p ?o } } } }"
+)
+
+
+def counts(session: requests.Session, url: str, query: str = BOTH) -> tuple[int, int]:
+    response = session.post(url + "sparql", data={"query": query},
                             headers={"Accept": "text/csv"}, timeout=60)  # fmt: skip
     response.raise_for_status()
     n, m = response.text.splitlines()[1].split(",")
@@ -79,6 +95,29 @@ def added(session: requests.Session, url: str) -> int | None:
     return int(response.text.splitlines()[1])
 
 
+_SWAP = re.compile(r"^\[(\S+ \S+)\] \[(\d+)\] \[INFO\] Now serving build (\w+)", re.MULTILINE)
+
+
+def worker_swaps(logs: list[Path], renamed: list[tuple[float, str]]) -> list[float]:
+    """For each switch: seconds from the rename until the last worker that moved (of every
+    front-end) had its snapshot on the new store, from the workers' "Now serving" lines."""
+    lines: list[tuple[float, str, str]] = []
+    for log in logs:
+        for stamp, pid, digest in _SWAP.findall(log.read_text(errors="replace")):
+            moment = dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").replace(tzinfo=dt.UTC)
+            lines.append((moment.timestamp(), log.name + pid, digest))
+    swaps = []
+    for number, (at, digest) in enumerate(renamed):
+        until = renamed[number + 1][0] if number + 1 < len(renamed) else float("inf")
+        first: dict[str, float] = {}
+        for when, worker, moved_to in sorted(lines):
+            if at <= when < until and moved_to == digest:
+                first.setdefault(worker, when - at)
+        if first:
+            swaps.append(round(max(first.values()), 3))
+    return swaps
+
+
 def point(pointer: Path, url: str) -> None:
     fresh = pointer.with_suffix(".new")
     fresh.write_text(url + "\n")
@@ -90,17 +129,27 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--build", type=Path, default=ROOT / "dist")
     parser.add_argument("--poll", type=float, default=0.5)
     parser.add_argument("--switches", type=int, default=10)
+    parser.add_argument("--reader", choices=("count", "lookup"), default="count")
+    parser.add_argument("--work", type=Path, help="keep the stores and mirrors here (reused)")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout front-ends run")
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="lisgraph-store-switch-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="lisgraph-store-switch-"))
+    work.mkdir(parents=True, exist_ok=True)
+    reader_query = BOTH if args.reader == "count" else LOOKUP
     stores, fronts = [], []
     stop = threading.Event()
     try:
-        builds = [args.build.resolve(), changed_copy(args.build.resolve(), work / "changed")]
+        changed = work / "changed"
+        if not (changed / "build.json").exists():
+            shutil.rmtree(changed, ignore_errors=True)
+            changed_copy(args.build.resolve(), changed)
+        builds = [args.build.resolve(), changed]
         urls = []
         for n, build in enumerate(builds):
             directory = work / f"store-{n}"
-            lisgraph("store-image", "--build", str(build), "--image", str(work / f"{n}.nq"),
-                     "--oxigraph-location", str(directory / "data"))  # fmt: skip
+            if not (directory / "data").exists():
+                lisgraph("store-image", "--build", str(build), "--image", str(work / f"{n}.nq"),
+                         "--oxigraph-location", str(directory / "data"))  # fmt: skip
             stores.append(OxigraphReadOnly(directory).start())
             urls.append(stores[-1].query_url)
             lisgraph("mirror", "--store", urls[-1], "--mirror-dir", str(work / "mirrors"))
@@ -111,6 +160,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "LISGRAPH_STORE_POLL_SECONDS": str(args.poll),
             "LISGRAPH_MIRROR_DIR": str(work / "mirrors"),
             "LISGRAPH_QUERY_CACHE_ENTRIES": "0",
+            # Every reader comes from 127.0.0.1: one client's share would queue them all.
+            "LISGRAPH_CLIENT_QUERIES": "8",
+            "LISGRAPH_CLIENT_QUEUED": "16",
         }
         for n in range(2):
             port = free_port()
@@ -118,7 +170,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             fronts.append((subprocess.Popen(
                 [sys.executable, "-m", "lisgraph", "serve", "--no-build", "--build",
                  str(builds[0]), "--port", str(port), "--workers", "2", "--store", f"@{pointer}"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=args.code, env={**env, "PYTHONPATH": str(args.code)}, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
             ), f"http://127.0.0.1:{port}/"))  # fmt: skip
         for _, url in fronts:
             deadline = time.monotonic() + 300
@@ -136,7 +189,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             session = requests.Session()
             while not stop.is_set():
                 try:
-                    key: tuple[int, int] | str = counts(session, url)
+                    key: tuple[int, int] | str = counts(session, url, reader_query)
                 except requests.RequestException as exc:
                     key = f"error: {type(exc).__name__}"
                 seen[key] = seen.get(key, 0) + 1
@@ -144,10 +197,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         readers = [threading.Thread(target=read, args=(url,), daemon=True) for _, url in fronts]
         for reader in readers:
             reader.start()
-        moves = []
+        moves: list[float] = []
+        renamed: list[tuple[float, str]] = []
+        digests = [json.loads((b / "build.json").read_text())["inputs_digest"] for b in builds]
         for number in range(args.switches):
             target = urls[(number + 1) % 2]
             began = time.monotonic()
+            renamed.append((time.time(), digests[(number + 1) % 2]))
             point(pointer, target)
             sessions = [requests.Session() for _ in fronts]
             while True:
@@ -160,8 +216,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         stop.set()
         for reader in readers:
             reader.join(timeout=60)
+        swaps = worker_swaps([work / f"serve-{n}.log" for n in range(len(fronts))], renamed)
         result = {
+            "swap_s": swaps,
+            "swap_s_median": round(statistics.median(swaps), 3) if swaps else None,
+            "code": str(args.code),
             "poll_s": args.poll,
+            "reader": args.reader,
+            "moves_s": [round(m, 3) for m in moves],
             "switches": args.switches,
             "move_s_median": round(statistics.median(moves), 3),
             "move_s_max": round(max(moves), 3),
@@ -173,7 +235,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             stop_process_group(process)
         for store in stores:
             store.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result, indent=1))
     return result
 

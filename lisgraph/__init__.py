@@ -34,6 +34,7 @@ from .errors import (
     ResultTooLargeError,
     ServerBusyError,
     StoreError,
+    StoreInUseError,
     Violation,
 )
 
@@ -58,6 +59,7 @@ __all__ = [
     "ServerBusyError",
     "Settings",
     "StoreError",
+    "StoreInUseError",
     "Violation",
     "__version__",
     "build_project",

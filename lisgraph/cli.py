@@ -23,6 +23,7 @@ from .errors import LisgraphError, NotConformingError, Violation
 from .publish import GRAPH_STORE_BATCH_SIZE, UPDATE_BATCH_SIZE, Progress, publish
 from .publish.mirror import mirror
 from .publish.store_image import check_new_store, load_into_oxigraph, write_store_image
+from .publish.store_pointer import switch_store_pointer
 from .store import GRAPH_FORMATS, RESULT_FORMATS
 from .store.connector import Endpoint
 from .store.embedded import EmbeddedStore
@@ -284,6 +285,36 @@ def _add_publish(commands: _Commands) -> None:
         action=argparse.BooleanOptionalAction,
         help="show graphs, batches, triples and rate as it goes (default: on a terminal only)",
     )
+    p.add_argument(
+        "--pointer",
+        metavar="FILE",
+        help="blue/green: the store pointer the front-ends follow (serve --store @FILE). The "
+        "store must not be the one it names; once the build is loaded, counted and mirrored "
+        "(into --mirror-dir), the pointer is switched to the store in one rename",
+    )
+    p.add_argument(
+        "--read-endpoint",
+        metavar="URL",
+        help="with --pointer: where front-ends read this store (what the pointer will name; "
+        "default --endpoint), e.g. Virtuoso's anonymous /sparql beside /sparql-auth",
+    )
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="with --pointer: load only once the pointer has not moved for this long, so the "
+        "front-ends have left the store it named before (60: a poll and a query's time)",
+    )
+    p.add_argument(
+        "--mirror-dir", metavar="DIR", help="with --pointer: where front-ends find mirrors"
+    )
+    p.add_argument(
+        "--in-place",
+        action="store_true",
+        help="write into a store that already publishes a version (and that front-ends may "
+        "read): staging graphs, then one switch that copies every triple inside the store",
+    )
     p.set_defaults(func=_cmd_publish)
 
 
@@ -298,6 +329,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         timeout=args.timeout,
     )
     graph = args.graph or default_graph(settings.base)
+    pointer = Path(args.pointer) if args.pointer else None
     show = sys.stderr.isatty() if args.progress is None else args.progress
     try:
         result = publish(
@@ -310,6 +342,10 @@ def _cmd_publish(args: argparse.Namespace) -> int:
             find_graph_store_endpoint=graph_store.lower() == "auto",
             on_progress=_progress_line if show else None,
             switch_timeout=args.switch_timeout,
+            pointer=pointer,
+            read_url=args.read_endpoint,
+            settle_seconds=args.settle,
+            in_place=args.in_place,
         )
     finally:
         if show:
@@ -323,8 +359,13 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     print(
         f"Loaded {result.triples_sent:,} triples by {result.method} in {result.seconds:.1f} s "
         f"({result.triples_sent / max(result.seconds, 1e-9):,.0f} triples/s), "
-        f"{result.batch_size:,} per batch; staging {result.load_seconds:.1f} s, "
-        f"switch {result.switch_seconds:.1f} s."
+        f"{result.batch_size:,} per batch; "
+        + (
+            f"staging {result.load_seconds:.1f} s, switch {result.switch_seconds:.1f} s."
+            if result.in_place
+            else f"loading {result.load_seconds:.1f} s, publication record "
+            f"{result.switch_seconds:.1f} s (into a store nobody reads)."
+        )
     )
     for split in result.splits:
         print(
@@ -333,6 +374,16 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         )
     for note in result.notes:
         print(f"  {note}")
+    if pointer is not None:
+        root = Path(str(config["MIRROR_DIR"])) if config.get("MIRROR_DIR") else None
+        root = root or default_mirror_root()
+        mirrored = mirror(endpoint, graph, settings.base, root)
+        read_url = args.read_endpoint or endpoint.query_url
+        switch_store_pointer(pointer, read_url)
+        print(
+            f"Mirrored it into {mirrored}, and switched the store pointer {pointer} to "
+            f"{read_url}: front-ends move to it at their next poll."
+        )
     return EXIT_OK
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "Settings",
     "StoreSettings",
     "read_store_pointer",
+    "read_store_replicas",
     "from_environment",
 ]
 
@@ -347,13 +348,30 @@ class StoreSettings:
 def read_store_pointer(pointer: Path) -> str:
     """The store URL a store pointer file holds (its first line). Raises ConfigError when the
     file cannot be read or holds no http(s) URL."""
+    return read_store_replicas(pointer)[0]
+
+
+def read_store_replicas(pointer: Path) -> list[str]:
+    """Every store URL a store pointer file holds: its first line, and each further line that
+    is an http(s) URL (read replicas of one version; lines starting with ``#`` are comments).
+    Raises ConfigError when the file cannot be read, its first line is not an http(s) URL, or
+    a later line is neither a URL nor a comment."""
     try:
-        url = pointer.read_text(encoding="utf-8").strip().split("\n")[0].strip()
+        lines = [line.strip() for line in pointer.read_text(encoding="utf-8").strip().split("\n")]
     except OSError as exc:
         raise ConfigError(f"The store pointer {pointer} cannot be read: {exc}") from exc
-    if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"The store pointer {pointer} holds {url!r}, not an http(s) URL.")
-    return url
+    urls = []
+    for number, line in enumerate(lines, 1):
+        if line.startswith(("http://", "https://")):
+            urls.append(line)
+        elif number == 1:
+            raise ConfigError(f"The store pointer {pointer} holds {line!r}, not an http(s) URL.")
+        elif line and not line.startswith("#"):
+            raise ConfigError(
+                f"Line {number} of the store pointer {pointer} is {line!r}: one store URL a "
+                "line (read replicas of one version), or a comment starting with #."
+            )
+    return urls
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@
     ├── StoreError                 the store failed (server's fault, not the query's)
     │   ├── PublishError           a remote store's counts differ from the build after publishing
     │   └── GraphStoreRefusedError a Graph Store refused a load in a way no retry changes (status)
+    ├── StoreInUseError            publish refused to write into a store that front-ends may read
     └── BuildWriteError            a build could not be written (disk full, permission, read-only)
 
 The web app turns each into one HTTP answer from one table (``lisgraph.web.errors``): a
@@ -50,6 +51,7 @@ __all__ = [
     "ResultTooLargeError",
     "ServerBusyError",
     "StoreError",
+    "StoreInUseError",
     "Violation",
 ]
 
@@ -192,3 +194,8 @@ class BuildWriteError(LisgraphError):
 
 class PublishError(StoreError):
     """A remote store does not hold exactly the build after loading (a triple count differs)."""
+
+
+class StoreInUseError(LisgraphError):
+    """``publish`` will not write into a store that front-ends may be reading: the one a store
+    pointer names, or (without ``--in-place``) one that already publishes a version."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import Self
 
 from .server import StoreServer, free_port, post_update
 
@@ -67,7 +68,7 @@ class OxigraphServer(StoreServer):
     def write(self, update: str) -> None:
         post_update(self.update_url, update)
 
-    def start(self) -> OxigraphServer:
+    def start(self) -> Self:
         super().start()
         return self
 

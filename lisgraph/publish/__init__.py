@@ -1,11 +1,27 @@
-"""``lisgraph publish``: load the last build into a remote SPARQL store, replacing the old version
-in one step from readers' point of view.
+"""``lisgraph publish``: load the last build into a remote SPARQL store, never writing into a
+store that front-ends read.
 
-1. The build's graphs (the merge, one graph per source, the publication record; see
-   :mod:`lisgraph.store.publication`) are loaded into staging graphs of their own, in batches
-   that fit the store (:mod:`.loader`), with retries: by the Graph Store Protocol's ``POST``
-   when the store offers it (given, or found: :mod:`.gsp_client`), else by SPARQL Update
-   ``INSERT DATA``.
+Into a store nobody reads (the default): a store that publishes nothing yet, or, with a store
+pointer (``pointer``, :mod:`.store_pointer`), any store but the one the pointer names.
+
+1. What the store held is dropped (the publication record first, so that a store half loaded
+   never claims a version).
+2. The build's graphs (the merge, one graph per source; see :mod:`lisgraph.store.publication`)
+   are loaded under their own names, in batches that fit the store (:mod:`.loader`), with
+   retries: by the Graph Store Protocol's ``POST`` when the store offers it (given, or found:
+   :mod:`.gsp_client`), else by SPARQL Update ``INSERT DATA``.
+3. Each graph's triple count is checked against the build; then the publication record is
+   written, and counted.
+
+Front-ends move to the new store when the pointer is switched to it (the CLI mirrors it first,
+then renames the pointer file: one atomic step for every reader, ``GRAPH`` queries included).
+Nothing ever rewrites the rows a reader is reading (the precondition of the Virtuoso wedge, scale
+review of 2026-12-04, S1).
+
+A store that already publishes a version, without a pointer, is refused (StoreInUseError):
+front-ends may be reading it. ``in_place`` writes into it anyway, the older way:
+
+1. The build's graphs are loaded into staging graphs of their own, as above.
 2. Each staging graph's triple count is checked against the build.
 3. One SPARQL Update request ``MOVE``\\s every staging graph onto its published name (and drops
    graphs the old version had and the new one has not). SPARQL 1.1 Update asks stores to run a
@@ -27,13 +43,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..artifact import BuildDir
-from ..errors import BuildNotFoundError, PublishError, StoreError
+from ..errors import BuildNotFoundError, PublishError, StoreError, StoreInUseError
 from ..sparql_text import iri, string
 from ..store.connector import Endpoint
-from ..store.publication import publication_graph, read_publication
+from ..store.publication import Publication, publication_graph, read_publication
 from ..vocab import DCTERMS, XSD
 from .gsp_client import find_graph_store
 from .loader import BatchSplit, Loader, Progress
+from .store_pointer import check_not_served, wait_for_front_ends
 
 __all__ = [
     "GRAPH_STORE_BATCH_SIZE",
@@ -72,7 +89,9 @@ class PublishResult:
     seconds: float
     triples_sent: int
     load_seconds: float
+    #: In place: the switch (MOVEs); into an unread store: writing the publication record.
     switch_seconds: float
+    in_place: bool = False
 
 
 def _lines(path: Path) -> list[bytes]:
@@ -109,12 +128,12 @@ def _staging_name(graph: str, index: int) -> str:
     return f"{graph.rstrip('/')}/staging/{index}"
 
 
-def _previous_parts(endpoint: Endpoint, graph: str) -> list[str]:
-    """The named graphs the version now published has (none if nothing is published)."""
+def _previous(endpoint: Endpoint, graph: str) -> Publication | None:
+    """The version the store publishes now (None if nothing is published)."""
     try:
-        return list(read_publication(endpoint, graph).graphs)
+        return read_publication(endpoint, graph)
     except BuildNotFoundError:
-        return []
+        return None
 
 
 def publish(
@@ -129,6 +148,10 @@ def publish(
     find_graph_store_endpoint: bool = True,
     on_progress: Callable[[Progress], None] | None = None,
     switch_timeout: float = 3600.0,
+    pointer: Path | None = None,
+    read_url: str | None = None,
+    settle_seconds: float = 0.0,
+    in_place: bool = False,
 ) -> PublishResult:
     """Publish the build in ``dist_dir`` to ``endpoint`` under union graph ``graph``.
 
@@ -136,20 +159,40 @@ def publish(
     endpoint lisgraph finds (``find_graph_store_endpoint``), else by SPARQL Update. Batches
     start at ``batch_size`` (default: :data:`UPDATE_BATCH_SIZE` or
     :data:`GRAPH_STORE_BATCH_SIZE`) and are halved, down to ``min_batch_size``, while the store
-    refuses them as too large. ``on_progress`` is called after every batch. The switch, which
-    copies every triple once inside the store, may take up to ``switch_timeout`` seconds.
+    refuses them as too large. ``on_progress`` is called after every batch.
 
-    Raises BuildNotFoundError (no build), StoreError (the store failed, or refused even the
-    smallest batch: the old version is still published), PublishError (the store's counts
-    differ from the build's afterwards).
+    With a store ``pointer`` (the file front-ends follow), the store must not be the one it
+    names (by ``read_url``, where front-ends read it, or by the endpoint's URLs), and loading
+    waits until the pointer has not moved for ``settle_seconds`` (the front-ends have left the
+    store it named before); switching the pointer is the caller's
+    (:func:`.store_pointer.switch_store_pointer`, after mirroring). ``in_place`` publishes into
+    a store that already publishes a version, through staging graphs and one switch that copies
+    every triple inside the store (up to ``switch_timeout`` seconds; see the module).
+
+    Raises BuildNotFoundError (no build), StoreInUseError (the pointer names this store, or it
+    publishes a version and neither a pointer nor ``in_place`` was given), StoreError (the store
+    failed, or refused even the smallest batch), PublishError (the store's counts differ from
+    the build's afterwards).
     """
     started = time.monotonic()
     build_dir = Path(os.path.realpath(dist_dir))
     info = BuildDir(build_dir).info()
     digest = str(info["inputs_digest"])
     graphs = _graphs_of(build_dir, graph, digest)
-    previous = _previous_parts(endpoint, graph)
-    staging = {name: _staging_name(graph, i) for i, name in enumerate(graphs)}
+    if pointer is not None:
+        check_not_served(pointer, (read_url, endpoint.query_url, endpoint.update_url))
+    previous = _previous(endpoint, graph)
+    if previous is not None and pointer is None and not in_place:
+        raise StoreInUseError(
+            f"The store at {endpoint.query_url} already publishes build {previous.digest[:12]} "
+            f"in <{graph}>, and front-ends may be reading it: publishing into it rewrites the "
+            "rows they read (at scale for minutes; the precondition of the Virtuoso wedge, scale "
+            "review S1). Publish into another store and move the front-ends with a store "
+            "pointer (--pointer FILE; README, 'Blue/green'), or pass --in-place to write into "
+            "this one anyway."
+        )
+    if pointer is not None and not in_place:
+        wait_for_front_ends(pointer, settle_seconds)
 
     graph_store_url = endpoint.graph_store_url
     if graph_store_url is None and find_graph_store_endpoint:
@@ -187,22 +230,9 @@ def publish(
                 )
             )
 
-    loader.clear(list(staging.values()), "Clearing the staging graphs")
-    loader.load([(stage, name, graphs[name]) for name, stage in staging.items()], advance)
-    staged = loader.counts(list(staging.values()))
-    for name, stage in staging.items():
-        if staged[stage] != len(set(graphs[name])):
-            raise PublishError(
-                f"The store holds {staged[stage]} triples in staging graph <{stage}>, not "
-                f"the {len(set(graphs[name]))} of <{name}>. Nothing was switched."
-            )
-
-    switching = time.monotonic()
-    loader.switch(
-        [(stage, name) for name, stage in staging.items()],
-        [old for old in previous if old not in graphs],
-    )
-    switch_seconds = time.monotonic() - switching
+    load = _load_in_place if in_place else _load_into_unread_store
+    switch_seconds = load(loader, graphs, graph, previous, advance)
+    loaded = time.monotonic()
 
     counts = loader.counts(list(graphs))
     for name, lines in graphs.items():
@@ -223,6 +253,63 @@ def publish(
         notes=tuple(loader.notes),
         seconds=time.monotonic() - started,
         triples_sent=sent,
-        load_seconds=switching - started,
+        load_seconds=loaded - started - switch_seconds,
         switch_seconds=switch_seconds,
+        in_place=in_place,
     )
+
+
+def _load_into_unread_store(
+    loader: Loader,
+    graphs: dict[str, list[bytes]],
+    graph: str,
+    previous: Publication | None,
+    advance: Callable[[int, int], None],
+) -> float:
+    """Load ``graphs`` under their own names into a store nobody reads: what it held dropped
+    first (its publication record before the rest), the record written last, once the other
+    graphs' counts are the build's. Returns the seconds writing the record took."""
+    record = publication_graph(graph)
+    old = [name for name in (previous.graphs if previous else ()) if name not in graphs]
+    loader.clear([record], "Dropping the store's publication record")
+    loader.clear([name for name in graphs if name != record] + old, "Dropping the old graphs")
+    data = [(name, name, lines) for name, lines in graphs.items() if name != record]
+    loader.load(data, advance)
+    counted = loader.counts([name for name, _, _ in data])
+    for name, _, lines in data:
+        if counted[name] != len(set(lines)):
+            raise PublishError(
+                f"The store holds {counted[name]} triples in <{name}>, not the "
+                f"{len(set(lines))} of the build. No publication record was written: the store "
+                "publishes no version."
+            )
+    began = time.monotonic()
+    loader.load([(record, record, graphs[record])], lambda count, _: advance(count, len(graphs)))
+    return time.monotonic() - began
+
+
+def _load_in_place(
+    loader: Loader,
+    graphs: dict[str, list[bytes]],
+    graph: str,
+    previous: Publication | None,
+    advance: Callable[[int, int], None],
+) -> float:
+    """Load ``graphs`` into staging graphs, count them, and move them onto their names in one
+    request (see the module). Returns the seconds the switch took."""
+    staging = {name: _staging_name(graph, i) for i, name in enumerate(graphs)}
+    loader.clear(list(staging.values()), "Clearing the staging graphs")
+    loader.load([(stage, name, graphs[name]) for name, stage in staging.items()], advance)
+    staged = loader.counts(list(staging.values()))
+    for name, stage in staging.items():
+        if staged[stage] != len(set(graphs[name])):
+            raise PublishError(
+                f"The store holds {staged[stage]} triples in staging graph <{stage}>, not "
+                f"the {len(set(graphs[name]))} of <{name}>. Nothing was switched."
+            )
+    switching = time.monotonic()
+    loader.switch(
+        [(stage, name) for name, stage in staging.items()],
+        [old for old in (previous.graphs if previous else ()) if old not in graphs],
+    )
+    return time.monotonic() - switching

@@ -18,7 +18,13 @@ from ..errors import BuildNotFoundError, StoreError
 from ..sparql_text import iri
 from .connector import Endpoint
 
-__all__ = ["Publication", "default_graph", "publication_graph", "read_publication"]
+__all__ = [
+    "Publication",
+    "default_graph",
+    "publication_graph",
+    "read_published_digest",
+    "read_publication",
+]
 
 
 def default_graph(base: str) -> str:
@@ -69,3 +75,28 @@ def read_publication(endpoint: Endpoint, graph: str) -> Publication:
     if len(digests) != 1:
         raise StoreError(f"The publication record of <{graph}> names {len(digests)} builds.")
     return Publication(graph, digests.pop(), tuple(sorted({part for _, part in rows})), built)
+
+
+def read_published_digest(endpoint: Endpoint, graph: str) -> str:
+    """The digest of the build published in ``graph`` at ``endpoint``: one short answer,
+    however many graphs the record names (a front-end asks it at every poll; the whole record,
+    2,826 rows at 1M triples, only when the digest changes).
+
+    Raises BuildNotFoundError when nothing has been published there, StoreError when the store
+    cannot be asked or the record names more than one build.
+    """
+    query = (
+        f"SELECT DISTINCT ?digest WHERE {{ GRAPH {iri(publication_graph(graph))} {{ "
+        f"{iri(graph)} {iri(DCTERMS.identifier)} ?digest }} }} LIMIT 2"
+    )
+    _, body = endpoint.request(query=query)
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    digests = [row["digest"].value for row in solutions]  # type: ignore[union-attr]
+    if not digests:
+        raise BuildNotFoundError(
+            f"Nothing has been published to graph <{graph}> at {endpoint.query_url}: run "
+            "'lisgraph publish' first."
+        )
+    if len(digests) != 1:
+        raise StoreError(f"The publication record of <{graph}> names {len(digests)} builds.")
+    return str(digests[0])

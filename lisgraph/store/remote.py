@@ -29,6 +29,7 @@ from ..sparql_text import OPAQUE, code_only, rewrite_code
 from .connector import Endpoint
 from .policy import check_query, query_kind
 from .publication import Publication, publication_graph
+from .replicas import Replicas
 from .results import QueryResult
 
 __all__ = [
@@ -122,9 +123,10 @@ def _query_dataset(query: str) -> tuple[list[str], list[str]]:
 
 
 class RemoteStore:
-    """A published lisgraph dataset in a remote SPARQL store."""
+    """A published lisgraph dataset in a remote SPARQL store (or in read replicas of it, each
+    query to the next: :class:`~.replicas.Replicas`)."""
 
-    def __init__(self, endpoint: Endpoint, publication: Publication) -> None:
+    def __init__(self, endpoint: Endpoint | Replicas, publication: Publication) -> None:
         self.endpoint = endpoint
         self.publication = publication
         # A graph name no one publishes: stands for "an empty graph" in a dataset description.

@@ -28,16 +28,17 @@ from typing import Any, Protocol
 from flask import Flask, current_app, g
 
 from ..artifact import BuildDir, Release, default_mirror_root, list_releases, mirror_dir
-from ..config import Limits, ServerConfig, Settings, StoreSettings, read_store_pointer
+from ..config import Limits, ServerConfig, Settings, StoreSettings, read_store_replicas
 from ..errors import BuildNotFoundError, ConfigError, LisgraphError
 from ..store import Store
 from ..store.admission import Admission
 from ..store.answer_cache import CacheLimits, QueryCache
 from ..store.connector import Endpoint
 from ..store.embedded import EmbeddedStore
-from ..store.publication import default_graph, read_publication
+from ..store.publication import default_graph, read_publication, read_published_digest
 from ..store.query_pool import QueryPool
 from ..store.remote import RemoteStore
+from ..store.replicas import Replicas
 from .page_cache import PageCache
 from .ready_responses import ReadyResponses
 
@@ -130,6 +131,11 @@ class Source(Protocol):
     def identity(self) -> Hashable | None:
         """What identifies the version available now (cheap); None when unknown right now."""
 
+    def known_identity(self) -> Hashable | None:
+        """The identity as :meth:`identity` gives it, if that needs no other host (a remote
+        source's poll is not due and its pointer has not moved); else None. The worker's event
+        loop asks this one: it must never wait on a network."""
+
     def load(self) -> Snapshot:
         """The version available now. Raises LisgraphError or OSError when it cannot be read."""
 
@@ -146,6 +152,9 @@ class LocalSource:
 
     def identity(self) -> Hashable | None:
         return self._link.identity()
+
+    def known_identity(self) -> Hashable | None:
+        return self.identity()
 
     def load(self) -> Snapshot:
         # Resolve the link once, so the store, build.json and the files served are one build.
@@ -170,8 +179,12 @@ class RemoteSource:
     switched to (the last one stays served, and the log says what to run).
 
     With a store pointer (``pointer``, a file holding the store's URL) the store itself may
-    change: the file is read at every poll, and a new URL is a new version to move to (each
-    request is answered from one snapshot, so from one store, whole).
+    change: the file is read at every poll and whenever it has changed (a ``stat`` per
+    request), and a new URL is a new version to move to (each request is answered from one
+    snapshot, so from one store, whole). A pointer may name
+    several URLs, one a line: read replicas of one version, each query sent to the next
+    (:class:`~lisgraph.store.replicas.Replicas`); they are served only when every one holds the
+    same build.
     """
 
     config: ServerConfig
@@ -180,8 +193,11 @@ class RemoteSource:
     mirror_root: Path
     poll_seconds: float = 10.0
     pointer: Path | None = None
+    #: The endpoints served now (read replicas of one version, or the one store).
+    replicas: tuple[Endpoint, ...] = ()
     _checked: float = field(default=0.0, repr=False)
-    _version: tuple[str, str] | None = field(default=None, repr=False)
+    _pointer_stamp: tuple[int, ...] | None = field(default=None, repr=False)
+    _version: tuple[tuple[str, ...], str] | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, config: ServerConfig, store: StoreSettings) -> RemoteSource:
@@ -194,48 +210,80 @@ class RemoteSource:
             pointer=store.pointer,
         )
 
-    def _current_endpoint(self) -> Endpoint:
-        """The endpoint the store pointer names now (the last one read when it cannot be)."""
+    def _current_endpoints(self) -> tuple[Endpoint, ...]:
+        """The endpoints the store pointer names now: one store, or read replicas of one
+        version (the last ones read when the pointer cannot be read)."""
         if self.pointer is None:
-            return self.endpoint
+            return self.replicas or (self.endpoint,)
         try:
-            url = read_store_pointer(self.pointer)
+            urls = read_store_replicas(self.pointer)
         except ConfigError as exc:
             log.error("Still serving from %s: %s", self.endpoint.query_url, exc)
-            return self.endpoint
-        return (
-            self.endpoint
-            if url == self.endpoint.query_url
-            else replace(self.endpoint, query_url=url)
-        )
+            return self.replicas or (self.endpoint,)
+        return tuple(replace(self.endpoint, query_url=url) for url in urls)
+
+    def _pointer_moved(self) -> bool:
+        """Whether the store pointer file changed since it was last read (one stat: a switch
+        is seen at the next request, not at the next poll)."""
+        if self.pointer is None:
+            return False
+        stamp = self._pointer_stamp_now()
+        moved, self._pointer_stamp = stamp != self._pointer_stamp, stamp
+        return moved
+
+    def _pointer_stamp_now(self) -> tuple[int, ...] | None:
+        assert self.pointer is not None
+        try:
+            stat = self.pointer.stat()
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def known_identity(self) -> Hashable | None:
+        if time.monotonic() - self._checked >= self.poll_seconds:
+            return None
+        if self.pointer is not None and self._pointer_stamp_now() != self._pointer_stamp:
+            return None
+        return self._version
 
     def identity(self) -> Hashable | None:
         now = time.monotonic()
-        if now - self._checked >= self.poll_seconds:
+        if self._pointer_moved() or now - self._checked >= self.poll_seconds:
             self._checked = now
-            endpoint = self._current_endpoint()
+            endpoints = self._current_endpoints()
             try:
-                digest = read_publication(endpoint, self.graph).digest
-                self._version = (endpoint.query_url, digest)
+                # The first replica's digest: load() checks that every replica holds that build.
+                digest = read_published_digest(endpoints[0], self.graph)
+                self._version = (tuple(e.query_url for e in endpoints), digest)
             except LisgraphError as exc:
                 log.error("Could not ask the store which build it holds: %s", exc)
         return self._version
 
     def load(self) -> Snapshot:
-        endpoint = self._current_endpoint()
-        publication = read_publication(endpoint, self.graph)
+        endpoints = self._current_endpoints()
+        publication = read_publication(endpoints[0], self.graph)
+        for other in endpoints[1:]:
+            digest = read_published_digest(other, self.graph)
+            if digest != publication.digest:
+                raise BuildNotFoundError(
+                    f"The read replicas hold different builds: {endpoints[0].query_url} holds "
+                    f"{publication.digest[:12]}, {other.query_url} holds {digest[:12]}. Every "
+                    "replica the store pointer names must hold the same one."
+                )
         build = BuildDir(mirror_dir(self.mirror_root, publication.digest))
         if not build.is_complete():
             raise BuildNotFoundError(
-                f"The store at {endpoint.query_url} holds build {publication.digest[:12]}, whose "
-                f"dumps are not in {self.mirror_root} yet: run "
-                f"'lisgraph mirror --store {endpoint.query_url}'."
+                f"The store at {endpoints[0].query_url} holds build {publication.digest[:12]}, "
+                f"whose dumps are not in {self.mirror_root} yet: run "
+                f"'lisgraph mirror --store {endpoints[0].query_url}'."
             )
-        self.endpoint = endpoint
-        self._version, self._checked = (endpoint.query_url, publication.digest), time.monotonic()
+        self.endpoint, self.replicas = endpoints[0], endpoints
+        urls = tuple(e.query_url for e in endpoints)
+        self._version, self._checked = (urls, publication.digest), time.monotonic()
+        reader = Replicas(endpoints) if len(endpoints) > 1 else endpoints[0]
         return Snapshot(
             config=self.config,
-            store=RemoteStore(endpoint, publication),
+            store=RemoteStore(reader, publication),
             build=build,
             build_info=build.info(),
             cache=_new_cache(self.config),
@@ -273,10 +321,11 @@ class SnapshotHolder:
         return self._snapshot
 
     def unchanged(self) -> Snapshot | None:
-        """The current version if its source has no newer one; None if it has (this never
-        loads a version: the worker's event loop asks, and leaves loading to a request)."""
-        identity = self._source.identity()
-        return self._snapshot if identity is None or identity == self._identity else None
+        """The current version if its source surely has no newer one; None if it has, or if
+        finding out needs another host. Never loads a version nor waits on a network: the
+        worker's event loop asks, and leaves the rest to a request thread."""
+        identity = self._source.known_identity()
+        return self._snapshot if identity is not None and identity == self._identity else None
 
     def snapshot(self) -> Snapshot:
         """The current version, reloading first if a new one has been published."""
@@ -291,7 +340,9 @@ class SnapshotHolder:
                     log.error("Could not load the new build (still serving the old one): %s", exc)
                     return self._snapshot
                 old, self._snapshot, self._identity = self._snapshot, fresh, identity
-                old.close()
+                # Its query processes stop once the queries they run are answered (from the
+                # old version, whole); this request, and every later one, goes on meanwhile.
+                threading.Thread(target=old.close, name="lisgraph-retire", daemon=True).start()
                 digest = fresh.build_info.get("inputs_digest")
                 log.info("Now serving build %s (pid %d)", digest, os.getpid())
                 for listener in self.listeners:

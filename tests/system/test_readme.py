@@ -139,7 +139,7 @@ def test_readme_production_command(built: BuildResult, tmp_path: Path) -> None:
             try:
                 page = requests.get(url, timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or a loaded machine
                 assert process.poll() is None and time.monotonic() < deadline, (
                     "gunicorn did not start"
                 )

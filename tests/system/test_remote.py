@@ -121,7 +121,8 @@ def test_graph_store_protocol_and_new_version_reaches_every_front_end(
     own_store: StoreServer, built: BuildResult, tmp_path: Path
 ) -> None:
     """Two front-ends over one store agree, and both switch to a newly published version
-    (loaded first through the Graph Store Protocol, then by SPARQL Update) while they read."""
+    (loaded first through the Graph Store Protocol, then by SPARQL Update, ``--in-place``: into
+    the store they read) while they read."""
     remote_store = own_store
     graph = BASE + "graph/test-versions"
     first = run_lisgraph(
@@ -149,7 +150,7 @@ def test_graph_store_protocol_and_new_version_reaches_every_front_end(
         changed = _changed_build(built.out_dir, tmp_path / "changed")
         second = run_lisgraph(
             "publish", *remote_store.publish_args("none"), "--graph", graph,
-            "--out", str(changed), env=remote_store.env,
+            "--out", str(changed), "--in-place", env=remote_store.env,
         )  # fmt: skip
         assert second.returncode == 0, second.stderr + remote_store.log()
         assert "by SPARQL Update at" in second.stdout
@@ -179,6 +180,102 @@ def test_publish_finds_the_graph_store_by_itself(
     assert f"by Graph Store Protocol at {explicit[-1]} " in done.stdout
     assert remote_store.count(graph) == built.triples
     assert done.stderr == "", "quiet when not on a terminal"
+
+
+def test_publish_never_writes_into_the_store_front_ends_read(
+    own_store: StoreServer, new_store: StoreFactory, built: BuildResult, tmp_path: Path
+) -> None:
+    """Blue/green by ``publish --pointer``: a store the pointer names, or (without a pointer)
+    one that publishes a version, is refused and left as it was; a new version goes into the
+    other store, and the front-end moves to it when the pointer is switched, every answer from
+    one whole version (``GRAPH`` included)."""
+    blue = own_store
+    green = new_store(tmp_path / "green").start()
+    pointer, mirrors = tmp_path / "store-url", tmp_path / "mirrors"
+    along = ["--pointer", str(pointer), "--settle", "0", "--mirror-dir", str(mirrors)]
+    front = None
+    try:
+        first = run_lisgraph(
+            "publish", *blue.publish_args("auto"), "--out", str(built.out_dir), *along,
+            "--read-endpoint", blue.query_url, env=blue.env,
+        )  # fmt: skip
+        assert first.returncode == 0, first.stderr + blue.log()
+        assert "into a store nobody reads" in first.stdout
+        assert pointer.read_text() == blue.query_url + "\n"
+        old_digest = _digest(blue)
+        front = start_server(
+            built.out_dir, "--workers", "2", "--store", f"@{pointer}",
+            env={"LISGRAPH_STORE_POLL_SECONDS": "0.2", "LISGRAPH_MIRROR_DIR": str(mirrors)},
+            log=tmp_path / "serve.log",
+        )  # fmt: skip
+        url = front[1]
+        old = (built.triples, built.quads)
+        assert _both(url) == old
+
+        changed = _changed_build(built.out_dir, tmp_path / "changed")
+        served = run_lisgraph(  # its update endpoint: still the store the pointer names
+            "publish", *blue.publish_args("auto"), "--out", str(changed), *along,
+            "--read-endpoint", blue.query_url, env=blue.env,
+        )  # fmt: skip
+        assert served.returncode == 2
+        assert f"The store pointer {pointer} names {blue.query_url}" in served.stderr
+        unpointed = run_lisgraph(
+            "publish", *blue.publish_args("auto"), "--out", str(changed), env=blue.env
+        )
+        assert unpointed.returncode == 2
+        short = old_digest.strip('"')[:12]
+        assert f"already publishes build {short}" in unpointed.stderr
+        assert "--in-place" in unpointed.stderr
+        assert (_digest(blue), blue.count(UNION)) == (old_digest, built.triples)
+
+        seen: list[tuple[int, int] | str] = []
+        stop = threading.Event()
+
+        def read() -> None:
+            while not stop.is_set() and len(seen) < 5000:
+                try:
+                    seen.append(_both(url))
+                except (AssertionError, requests.RequestException) as exc:
+                    seen.append(str(exc))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        try:
+            second = run_lisgraph(
+                "publish", *green.publish_args("none"), "--out", str(changed), *along,
+                "--read-endpoint", green.query_url, env=green.env,
+            )  # fmt: skip
+            assert second.returncode == 0, second.stderr + green.log()
+            assert pointer.read_text() == green.query_url + "\n"
+            new = (built.triples + 1, built.quads + 1)
+            deadline = time.monotonic() + 30
+            while _both(url) != new:
+                assert time.monotonic() < deadline, "the front-end did not move to the new store"
+                time.sleep(0.1)
+        finally:
+            stop.set()
+            reader.join(timeout=60)
+        assert not [s for s in seen if isinstance(s, str)], seen[:3]
+        assert set(seen) <= {old, new}, set(seen)
+        assert old in seen
+        # The old store was never written to after its own publish.
+        assert (_digest(blue), blue.count(UNION)) == (old_digest, built.triples)
+    finally:
+        if front is not None:
+            stop_server(front[0])
+        green.kill()
+
+
+BOTH = (
+    "SELECT ?n ?m WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } } "
+    "{ SELECT (COUNT(*) AS ?m) WHERE { GRAPH ?g { ?s ?p ?o } } } }"
+)
+
+
+def _both(url: str) -> tuple[int, int]:
+    """Triples in the default graph and in the named graphs, in one answer."""
+    n, m = _csv(url, BOTH).splitlines()[1].split(",")
+    return int(n), int(m)
 
 
 def _changed_build(build_dir: Path, target: Path) -> Path:
@@ -287,7 +384,7 @@ def test_store_dying_mid_publish_keeps_the_old_version(
 
     def publish() -> None:
         results["done"] = run_lisgraph(
-            "publish", *store.publish_args("none"), "--out", str(changed),
+            "publish", *store.publish_args("none"), "--out", str(changed), "--in-place",
             "--batch-size", "20", "--retries", "1", "--timeout", "5", env=store.env,
         )  # fmt: skip
 
@@ -308,8 +405,9 @@ def test_store_dying_mid_publish_keeps_the_old_version(
     assert store.count(UNION) == built.triples
     assert _digest(store) == old_digest
     again = run_lisgraph(
-        "publish", *store.publish_args("auto"), "--out", str(changed), env=store.env
-    )
+        "publish", *store.publish_args("auto"), "--out", str(changed), "--in-place",
+        env=store.env,
+    )  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert store.count(UNION) == built.triples + 1
     assert store.count(staging) == 0

@@ -5,18 +5,20 @@ included, and no store that serves reads is ever written to."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
-from bench.stores.oxigraph_server import OXIGRAPH, SKIP_REASON, OxigraphReadOnly, OxigraphServer
+from bench.stores.oxigraph_server import OXIGRAPH, SKIP_REASON, OxigraphReadOnly
 from lisgraph.builder import BuildResult
 
 from ..helpers import run_lisgraph, start_server, stop_server
+from .test_oxigraph_replicas import point, replicas_of
 from .test_remote import _changed_build
 
 # One query reading the default graph and the named graphs (through GRAPH): one answer, so what
@@ -27,21 +29,16 @@ BOTH = (
 )
 
 
-def _replica(build: Path, directory: Path) -> OxigraphServer:
-    """A read-only Oxigraph store loaded offline from ``build``'s store image."""
-    done = run_lisgraph(
-        "store-image", "--build", str(build), "--image", str(directory / "image.nq"),
-        "--oxigraph-location", str(directory / "data"),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return OxigraphReadOnly(directory).start()
-
-
-def _point(pointer: Path, url: str) -> None:
-    """Point the front-ends at ``url``: one atomic rename."""
-    fresh = pointer.with_suffix(".new")
-    fresh.write_text(url + "\n")
-    os.replace(fresh, pointer)
+def _front_ends(built: BuildResult, pointer: Path, mirrors: Path, logs: Path) -> list[Any]:
+    """Two front-ends (two workers each) following the store pointer, polling every 0.2 s."""
+    env = {"LISGRAPH_STORE_POLL_SECONDS": "0.2", "LISGRAPH_MIRROR_DIR": str(mirrors)}
+    return [
+        start_server(
+            built.out_dir, "--workers", "2", "--store", f"@{pointer}", env=env,
+            log=logs / f"serve-{n}.log",
+        )
+        for n in (1, 2)
+    ]  # fmt: skip
 
 
 def _counts(url: str) -> tuple[int, int]:
@@ -58,21 +55,16 @@ def test_front_ends_move_to_a_new_store_whole(built: BuildResult, tmp_path: Path
     if OXIGRAPH is None:
         pytest.skip(SKIP_REASON)
     changed = _changed_build(built.out_dir, tmp_path / "changed")
-    blue = _replica(built.out_dir, tmp_path / "blue")
-    green = _replica(changed, tmp_path / "green")
+    (tmp_path / "blue").mkdir()
+    (tmp_path / "green").mkdir()
+    (blue,) = replicas_of(built.out_dir, tmp_path / "blue", count=1)
+    (green,) = replicas_of(changed, tmp_path / "green", count=1)
     pointer = tmp_path / "store-url"
     mirrors = tmp_path / "mirrors"
     fronts = []
     try:
-        _point(pointer, blue.query_url)
-        env = {"LISGRAPH_STORE_POLL_SECONDS": "0.2", "LISGRAPH_MIRROR_DIR": str(mirrors)}
-        fronts = [
-            start_server(
-                built.out_dir, "--workers", "2", "--store", f"@{pointer}", env=env,
-                log=tmp_path / f"serve-{n}.log",
-            )
-            for n in (1, 2)
-        ]  # fmt: skip
+        point(pointer, [blue.query_url])
+        fronts = _front_ends(built, pointer, mirrors, tmp_path)
         old = {_counts(url) for _, url in fronts}
         assert old == {(built.triples, built.quads)}
         new = (built.triples + 1, built.quads + 1)
@@ -95,7 +87,7 @@ def test_front_ends_move_to_a_new_store_whole(built: BuildResult, tmp_path: Path
             reader.start()
         time.sleep(0.5)
         switched = time.monotonic()
-        _point(pointer, green.query_url)
+        point(pointer, [green.query_url])
         deadline = switched + 20
         while {_counts(url) for _, url in fronts} != {new}:
             assert time.monotonic() < deadline, "the front-ends did not move to the new store"
@@ -115,3 +107,75 @@ def test_front_ends_move_to_a_new_store_whole(built: BuildResult, tmp_path: Path
             stop_server(process)
         blue.stop()
         green.stop()
+
+
+def test_front_ends_over_read_replicas_move_to_new_replicas_whole(
+    built: BuildResult, tmp_path: Path
+) -> None:
+    """Two front-ends over two read replicas (one store pointer naming both): a new version is
+    loaded offline into two new replicas while readers ask, the pointer is renamed to them, and
+    every answer is one whole version with no error, also after the old replicas are stopped
+    and one of the new ones dies (its queries go to the other)."""
+    if OXIGRAPH is None:
+        pytest.skip(SKIP_REASON)
+    (tmp_path / "blue").mkdir()
+    blue = replicas_of(built.out_dir, tmp_path / "blue")
+    green: list[OxigraphReadOnly] = []
+    pointer, mirrors = tmp_path / "store-url", tmp_path / "mirrors"
+    fronts = []
+    seen: Counter[tuple[int, int] | str] = Counter()
+    stop = threading.Event()
+    readers: list[threading.Thread] = []
+    try:
+        point(pointer, [server.query_url for server in blue])
+        fronts = _front_ends(built, pointer, mirrors, tmp_path)
+        old, new = (built.triples, built.quads), (built.triples + 1, built.quads + 1)
+        assert {_counts(url) for _, url in fronts} == {old}
+
+        def read(url: str) -> None:
+            while not stop.is_set():
+                try:
+                    answer: tuple[int, int] | str = _counts(url)
+                except (AssertionError, requests.RequestException) as exc:
+                    answer = f"{url}: {exc}"
+                with lock:
+                    seen[answer] += 1
+
+        lock = threading.Lock()
+
+        readers = [threading.Thread(target=read, args=(url,)) for _, url in fronts * 2]
+        for reader in readers:
+            reader.start()
+        # The new version, loaded offline into new replicas and mirrored, under the readers.
+        changed = _changed_build(built.out_dir, tmp_path / "changed")
+        (tmp_path / "green").mkdir()
+        green = replicas_of(changed, tmp_path / "green")
+        mirrored = run_lisgraph(
+            "mirror", "--store", green[0].query_url, "--mirror-dir", str(mirrors)
+        )
+        assert mirrored.returncode == 0, mirrored.stderr
+        point(pointer, [server.query_url for server in green])
+        deadline = time.monotonic() + 30
+        while {_counts(url) for _, url in fronts} != {new}:
+            assert time.monotonic() < deadline, "the front-ends did not move to the new replicas"
+            time.sleep(0.05)
+        for server in blue:
+            server.stop()  # retired: nothing reads them any more
+        green[0].kill()  # a replica dies: its share of the queries goes to the other
+        answered = seen[new]
+        deadline = time.monotonic() + 30
+        while seen[new] < answered + 20:
+            assert time.monotonic() < deadline, "the readers stopped getting answers"
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=60)
+        for process, _ in fronts:
+            stop_server(process)
+        for server in blue + green:
+            server.stop()
+    errors = [s for s in seen if isinstance(s, str)]
+    assert not errors, errors[:3]
+    assert set(seen) <= {old, new}, seen
+    assert seen[old] and seen[new] >= 20  # and 20 of them after the replica died
