@@ -28,6 +28,7 @@ from lisgraph.queries import QUERY_DIR
 from lisgraph.store.connector import Endpoint
 from lisgraph.store.embedded import EmbeddedStore
 from lisgraph.store.publication import publication_graph
+from lisgraph.vocab import VOID
 
 from ..helpers import BASE, free_port, run_lisgraph, start_server, stop_server
 from .conftest import STORE_CREDENTIALS
@@ -101,7 +102,13 @@ def test_pages_match_the_embedded_store(path: str, server: str, remote_server: s
     remote = requests.get(remote_server + path, headers=accept, timeout=30)
     assert embedded.status_code == remote.status_code == 200
     lines = set(remote.text.replace(remote_server, server).splitlines())
-    assert lines == set(embedded.text.splitlines())
+    expected = set(embedded.text.splitlines())
+    if path == ".well-known/void":  # /fragments reads the embedded store's index: VoID says so
+        lookup = f"<{VOID}uriLookupEndpoint> <{server}fragments?subject=>"
+        offered = {line for line in expected if lookup in line}
+        assert len(offered) == 1 and not any(lookup in line for line in lines)
+        expected -= offered
+    assert lines == expected
 
 
 def test_store_holding_other_data_answers_from_ours_only(
