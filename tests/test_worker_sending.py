@@ -84,6 +84,24 @@ def test_a_reader_that_stops_is_cut_at_its_deadline(worker: BufferingWorker) -> 
         assert 0 < received < len(BODY)
 
 
+def test_a_reader_that_keeps_reading_keeps_its_time(worker: BufferingWorker) -> None:
+    ours, theirs = socket.socketpair()
+    conn = _Conn(worker.cfg, ours, ("127.0.0.1", 1), ("127.0.0.1", 2))
+    worker.nr_conns = 1
+    with theirs:
+        worker._send(conn, memoryview(BODY), keep_alive=True)
+        assert conn in worker.writing
+        conn.deadline = time.monotonic() - 1  # its time is up, unless it reads
+        theirs.recv(1 << 20)
+        _events(worker, 1)  # the socket takes more: progress
+        assert conn.deadline > time.monotonic()
+        worker.murder_pending()
+        assert conn in worker.writing  # not cut
+        worker.writing.discard(conn)
+        worker.poller.unregister(ours)
+    ours.close()
+
+
 def test_a_response_not_kept_alive_closes_once_sent(worker: BufferingWorker) -> None:
     ours, theirs = socket.socketpair()
     conn = _Conn(worker.cfg, ours, ("127.0.0.1", 1), ("127.0.0.1", 2))

@@ -368,20 +368,25 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
 
     def _send(self, conn: _Conn, data: memoryview, keep_alive: bool) -> None:
         """Send what is left of ``data`` without blocking; the rest when the socket can take
-        it, within the per-operation timeout; then wait for the next request or close."""
+        it, each part within the per-operation timeout (a reader that stops is cut, one that
+        keeps reading is served for as long as it takes); then wait for the next request or
+        close."""
         try:
             sent = conn.sock.send(data)
         except (BlockingIOError, InterruptedError):
             sent = 0
         except OSError:
-            self.writing.discard(conn)
+            if conn in self.writing:
+                self.writing.discard(conn)
+                self.poller.unregister(conn.sock)
             self._close(conn)
             return
         rest = data[sent:]
         if rest:
+            if sent or conn not in self.writing:  # a reader that keeps reading keeps its time
+                conn.deadline = time.monotonic() + (_Conn.io_timeout or self.body_timeout)
             if conn not in self.writing:
                 self.writing.add(conn)
-                conn.deadline = time.monotonic() + (_Conn.io_timeout or self.body_timeout)
                 self.poller.register(
                     conn.sock, selectors.EVENT_WRITE, partial(self._on_writable, conn)
                 )
