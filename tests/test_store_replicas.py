@@ -5,6 +5,7 @@ test_oxigraph_replicas.py and test_store_switch.py."""
 
 from __future__ import annotations
 
+import gc
 import socket
 import threading
 from collections import Counter
@@ -42,7 +43,14 @@ class _Replica(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def replica_servers() -> Any:
-    """Make loopback SPARQL servers that answer ASK; all record who was asked, in order."""
+    """Make loopback SPARQL servers that answer ASK; all record who was asked, in order.
+
+    Garbage left in reference cycles by earlier tests in this process is collected first: it
+    may hold pyoxigraph query solutions, which may only be dropped on the thread that made
+    them, and the collector would otherwise run them down on one of these servers' threads
+    (seen once in the full suite: "PyQuerySolutions is unsendable, but is being dropped on
+    another thread", raised inside a replica's request)."""
+    gc.collect()
     asked: list[str] = []
     servers: list[ThreadingHTTPServer] = []
 
