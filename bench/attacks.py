@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import free_port, started
+from bench.harness import free_port, session_of_port, started
 
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } #"
 LOOKUP = "SELECT ?n WHERE { ?w <https://w3id.org/lisgraph/def/lis#waveNumber> ?n } #"
@@ -89,25 +89,6 @@ def _memory(leader: int) -> tuple[int, int]:
         except (OSError, IndexError, ValueError):
             continue
     return rss // 1024, pss // 1024
-
-
-def _session_of(port: int) -> int:
-    """The session of the process listening on ``port`` (the server's master leads it)."""
-    inode = None
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        parts = line.split()
-        if parts[1].endswith(f":{port:04X}") and parts[3] == "0A":
-            inode = parts[9]
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            for fd in os.listdir(f"/proc/{entry}/fd"):
-                if os.readlink(f"/proc/{entry}/fd/{fd}") == f"socket:[{inode}]":
-                    return int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[3])
-        except OSError:
-            continue
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def _percentiles(times: list[float]) -> dict[str, float]:
@@ -228,7 +209,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         env["LISGRAPH_PROJECT_DIR"] = str(args.project.resolve())
     with started(command, f"http://127.0.0.1:{port}/health", env=env, cwd=checkout):
         time.sleep(args.settle)
-        leader = _session_of(port)
+        leader = session_of_port(port)
         start_memory = _memory(leader)
         until = time.monotonic() + args.seconds
         counts: dict[str, int] = {}

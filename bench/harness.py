@@ -114,12 +114,23 @@ def session_cpu_seconds(session: int) -> float:
 
 
 def session_of_port(port: int) -> int:
-    """The session of the server listening on ``port`` (lisgraph serve starts its own)."""
-    out = subprocess.run(
-        ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, check=True
-    ).stdout
-    pid = int(re.search(r"pid=(\d+)", out).group(1))  # type: ignore[union-attr]
-    return os.getsid(pid)
+    """The session of the process listening on TCP ``port`` of 127.0.0.1 (a server started in
+    a session of its own leads it), read from ``/proc``."""
+    inode = None
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        parts = line.split()
+        if parts[1].endswith(f":{port:04X}") and parts[3] == "0A":  # 0A: listening
+            inode = parts[9]
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            for fd in os.listdir(f"/proc/{entry}/fd"):
+                if os.readlink(f"/proc/{entry}/fd/{fd}") == f"socket:[{inode}]":
+                    return int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[3])
+        except OSError:
+            continue
+    raise RuntimeError(f"nothing listens on {port}")
 
 
 def wrk_run(url: str, seconds: float, accept: str) -> dict[str, float]:
