@@ -63,6 +63,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BufferingWorker", "DRAIN_FACTOR"]
 
+#: The Server header gunicorn writes, as the fast path writes it.
+_SERVER = SERVER.encode()
+
 #: After a 413, at most this many times the body limit is read and discarded before closing.
 DRAIN_FACTOR = 64
 
@@ -341,9 +344,7 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
             self.log.info("Autorestarting worker after current request.")
             self.alive = False
             keep_alive = False
-        data, status, size = response_bytes(
-            ready, facts, SERVER.encode(), self._http_date(), keep_alive
-        )
+        data, status, size = response_bytes(ready, facts, _SERVER, self._http_date(), keep_alive)
         self.reading.discard(conn)
         self.poller.unregister(conn.sock)
         conn.buf = bytearray()
