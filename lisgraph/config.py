@@ -100,7 +100,10 @@ DEFAULTS: dict[str, Any] = {
     "HEADER_TIMEOUT": 10.0,
     "BODY_TIMEOUT": 30.0,
     "IO_TIMEOUT": 30.0,
-    "KEEPALIVE": 5.0,
+    # Seconds an idle connection is kept: as long as Jetty (Fuseki) keeps one. A client whose event
+    # loop is busy for seconds (Comunica over fragments) sends on a connection it thinks idle for
+    # less than its own 4 s; at 5 s the server had often just closed it (bench/RESULTS.md).
+    "KEEPALIVE": 30.0,
     "STOP_GRACE": 3.0,
     "GRACEFUL_TIMEOUT": None,
     # Dumps being sent at once per worker (None: half of WORKER_THREADS): each holds a thread
@@ -383,7 +386,7 @@ class Serving:
     header_timeout: float = 10.0
     body_timeout: float = 30.0
     io_timeout: float = 30.0
-    keepalive: float = 5.0
+    keepalive: float = 30.0
     graceful_timeout: float = 8.0
     download_streams: int = 16
     stop_grace: float = 3.0

@@ -13,18 +13,16 @@ from __future__ import annotations
 import json
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import requests
 
-from lisgraph.builder import BuildResult
 from lisgraph.queries import QUERY_DIR
 from lisgraph.store.remote import expand_escaped_names
 
-from ..helpers import PROJECT_DIR, start_server, stop_server
+from ..helpers import PROJECT_DIR
 
 COMUNICA = PROJECT_DIR / "tests" / "clients" / "node_modules" / ".bin" / "comunica-sparql"
 JSON_RESULTS = "application/sparql-results+json"
@@ -39,22 +37,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 Rows = Counter[tuple[tuple[str, str], ...]]
-
-
-@pytest.fixture(scope="module")
-def fragments_server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The server with idle connections kept 30 s rather than 5. Comunica's HTTP client (Node's
-    undici) reuses an idle connection for up to 4 s, and a query over fragments keeps its event
-    loop busy for seconds at a time (CQ12 makes 7,377 requests): a connection it last used
-    between 4 and 5 s before, which the server has just closed, is then sent a request and the
-    query fails ("other side closed"; undici does not retry it). Measured on CQ12: 3 failures in
-    5 runs with 5 s, none in 2 with 30 s (bench/RESULTS.md)."""
-    log = tmp_path_factory.mktemp("fragments-server") / "serve.log"
-    process, url = start_server(
-        built.out_dir, "--no-build", "--workers", "2", env={"LISGRAPH_KEEPALIVE": "30"}, log=log
-    )
-    yield url
-    stop_server(process)
 
 
 def _rows(body: bytes) -> Rows:
@@ -126,16 +108,22 @@ _COMUNICA_FAILS = {"19-programme-events"}
     ids=lambda p: p.stem,
 )
 def test_competency_questions_over_the_fragments(
-    server: str, fragments_server: str, query_file: Path, tmp_path: Path
+    server: str, query_file: Path, tmp_path: Path
 ) -> None:
     """Comunica evaluates the query itself, from the pattern fragments alone. Its SPARQL parser
     (sparqljs) keeps the backslash of an escaped prefixed name (``id:lep-area\\/E37000057``) in
     the IRI, which no store holds, so the escaped names are written as full IRIs first (the same
-    rewrite lisgraph makes for Virtuoso; the meaning is unchanged)."""
+    rewrite lisgraph makes for Virtuoso; the meaning is unchanged).
+
+    The server runs with its defaults. A query over fragments keeps Comunica's event loop busy
+    for seconds at a time (CQ12 makes 7,377 requests), so its HTTP client (undici, which reuses
+    a connection idle for less than 4 s) can send on a connection idle for longer; when the
+    server kept idle connections 5 s, it had often just closed it and the query failed ("other
+    side closed"; undici does not retry): CQ12 failed 3 times in 5. The default is now 30 s."""
     query = query_file.read_text(encoding="utf-8")
     want = _endpoint(server, query)
     assert want
-    got = _comunica([f"{fragments_server}fragments"], expand_escaped_names(query), tmp_path)
+    got = _comunica([f"{server}fragments"], expand_escaped_names(query), tmp_path)
     assert got == want
 
 
