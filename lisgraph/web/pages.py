@@ -10,7 +10,8 @@ and ``/graph/`` are index pages. Unknown IRIs are 404 in the negotiated format, 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import NotFound
 
 from ..artifact import DUMP_FORMATS
 from ..queries import example_queries
@@ -43,6 +44,7 @@ from .documents import (
 )
 from .named_graphs import graph_document, serialize_triples
 from .negotiation import Format
+from .static_files import static_files
 from .structured_data import resource_jsonld
 from .urls import iri_for_path, local_url, public_root
 
@@ -70,7 +72,10 @@ def landing() -> str:
 @bp.route("/favicon.ico")
 def favicon() -> Response:
     """The site's icon (SVG, which browsers accept at this address too)."""
-    return current_app.send_static_file("favicon.svg")
+    icon = static_files().get("favicon.svg")
+    if icon is None:
+        raise NotFound()
+    return Response(icon.body, mimetype=icon.mimetype)
 
 
 @bp.route("/id/")

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from werkzeug.wsgi import wrap_file
 
 from ..errors import ProtocolError, QueryRefusedError
@@ -32,6 +31,7 @@ from .named_graphs import graph_store_response
 from .negotiation import Format, Kind, by_key, negotiate, offered
 from .ready_responses import SHAREABLE
 from .service_description import service_description
+from .static_files import asset_url, static_files
 from .urls import public_root
 
 __all__ = ["bp"]
@@ -220,7 +220,8 @@ def _acceptable_formats(requested: list[str]) -> tuple[Format | None, Format | N
 
 
 #: The bundled scripts the result views (bar chart, timeline, network) draw with.
-_VIEW_ASSETS = ("chart.umd.min.js", "cytoscape.min.js")
+#: The scripts the result views load when first drawn (not with the page: review E15).
+_VIEW_SCRIPTS = {"chart": "vendor/chart.umd.min.js", "cytoscape": "vendor/cytoscape.min.js"}
 
 
 def sources_example(base: str) -> str:
@@ -252,8 +253,8 @@ def _query_page(query: str, names: list[str], rows: list[list[str]], ran: bool) 
 def _editor_config(query: str) -> dict[str, object] | None:
     """What the query editor (YASGUI, when the package was built with it) needs: where to send
     queries, the dataset's prefixes and ontology terms to complete, and the examples."""
-    static = current_app.static_folder
-    if static is None or not (Path(static) / "vendor" / "yasgui.min.js").is_file():
+    files = static_files()
+    if not files.has("vendor/yasgui.min.js"):
         return None
     snapshot = current_snapshot()
     namespace = lis_namespace(snapshot.base)
@@ -271,8 +272,12 @@ def _editor_config(query: str) -> dict[str, object] | None:
         # the Sources view sizes its lookups under the endpoint's limit (review E3)
         "maxQueryLength": snapshot.limits.max_query_length,
         "examples": [e.sparql for e in example_queries()],
-        # the result views need the bundled Chart.js and Cytoscape too
-        "views": all((Path(static) / "vendor" / name).is_file() for name in _VIEW_ASSETS),
+        # the chart, timeline and network views load the bundled Chart.js and Cytoscape from
+        # these (content-hashed) URLs when one is first drawn; a view whose script is not
+        # bundled is not offered
+        "viewScripts": {
+            key: asset_url(name) for key, name in _VIEW_SCRIPTS.items() if files.has(name)
+        },
     }
 
 
