@@ -65,6 +65,48 @@ def test_the_editor_completes_a_resource_name(page: Any, server: str) -> None:
     screenshot(page, "editor-completion")
 
 
+def _type_in_a_new_query(page: Any, server: str, start: str, typed: str) -> Any:
+    """Open the editor, set its text to ``start``, type ``typed`` at the end; the hints."""
+    page.goto(server + "sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate(
+        "text => { const cm = document.querySelector('.CodeMirror').CodeMirror;"
+        " cm.setValue(text); cm.focus(); cm.setCursor(cm.lineCount(), 0); }",
+        start,
+    )
+    page.keyboard.type(typed, delay=60)
+    return page.locator(".CodeMirror-hints li")
+
+
+def _editor_text(page: Any) -> str:
+    return str(page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()"))
+
+
+def test_part_of_a_leps_name_completes_to_its_iri(page: Any, server: str) -> None:
+    # a label fragment: the LEP, its area and its strategy are offered by name; picking the
+    # LEP writes its IRI (no prefix the query declares covers it)
+    hints = _type_in_a_new_query(page, server, "SELECT * WHERE {\n  ", "Cumbria")
+    lep = hints.filter(has_text="Cumbria LEP (Local Enterprise Partnership)")
+    lep.first.wait_for(timeout=10_000)
+    texts = hints.all_inner_texts()
+    assert any("Cumbria Local Industrial Strategy" in t for t in texts), texts
+    screenshot(page, "editor-completes-a-name")
+    lep.first.click()
+    assert _editor_text(page).rstrip().endswith("<https://w3id.org/lisgraph/id/lep/E37000007>")
+
+
+def test_a_prefixed_name_completes_under_its_namespace(page: Any, server: str) -> None:
+    start = "PREFIX lep: <https://w3id.org/lisgraph/id/lep/>\nSELECT * WHERE {\n  "
+    hints = _type_in_a_new_query(page, server, start, "lep:E3700000")
+    cumbria = hints.filter(has_text="Cumbria LEP")
+    cumbria.first.wait_for(timeout=10_000)
+    texts = hints.all_inner_texts()
+    assert texts and all("lep:E3700000" in t for t in texts), texts  # LEPs only, by prefix
+    screenshot(page, "editor-completes-a-prefixed-name")
+    cumbria.first.click()
+    assert _editor_text(page).rstrip().endswith("  lep:E37000007")
+
+
 LIS = "PREFIX lis: <https://w3id.org/lisgraph/def/lis#>\n"
 BAR = (
     "#defaultView:BarChart\n" + LIS + "SELECT ?lep (COUNT(?d) AS ?districts) WHERE { "
