@@ -5,6 +5,7 @@ no request to another host on any page (the ``page`` fixture checks)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 from urllib.request import Request, urlopen
@@ -155,7 +156,55 @@ def test_results_with_dates_show_as_a_timeline(page: Any, server: str) -> None:
 def test_construct_results_show_as_a_network(page: Any, server: str) -> None:
     view = _view(page, server, NETWORK, "view-network")
     assert view.get_attribute("aria-label") == "Network of 20 statements"
-    assert view.locator("canvas").count() >= 1  # Cytoscape drew into the box
+    view.locator("canvas").first.wait_for()  # Cytoscape drew into the box (after the labels)
+
+
+def _drawn_nodes(page: Any) -> list[list[str]]:
+    """The network's nodes as Cytoscape holds them: [IRI or "", label]."""
+    page.locator(".yasr .result-view.network canvas").first.wait_for(timeout=15_000)
+    nodes: list[list[str]] = page.evaluate(
+        "() => document.querySelector('.result-view.network')._cyreg.cy.nodes()"
+        ".map(n => [n.data('iri'), n.data('label')])"
+    )
+    return nodes
+
+
+def _label(server: str, iri: str) -> str:
+    query = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        f"SELECT ?l WHERE {{ <{iri}> skos:prefLabel ?l }}"
+    )
+    request = Request(
+        server + "sparql?query=" + quote(query),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urlopen(request, timeout=30) as answer:
+        return str(json.load(answer)["results"]["bindings"][0]["l"]["value"])
+
+
+def test_a_network_names_its_nodes_by_their_labels(page: Any, server: str) -> None:
+    lep = "https://w3id.org/lisgraph/id/lep/E37000007"
+    _view(page, server, f"#defaultView:Graph\nDESCRIBE <{lep}>", "view-network-labels")
+    nodes = dict((iri, label) for iri, label in _drawn_nodes(page) if iri)
+    assert nodes[lep] == _label(server, lep)  # "Cumbria LEP", not "E37000007"
+    named = [iri for iri, label in nodes.items() if label != iri.rsplit("/", 1)[-1]]
+    assert len(named) * 2 > len(nodes), nodes  # most IRIs by a label, not their last segment
+    assert not page.locator(".yasr .view-note").count()  # within the limit: no note
+    screenshot(page, "view-network-labels")
+
+
+def test_a_network_past_its_node_limit_says_so(page: Any, server: str) -> None:
+    query = (
+        "#defaultView:Graph\n" + LIS + "CONSTRUCT { ?d lis:inLEPArea ?a } "
+        "WHERE { ?d lis:inLEPArea ?a }"
+    )
+    _view(page, server, query, "view-network-limit")
+    nodes = _drawn_nodes(page)
+    note = page.locator(".yasr .view-note")
+    assert note.is_visible()
+    shown, total = map(int, re.findall(r"Showing (\d+) of (\d+) nodes", note.inner_text())[0])
+    assert shown == len(nodes) <= 40 < total
+    screenshot(page, "view-network-limit")
 
 
 def test_a_class_page_sorts_and_filters(page: Any, server: str) -> None:
