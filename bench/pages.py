@@ -1,7 +1,10 @@
 """Server time of the pages that compare: ``/compare`` (every LEP, two LEPs side by side, every
 strategy, two strategies), ``/map`` (latest and on a day) and a LEP's page (summary card and
 JSON-LD included), at a synthetic build of about N triples, rendered in-process with the page
-cache off (each request is a full render, as the first after a build is).
+cache off (each request is a full render). What a page keeps per build (``Snapshot.once``: the
+programme matrix, the map's outlines, every LEP's and strategy's comparison) is made in each
+page's first, untimed render, so the figures are a render the page cache has not seen, not the
+first after a build.
 
     python bench/pages.py [--triples 100000] [--rounds 30] [--work DIR]
 

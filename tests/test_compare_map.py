@@ -451,11 +451,13 @@ def test_a_bad_strategy_is_a_400(client: FlaskClient, bad: str) -> None:
 
 
 def _card(html: str) -> dict[str, str]:
-    """The summary card's facts: its terms and their values as text (tags stripped)."""
+    """The summary card's facts: its terms and their values as text (tags stripped, a date by
+    its machine-readable ``<time datetime>``, which must be the one the store holds)."""
     start = html.index('class="summary-card"')
     card = html[start : html.index("</section>", start)]
     # nothing of the page's details comes before it
     assert "<h2>About</h2>" not in html[:start] and "<h2>Facts</h2>" not in html[:start]
+    card = re.sub(r'<time datetime="([^"]+)">[^<]*</time>', r"\1", card)
     pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", card, re.S)
     return {
         term: unescape(re.sub(r"<sup.*?</sup>|<[^>]+>", "", value)).strip() for term, value in pairs

@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from lisgraph.store.embedded import EmbeddedStore
@@ -65,3 +66,52 @@ def test_the_editor_is_told_where_they_are(client: FlaskClient) -> None:
         return
     config = json.loads(found.group(1))
     assert config["terms"] == "http://localhost/editor/terms.json"
+
+
+def _names(client: FlaskClient, query: str) -> list[dict[str, Any]]:
+    answer = client.get(f"/editor/names.json?{query}")
+    assert answer.status_code == 200 and answer.content_type.startswith("application/json")
+    names: list[dict[str, Any]] = answer.get_json()["names"]
+    return names
+
+
+def test_named_things_complete_by_part_of_their_name(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    label = {
+        r["l"].value
+        for r in store.query(
+            f"SELECT ?l WHERE {{ <{BASE}id/lep/E37000007> <http://www.w3.org/2004/02/skos/core#"
+            "prefLabel> ?l }"
+        ).rows()
+    }
+    names = _names(client, "q=Cumbria")
+    lep = [n for n in names if n["iri"] == f"{BASE}id/lep/E37000007"]
+    assert lep and lep[0]["label"] in label and lep[0]["classLabel"]
+    assert all("cumbria" in n["matched"].lower() for n in names)
+    # each text its own answer (the page cache, keyed without q, must not keep one for all)
+    assert f"{BASE}id/lep/E37000005" in {n["iri"] for n in _names(client, "q=Cornwall")}
+
+
+def test_a_prefixed_names_namespace_keeps_only_iris_under_it(client: FlaskClient) -> None:
+    everything = _names(client, "q=E3700000&limit=20")
+    leps = _names(client, f"q=E3700000&limit=20&ns={BASE}id/lep/")
+    assert leps and all(n["iri"].startswith(f"{BASE}id/lep/") for n in leps)
+    assert any(not n["iri"].startswith(f"{BASE}id/lep/") for n in everything)
+
+
+def test_names_have_limits(client: FlaskClient) -> None:
+    assert len(_names(client, "q=E3700000&limit=500")) == 20  # at most 20 whatever is asked
+    assert len(_names(client, "q=E3700000&limit=3")) == 3
+    for query in ("q=C", "q=", "q=" + "x" * 101, "q=Cumbria&limit=lots"):
+        answer = client.get(f"/editor/names.json?{query}")
+        assert answer.status_code == 400, query
+        assert answer.get_data(as_text=True).strip()  # says why
+
+
+def test_the_query_page_points_the_editor_at_names(client: FlaskClient) -> None:
+    page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    config = re.search(r'id="lisgraph-editor">(.*?)</script>', page, re.S)
+    if config is None:
+        pytest.skip("the package was built without npm: no query editor")
+    assert json.loads(config[1])["names"].endswith("/editor/names.json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 
 from lisgraph.store import Term
 from lisgraph.store.embedded import EmbeddedStore
@@ -15,7 +16,7 @@ from lisgraph.views.programme import (
     programme_matrix,
     programme_picture,
 )
-from lisgraph.web.formatting import human_date, human_number, money, readable
+from lisgraph.web.formatting import dated, human_date, human_number, money, readable
 
 from .helpers import BASE
 
@@ -51,6 +52,37 @@ def test_money(value: str, currency: str, shown: str) -> None:
 def test_dates(value: str, datatype: str, shown: str) -> None:
     assert human_date(value, datatype) == shown
     assert readable(Term("literal", value, datatype)) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("published, 2019-07-19", 'published, <time datetime="2019-07-19">19 July 2019</time>'),
+        ("£5 million, 2020-08", '£5 million, <time datetime="2020-08">August 2020</time>'),
+        ("draft, 2019-02-30", "draft, 2019-02-30"),  # no such day: left as written
+        ("E37000007", "E37000007"),
+        ("2019-07-19T10:00", "2019-07-19T10:00"),  # part of a longer value
+        ("<b> 2019", "&lt;b&gt; 2019"),  # escaped; a year alone is not marked
+    ],
+)
+def test_iso_dates_in_text_as_time_elements(text: str, shown: str) -> None:
+    assert str(dated(text)) == shown
+
+
+def test_the_summary_card_gives_its_dates_as_time_elements(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    rows = store.query(
+        f"PREFIX lis: <{BASE}def/lis#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT ?lep ?date WHERE { ?s a lis:LocalIndustrialStrategy ; dcterms:creator ?lep ; "
+        "lis:latestStatusDate ?date . ?lep a lis:LocalEnterprisePartnership "
+        f"FILTER(datatype(?date) = <{XSD}date>) }} ORDER BY ?lep LIMIT 1"
+    ).rows()
+    assert rows, "no LEP's strategy has a dated latest stage"
+    lep, day = rows[0]["lep"].value, rows[0]["date"].value
+    page = client.get(lep.replace(BASE, "/").replace("/id/", "/doc/") + ".html")
+    card = page.get_data(as_text=True).split('class="summary-card"', 1)[1].split("</section>")[0]
+    assert f'<time datetime="{day}">{human_date(day)}</time>' in card
 
 
 def test_numbers_and_text() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import sparql_text
 from ..store import Store
@@ -25,6 +25,7 @@ __all__ = [
     "MapPicture",
     "england_map",
     "parse_wkt",
+    "recoloured",
     "sector_colouring",
     "sic_sections",
     "svg_path",
@@ -269,14 +270,7 @@ def england_map(
             words = r["status_label"].value + (f", {r['date'].value}" if "date" in r else "")
             if rank > stages.get(lep, (0, "", ""))[0]:
                 stages[lep] = (rank, stage_kind(r["status"].value), words)
-    if on is not None:
-        stages = _stages_on(store, base, on)
-    nothing = "no strategy known" if on is None else "nothing dated yet"
-    legend = None
-    if colouring is not None:
-        groups, legend = colouring
-        stages = {lep: (0, kind, words) for lep, (kind, words) in groups.items()}
-        nothing = dict(legend).get("none", "not stated")
+    nothing = "no strategy known"
     points = [
         point
         for _, _, polygons in shapes.values()
@@ -285,7 +279,8 @@ def england_map(
         for point in ring
     ]
     if not points:
-        return MapPicture([], width, 0, query)
+        empty = MapPicture([], width, 0, query)
+        return recoloured(empty, store, base, on, colouring) if on or colouring else empty
     west = min(p[0] for p in points)
     east = max(p[0] for p in points)
     south = min(p[1] for p in points)
@@ -305,4 +300,35 @@ def england_map(
         )
         for lep, (name, area, polygons) in shapes.items()
     ]
-    return MapPicture(areas, width, height, query, on, legend)
+    drawn = MapPicture(areas, width, height, query)
+    return recoloured(drawn, store, base, on, colouring) if on or colouring else drawn
+
+
+def recoloured(
+    drawn: MapPicture,
+    store: Store,
+    base: str,
+    on: str | None = None,
+    colouring: Colouring | None = None,
+) -> MapPicture:
+    """``drawn`` (a map by the latest stages) coloured instead by the stage each LEP had
+    reached on ``on`` (YYYY-MM-DD), or by ``colouring``: the outlines are the same, so a map
+    drawn once per build serves every day and colouring (parsing and thinning the WKT is most
+    of a map's cost)."""
+    if colouring is not None:
+        colours, legend = colouring
+        nothing = dict(legend).get("none", "not stated")
+    else:
+        legend = None
+        on_day = _stages_on(store, base, on) if on is not None else None
+        if on_day is None:
+            return drawn
+        colours = {lep: (kind, words) for lep, (_, kind, words) in on_day.items()}
+        nothing = "nothing dated yet"
+    areas = [
+        replace(a, kind=colours[a.lep][0], stage=colours[a.lep][1])
+        if a.lep in colours
+        else replace(a, kind="none", stage=nothing)
+        for a in drawn.areas
+    ]
+    return MapPicture(areas, drawn.width, drawn.height, drawn.query, on, legend)

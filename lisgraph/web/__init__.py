@@ -19,6 +19,7 @@ from flask_cors import CORS
 
 from ..config import DEFAULTS, ServerConfig, from_environment
 from . import (
+    assets,
     compare,
     compression,
     dataset,
@@ -40,6 +41,7 @@ from . import (
     structured_data,
     warming,
 )
+from .static_files import init_static_files
 from .urls import register_template_helpers
 
 __all__ = ["create_app"]
@@ -51,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Opens the last build (or the remote store) the configuration names; never builds. Raises
     BuildNotFoundError when there is nothing to serve, ConfigError for an unusable setting.
     """
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the files are served by .assets
     app.config.from_mapping(DEFAULTS)
     app.config.update(from_environment())
     if config:
@@ -78,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ],
     )
     register_template_helpers(app)
+    init_static_files(app)
     structured_data.init_app(app)
     for blueprint in (
         sparql.bp,
@@ -92,6 +95,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         fragments.bp,
         metadata.bp,
         operations.bp,
+        assets.bp,
     ):
         app.register_blueprint(blueprint)
     http_cache.init_conditional_responses(app)

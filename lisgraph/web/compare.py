@@ -145,13 +145,19 @@ def _about(kind: _Kind, records: list[Any]) -> list[dict[str, str]]:
 def _page(kind: _Kind) -> Response:
     snapshot = current_snapshot()
     chosen = _chosen(kind)
-    comparison = kind.compare(snapshot.store, snapshot.base, chosen)
+
+    def every() -> Any:  # every LEP (strategy): the same for the whole build
+        return snapshot.once(
+            ("compare", kind.path), lambda: kind.compare(snapshot.store, snapshot.base)
+        )
+
+    comparison = kind.compare(snapshot.store, snapshot.base, chosen) if chosen else every()
     csv_wanted = request.args.get("format") == "csv"
     picked: set[str] = set()
     if len(chosen) == 1 and not csv_wanted:
         # one (from its page's "compare with" link): the table to pick the others from
         picked = {r.iri for r in comparison.records}
-        comparison = kind.compare(snapshot.store, snapshot.base)
+        comparison = every()
     if len(chosen) >= 2:
         rows = kind.side_by_side(comparison)
         if csv_wanted:

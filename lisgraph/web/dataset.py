@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from flask import Flask, current_app, g
 
@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 EXTENSION_KEY = "lisgraph.snapshots"
 
 
@@ -73,6 +74,7 @@ class Snapshot:
     admission: Admission | None = field(default=None, repr=False)
     _pool: QueryPool | None = field(default=None, repr=False)
     _pool_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _made: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -100,6 +102,19 @@ class Snapshot:
         if self.config.store is not None:
             return []
         return list_releases(self.settings.releases_dir)
+
+    def once(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What ``make()`` gives, made once per build in each process and kept with the
+        snapshot: the parts of pages that depend on nothing but the build (the programme
+        matrix, the map's shapes, every LEP's comparison), which every render of a page would
+        otherwise ask the store for again. ``key`` is fixed by the caller's code, never taken
+        from a request, so what is kept stays bounded. Two threads may make it at once; both
+        get a complete value."""
+        try:
+            return self._made[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._made[key] = make()
+            return value
 
     def pool(self) -> QueryPool:
         """This process's pool of query processes (made on first use, so each web worker has

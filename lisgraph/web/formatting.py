@@ -5,13 +5,16 @@ The RDF keeps the exact literal; pages show this reading of it, with the literal
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from markupsafe import Markup, escape
 
 from ..store import Term
 from ..vocab import XSD
 
-__all__ = ["human_date", "human_number", "money", "readable"]
+__all__ = ["dated", "human_date", "human_number", "money", "readable"]
 
 _MONTHS = (
     "January February March April May June July August September October November December"
@@ -32,6 +35,28 @@ def human_date(value: str, datatype: str | None = None) -> str:
     except (ValueError, IndexError):
         pass
     return value
+
+
+#: An ISO day or month standing alone in a value's text ("published, 2019-07-19").
+_ISO_DATE = re.compile(r"(?<![\w-])(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)(?![\w-])")
+
+
+def dated(text: str) -> Markup:
+    """``text`` (escaped) with each ISO day or month in it as a ``<time>`` element: machine-
+    readable in ``datetime``, read as people read it ("published, <time datetime="2019-07-19">19
+    July 2019</time>")."""
+    parts = []
+    last = 0
+    for found in _ISO_DATE.finditer(text):
+        iso = found.group(1)
+        human = human_date(iso)
+        if human == iso:  # not a real day (2019-02-30): left as written
+            continue
+        parts.append(escape(text[last : found.start()]))
+        parts.append(Markup('<time datetime="{}">{}</time>').format(iso, human))
+        last = found.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 def human_number(value: str) -> str:

@@ -39,7 +39,8 @@ def init_conditional_responses(app: Flask) -> None:
             response.add_etag()
         if response.last_modified is None:
             response.last_modified = modified() or _written()
-        if not response.cache_control.max_age and not response.cache_control.no_store:
+        control = response.cache_control
+        if not (control.max_age or control.no_store or control.no_cache):
             response.cache_control.public = True
             response.cache_control.max_age = current_snapshot().config.cache_max_age
         response.make_conditional(request)  # turns it into a 304 when the client's copy matches

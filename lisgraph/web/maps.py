@@ -16,6 +16,7 @@ from ..errors import ProtocolError
 from ..views.england_map import (
     Colouring,
     england_map,
+    recoloured,
     sector_colouring,
     sic_sections,
     wave_colouring,
@@ -57,7 +58,9 @@ def map_page() -> Response:
         raise ProtocolError(f"colour={colour!r} is not one of: {choices}.")
     if colouring is not None and on is not None:
         raise ProtocolError("date= steps through the stages; with colour= it means nothing.")
-    picture = england_map(snapshot.store, snapshot.base, on=on, colouring=colouring)
+    # the outlines are drawn once per build; a day or a colouring only colours them again
+    drawn = snapshot.once("map", lambda: england_map(snapshot.store, snapshot.base))
+    picture = recoloured(drawn, snapshot.store, snapshot.base, on, colouring)
     html = render_template(
         "map.html",
         picture=picture,
@@ -66,9 +69,7 @@ def map_page() -> Response:
         steps=STEPS,
         query_url=public_root() + "sparql?" + urlencode({"query": picture.query}),
         jsonld_about=[
-            {"@id": a.lep, "@type": "GovernmentOrganization", "name": a.name}
-            for a in picture.areas
+            {"@id": a.lep, "@type": "GovernmentOrganization", "name": a.name} for a in picture.areas
         ],
     )
     return Response(html, content_type="text/html; charset=utf-8")
-

@@ -36,8 +36,17 @@ from .ready_responses import SHAREABLE
 
 __all__ = ["PAGE_PARAMETERS", "TRIM_AFTER_BYTES", "PageCache", "init_app", "page_key"]
 
-# Fragments: an index lookup costs less than the memory it would take from the pages kept.
-_NOT_CACHED = ("/sparql", "/search", "/health", "/downloads/", "/static/", "/fragments")
+# Fragments and the editor's names: an index lookup costs less than the memory it would take
+# from the pages kept (the names keep their own small answers, keyed by what they read).
+_NOT_CACHED = (
+    "/sparql",
+    "/search",
+    "/health",
+    "/downloads/",
+    "/static/",
+    "/fragments",
+    "/editor/names.json",
+)
 
 #: The query parameters a cached page reads: the format, the Graph Store's graph, a class
 #: page's paging, sorting and facets, the LEPs or strategies compared, the map's day and

@@ -10,7 +10,8 @@ and ``/graph/`` are index pages. Unknown IRIs are 404 in the negotiated format, 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import NotFound
 
 from ..artifact import DUMP_FORMATS
 from ..queries import example_queries
@@ -43,6 +44,7 @@ from .documents import (
 )
 from .named_graphs import graph_document, serialize_triples
 from .negotiation import Format
+from .static_files import static_files
 from .structured_data import resource_jsonld
 from .urls import iri_for_path, local_url, public_root
 
@@ -63,14 +65,19 @@ def landing() -> str:
         dataset_jsonld=schema_org_dataset(),
         leps=leps_with_areas(snapshot.store, snapshot.base),
         programme=programme_picture(snapshot.store, snapshot.base),
-        england=england_map(snapshot.store, snapshot.base, width=360, tolerance=1.0),
+        england=snapshot.once(
+            "landing map", lambda: england_map(snapshot.store, snapshot.base, 360, 1.0)
+        ),
     )
 
 
 @bp.route("/favicon.ico")
 def favicon() -> Response:
     """The site's icon (SVG, which browsers accept at this address too)."""
-    return current_app.send_static_file("favicon.svg")
+    icon = static_files().get("favicon.svg")
+    if icon is None:
+        raise NotFound()
+    return Response(icon.body, mimetype=icon.mimetype)
 
 
 @bp.route("/id/")
@@ -202,9 +209,10 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
         view = resource_view(snapshot.store, iri, incoming_limit=limit)
         profile = lep_profile(snapshot.store, snapshot.base, iri)
         life = programme_events(snapshot.store, snapshot.base, lep=iri) if profile else []
-        matrix = programme_matrix(snapshot.store, snapshot.base).only(
-            iri, *authored(snapshot.store, snapshot.base, iri)
+        whole = snapshot.once(
+            "programme matrix", lambda: programme_matrix(snapshot.store, snapshot.base)
         )
+        matrix = whole.only(iri, *authored(snapshot.store, snapshot.base, iri))
         dataset = dataset_citation(
             snapshot.base, public_root(), str(snapshot.build_info.get("inputs_digest", ""))
         )
@@ -234,7 +242,9 @@ def _serve_resource(iri: str, doc_path: str, explicit: Format | None) -> Respons
             profile=profile,
             life=life[0] if life else None,
             life_stated=stated_events(life[0]) if life else [],
-            locator=england_map(snapshot.store, snapshot.base, width=200, tolerance=1.5)
+            locator=snapshot.once(
+                "locator map", lambda: england_map(snapshot.store, snapshot.base, 200, 1.5)
+            )
             if here
             else None,
             matrix=matrix,

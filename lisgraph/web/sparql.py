@@ -7,20 +7,25 @@ against the endpoint's URL. The format is chosen by :func:`negotiation.negotiate
 With no query, the endpoint describes itself (SPARQL Service Description) to RDF clients and
 shows a query page to browsers; a Graph Store read sent here (``?graph=IRI``, ``?default``, or a
 dataset format asked first) gets the graph or the dataset, as ``/data`` answers it.
+
+The query page's editor completes from ``/editor/terms.json`` (the classes and properties the
+data uses) and ``/editor/names.json`` (named things, from the build's search index).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from werkzeug.wsgi import wrap_file
 
 from ..errors import ProtocolError, QueryRefusedError
 from ..queries import example_queries
+from ..search_index import CANDIDATES, Results, search
 from ..store.policy import READ_ONLY, check_query
 from ..store.sandbox import Job, Outcome
 from ..views.ontology import data_terms, ontology_terms
@@ -32,6 +37,7 @@ from .named_graphs import graph_store_response
 from .negotiation import Format, Kind, by_key, negotiate, offered
 from .ready_responses import SHAREABLE
 from .service_description import service_description
+from .static_files import asset_url, static_files
 from .urls import public_root
 
 __all__ = ["bp"]
@@ -220,7 +226,8 @@ def _acceptable_formats(requested: list[str]) -> tuple[Format | None, Format | N
 
 
 #: The bundled scripts the result views (bar chart, timeline, network) draw with.
-_VIEW_ASSETS = ("chart.umd.min.js", "cytoscape.min.js")
+#: The scripts the result views load when first drawn (not with the page: review E15).
+_VIEW_SCRIPTS = {"chart": "vendor/chart.umd.min.js", "cytoscape": "vendor/cytoscape.min.js"}
 
 
 def sources_example(base: str) -> str:
@@ -252,8 +259,8 @@ def _query_page(query: str, names: list[str], rows: list[list[str]], ran: bool) 
 def _editor_config(query: str) -> dict[str, object] | None:
     """What the query editor (YASGUI, when the package was built with it) needs: where to send
     queries, the dataset's prefixes and ontology terms to complete, and the examples."""
-    static = current_app.static_folder
-    if static is None or not (Path(static) / "vendor" / "yasgui.min.js").is_file():
+    files = static_files()
+    if not files.has("vendor/yasgui.min.js"):
         return None
     snapshot = current_snapshot()
     namespace = lis_namespace(snapshot.base)
@@ -268,11 +275,17 @@ def _editor_config(query: str) -> dict[str, object] | None:
         "properties": [t.iri for t in terms if t.kind != "class"],
         # the classes and properties the data uses, with labels and counts (fetched once)
         "terms": public_root() + "editor/terms.json",
+        # named things (LEPs, strategies, districts...) by name, from the search index
+        "names": public_root() + "editor/names.json",
         # the Sources view sizes its lookups under the endpoint's limit (review E3)
         "maxQueryLength": snapshot.limits.max_query_length,
         "examples": [e.sparql for e in example_queries()],
-        # the result views need the bundled Chart.js and Cytoscape too
-        "views": all((Path(static) / "vendor" / name).is_file() for name in _VIEW_ASSETS),
+        # the chart, timeline and network views load the bundled Chart.js and Cytoscape from
+        # these (content-hashed) URLs when one is first drawn; a view whose script is not
+        # bundled is not offered
+        "viewScripts": {
+            key: asset_url(name) for key, name in _VIEW_SCRIPTS.items() if files.has(name)
+        },
     }
 
 
@@ -323,3 +336,67 @@ def editor_terms() -> Response:
         ensure_ascii=False,
     )
     return Response(body, content_type="application/json; charset=utf-8")
+
+
+#: Named things the editor completes: the shortest and longest text looked up, the most
+#: answers, and how many answers each build keeps ready (one small JSON each).
+NAMES_MIN_CHARS = 2
+NAMES_MAX_CHARS = 100
+NAMES_MAX_LIMIT = 20
+NAMES_KEPT = 1024
+
+
+def _names_answer(index: Path, text: str, namespace: str, limit: int) -> bytes:
+    """The named things matching ``text`` (under ``namespace`` when one is given), as JSON."""
+    try:
+        # under a namespace: look at the index's candidates, keep those under it
+        results = search(index, text, CANDIDATES if namespace else limit)
+    except FileNotFoundError:  # a build without an index (a mirror of an older one)
+        results = Results(query=text)
+    hits = [h for h in results.hits if h.iri.startswith(namespace)][:limit]
+    return json.dumps(
+        {
+            "query": text,
+            "names": [
+                {
+                    "iri": h.iri,
+                    "label": h.label,
+                    "class": h.class_iri,
+                    "classLabel": h.class_label,
+                    "matched": h.matched,
+                }
+                for h in hits
+            ],
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+@bp.route("/editor/names.json")
+def editor_names() -> Response:
+    """The named things (LEPs, strategies, districts...) whose name, code or IRI's last segment
+    starts with ``q`` (or has words starting with its words), best first, from the build's
+    search index: what the query editor completes a bare word or a prefixed name's local part
+    with. ``ns`` keeps only IRIs under that namespace (the editor sends the IRI a typed
+    prefix stands for). ``q`` of fewer than 2 or more than 100 characters is refused (400), at
+    most 20 answers; each build keeps its last 1,024 answers ready."""
+    text = request.args.get("q", "").strip()
+    namespace = request.args.get("ns", "")
+    if not NAMES_MIN_CHARS <= len(text) <= NAMES_MAX_CHARS:
+        raise ProtocolError(
+            f"q must be {NAMES_MIN_CHARS} to {NAMES_MAX_CHARS} characters, not {len(text)}."
+        )
+    if len(namespace) > NAMES_MAX_CHARS * 4:
+        raise ProtocolError(f"ns is longer than {NAMES_MAX_CHARS * 4} characters.")
+    try:
+        limit = min(int(request.args.get("limit", 10)), NAMES_MAX_LIMIT)
+    except ValueError:
+        raise ProtocolError("limit must be a whole number.") from None
+    snapshot = current_snapshot()
+    answer = snapshot.once(
+        "editor names",
+        lambda: lru_cache(maxsize=NAMES_KEPT)(partial(_names_answer, snapshot.build.search_index)),
+    )
+    return Response(
+        answer(text, namespace, max(limit, 1)), content_type="application/json; charset=utf-8"
+    )

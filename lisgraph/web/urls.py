@@ -9,7 +9,7 @@ from flask import Flask, request
 from markupsafe import Markup
 
 from .dataset import current_snapshot
-from .formatting import human_date, human_number, money, readable
+from .formatting import dated, human_date, human_number, money, readable
 
 __all__ = ["iri_for_path", "local_url", "public_root", "register_template_helpers"]
 
@@ -54,6 +54,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local"] = local_url
     app.jinja_env.filters["json_script"] = _json_script
     app.jinja_env.filters["human_date"] = human_date
+    app.jinja_env.filters["dated"] = dated
     app.jinja_env.filters["human_number"] = human_number
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals["readable"] = readable

@@ -5,6 +5,7 @@ no request to another host on any page (the ``page`` fixture checks)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 from urllib.request import Request, urlopen
@@ -65,6 +66,48 @@ def test_the_editor_completes_a_resource_name(page: Any, server: str) -> None:
     screenshot(page, "editor-completion")
 
 
+def _type_in_a_new_query(page: Any, server: str, start: str, typed: str) -> Any:
+    """Open the editor, set its text to ``start``, type ``typed`` at the end; the hints."""
+    page.goto(server + "sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate(
+        "text => { const cm = document.querySelector('.CodeMirror').CodeMirror;"
+        " cm.setValue(text); cm.focus(); cm.setCursor(cm.lineCount(), 0); }",
+        start,
+    )
+    page.keyboard.type(typed, delay=60)
+    return page.locator(".CodeMirror-hints li")
+
+
+def _editor_text(page: Any) -> str:
+    return str(page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()"))
+
+
+def test_part_of_a_leps_name_completes_to_its_iri(page: Any, server: str) -> None:
+    # a label fragment: the LEP, its area and its strategy are offered by name; picking the
+    # LEP writes its IRI (no prefix the query declares covers it)
+    hints = _type_in_a_new_query(page, server, "SELECT * WHERE {\n  ", "Cumbria")
+    lep = hints.filter(has_text="Cumbria LEP (Local Enterprise Partnership)")
+    lep.first.wait_for(timeout=10_000)
+    texts = hints.all_inner_texts()
+    assert any("Cumbria Local Industrial Strategy" in t for t in texts), texts
+    screenshot(page, "editor-completes-a-name")
+    lep.first.click()
+    assert _editor_text(page).rstrip().endswith("<https://w3id.org/lisgraph/id/lep/E37000007>")
+
+
+def test_a_prefixed_name_completes_under_its_namespace(page: Any, server: str) -> None:
+    start = "PREFIX lep: <https://w3id.org/lisgraph/id/lep/>\nSELECT * WHERE {\n  "
+    hints = _type_in_a_new_query(page, server, start, "lep:E3700000")
+    cumbria = hints.filter(has_text="Cumbria LEP")
+    cumbria.first.wait_for(timeout=10_000)
+    texts = hints.all_inner_texts()
+    assert texts and all("lep:E3700000" in t for t in texts), texts  # LEPs only, by prefix
+    screenshot(page, "editor-completes-a-prefixed-name")
+    cumbria.first.click()
+    assert _editor_text(page).rstrip().endswith("  lep:E37000007")
+
+
 LIS = "PREFIX lis: <https://w3id.org/lisgraph/def/lis#>\n"
 BAR = (
     "#defaultView:BarChart\n" + LIS + "SELECT ?lep (COUNT(?d) AS ?districts) WHERE { "
@@ -113,7 +156,55 @@ def test_results_with_dates_show_as_a_timeline(page: Any, server: str) -> None:
 def test_construct_results_show_as_a_network(page: Any, server: str) -> None:
     view = _view(page, server, NETWORK, "view-network")
     assert view.get_attribute("aria-label") == "Network of 20 statements"
-    assert view.locator("canvas").count() >= 1  # Cytoscape drew into the box
+    view.locator("canvas").first.wait_for()  # Cytoscape drew into the box (after the labels)
+
+
+def _drawn_nodes(page: Any) -> list[list[str]]:
+    """The network's nodes as Cytoscape holds them: [IRI or "", label]."""
+    page.locator(".yasr .result-view.network canvas").first.wait_for(timeout=15_000)
+    nodes: list[list[str]] = page.evaluate(
+        "() => document.querySelector('.result-view.network')._cyreg.cy.nodes()"
+        ".map(n => [n.data('iri'), n.data('label')])"
+    )
+    return nodes
+
+
+def _label(server: str, iri: str) -> str:
+    query = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        f"SELECT ?l WHERE {{ <{iri}> skos:prefLabel ?l }}"
+    )
+    request = Request(
+        server + "sparql?query=" + quote(query),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urlopen(request, timeout=30) as answer:
+        return str(json.load(answer)["results"]["bindings"][0]["l"]["value"])
+
+
+def test_a_network_names_its_nodes_by_their_labels(page: Any, server: str) -> None:
+    lep = "https://w3id.org/lisgraph/id/lep/E37000007"
+    _view(page, server, f"#defaultView:Graph\nDESCRIBE <{lep}>", "view-network-labels")
+    nodes = dict((iri, label) for iri, label in _drawn_nodes(page) if iri)
+    assert nodes[lep] == _label(server, lep)  # "Cumbria LEP", not "E37000007"
+    named = [iri for iri, label in nodes.items() if label != iri.rsplit("/", 1)[-1]]
+    assert len(named) * 2 > len(nodes), nodes  # most IRIs by a label, not their last segment
+    assert not page.locator(".yasr .view-note").count()  # within the limit: no note
+    screenshot(page, "view-network-labels")
+
+
+def test_a_network_past_its_node_limit_says_so(page: Any, server: str) -> None:
+    query = (
+        "#defaultView:Graph\n" + LIS + "CONSTRUCT { ?d lis:inLEPArea ?a } "
+        "WHERE { ?d lis:inLEPArea ?a }"
+    )
+    _view(page, server, query, "view-network-limit")
+    nodes = _drawn_nodes(page)
+    note = page.locator(".yasr .view-note")
+    assert note.is_visible()
+    shown, total = map(int, re.findall(r"Showing (\d+) of (\d+) nodes", note.inner_text())[0])
+    assert shown == len(nodes) <= 40 < total
+    screenshot(page, "view-network-limit")
 
 
 def test_a_class_page_sorts_and_filters(page: Any, server: str) -> None:

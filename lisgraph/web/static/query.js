@@ -93,29 +93,54 @@
     get: function (yasqe, token) { return terms("property", token); },
     postprocessHints: labelHints
   });
-  // A bare name ("Cornw") completes to the IRI of a resource so named, from this server's own
-  // search index (/search), with its label and class shown in the list.
+  // Named things (LEPs, strategies, districts...) complete from this server's search index
+  // (/editor/names.json): a bare word ("Cumbr") by name, code or IRI segment, and a prefixed
+  // name whose prefix the query declares ("lep:E3700") by its local part under that namespace.
+  // Each hint shows the thing's label and class; it is inserted as a prefixed name when a prefix
+  // the query declares covers the IRI, else as <IRI>.
   var KEYWORDS = /^(select|construct|describe|ask|where|prefix|base|from|named|optional|union|filter|graph|minus|bind|values|service|limit|offset|order|group|having|distinct|reduced|as|by|asc|desc|not|exists|in|a|true|false|undef)$/i;
+  var BARE = /^[A-Za-z][\w\u00C0-\u024F-]{2,}$/;
+  var PREFIXED = /^([A-Za-z][\w-]*)?:([\w\u00C0-\u024F.-]{2,})$/;
+  var LOCAL = /^[\w][\w-]*$/;  // a local part written as is in a prefixed name
   var found = {};
+  function typed(yasqe) {
+    var token = yasqe.getCompleteToken();
+    var text = token && token.string ? token.string : "";
+    var prefixed = PREFIXED.exec(text);
+    if (prefixed) {
+      var declared = yasqe.getPrefixesFromQuery();
+      var ns = declared[prefixed[1] || ""];
+      return ns ? { q: prefixed[2], ns: ns } : null;
+    }
+    return BARE.test(text) && !KEYWORDS.test(text) ? { q: text, ns: "" } : null;
+  }
+  function written(yasqe, iri) {
+    var declared = yasqe.getPrefixesFromQuery();
+    var best = null;
+    Object.keys(declared).forEach(function (prefix) {
+      var ns = declared[prefix];
+      if (iri.indexOf(ns) === 0 && LOCAL.test(iri.slice(ns.length)) &&
+          (!best || ns.length > declared[best].length)) best = prefix;
+    });
+    return best !== null ? best + ":" + iri.slice(declared[best].length) : "<" + iri + ">";
+  }
   Yasqe.registerAutocompleter({
     name: "lisgraph-resources",
     bulk: false,
     autoShow: true,
     persistenceId: null,
-    isValidCompletionPosition: function (yasqe) {
-      var token = yasqe.getCompleteToken();
-      var text = token && token.string ? token.string : "";
-      return /^[A-Za-z][\w\u00C0-\u024F-]{2,}$/.test(text) && !KEYWORDS.test(text);
-    },
-    get: function (yasqe, token) {
-      var text = token.autocompletionString || token.string;
-      var url = config.root + "search?format=json&limit=15&q=" + encodeURIComponent(text);
+    isValidCompletionPosition: function (yasqe) { return typed(yasqe) !== null; },
+    get: function (yasqe) {
+      var asked = typed(yasqe);
+      if (!asked) return Promise.resolve([]);
+      var url = config.names + "?limit=15&q=" + encodeURIComponent(asked.q) +
+        (asked.ns ? "&ns=" + encodeURIComponent(asked.ns) : "");
       return fetch(url, { headers: { Accept: "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (response) { return response.ok ? response.json() : { names: [] }; })
         .then(function (answer) {
-          return answer.results.map(function (hit) {
-            var completion = "<" + hit.iri + ">";
-            found[completion] = hit.label + " (" + hit.classLabel + ")";
+          return answer.names.map(function (thing) {
+            var completion = written(yasqe, thing.iri);
+            found[completion] = thing.label + " (" + thing.classLabel + ")";
             return completion;
           });
         })

@@ -5,7 +5,9 @@
 // the query ("#defaultView:BarChart", "#defaultView:Timeline", "#defaultView:Graph",
 // "#defaultView:Sources", as Wikidata's query service reads them), and each shows a text
 // version of what it draws. Chart.js and Cytoscape are bundled with the package (the chart and
-// network views need them; Sources does not); nothing is loaded from another host.
+// network views need them; Sources does not), and loaded from this server, by the content-hashed
+// URLs the page's configuration gives, only when such a view is first drawn (review E15: they
+// are 280 KB of the query page's weight compressed); nothing is loaded from another host.
 (function () {
   "use strict";
   if (typeof window.Yasgui === "undefined") return;
@@ -118,6 +120,7 @@
     return bindings(this.yasr).length > 0 && value !== null &&
       column(this.yasr, function (t) { return !isNumber(t); }, value) !== null;
   };
+  BarChart.prototype.initialize = function () { return script("chart"); };
   BarChart.prototype.getIcon = function () { return icon("▮"); };
   BarChart.prototype.draw = function () {
     var value = column(this.yasr, isNumber);
@@ -144,6 +147,7 @@
   Timeline.prototype.canHandleResults = function () {
     return bindings(this.yasr).length > 0 && column(this.yasr, isDate) !== null;
   };
+  Timeline.prototype.initialize = function () { return script("chart"); };
   Timeline.prototype.getIcon = function () { return icon("⟶"); };
   Timeline.prototype.draw = function () {
     var when = column(this.yasr, isDate);
@@ -219,39 +223,120 @@
     return bindings(this.yasr).length > 0 && names.length === 3 &&
       names[0] === "subject" && names[1] === "predicate" && names[2] === "object";
   };
+  Network.prototype.initialize = function () { return script("cytoscape"); };
   Network.prototype.getIcon = function () { return icon("⋈"); };
-  Network.prototype.draw = function () {
-    var rows = bindings(this.yasr).slice(0, 500);
-    var nodes = {};
-    var edges = [];
-    rows.forEach(function (r, i) {
-      [r.subject, r.object].forEach(function (t) {
-        var id = t.type + ":" + t.value;
-        if (!nodes[id]) nodes[id] = { data: { id: id, label: text(t).slice(0, 40) },
-          classes: t.type === "uri" ? "iri" : "literal" };
-      });
-      edges.push({ data: { id: "e" + i, source: r.subject.type + ":" + r.subject.value,
-        target: r.object.type + ":" + r.object.value, label: short(r.predicate.value) } });
+  // Readable at a glance (review E10: 24 slug-named nodes and their edge labels overlapped into
+  // a knot): each IRI is named by its label, from the result's own label statements or else
+  // from one VALUES query to this endpoint; edge labels show on hover only; a spaced layout;
+  // and at most NODES nodes, with a visible note when the result has more (the text version
+  // lists every statement).
+  var NODES = 40;
+  var TEXT_ROWS = 2000;
+  var LABELS = ["http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/title",
+    "http://schema.org/name", "http://xmlns.com/foaf/0.1/name"];
+  function labelsOf(iris, rows) {
+    var labels = {};
+    rows.forEach(function (r) {
+      if (r.subject.type === "uri" && r.object.type !== "uri" && r.object.type !== "bnode" &&
+          LABELS.indexOf(r.predicate.value) >= 0 && !labels[r.subject.value]) {
+        labels[r.subject.value] = r.object.value;
+      }
     });
+    var missing = iris.filter(function (iri) { return !labels[iri]; });
+    if (!missing.length || !config) return Promise.resolve(labels);
+    var query = "SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { " +
+      missing.map(function (iri) { return "<" + iri + ">"; }).join(" ") + " } " +
+      "?s " + LABELS.map(function (p) { return "<" + p + ">"; }).join("|") + " ?l } GROUP BY ?s";
+    if (query.length > (config.maxQueryLength || 100000)) return Promise.resolve(labels);
+    return lookUp(query).then(function (answer) {
+      answer.results.bindings.forEach(function (b) { labels[b.s.value] = b.label.value; });
+      return labels;
+    }).catch(function () { return labels; });  // unlabelled: named by the IRI's last segment
+  }
+  Network.prototype.draw = function () {
+    var self = this;
+    var all = bindings(this.yasr);
+    var nodes = {};
+    var count = 0;
+    var rows = [];
+    all.forEach(function (r) {
+      var ids = [r.subject, r.object].map(function (t) { return t.type + ":" + t.value; });
+      var added = ids.filter(function (id, i) { return !nodes[id] && ids.indexOf(id) === i; });
+      if (count + added.length > NODES) return;
+      [r.subject, r.object].forEach(function (t, i) {
+        if (!nodes[ids[i]]) nodes[ids[i]] = t;
+      });
+      count += added.length;
+      rows.push(r);
+    });
+    var allNodes = {};
+    all.forEach(function (r) {
+      allNodes[r.subject.type + ":" + r.subject.value] = 1;
+      allNodes[r.object.type + ":" + r.object.value] = 1;
+    });
+    var total = Object.keys(allNodes).length;
     var box = element("div", { "class": "result-view network", role: "img",
       "aria-label": "Network of " + rows.length + " statements" });
+    if (total > count) {
+      this.yasr.resultsEl.appendChild(element("p", { "class": "view-note", role: "status" },
+        "Showing " + count + " of " + total + " nodes (" + rows.length + " of " + all.length +
+        " statements): more would not be readable. The text version lists the statements" +
+        (all.length > TEXT_ROWS ? " (the first " + TEXT_ROWS + ")" : "") +
+        "; narrow the query (LIMIT, a pattern) to draw the rest."));
+    }
     this.yasr.resultsEl.appendChild(box);
-    this.cy = window.cytoscape({
-      container: box,
-      elements: Object.keys(nodes).map(function (k) { return nodes[k]; }).concat(edges),
-      layout: { name: "cose", animate: false },
-      style: [
-        { selector: "node", style: { label: "data(label)", "font-size": 9,
-          "background-color": "#005ea5", width: 12, height: 12 } },
-        { selector: "node.literal", style: { "background-color": "#b1b4b6", shape: "round-rectangle" } },
-        { selector: "edge", style: { label: "data(label)", "font-size": 7, width: 1,
-          "curve-style": "bezier", "target-arrow-shape": "triangle", "line-color": "#888",
-          "target-arrow-color": "#888" } }
-      ]
+    var iris = Object.keys(nodes).filter(function (id) { return nodes[id].type === "uri"; })
+      .map(function (id) { return nodes[id].value; });
+    return labelsOf(iris, all).then(function (labels) {
+      function name(t) {
+        var full = t.type === "uri" ? (labels[t.value] || short(t.value)) : t.value;
+        return full.length > 48 ? full.slice(0, 47) + "…" : full;
+      }
+      var elements = Object.keys(nodes).map(function (id) {
+        var t = nodes[id];
+        return { data: { id: id, label: name(t), iri: t.type === "uri" ? t.value : "" },
+          classes: t.type === "uri" ? "iri" : "literal" };
+      }).concat(rows.map(function (r, i) {
+        return { data: { id: "e" + i, source: r.subject.type + ":" + r.subject.value,
+          target: r.object.type + ":" + r.object.value, label: short(r.predicate.value) } };
+      }));
+      self.cy = window.cytoscape({
+        container: box,
+        elements: elements,
+        layout: { name: "cose", animate: false, nodeRepulsion: function () { return 400000; },
+          idealEdgeLength: function () { return 110; }, nodeOverlap: 40, padding: 30,
+          randomize: false, componentSpacing: 120 },
+        style: [
+          { selector: "node", style: { label: "data(label)", "font-size": 11,
+            "text-wrap": "wrap", "text-max-width": 140, "text-valign": "bottom",
+            "text-margin-y": 3, "text-background-color": "#fff", "text-background-opacity": 0.8,
+            "background-color": "#005ea5", width: 12, height: 12 } },
+          { selector: "node.literal", style: { "background-color": "#b1b4b6",
+            shape: "round-rectangle" } },
+          { selector: "edge", style: { width: 1, "curve-style": "bezier",
+            "target-arrow-shape": "triangle", "line-color": "#999",
+            "target-arrow-color": "#999", label: "", "font-size": 10 } },
+          { selector: "edge.shown", style: { label: "data(label)", "line-color": "#005ea5",
+            "target-arrow-color": "#005ea5", "text-background-color": "#fff",
+            "text-background-opacity": 1 } }
+        ]
+      });
+      self.cy.on("mouseover", "edge", function (event) { event.target.addClass("shown"); });
+      self.cy.on("mouseout", "edge", function (event) { event.target.removeClass("shown"); });
+      self.cy.on("mouseover", "node", function (event) {
+        event.target.connectedEdges().addClass("shown");
+      });
+      self.cy.on("mouseout", "node", function (event) {
+        event.target.connectedEdges().removeClass("shown");
+      });
+      box.setAttribute("data-labels", Object.keys(labels).length);
+      box.parentNode.appendChild(textVersion(["subject", "predicate", "object"],
+        all.slice(0, TEXT_ROWS).map(function (r) {
+          return [name(r.subject), short(r.predicate.value), name(r.object)];
+        }),
+        "Text version"));
     });
-    box.parentNode.appendChild(textVersion(["subject", "predicate", "object"],
-      rows.map(function (r) { return [text(r.subject), short(r.predicate.value), text(r.object)]; }),
-      "Text version"));
   };
   Network.prototype.destroy = function () { if (this.cy) this.cy.destroy(); };
 
@@ -266,6 +351,25 @@
   // the view says so.
   var configElement = document.getElementById("lisgraph-editor");
   var config = configElement ? JSON.parse(configElement.textContent) : null;
+
+  // A bundled script (config.viewScripts: "chart", "cytoscape"), loaded once, when a view that
+  // needs it is first drawn; YASR waits for a plugin's initialize() before drawing it.
+  var loading = {};
+  function script(key) {
+    if (!loading[key]) {
+      loading[key] = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = config.viewScripts[key];
+        tag.onload = function () { resolve(); };
+        tag.onerror = function () {
+          delete loading[key];
+          reject(new Error("could not load " + tag.src));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return loading[key];
+  }
   var ROWS = 200;
   var PAIRS = 2000;
 
@@ -539,9 +643,10 @@
     Yasr.registerPlugin("Sources", Sources);
     Yasr.registerPlugin("Map", GeoMap);  // its links use config's base and root
   }
-  if (window.Chart) {
+  var scripts = (config && config.viewScripts) || {};
+  if (scripts.chart) {
     Yasr.registerPlugin("BarChart", BarChart);
     Yasr.registerPlugin("Timeline", Timeline);
   }
-  if (window.cytoscape) Yasr.registerPlugin("Graph", Network);
+  if (scripts.cytoscape) Yasr.registerPlugin("Graph", Network);
 })();
