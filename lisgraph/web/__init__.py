@@ -19,6 +19,7 @@ from flask_cors import CORS
 
 from ..config import DEFAULTS, ServerConfig, from_environment
 from . import (
+    change_feed,
     compare,
     compression,
     dataset,
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         definitions.bp,
         search.bp,
         releases.bp,
+        change_feed.bp,
         downloads.bp,
         graph_store.bp,
         fragments.bp,

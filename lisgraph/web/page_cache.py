@@ -37,7 +37,16 @@ from .ready_responses import SHAREABLE
 __all__ = ["PAGE_PARAMETERS", "TRIM_AFTER_BYTES", "PageCache", "init_app", "page_key"]
 
 # Fragments: an index lookup costs less than the memory it would take from the pages kept.
-_NOT_CACHED = ("/sparql", "/search", "/health", "/downloads/", "/static/", "/fragments")
+# The change feed: it offers only the quad formats, which the key's formats do not tell apart.
+_NOT_CACHED = (
+    "/sparql",
+    "/search",
+    "/health",
+    "/downloads/",
+    "/static/",
+    "/fragments",
+    "/changes",
+)
 
 #: The query parameters a cached page reads: the format, the Graph Store's graph, a class
 #: page's paging, sorting and facets, the LEPs or strategies compared, the map's day and

@@ -1,0 +1,315 @@
+"""The change feed (``/changes``, a Linked Data Event Stream): a consumer that replicates it from
+its root, following the TREE relations, ends with the current release's quads, byte for byte as
+sorted N-Quads; its pages are immutable and cached as such; the catalogue and VoID link it.
+
+Thirteen releases of a small dataset of six source graphs (written by the build's own writer,
+as tests/test_releases.py does for what does not depend on the whole project) change it in
+every way a release can: statements added and removed in one graph, only added or only removed
+in another, a graph deleted for good, one deleted and later made again, a graph unchanged
+since the first release;
+ten are kept, so the first three are pruned and the stream starts with the snapshot of the
+fourth. The replay with the whole project's data, ontology graphs included, is in
+tests/test_releases.py (``test_the_change_feed_replays_to_the_release``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
+
+from lisgraph.artifact import Release, list_releases
+from lisgraph.builder import OntologyVersion, write_build
+from lisgraph.builder.releases import file_release, release_turn
+from lisgraph.canonical import sorted_lines
+from lisgraph.web import change_feed, create_app
+
+from .helpers import BASE, LOCAL, InProcessHTTP
+
+TREE = "https://w3id.org/tree#"
+LDES = "https://w3id.org/ldes#"
+AS = "https://www.w3.org/ns/activitystreams#"
+DAY = dt.date(2026, 12, 4)
+RELEASES, KEEP = 13, 10
+NQUADS = "application/n-quads"
+
+
+def _graph(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{BASE}graph/{name}")
+
+
+def _thing(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{BASE}id/thing/{name}")
+
+
+LABEL = ox.NamedNode(str(RDFS.label))
+VALUE = ox.NamedNode(f"{BASE}def/lis#value")
+
+
+def _state(step: int) -> list[ox.Quad]:
+    """The dataset of release ``step`` (from 0)."""
+    quads = [
+        # "moving": one value replaced in every release (a statement removed, one added)
+        ox.Quad(_thing("a"), LABEL, ox.Literal("Thing A", language="en"), _graph("moving")),
+        ox.Quad(
+            _thing("a"), VALUE, ox.Literal(str(step), datatype=_xsd("integer")), _graph("moving")
+        ),
+        # "constant": unchanged since the first release, which is pruned
+        ox.Quad(
+            _thing("d"),
+            LABEL,
+            ox.Literal('tab\there, "quoted", CR\r and LF\n, astral \U0001f600'),
+            _graph("constant"),
+        ),
+        ox.Quad(_thing("d"), VALUE, _thing("a"), _graph("constant")),
+    ]
+    # "growing": one statement added each release, the one three releases old removed
+    quads += [
+        ox.Quad(_thing("b"), VALUE, ox.Literal(f"b{n}"), _graph("growing"))
+        for n in range(max(0, step - 3), step + 1)
+    ]
+    # "vanishing": gone from release 6 to 8, then made again with other statements
+    if step < 6:
+        quads.append(ox.Quad(_thing("c"), LABEL, ox.Literal("C, first life"), _graph("vanishing")))
+    elif step >= 9:
+        quads.append(ox.Quad(_thing("c"), LABEL, ox.Literal("C, second life"), _graph("vanishing")))
+    # "dropped": gone from release 9 on
+    if step < 8:
+        quads.append(
+            ox.Quad(_thing("f"), LABEL, ox.Literal("F", language="en-GB"), _graph("dropped"))
+        )
+    # "late": first made by release 5 (only added to, never removed from)
+    quads += [
+        ox.Quad(_thing("e"), VALUE, ox.Literal(f"e{n}"), _graph("late")) for n in range(5, step + 1)
+    ]
+    return quads
+
+
+def _xsd(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"http://www.w3.org/2001/XMLSchema#{name}")
+
+
+def _release(root: Path, step: int) -> Release:
+    with release_turn(root, DAY) as turn:
+        store = ox.Store()
+        store.extend(_state(step))
+        out = root.parent / f"build-{turn.version}"
+        out.mkdir()
+        previous = turn.previous.version if turn.previous else None
+        write_build(
+            store, BASE, f"step-{step}", out, version=OntologyVersion(turn.version, previous)
+        )
+        return file_release(out, root, BASE, dt.datetime.now(dt.UTC), turn, keep=KEEP)
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dist directory (a link to the last release's build) with 13 releases, 10 kept."""
+    top = tmp_path_factory.mktemp("feed")
+    dist, root = top / "dist", top / "dist-releases"
+    for step in range(RELEASES):
+        release = _release(root, step)
+    dist.symlink_to(top / f"build-{release.version}")
+    return dist
+
+
+@pytest.fixture()
+def http(feed: Path) -> Iterator[InProcessHTTP]:
+    app = create_app({"DIST_DIR": str(feed)})
+    yield InProcessHTTP(app.test_client())
+
+
+def _parse(response_content: bytes, media_type: str, base: str) -> list[ox.Quad]:
+    formats = {
+        NQUADS: ox.RdfFormat.N_QUADS,
+        "application/trig": ox.RdfFormat.TRIG,
+        "application/ld+json": ox.RdfFormat.JSON_LD,
+    }
+    return list(ox.parse(response_content, format=formats[media_type], base_iri=base))
+
+
+def replay(http: InProcessHTTP, entry: str, accept: str = NQUADS) -> tuple[bytes, list[str]]:
+    """Replicate the stream at ``entry`` as an LDES client does: find the stream by
+    ``tree:view``, follow every ``tree:relation`` to its node, extract each member (its
+    description and the named graph named by it), then apply the members in the order of the
+    stream's ``ldes:timestampPath``: an ``as:Update`` replaces the graph it is a version of, an
+    ``as:Delete`` drops it. Returns the replica as sorted N-Quads and the pages fetched."""
+    first = http.get(entry, headers={"Accept": accept})
+    assert first.status_code == 200, first.text
+    root_quads = _parse(first.content, accept, entry)
+    streams = [q.subject for q in root_quads if q.predicate.value == TREE + "view"]
+    views = [q.object for q in root_quads if q.predicate.value == TREE + "view"]
+    assert len(streams) == 1 and views == [ox.NamedNode(entry)]
+    stream = streams[0]
+
+    def value(quads: list[ox.Quad], subject: object, predicate: str) -> Any:
+        found = [q.object for q in quads if q.subject == subject and q.predicate.value == predicate]
+        assert len(found) == 1, (subject, predicate, found)
+        return found[0]
+
+    timestamp = value(root_quads, stream, LDES + "timestampPath").value
+    version_of = value(root_quads, stream, LDES + "versionOfPath").value
+    delete = value(root_quads, stream, LDES + "versionDeleteObject")
+    members: dict[str, tuple[str, str, bool, list[ox.Quad]]] = {}
+    queue, seen = [entry], {entry}
+    pages: list[str] = []
+    while queue:
+        url = queue.pop(0)
+        page = first if url == entry else http.get(url, headers={"Accept": accept})
+        assert page.status_code == 200, (url, page.text)
+        pages.append(url)
+        quads = root_quads if url == entry else _parse(page.content, accept, url)
+        here = ox.NamedNode(url)
+        for relation in [
+            q.object for q in quads if q.subject == here and q.predicate.value == TREE + "relation"
+        ]:
+            node = value(quads, relation, TREE + "node").value
+            if node not in seen:
+                seen.add(node)
+                queue.append(node)
+        for member in [
+            q.object for q in quads if q.subject == stream and q.predicate.value == TREE + "member"
+        ]:
+            assert isinstance(member, ox.NamedNode)
+            described = [
+                q for q in quads if q.subject == member and q.graph_name == ox.DefaultGraph()
+            ]
+            payload = [q for q in quads if q.graph_name == member]
+            when = value(described, member, timestamp).value
+            graph = value(described, member, version_of).value
+            deleted = any(
+                q.predicate == ox.NamedNode(str(RDF.type)) and q.object == delete for q in described
+            )
+            if member.value in members:  # a member met twice must be the same member
+                assert members[member.value] == (when, graph, deleted, payload)
+            members[member.value] = (when, graph, deleted, payload)
+    replica: dict[str, list[ox.Quad]] = {}
+    for _, graph, deleted, payload in sorted(
+        members.values(), key=lambda m: dt.datetime.fromisoformat(m[0])
+    ):
+        if deleted:
+            replica.pop(graph, None)
+        else:
+            replica[graph] = [
+                ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in payload
+            ]
+    everything = [quad for quads in replica.values() for quad in quads]
+    return sorted_lines(ox.serialize(everything, format=ox.RdfFormat.N_QUADS) or b""), pages
+
+
+def _current(feed: Path) -> bytes:
+    return (feed / "lisgraph.nq").read_bytes()
+
+
+def test_a_consumer_replaying_the_feed_ends_with_the_current_release(
+    feed: Path, http: InProcessHTTP, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    releases = list_releases(feed.parent / "dist-releases")
+    assert len(releases) == KEEP and releases[0].version == "2026.12.04.4"  # 3 pruned
+    current = _current(feed)
+    assert current == (releases[-1].path / "lisgraph.nq").read_bytes()
+    assert b"C, second life" in current and b"\\r" in current  # what the replay must carry
+    assert b"graph/dropped" not in current and b"graph/constant" in current
+    # two members a page, so the snapshot and the first releases span several pages
+    monkeypatch.setattr(change_feed, "PAGE_MEMBERS", 2)
+    for accept in (NQUADS, "application/trig", "application/ld+json"):
+        replica, pages = replay(http, LOCAL + "changes", accept)
+        assert replica == current, accept
+        assert LOCAL + "changes/2026.12.04.4/snapshot/2" in pages  # 4 graphs then, 2 a page
+        assert LOCAL + "changes/2026.12.04.4/1" not in pages  # the snapshot stands for it
+        assert LOCAL + "changes/2026.12.04.13/1" in pages
+
+
+def test_the_members_are_the_releases_changes(feed: Path, http: InProcessHTTP) -> None:
+    """Each release's pages hold a member for each graph its diff touched, and none other; the
+    graph deleted in the 7th release has an as:Delete member there."""
+    for release in list_releases(feed.parent / "dist-releases")[1:]:
+        page = http.get(LOCAL + f"changes/{release.version}/1", headers={"Accept": NQUADS})
+        quads = list(ox.parse(page.content, format=ox.RdfFormat.N_QUADS))
+        versions = {q.object.value for q in quads if q.predicate.value == str(DCTERMS.isVersionOf)}
+        added = gzip.decompress((release.path / "changes" / "added.nq.gz").read_bytes())
+        removed = gzip.decompress((release.path / "changes" / "removed.nq.gz").read_bytes())
+        touched = {
+            line.rsplit(b" ", 2)[-2].decode()[1:-1] for line in (added + removed).splitlines()
+        }
+        assert versions == touched, release.version
+        deleted = {
+            value.object.value
+            for q in quads
+            if q.object.value == AS + "Delete"
+            for value in quads
+            if value.subject == q.subject and value.predicate.value == str(DCTERMS.isVersionOf)
+        }
+        expected = {"2026.12.04.7": "vanishing", "2026.12.04.9": "dropped"}.get(release.version)
+        assert deleted == ({f"{BASE}graph/{expected}"} if expected else set()), release.version
+    assert f"{BASE}graph/constant" not in versions  # unchanged since the first release
+
+
+def test_pages_are_immutable_and_answer_304(http: InProcessHTTP) -> None:
+    page = http.get(LOCAL + "changes/2026.12.04.13/1", headers={"Accept": NQUADS})
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith(NQUADS)
+    assert page.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    etag = page.headers["ETag"]
+    assert etag.startswith('"')  # strong
+    again = http.get(
+        LOCAL + "changes/2026.12.04.13/1", headers={"Accept": NQUADS, "If-None-Match": etag}
+    )
+    assert again.status_code == 304
+    assert b"<https://w3id.org/ldes#immutable>" in page.content
+    root = http.get(LOCAL + "changes", headers={"Accept": NQUADS})
+    assert "immutable" not in root.headers["Cache-Control"]
+    assert "max-age=300" in root.headers["Cache-Control"] and root.headers["ETag"]
+    other = http.get(LOCAL + "changes", headers={"Accept": "application/trig"})
+    assert other.headers["Content-Type"].startswith("application/trig")
+    assert "Accept" in root.headers["Vary"]
+
+
+def test_unknown_pages_and_formats_are_refused(http: InProcessHTTP) -> None:
+    for path in (
+        "changes/2026.12.04.1/1",  # pruned
+        "changes/2020.01.01/1",
+        "changes/2026.12.04.13/2",  # past the last page
+        "changes/2026.12.04.13/0",
+        "changes/2026.12.04.13/snapshot/9",
+        "changes/nothing/1",
+    ):
+        assert http.get(LOCAL + path).status_code == 404, path
+    turtle = http.get(LOCAL + "changes", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 406 and "application/n-quads" in turtle.text
+    # a client that takes Turtle first and TriG after gets TriG
+    both = http.get(LOCAL + "changes", headers={"Accept": "text/turtle, application/trig;q=0.5"})
+    assert both.headers["Content-Type"].startswith("application/trig")
+
+
+def test_no_release_no_feed(client: FlaskClient) -> None:
+    answer = client.get("/changes")
+    assert answer.status_code == 404 and b"lisgraph release" in answer.data
+
+
+def test_the_catalogue_and_void_link_the_feed(http: InProcessHTTP) -> None:
+    catalog = Graph().parse(
+        data=http.get(LOCAL + "catalog", headers={"Accept": "text/turtle"}).text, format="turtle"
+    )
+    spec = URIRef("https://w3id.org/ldes/specification")
+    services = list(catalog.subjects(DCTERMS.conformsTo, spec))
+    assert len(services) == 1 and (services[0], RDF.type, DCAT.DataService) in catalog
+    url = catalog.value(services[0], DCAT.endpointURL)
+    assert url == URIRef(LOCAL + "changes")
+    root = http.get(str(url), headers={"Accept": NQUADS})
+    assert root.status_code == 200 and f"<{TREE}view> <{url}>".encode() in root.content
+    void = Graph().parse(
+        data=http.get(LOCAL + ".well-known/void", headers={"Accept": "text/turtle"}).text,
+        format="turtle",
+    )
+    stream = URIRef(BASE + "changes#stream")
+    assert (stream, RDF.type, URIRef(LDES + "EventStream")) in void
+    view = void.value(stream, URIRef(TREE + "view"))
+    assert view == url and http.get(str(view), headers={"Accept": NQUADS}).status_code == 200
