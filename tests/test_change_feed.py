@@ -18,7 +18,6 @@ import datetime as dt
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -29,17 +28,15 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
 from lisgraph.artifact import Release, list_releases
 from lisgraph.builder import OntologyVersion, write_build
 from lisgraph.builder.releases import file_release, release_turn
-from lisgraph.canonical import sorted_lines
 from lisgraph.web import change_feed, create_app
 
-from .helpers import BASE, LOCAL, InProcessHTTP
+from .helpers import BASE, LOCAL, NQUADS, InProcessHTTP, replay_change_feed
 
 TREE = "https://w3id.org/tree#"
 LDES = "https://w3id.org/ldes#"
 AS = "https://www.w3.org/ns/activitystreams#"
 DAY = dt.date(2026, 12, 4)
 RELEASES, KEEP = 13, 10
-NQUADS = "application/n-quads"
 
 
 def _graph(name: str) -> ox.NamedNode:
@@ -127,84 +124,6 @@ def http(feed: Path) -> Iterator[InProcessHTTP]:
     yield InProcessHTTP(app.test_client())
 
 
-def _parse(response_content: bytes, media_type: str, base: str) -> list[ox.Quad]:
-    formats = {
-        NQUADS: ox.RdfFormat.N_QUADS,
-        "application/trig": ox.RdfFormat.TRIG,
-        "application/ld+json": ox.RdfFormat.JSON_LD,
-    }
-    return list(ox.parse(response_content, format=formats[media_type], base_iri=base))
-
-
-def replay(http: InProcessHTTP, entry: str, accept: str = NQUADS) -> tuple[bytes, list[str]]:
-    """Replicate the stream at ``entry`` as an LDES client does: find the stream by
-    ``tree:view``, follow every ``tree:relation`` to its node, extract each member (its
-    description and the named graph named by it), then apply the members in the order of the
-    stream's ``ldes:timestampPath``: an ``as:Update`` replaces the graph it is a version of, an
-    ``as:Delete`` drops it. Returns the replica as sorted N-Quads and the pages fetched."""
-    first = http.get(entry, headers={"Accept": accept})
-    assert first.status_code == 200, first.text
-    root_quads = _parse(first.content, accept, entry)
-    streams = [q.subject for q in root_quads if q.predicate.value == TREE + "view"]
-    views = [q.object for q in root_quads if q.predicate.value == TREE + "view"]
-    assert len(streams) == 1 and views == [ox.NamedNode(entry)]
-    stream = streams[0]
-
-    def value(quads: list[ox.Quad], subject: object, predicate: str) -> Any:
-        found = [q.object for q in quads if q.subject == subject and q.predicate.value == predicate]
-        assert len(found) == 1, (subject, predicate, found)
-        return found[0]
-
-    timestamp = value(root_quads, stream, LDES + "timestampPath").value
-    version_of = value(root_quads, stream, LDES + "versionOfPath").value
-    delete = value(root_quads, stream, LDES + "versionDeleteObject")
-    members: dict[str, tuple[str, str, bool, list[ox.Quad]]] = {}
-    queue, seen = [entry], {entry}
-    pages: list[str] = []
-    while queue:
-        url = queue.pop(0)
-        page = first if url == entry else http.get(url, headers={"Accept": accept})
-        assert page.status_code == 200, (url, page.text)
-        pages.append(url)
-        quads = root_quads if url == entry else _parse(page.content, accept, url)
-        here = ox.NamedNode(url)
-        for relation in [
-            q.object for q in quads if q.subject == here and q.predicate.value == TREE + "relation"
-        ]:
-            node = value(quads, relation, TREE + "node").value
-            if node not in seen:
-                seen.add(node)
-                queue.append(node)
-        for member in [
-            q.object for q in quads if q.subject == stream and q.predicate.value == TREE + "member"
-        ]:
-            assert isinstance(member, ox.NamedNode)
-            described = [
-                q for q in quads if q.subject == member and q.graph_name == ox.DefaultGraph()
-            ]
-            payload = [q for q in quads if q.graph_name == member]
-            when = value(described, member, timestamp).value
-            graph = value(described, member, version_of).value
-            deleted = any(
-                q.predicate == ox.NamedNode(str(RDF.type)) and q.object == delete for q in described
-            )
-            if member.value in members:  # a member met twice must be the same member
-                assert members[member.value] == (when, graph, deleted, payload)
-            members[member.value] = (when, graph, deleted, payload)
-    replica: dict[str, list[ox.Quad]] = {}
-    for _, graph, deleted, payload in sorted(
-        members.values(), key=lambda m: dt.datetime.fromisoformat(m[0])
-    ):
-        if deleted:
-            replica.pop(graph, None)
-        else:
-            replica[graph] = [
-                ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in payload
-            ]
-    everything = [quad for quads in replica.values() for quad in quads]
-    return sorted_lines(ox.serialize(everything, format=ox.RdfFormat.N_QUADS) or b""), pages
-
-
 def _current(feed: Path) -> bytes:
     return (feed / "lisgraph.nq").read_bytes()
 
@@ -221,7 +140,7 @@ def test_a_consumer_replaying_the_feed_ends_with_the_current_release(
     # two members a page, so the snapshot and the first releases span several pages
     monkeypatch.setattr(change_feed, "PAGE_MEMBERS", 2)
     for accept in (NQUADS, "application/trig", "application/ld+json"):
-        replica, pages = replay(http, LOCAL + "changes", accept)
+        replica, pages = replay_change_feed(http, LOCAL + "changes", accept)
         assert replica == current, accept
         assert LOCAL + "changes/2026.12.04.4/snapshot/2" in pages  # 4 graphs then, 2 a page
         assert LOCAL + "changes/2026.12.04.4/1" not in pages  # the snapshot stands for it
