@@ -1,10 +1,8 @@
 """Helpers shared by the tests: free ports, the real server started and stopped, the CLI in a
-new process, a copy of the project, requests-like calls to an in-process app, and a consumer of
-the change feed."""
+new process, a copy of the project, and requests-like calls to an in-process app."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -15,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import pyoxigraph as ox
 import requests
 from flask.testing import FlaskClient
 from pyshacl import validate
@@ -25,7 +22,6 @@ from rdflib.term import Node
 
 from bench.stores.server import free_port as free_port  # the one free_port, for the tests
 from bench.stores.server import stop_process_group
-from lisgraph.canonical import sorted_lines
 
 TESTS_DIR = Path(__file__).parent
 PROJECT_DIR = TESTS_DIR.parent
@@ -262,88 +258,3 @@ def dcat_ap_violations(catalog: Graph) -> tuple[list[Node], list[Node], str]:
         )
         (allowed if named else other).append(result)
     return other, allowed, str(text)
-
-
-NQUADS = "application/n-quads"
-_TREE = "https://w3id.org/tree#"
-_LDES = "https://w3id.org/ldes#"
-
-
-def _parse(response_content: bytes, media_type: str, base: str) -> list[ox.Quad]:
-    formats = {
-        NQUADS: ox.RdfFormat.N_QUADS,
-        "application/trig": ox.RdfFormat.TRIG,
-        "application/ld+json": ox.RdfFormat.JSON_LD,
-    }
-    return list(ox.parse(response_content, format=formats[media_type], base_iri=base))
-
-
-def replay_change_feed(
-    http: InProcessHTTP, entry: str, accept: str = NQUADS
-) -> tuple[bytes, list[str]]:
-    """Replicate the stream at ``entry`` as an LDES client does: find the stream by
-    ``tree:view``, follow every ``tree:relation`` to its node, extract each member (its
-    description and the named graph named by it), then apply the members in the order of the
-    stream's ``ldes:timestampPath``: an ``as:Update`` replaces the graph it is a version of, an
-    ``as:Delete`` drops it. Returns the replica as sorted N-Quads and the pages fetched."""
-    first = http.get(entry, headers={"Accept": accept})
-    assert first.status_code == 200, first.text
-    root_quads = _parse(first.content, accept, entry)
-    streams = [q.subject for q in root_quads if q.predicate.value == _TREE + "view"]
-    views = [q.object for q in root_quads if q.predicate.value == _TREE + "view"]
-    assert len(streams) == 1 and views == [ox.NamedNode(entry)]
-    stream = streams[0]
-
-    def value(quads: list[ox.Quad], subject: object, predicate: str) -> Any:
-        found = [q.object for q in quads if q.subject == subject and q.predicate.value == predicate]
-        assert len(found) == 1, (subject, predicate, found)
-        return found[0]
-
-    timestamp = value(root_quads, stream, _LDES + "timestampPath").value
-    version_of = value(root_quads, stream, _LDES + "versionOfPath").value
-    delete = value(root_quads, stream, _LDES + "versionDeleteObject")
-    members: dict[str, tuple[str, str, bool, list[ox.Quad]]] = {}
-    queue, seen = [entry], {entry}
-    pages: list[str] = []
-    while queue:
-        url = queue.pop(0)
-        page = first if url == entry else http.get(url, headers={"Accept": accept})
-        assert page.status_code == 200, (url, page.text)
-        pages.append(url)
-        quads = root_quads if url == entry else _parse(page.content, accept, url)
-        here = ox.NamedNode(url)
-        for relation in [
-            q.object for q in quads if q.subject == here and q.predicate.value == _TREE + "relation"
-        ]:
-            node = value(quads, relation, _TREE + "node").value
-            if node not in seen:
-                seen.add(node)
-                queue.append(node)
-        for member in [
-            q.object for q in quads if q.subject == stream and q.predicate.value == _TREE + "member"
-        ]:
-            assert isinstance(member, ox.NamedNode)
-            described = [
-                q for q in quads if q.subject == member and q.graph_name == ox.DefaultGraph()
-            ]
-            payload = [q for q in quads if q.graph_name == member]
-            when = value(described, member, timestamp).value
-            graph = value(described, member, version_of).value
-            deleted = any(
-                q.predicate == ox.NamedNode(str(RDF.type)) and q.object == delete for q in described
-            )
-            if member.value in members:  # a member met twice must be the same member
-                assert members[member.value] == (when, graph, deleted, payload)
-            members[member.value] = (when, graph, deleted, payload)
-    replica: dict[str, list[ox.Quad]] = {}
-    for _, graph, deleted, payload in sorted(
-        members.values(), key=lambda m: dt.datetime.fromisoformat(m[0])
-    ):
-        if deleted:
-            replica.pop(graph, None)
-        else:
-            replica[graph] = [
-                ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in payload
-            ]
-    everything = [quad for quads in replica.values() for quad in quads]
-    return sorted_lines(ox.serialize(everything, format=ox.RdfFormat.N_QUADS) or b""), pages

@@ -2,19 +2,14 @@
 its root, following the TREE relations, ends with the current release's quads, byte for byte as
 sorted N-Quads; its pages are immutable and cached as such; the catalogue and VoID link it.
 
-Thirteen releases of a small dataset of six source graphs (written by the build's own writer,
-as tests/test_releases.py does for what does not depend on the whole project) change it in
-every way a release can: statements added and removed in one graph, only added or only removed
-in another, a graph deleted for good, one deleted and later made again, a graph unchanged
-since the first release;
-ten are kept, so the first three are pruned and the stream starts with the snapshot of the
-fourth. The replay with the whole project's data, ontology graphs included, is in
-tests/test_releases.py (``test_the_change_feed_replays_to_the_release``).
+The releases are those of :mod:`tests.event_stream` (13 of a small dataset changing in every way
+a release can, 10 kept). The replay with the whole project's data, ontology graphs included, is
+in tests/test_releases.py (``test_the_change_feed_replays_to_the_release``); the replay by the
+LDES reference client in tests/system/test_ldes_client.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,99 +18,19 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
+from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from lisgraph.artifact import Release, list_releases
-from lisgraph.builder import OntologyVersion, write_build
-from lisgraph.builder.releases import file_release, release_turn
+from lisgraph.artifact import list_releases
 from lisgraph.web import change_feed, create_app
 
-from .helpers import BASE, LOCAL, NQUADS, InProcessHTTP, replay_change_feed
-
-TREE = "https://w3id.org/tree#"
-LDES = "https://w3id.org/ldes#"
-AS = "https://www.w3.org/ns/activitystreams#"
-DAY = dt.date(2026, 12, 4)
-RELEASES, KEEP = 13, 10
-
-
-def _graph(name: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{BASE}graph/{name}")
-
-
-def _thing(name: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{BASE}id/thing/{name}")
-
-
-LABEL = ox.NamedNode(str(RDFS.label))
-VALUE = ox.NamedNode(f"{BASE}def/lis#value")
-
-
-def _state(step: int) -> list[ox.Quad]:
-    """The dataset of release ``step`` (from 0)."""
-    quads = [
-        # "moving": one value replaced in every release (a statement removed, one added)
-        ox.Quad(_thing("a"), LABEL, ox.Literal("Thing A", language="en"), _graph("moving")),
-        ox.Quad(
-            _thing("a"), VALUE, ox.Literal(str(step), datatype=_xsd("integer")), _graph("moving")
-        ),
-        # "constant": unchanged since the first release, which is pruned
-        ox.Quad(
-            _thing("d"),
-            LABEL,
-            ox.Literal('tab\there, "quoted", CR\r and LF\n, astral \U0001f600'),
-            _graph("constant"),
-        ),
-        ox.Quad(_thing("d"), VALUE, _thing("a"), _graph("constant")),
-    ]
-    # "growing": one statement added each release, the one three releases old removed
-    quads += [
-        ox.Quad(_thing("b"), VALUE, ox.Literal(f"b{n}"), _graph("growing"))
-        for n in range(max(0, step - 3), step + 1)
-    ]
-    # "vanishing": gone from release 6 to 8, then made again with other statements
-    if step < 6:
-        quads.append(ox.Quad(_thing("c"), LABEL, ox.Literal("C, first life"), _graph("vanishing")))
-    elif step >= 9:
-        quads.append(ox.Quad(_thing("c"), LABEL, ox.Literal("C, second life"), _graph("vanishing")))
-    # "dropped": gone from release 9 on
-    if step < 8:
-        quads.append(
-            ox.Quad(_thing("f"), LABEL, ox.Literal("F", language="en-GB"), _graph("dropped"))
-        )
-    # "late": first made by release 5 (only added to, never removed from)
-    quads += [
-        ox.Quad(_thing("e"), VALUE, ox.Literal(f"e{n}"), _graph("late")) for n in range(5, step + 1)
-    ]
-    return quads
-
-
-def _xsd(name: str) -> ox.NamedNode:
-    return ox.NamedNode(f"http://www.w3.org/2001/XMLSchema#{name}")
-
-
-def _release(root: Path, step: int) -> Release:
-    with release_turn(root, DAY) as turn:
-        store = ox.Store()
-        store.extend(_state(step))
-        out = root.parent / f"build-{turn.version}"
-        out.mkdir()
-        previous = turn.previous.version if turn.previous else None
-        write_build(
-            store, BASE, f"step-{step}", out, version=OntologyVersion(turn.version, previous)
-        )
-        return file_release(out, root, BASE, dt.datetime.now(dt.UTC), turn, keep=KEEP)
+from .event_stream import AS, KEEP, LDES, NQUADS, TREE, in_process, replay, write_feed
+from .helpers import BASE, LOCAL, InProcessHTTP
 
 
 @pytest.fixture(scope="module")
 def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A dist directory (a link to the last release's build) with 13 releases, 10 kept."""
-    top = tmp_path_factory.mktemp("feed")
-    dist, root = top / "dist", top / "dist-releases"
-    for step in range(RELEASES):
-        release = _release(root, step)
-    dist.symlink_to(top / f"build-{release.version}")
-    return dist
+    """A dist directory with 13 releases beside it, 10 kept (:mod:`tests.event_stream`)."""
+    return write_feed(tmp_path_factory.mktemp("feed"))
 
 
 @pytest.fixture()
@@ -140,7 +55,7 @@ def test_a_consumer_replaying_the_feed_ends_with_the_current_release(
     # two members a page, so the snapshot and the first releases span several pages
     monkeypatch.setattr(change_feed, "PAGE_MEMBERS", 2)
     for accept in (NQUADS, "application/trig", "application/ld+json"):
-        replica, pages = replay_change_feed(http, LOCAL + "changes", accept)
+        replica, pages = replay(in_process(http), LOCAL + "changes", accept)
         assert replica == current, accept
         assert LOCAL + "changes/2026.12.04.4/snapshot/2" in pages  # 4 graphs then, 2 a page
         assert LOCAL + "changes/2026.12.04.4/1" not in pages  # the snapshot stands for it
@@ -185,6 +100,10 @@ def test_pages_are_immutable_and_answer_304(http: InProcessHTTP) -> None:
     assert b"<https://w3id.org/ldes#immutable>" in page.content
     root = http.get(LOCAL + "changes", headers={"Accept": NQUADS})
     assert "immutable" not in root.headers["Cache-Control"]
+    # the root changes only with a release: asked again, it is the same, and a 304
+    assert http.get(LOCAL + "changes", headers={"Accept": NQUADS}).content == root.content
+    cached = {"Accept": NQUADS, "If-None-Match": root.headers["ETag"]}
+    assert http.get(LOCAL + "changes", headers=cached).status_code == 304
     assert "max-age=300" in root.headers["Cache-Control"] and root.headers["ETag"]
     other = http.get(LOCAL + "changes", headers={"Accept": "application/trig"})
     assert other.headers["Content-Type"].startswith("application/trig")

@@ -30,15 +30,8 @@ from lisgraph.builder import OntologyVersion, is_current, release_build, write_b
 from lisgraph.builder.releases import NextRelease, file_release, release_turn, remove_release
 from lisgraph.web import create_app
 
-from .helpers import (
-    BASE,
-    LOCAL,
-    NQUADS,
-    InProcessHTTP,
-    copy_project,
-    dcat_ap_violations,
-    replay_change_feed,
-)
+from .event_stream import NQUADS, in_process, replay
+from .helpers import BASE, LOCAL, InProcessHTTP, copy_project, dcat_ap_violations
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCAT3 = Namespace(str(DCAT))  # rdflib's DCAT lacks the DCAT 3 versioning terms
@@ -220,7 +213,7 @@ def test_the_change_feed_replays_to_the_release(released: Settings) -> None:
     seed file's and the ontology's 8), give the served release's quads byte for byte."""
     app = create_app({"PROJECT_DIR": str(released.project_dir), "DIST_DIR": str(released.dist_dir)})
     http = InProcessHTTP(app.test_client())
-    replica, pages = replay_change_feed(http, LOCAL + "changes")
+    replica, pages = replay(in_process(http), LOCAL + "changes")
     latest = list_releases(released.releases_dir)[-1]
     assert replica == (latest.path / "lisgraph.nq").read_bytes()
     assert replica == (released.dist_dir / "lisgraph.nq").read_bytes()

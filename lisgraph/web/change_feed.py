@@ -224,14 +224,21 @@ def _root_quads(releases: list[Release]) -> list[ox.Quad]:
         upper = times[index + 1] if index + 1 < len(times) else None
         for number in range(1, count + 1):
             node = ox.NamedNode(_page_url(release.version, snapshot, number))
-            quads += _relation(here, node, TREE.GreaterThanOrEqualToRelation, times[index])
+            # Labels made from the page, so that the root is the same bytes (and ETag) until
+            # the next release.
+            label = f"{release.version}-{'snapshot-' if snapshot else ''}{number}"
+            quads += _relation(
+                here, node, "from-" + label, TREE.GreaterThanOrEqualToRelation, times[index]
+            )
             if upper is not None:
-                quads += _relation(here, node, TREE.LessThanRelation, upper)
+                quads += _relation(here, node, "to-" + label, TREE.LessThanRelation, upper)
     return quads
 
 
-def _relation(here: ox.NamedNode, node: ox.NamedNode, kind: object, when: str) -> list[ox.Quad]:
-    relation = ox.BlankNode()
+def _relation(
+    here: ox.NamedNode, node: ox.NamedNode, label: str, kind: object, when: str
+) -> list[ox.Quad]:
+    relation = ox.BlankNode(label.replace(".", "_"))
     return [
         ox.Quad(here, _n(TREE.relation), relation),
         ox.Quad(relation, _TYPE, _n(kind)),
