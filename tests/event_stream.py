@@ -138,6 +138,21 @@ class Paths:
     delete: str
 
 
+def root_node(quads: list[ox.Quad], url: str) -> tuple[ox.NamedNode | ox.BlankNode, Paths]:
+    """The stream the root node at ``url`` is the view of (``?s tree:view <url>``, exactly
+    once) and the paths it names."""
+    views = [q for q in quads if q.predicate.value == TREE + "view"]
+    assert [q.object for q in views] == [ox.NamedNode(url)], views
+    stream = views[0].subject
+    assert not isinstance(stream, ox.Triple)
+    paths = Paths(
+        _one(quads, stream, LDES + "timestampPath").value,
+        _one(quads, stream, LDES + "versionOfPath").value,
+        _one(quads, stream, LDES + "versionDeleteObject").value,
+    )
+    return stream, paths
+
+
 def member(quads: list[ox.Quad], node: ox.NamedNode, paths: Paths) -> Member:
     """The member ``node`` of a page: its description (in the default graph) and payload."""
     described = [q for q in quads if q.subject == node and q.graph_name == ox.DefaultGraph()]
@@ -178,22 +193,15 @@ def replay(
     members: dict[str, Member] = {}
     queue, seen, pages = [entry], {entry}, []
     paths: Paths | None = None
-    stream: object = None
+    stream: ox.NamedNode | ox.BlankNode | None = None
     while queue:
         url = queue.pop(0)
         status, body = get(url, accept)
         assert status == 200, (url, status, body[:500])
         pages.append(url)
         quads = list(ox.parse(body, format=FORMATS[accept], base_iri=url))
-        if paths is None:  # the root node
-            views = [q for q in quads if q.predicate.value == TREE + "view"]
-            assert [q.object for q in views] == [ox.NamedNode(entry)], views
-            stream = views[0].subject
-            paths = Paths(
-                _one(quads, stream, LDES + "timestampPath").value,
-                _one(quads, stream, LDES + "versionOfPath").value,
-                _one(quads, stream, LDES + "versionDeleteObject").value,
-            )
+        if paths is None:
+            stream, paths = root_node(quads, entry)
         here = ox.NamedNode(url)
         for q in quads:
             if q.subject == here and q.predicate.value == TREE + "relation":
