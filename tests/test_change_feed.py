@@ -1,4 +1,4 @@
-"""The change feed (``/changes``, a Linked Data Event Stream): a consumer that replicates it from
+"""The change feed (``/changes/``, a Linked Data Event Stream): a consumer that replicates it from
 its root, following the TREE relations, ends with the current release's quads, byte for byte as
 sorted N-Quads; its pages are immutable and cached as such; the catalogue and VoID link it.
 
@@ -55,7 +55,7 @@ def test_a_consumer_replaying_the_feed_ends_with_the_current_release(
     # two members a page, so the snapshot and the first releases span several pages
     monkeypatch.setattr(change_feed, "PAGE_MEMBERS", 2)
     for accept in (NQUADS, "application/trig", "application/ld+json"):
-        replica, pages = replay(in_process(http), LOCAL + "changes", accept)
+        replica, pages = replay(in_process(http), LOCAL + "changes/", accept)
         assert replica == current, accept
         assert LOCAL + "changes/2026.12.04.4/snapshot/2" in pages  # 4 graphs then, 2 a page
         assert LOCAL + "changes/2026.12.04.4/1" not in pages  # the snapshot stands for it
@@ -98,14 +98,14 @@ def test_pages_are_immutable_and_answer_304(http: InProcessHTTP) -> None:
     )
     assert again.status_code == 304
     assert b"<https://w3id.org/ldes#immutable>" in page.content
-    root = http.get(LOCAL + "changes", headers={"Accept": NQUADS})
+    root = http.get(LOCAL + "changes/", headers={"Accept": NQUADS})
     assert "immutable" not in root.headers["Cache-Control"]
     # the root changes only with a release: asked again, it is the same, and a 304
-    assert http.get(LOCAL + "changes", headers={"Accept": NQUADS}).content == root.content
+    assert http.get(LOCAL + "changes/", headers={"Accept": NQUADS}).content == root.content
     cached = {"Accept": NQUADS, "If-None-Match": root.headers["ETag"]}
-    assert http.get(LOCAL + "changes", headers=cached).status_code == 304
+    assert http.get(LOCAL + "changes/", headers=cached).status_code == 304
     assert "max-age=300" in root.headers["Cache-Control"] and root.headers["ETag"]
-    other = http.get(LOCAL + "changes", headers={"Accept": "application/trig"})
+    other = http.get(LOCAL + "changes/", headers={"Accept": "application/trig"})
     assert other.headers["Content-Type"].startswith("application/trig")
     assert "Accept" in root.headers["Vary"]
 
@@ -120,15 +120,15 @@ def test_unknown_pages_and_formats_are_refused(http: InProcessHTTP) -> None:
         "changes/nothing/1",
     ):
         assert http.get(LOCAL + path).status_code == 404, path
-    turtle = http.get(LOCAL + "changes", headers={"Accept": "text/turtle"})
+    turtle = http.get(LOCAL + "changes/", headers={"Accept": "text/turtle"})
     assert turtle.status_code == 406 and "application/n-quads" in turtle.text
     # a client that takes Turtle first and TriG after gets TriG
-    both = http.get(LOCAL + "changes", headers={"Accept": "text/turtle, application/trig;q=0.5"})
+    both = http.get(LOCAL + "changes/", headers={"Accept": "text/turtle, application/trig;q=0.5"})
     assert both.headers["Content-Type"].startswith("application/trig")
 
 
 def test_no_release_no_feed(client: FlaskClient) -> None:
-    answer = client.get("/changes")
+    answer = client.get("/changes/")
     assert answer.status_code == 404 and b"lisgraph release" in answer.data
 
 
@@ -140,7 +140,7 @@ def test_the_catalogue_and_void_link_the_feed(http: InProcessHTTP) -> None:
     services = list(catalog.subjects(DCTERMS.conformsTo, spec))
     assert len(services) == 1 and (services[0], RDF.type, DCAT.DataService) in catalog
     url = catalog.value(services[0], DCAT.endpointURL)
-    assert url == URIRef(LOCAL + "changes")
+    assert url == URIRef(LOCAL + "changes/")
     root = http.get(str(url), headers={"Accept": NQUADS})
     assert root.status_code == 200 and f"<{TREE}view> <{url}>".encode() in root.content
     void = Graph().parse(

@@ -213,7 +213,7 @@ def test_the_change_feed_replays_to_the_release(released: Settings) -> None:
     seed file's and the ontology's 8), give the served release's quads byte for byte."""
     app = create_app({"PROJECT_DIR": str(released.project_dir), "DIST_DIR": str(released.dist_dir)})
     http = InProcessHTTP(app.test_client())
-    replica, pages = replay(in_process(http), LOCAL + "changes")
+    replica, pages = replay(in_process(http), LOCAL + "changes/")
     latest = list_releases(released.releases_dir)[-1]
     assert replica == (latest.path / "lisgraph.nq").read_bytes()
     assert replica == (released.dist_dir / "lisgraph.nq").read_bytes()

@@ -1,4 +1,4 @@
-"""``/changes``: the releases as a change feed, a Linked Data Event Stream (LDES) whose pages
+"""``/changes/``: the releases as a change feed, a Linked Data Event Stream (LDES) whose pages
 follow the TREE hypermedia specification (https://w3id.org/ldes/specification).
 
 **Members.** One member per release and source graph the release changed: a *version* of that
@@ -24,7 +24,7 @@ version at that release, :data:`PAGE_MEMBERS` members a page. Each is made from 
 files (its N-Quads dump, change counts and provenance), which never change, so a page is the same
 bytes for as long as its release is kept: ``Cache-Control: public, max-age=31536000, immutable``,
 ``ldes:immutable true``, and the ETag every response gets (:mod:`.http_cache`). The root,
-``/changes``, describes the stream (paths, version semantics, retention policy: nothing before
+``/changes/``, describes the stream (paths, version semantics, retention policy: nothing before
 the oldest kept release but its snapshot) and links, with ``tree:GreaterThanOrEqualToRelation``
 and ``tree:LessThanRelation`` on ``dcterms:created``, to the snapshot of the oldest kept release
 and then to each later release's pages; it changes with each release (the configured max-age).
@@ -49,7 +49,7 @@ from ..vocab import ACTIVITY, DCTERMS, LDES, PROV, RDF, TREE, VOID, XSD, prefixe
 from .dataset import current_snapshot
 from .documents import not_acceptable
 from .negotiation import Format, by_key, negotiate
-from .urls import public_root
+from .urls import CHANGE_FEED_PATH, public_root
 
 __all__ = ["PAGE_MEMBERS", "bp", "change_feed_url", "stream_iri"]
 
@@ -80,7 +80,7 @@ _DATETIME = _n(XSD.dateTime)
 
 def change_feed_url() -> str:
     """Where this server answers the change feed's root node."""
-    return public_root() + "changes"
+    return public_root() + CHANGE_FEED_PATH
 
 
 def stream_iri() -> str:
@@ -143,7 +143,7 @@ def _member_iri(base: str, version: _Version) -> str:
 
 
 def _page_url(version: str, snapshot: bool, number: int) -> str:
-    return f"{change_feed_url()}/{version}/{'snapshot/' if snapshot else ''}{number}"
+    return f"{change_feed_url()}{version}/{'snapshot/' if snapshot else ''}{number}"
 
 
 def _release(version: str) -> Release:
@@ -176,7 +176,7 @@ def _answer(quads: Sequence[ox.Quad], fmt: Format, immutable: bool) -> Response:
     return response
 
 
-@bp.route("/changes")
+@bp.route("/" + CHANGE_FEED_PATH)
 def root() -> Response:
     fmt = _format()
     if isinstance(fmt, Response):
@@ -248,12 +248,12 @@ def _relation(
     ]
 
 
-@bp.route("/changes/<version>/<int:number>")
+@bp.route(f"/{CHANGE_FEED_PATH}<version>/<int:number>")
 def changes_page(version: str, number: int) -> Response:
     return _page(version, False, number)
 
 
-@bp.route("/changes/<version>/snapshot/<int:number>")
+@bp.route(f"/{CHANGE_FEED_PATH}<version>/snapshot/<int:number>")
 def snapshot_page(version: str, number: int) -> Response:
     return _page(version, True, number)
 

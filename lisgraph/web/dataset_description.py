@@ -19,7 +19,7 @@ from ..artifact import DUMP_FORMATS, NQUADS, PROVENANCE_FILE, VALIDATION_FILE, D
 from ..vocab import ADMS, GEO, LDES, LOCN, ONS_GEOGRAPHY, SCHEMA, SPDX, TREE, VCARD
 from .catalogue_quality import add_quality
 from .dataset import current_snapshot
-from .urls import local_url, public_root
+from .urls import CHANGE_FEED_PATH, local_url, public_root
 
 __all__ = [
     "DESCRIPTION",
@@ -40,7 +40,7 @@ LICENCE = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licenc
 LICENCE_TITLE = "Open Government Licence v3.0"
 #: The specification /fragments follows (and the Triple Pattern Fragments one it extends).
 QPF_SPEC = "https://linkeddatafragments.org/specification/quad-pattern-fragments/"
-#: The specification the change feed (/changes, :mod:`.change_feed`) follows.
+#: The specification the change feed (/changes/, :mod:`.change_feed`) follows.
 LDES_SPEC = "https://w3id.org/ldes/specification"
 _W3C = "https://www.w3.org/TR/"
 #: The period the dataset covers: the first wave of strategies (announced November 2017) to the
@@ -379,9 +379,9 @@ def _void_graph() -> Graph:
         # The change feed: the releases' changes as a Linked Data Event Stream.
         stream = URIRef(snapshot.base + "changes#stream")
         graph.add((stream, RDF.type, LDES.EventStream))
-        graph.add((stream, TREE.view, URIRef(root + "changes")))
+        graph.add((stream, TREE.view, URIRef(root + CHANGE_FEED_PATH)))
         graph.add((stream, DCTERMS.source, dataset))
-        graph.add((dataset, RDFS.seeAlso, URIRef(root + "changes")))
+        graph.add((dataset, RDFS.seeAlso, URIRef(root + CHANGE_FEED_PATH)))
     return graph
 
 
@@ -641,7 +641,7 @@ def _services(cat: _Catalogue) -> None:
         feed = URIRef(cat.base + "catalog#changes")
         graph.add((cat.catalog, DCAT.service, feed))
         title = "lisgraph change feed (Linked Data Event Stream)"
-        services.append((feed, title, URIRef(root + "changes"), LDES_SPEC))
+        services.append((feed, title, URIRef(root + CHANGE_FEED_PATH), LDES_SPEC))
     for node, title, url, standard in services:
         graph.add((node, RDF.type, DCAT.DataService))
         graph.add((node, DCTERMS.title, Literal(title, lang="en")))

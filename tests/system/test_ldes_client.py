@@ -50,7 +50,7 @@ def test_the_ldes_client_replicates_the_current_release(
     feed_server: tuple[str, Path], tmp_path: Path
 ) -> None:
     url, dist = feed_server
-    entry = url + "changes"
+    entry = url + "changes/"
     root = requests.get(entry, headers={"Accept": NQUADS}, timeout=30)
     root.raise_for_status()
     _, paths = root_node(list(ox.parse(root.content, format=ox.RdfFormat.N_QUADS)), entry)
