@@ -45,6 +45,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request
 
 from ..artifact import NQUADS, PROVENANCE_FILE, Release
+from ..errors import ReleaseError
 from ..vocab import ACTIVITY, DCTERMS, LDES, PROV, RDF, TREE, VOID, XSD, prefixes
 from .dataset import current_snapshot
 from .documents import not_acceptable
@@ -100,11 +101,11 @@ class _Version:
 @lru_cache(maxsize=32)
 def _released_at(provenance: Path, stamp: int) -> str:
     """When a release was made: its build's ``prov:endedAtTime`` (a release's date alone does
-    not order two releases of one day)."""
+    not order two releases of one day). Raises ReleaseError when the file does not say."""
     for quad in ox.parse(path=provenance, format=ox.RdfFormat.TURTLE):
         if quad.predicate.value == str(PROV.endedAtTime):
             return str(quad.object.value)
-    raise ValueError(f"{provenance} states no prov:endedAtTime.")
+    raise ReleaseError(f"{provenance} states no prov:endedAtTime: the release is incomplete.")
 
 
 def _time(release: Release) -> str:
@@ -114,23 +115,32 @@ def _time(release: Release) -> str:
 
 @lru_cache(maxsize=2)
 def _graphs(dump: Path, stamp: int) -> dict[str, tuple[ox.Quad, ...]]:
-    """A release's statements by named graph (read once per file)."""
+    """A release's statements by named graph (read once per file; two releases are kept in
+    memory, a consumer reads the stream one release at a time)."""
     found: dict[str, list[ox.Quad]] = {}
     for quad in ox.parse(path=dump, format=ox.RdfFormat.N_QUADS):
         found.setdefault(str(quad.graph_name.value), []).append(quad)
     return {name: tuple(quads) for name, quads in sorted(found.items())}
 
 
-def _release_graphs(release: Release) -> dict[str, tuple[ox.Quad, ...]]:
+@lru_cache(maxsize=32)
+def _graph_names(dump: Path, stamp: int) -> tuple[str, ...]:
+    """The named graphs of a release (what its snapshot has a member for), kept apart from
+    their statements so that the root can count the snapshot's pages without holding them."""
+    return tuple(_graphs(dump, stamp))
+
+
+def _dump(release: Release) -> tuple[Path, int]:
     dump = release.path / NQUADS
-    return _graphs(dump, dump.stat().st_mtime_ns)
+    return dump, dump.stat().st_mtime_ns
 
 
-def _versions(release: Release, snapshot: bool) -> list[_Version]:
-    """The members of a release's pages: every graph (``snapshot``), or the graphs it changed."""
-    graphs = _release_graphs(release)
-    names = sorted(graphs) if snapshot else sorted(release.changes().get("by_graph", {}))
-    return [_Version(release.version, name, graphs.get(name)) for name in names]
+def _member_graphs(release: Release, snapshot: bool) -> list[str]:
+    """The graphs a release's pages have a member for, in page order: every graph in the
+    release (``snapshot``), or those its diff touched (``changes/changes.json``)."""
+    if snapshot:
+        return list(_graph_names(*_dump(release)))
+    return sorted(release.changes().get("by_graph", {}))
 
 
 def _page_count(members: int) -> int:
@@ -220,7 +230,7 @@ def _root_quads(releases: list[Release]) -> list[ox.Quad]:
     times = [_time(release) for release in releases]
     for index, release in enumerate(releases):
         snapshot = index == 0
-        count = _page_count(len(_versions(release, snapshot)))
+        count = _page_count(len(_member_graphs(release, snapshot)))
         upper = times[index + 1] if index + 1 < len(times) else None
         for number in range(1, count + 1):
             node = ox.NamedNode(_page_url(release.version, snapshot, number))
@@ -263,10 +273,14 @@ def _page(version: str, snapshot: bool, number: int) -> Response:
     if isinstance(fmt, Response):
         return fmt
     release = _release(version)
-    members = _versions(release, snapshot)
-    if not 1 <= number <= _page_count(len(members)):
+    names = _member_graphs(release, snapshot)
+    if not 1 <= number <= _page_count(len(names)):
         abort(404)
-    chosen = members[(number - 1) * PAGE_MEMBERS : number * PAGE_MEMBERS]
+    graphs = _graphs(*_dump(release))
+    chosen = [
+        _Version(version, name, graphs.get(name))
+        for name in names[(number - 1) * PAGE_MEMBERS : number * PAGE_MEMBERS]
+    ]
     base, when = current_snapshot().base, _time(release)
     here = ox.NamedNode(_page_url(version, snapshot, number))
     stream = ox.NamedNode(stream_iri())
