@@ -52,8 +52,9 @@ def test_a_consumer_replaying_the_feed_ends_with_the_current_release(
     assert current == (releases[-1].path / "lisgraph.nq").read_bytes()
     assert b"C, second life" in current and b"\\r" in current  # what the replay must carry
     assert b"graph/dropped" not in current and b"graph/constant" in current
-    # two members a page, so the snapshot and the first releases span several pages
-    monkeypatch.setattr(change_feed, "PAGE_MEMBERS", 2)
+    # pages of 8 statements at most (a member's description is 6), so that the snapshot and
+    # the releases' changes span several pages
+    monkeypatch.setattr(change_feed, "PAGE_QUADS", 8)
     for accept in (NQUADS, "application/trig", "application/ld+json"):
         replica, pages = replay(in_process(http), LOCAL + "changes/", accept)
         assert replica == current, accept

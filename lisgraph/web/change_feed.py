@@ -20,10 +20,11 @@ changed graph is sent whole; the largest source graph holds under 2,600 statemen
 
 **Pages** (``tree:Node``s), all but the root immutable: ``/changes/{version}/{n}`` the members
 of the graphs release ``version`` changed, ``/changes/{version}/snapshot/{n}`` every graph's
-version at that release, :data:`PAGE_MEMBERS` members a page. Each is made from the release's own
-files (its N-Quads dump, change counts and provenance), which never change, so a page is the same
-bytes for as long as its release is kept: ``Cache-Control: public, max-age=31536000, immutable``,
-``ldes:immutable true``, and the ETag every response gets (:mod:`.http_cache`). The root,
+version at that release, up to :data:`PAGE_QUADS` statements a page. Each is made from the
+release's own files (its N-Quads dump, change counts and provenance), which never change, so a
+page is the same bytes for as long as its release is kept: ``Cache-Control: public,
+max-age=31536000, immutable``, ``ldes:immutable true``, and the ETag every response gets
+(:mod:`.http_cache`). The root,
 ``/changes/``, describes the stream (paths, version semantics, retention policy: nothing before
 the oldest kept release but its snapshot) and links, with ``tree:GreaterThanOrEqualToRelation``
 and ``tree:LessThanRelation`` on ``dcterms:created``, to the snapshot of the oldest kept release
@@ -45,6 +46,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request
 
 from ..artifact import NQUADS, PROVENANCE_FILE, Release
+from ..canonical import line_graph
 from ..errors import ReleaseError
 from ..vocab import ACTIVITY, DCTERMS, LDES, PROV, RDF, TREE, VOID, XSD, prefixes
 from .dataset import current_snapshot
@@ -52,12 +54,17 @@ from .documents import not_acceptable
 from .negotiation import Format, by_key, negotiate
 from .urls import CHANGE_FEED_PATH, public_root
 
-__all__ = ["PAGE_MEMBERS", "bp", "change_feed_url", "stream_iri"]
+__all__ = ["PAGE_MEMBERS", "PAGE_QUADS", "bp", "change_feed_url", "stream_iri"]
 
 bp = Blueprint("change_feed", __name__)
 
-#: Members on one page.
-PAGE_MEMBERS = 50
+#: Statements on one page, past which the next member starts a new page (a member is never
+#: split: one larger than this has a page of its own), and members on one page at most.
+PAGE_QUADS = 5000
+PAGE_MEMBERS = 100
+#: The statements describing a member besides its payload (tree:member, type, version of,
+#: created, derived from, size).
+_DESCRIPTION = 6
 #: Pages never change while their release is kept.
 IMMUTABLE = "public, max-age=31536000, immutable"
 _FORMATS = {
@@ -124,10 +131,17 @@ def _graphs(dump: Path, stamp: int) -> dict[str, tuple[ox.Quad, ...]]:
 
 
 @lru_cache(maxsize=32)
-def _graph_names(dump: Path, stamp: int) -> tuple[str, ...]:
-    """The named graphs of a release (what its snapshot has a member for), kept apart from
-    their statements so that the root can count the snapshot's pages without holding them."""
-    return tuple(_graphs(dump, stamp))
+def _graph_sizes(dump: Path, stamp: int) -> dict[str, int]:
+    """How many statements each named graph of a release holds: what the pages are cut by.
+    Read from the sorted N-Quads line by line (a quarter of the time parsing takes), and kept
+    per release, so that the root lays out every release's pages without their statements."""
+    sizes: dict[str, int] = {}
+    with dump.open("rb") as lines:
+        for line in lines:
+            if line.strip():
+                graph = line_graph(line)
+                sizes[graph] = sizes.get(graph, 0) + 1
+    return sizes
 
 
 def _dump(release: Release) -> tuple[Path, int]:
@@ -135,16 +149,23 @@ def _dump(release: Release) -> tuple[Path, int]:
     return dump, dump.stat().st_mtime_ns
 
 
-def _member_graphs(release: Release, snapshot: bool) -> list[str]:
-    """The graphs a release's pages have a member for, in page order: every graph in the
-    release (``snapshot``), or those its diff touched (``changes/changes.json``)."""
-    if snapshot:
-        return list(_graph_names(*_dump(release)))
-    return sorted(release.changes().get("by_graph", {}))
-
-
-def _page_count(members: int) -> int:
-    return max(1, -(-members // PAGE_MEMBERS))
+def _pages(release: Release, snapshot: bool) -> list[list[str]]:
+    """The graphs each of a release's pages has a member for: every graph in the release
+    (``snapshot``), or those its diff touched (``changes/changes.json``), in order, a page
+    taking members until the next would bring it past :data:`PAGE_QUADS` statements (or
+    :data:`PAGE_MEMBERS` members). Always at least one page."""
+    sizes = _graph_sizes(*_dump(release))
+    names = sorted(sizes) if snapshot else sorted(release.changes().get("by_graph", {}))
+    pages: list[list[str]] = [[]]
+    filled = 0
+    for name in names:
+        size = sizes.get(name, 0) + _DESCRIPTION
+        if pages[-1] and (filled + size > PAGE_QUADS or len(pages[-1]) >= PAGE_MEMBERS):
+            pages.append([])
+            filled = 0
+        pages[-1].append(name)
+        filled += size
+    return pages
 
 
 def _member_iri(base: str, version: _Version) -> str:
@@ -230,7 +251,7 @@ def _root_quads(releases: list[Release]) -> list[ox.Quad]:
     times = [_time(release) for release in releases]
     for index, release in enumerate(releases):
         snapshot = index == 0
-        count = _page_count(len(_member_graphs(release, snapshot)))
+        count = len(_pages(release, snapshot))
         upper = times[index + 1] if index + 1 < len(times) else None
         for number in range(1, count + 1):
             node = ox.NamedNode(_page_url(release.version, snapshot, number))
@@ -273,14 +294,11 @@ def _page(version: str, snapshot: bool, number: int) -> Response:
     if isinstance(fmt, Response):
         return fmt
     release = _release(version)
-    names = _member_graphs(release, snapshot)
-    if not 1 <= number <= _page_count(len(names)):
+    pages = _pages(release, snapshot)
+    if not 1 <= number <= len(pages):
         abort(404)
     graphs = _graphs(*_dump(release))
-    chosen = [
-        _Version(version, name, graphs.get(name))
-        for name in names[(number - 1) * PAGE_MEMBERS : number * PAGE_MEMBERS]
-    ]
+    chosen = [_Version(version, name, graphs.get(name)) for name in pages[number - 1]]
     base, when = current_snapshot().base, _time(release)
     here = ox.NamedNode(_page_url(version, snapshot, number))
     stream = ox.NamedNode(stream_iri())
