@@ -12,13 +12,19 @@ import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["merged_ntriples", "sorted_lines", "to_rdflib"]
+__all__ = ["line_graph", "merged_ntriples", "sorted_lines", "to_rdflib"]
 
 
 def sorted_lines(data: bytes) -> bytes:
     """N-Triples or N-Quads with duplicate lines removed and the rest sorted."""
     lines = sorted({line for line in data.split(b"\n") if line.strip()})
     return b"\n".join(lines) + b"\n"
+
+
+def line_graph(line: bytes) -> str:
+    """The graph IRI of one line of such N-Quads (a statement in a named graph, the graph's IRI
+    last before the " .")."""
+    return line.rstrip(b" .\n").rpartition(b" ")[2].decode("utf-8").strip("<>")
 
 
 def merged_ntriples(store: ox.Store) -> bytes:

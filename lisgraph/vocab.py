@@ -28,6 +28,7 @@ from rdflib.namespace import (
 from .config import DEFAULT_BASE_IRI
 
 __all__ = [
+    "ACTIVITY",
     "ADMS",
     "DCAT",
     "DCTERMS",
@@ -37,6 +38,7 @@ __all__ = [
     "GEO",
     "ENTAILMENT",
     "HYDRA",
+    "LDES",
     "LIS",
     "LIS_PATH",
     "LOCN",
@@ -51,6 +53,7 @@ __all__ = [
     "SKOS",
     "SPDX",
     "TIME",
+    "TREE",
     "VANN",
     "VCARD",
     "VOID",
@@ -72,6 +75,11 @@ ADMS = Namespace("http://www.w3.org/ns/adms#")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 #: Hydra Core (the controls of a pattern fragment).
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+#: Linked Data Event Streams and the TREE hypermedia vocabulary (the change feed), and
+#: Activity Streams (a version's kind: as:Update, as:Delete).
+LDES = Namespace("https://w3id.org/ldes#")
+TREE = Namespace("https://w3id.org/tree#")
+ACTIVITY = Namespace("https://www.w3.org/ns/activitystreams#")
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

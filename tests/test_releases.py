@@ -14,6 +14,7 @@ import fcntl
 import gzip
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,9 @@ from lisgraph import BuildResult, ReleaseError, Settings
 from lisgraph.artifact import Release, list_releases
 from lisgraph.builder import OntologyVersion, is_current, release_build, write_build
 from lisgraph.builder.releases import NextRelease, file_release, release_turn, remove_release
-from lisgraph.web import create_app
+from lisgraph.web import change_feed, create_app
 
+from .event_stream import NQUADS, in_process, replay
 from .helpers import BASE, LOCAL, InProcessHTTP, copy_project, dcat_ap_violations
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -155,6 +157,11 @@ def test_releases_are_bounded_and_removed_only_when_asked(tmp_path: Path) -> Non
         _tiny_release(root, keep=2)
     kept = [r.version for r in list_releases(root)]
     assert kept == ["2026.11.25.2", "2026.11.25.3"]
+    # the pruned first release's number is not taken again (the change feed names its pages
+    # by version): the next one is the day's fourth, kept as the newest
+    assert _tiny_release(root, keep=3).version == "2026.11.25.4"
+    assert [r.version for r in list_releases(root)][-1] == "2026.11.25.4"
+    shutil.rmtree(root / "2026.11.25.4")
     remove_release(root, "2026.11.25.2")
     assert [r.version for r in list_releases(root)] == ["2026.11.25.3"]
     with pytest.raises(ReleaseError, match="no release 2020.01.01"):
@@ -198,6 +205,29 @@ def test_the_release_pages_and_versioned_downloads(released: Settings) -> None:
     assert 'href="http://localhost/releases/2026.11.25.2"' in lep.split('id="history"')[1]
     district = http.get(LOCAL + "id/district/E06000052", headers={"Accept": "text/html"}).text
     assert "2026.11.25.2" not in district  # a resource the second release did not change
+
+
+def test_the_change_feed_replays_to_the_release(released: Settings) -> None:
+    """The whole project's data through the change feed (tests/test_change_feed.py has the rest):
+    the first release's snapshot, then the second's versions of the graphs it changed (the
+    seed file's and the ontology's 8), give the served release's quads byte for byte."""
+    app = create_app({"PROJECT_DIR": str(released.project_dir), "DIST_DIR": str(released.dist_dir)})
+    http = InProcessHTTP(app.test_client())
+    replica, pages = replay(in_process(http), LOCAL + "changes/")
+    latest = list_releases(released.releases_dir)[-1]
+    assert replica == (latest.path / "lisgraph.nq").read_bytes()
+    assert replica == (released.dist_dir / "lisgraph.nq").read_bytes()
+    second = http.get(LOCAL + "changes/2026.11.25.2/1", headers={"Accept": NQUADS})
+    assert second.content.count(b"<https://w3id.org/ldes#versionOfPath>") == 0
+    assert second.content.count(b"<http://purl.org/dc/terms/isVersionOf>") == 9
+    # the snapshot is cut into pages of at most 5,000 statements (and the page's own 3), but
+    # for a page of one member
+    snapshot = [page for page in pages if "/snapshot/" in page]
+    assert len(snapshot) >= 3
+    for page in snapshot:
+        body = http.get(page, headers={"Accept": NQUADS}).content
+        members = body.count(b"<https://w3id.org/tree#member>")
+        assert members == 1 or body.count(b"\n") <= change_feed.PAGE_QUADS + 3, page
 
 
 def test_the_catalogue_describes_every_release_as_a_version(released: Settings) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..artifact import ADDED_FILE, REMOVED_FILE, BuildDir
+from ..canonical import line_graph
 from ..vocab import RDF
 
 __all__ = ["Changes", "diff_builds"]
@@ -47,10 +48,6 @@ def _lines(path: Path) -> Iterator[bytes]:
         for line in source:
             if line.strip():
                 yield line if line.endswith(b"\n") else line + b"\n"
-
-
-def _graph(line: bytes) -> str:
-    return line.rstrip(b" .\n").rpartition(b" ")[2].decode("utf-8").strip("<>")
 
 
 def _subject_predicate(line: bytes) -> tuple[bytes, bytes]:
@@ -114,7 +111,7 @@ def diff_builds(old: BuildDir, new: BuildDir, out_dir: Path | None = None) -> Ch
         for what, line in _merge(old.nquads, new.nquads):
             if files:
                 files[what].write(line)
-            graph = _graph(line)
+            graph = line_graph(line)
             subject, predicate = _subject_predicate(line)
             setattr(changes, what, getattr(changes, what) + 1)
             changes.count(changes.by_graph, graph, what)

@@ -62,14 +62,18 @@ __all__ = ["NextRelease", "file_release", "release_turn", "remove_release"]
 
 
 def _next_version(root: Path, today: dt.date) -> str:
+    """The day's first version, else one past the day's last: never a number a pruned release
+    had (the change feed's pages are named by version, and must not change)."""
     base = today.strftime("%Y.%m.%d")
     taken = {p.name for p in root.iterdir()} if root.is_dir() else set()
-    if base not in taken:
+    numbers = [
+        1 if name == base else int(name[len(base) + 1 :])
+        for name in taken
+        if name == base or (name.startswith(base + ".") and name[len(base) + 1 :].isdigit())
+    ]
+    if not numbers:
         return base
-    number = 2
-    while f"{base}.{number}" in taken:
-        number += 1
-    return f"{base}.{number}"
+    return f"{base}.{max(numbers) + 1}"
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from flask_cors import CORS
 from ..config import DEFAULTS, ServerConfig, from_environment
 from . import (
     assets,
+    change_feed,
     compare,
     compression,
     dataset,
@@ -90,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         definitions.bp,
         search.bp,
         releases.bp,
+        change_feed.bp,
         downloads.bp,
         graph_store.bp,
         fragments.bp,

@@ -16,10 +16,10 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, VOID
 
 from ..artifact import DUMP_FORMATS, NQUADS, PROVENANCE_FILE, VALIDATION_FILE, DumpFormat
-from ..vocab import ADMS, GEO, LOCN, ONS_GEOGRAPHY, SCHEMA, SPDX, VCARD
+from ..vocab import ADMS, GEO, LDES, LOCN, ONS_GEOGRAPHY, SCHEMA, SPDX, TREE, VCARD
 from .catalogue_quality import add_quality
 from .dataset import current_snapshot
-from .urls import local_url, public_root
+from .urls import CHANGE_FEED_PATH, local_url, public_root
 
 __all__ = [
     "DESCRIPTION",
@@ -40,6 +40,8 @@ LICENCE = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licenc
 LICENCE_TITLE = "Open Government Licence v3.0"
 #: The specification /fragments follows (and the Triple Pattern Fragments one it extends).
 QPF_SPEC = "https://linkeddatafragments.org/specification/quad-pattern-fragments/"
+#: The specification the change feed (/changes/, :mod:`.change_feed`) follows.
+LDES_SPEC = "https://w3id.org/ldes/specification"
 _W3C = "https://www.w3.org/TR/"
 #: The period the dataset covers: the first wave of strategies (announced November 2017) to the
 #: end of government sponsorship of LEPs (April 2024); shared/reference/lis-facts.md.
@@ -374,6 +376,12 @@ def _void_graph() -> Graph:
         latest = f"{root}downloads/{releases[-1].version}/"
         graph.add((dataset, RDFS.seeAlso, URIRef(latest + VALIDATION_FILE)))
         graph.add((dataset, RDFS.seeAlso, URIRef(latest + PROVENANCE_FILE)))
+        # The change feed: the releases' changes as a Linked Data Event Stream.
+        stream = URIRef(snapshot.base + "changes#stream")
+        graph.add((stream, RDF.type, LDES.EventStream))
+        graph.add((stream, TREE.view, URIRef(root + CHANGE_FEED_PATH)))
+        graph.add((stream, DCTERMS.source, dataset))
+        graph.add((dataset, RDFS.seeAlso, URIRef(root + CHANGE_FEED_PATH)))
     return graph
 
 
@@ -612,7 +620,8 @@ def _distribution(
 
 def _services(cat: _Catalogue) -> None:
     """The SPARQL endpoint, the read-only Graph Store and (when offered) the Quad Pattern
-    Fragments as data services, and the endpoint as one more distribution of the dataset."""
+    Fragments and the change feed as data services, and the endpoint as one more distribution
+    of the dataset."""
     graph, root = cat.graph, cat.root
     endpoint = URIRef(root + "sparql")
     services = [
@@ -628,6 +637,11 @@ def _services(cat: _Catalogue) -> None:
         services.append(
             (cat.fragments, "lisgraph Quad Pattern Fragments", URIRef(root + "fragments"), QPF_SPEC)
         )
+    if current_snapshot().releases():  # the change feed starts with the first release
+        feed = URIRef(cat.base + "catalog#changes")
+        graph.add((cat.catalog, DCAT.service, feed))
+        title = "lisgraph change feed (Linked Data Event Stream)"
+        services.append((feed, title, URIRef(root + CHANGE_FEED_PATH), LDES_SPEC))
     for node, title, url, standard in services:
         graph.add((node, RDF.type, DCAT.DataService))
         graph.add((node, DCTERMS.title, Literal(title, lang="en")))

@@ -231,8 +231,15 @@ def offered(kind: Kind, html: bool = True) -> list[Format]:
     return [f for f in FORMATS if kind in f.kinds and (html or f.key != "html")]
 
 
-def choose(accept_header: str, kind: Kind, default: str, html: bool = True) -> Format | None:
-    """The best format of ``kind`` for an Accept header's value, or None (answer 406).
+def choose(
+    accept_header: str,
+    kind: Kind,
+    default: str,
+    html: bool = True,
+    only: frozenset[str] | None = None,
+) -> Format | None:
+    """The best format of ``kind`` for an Accept header's value, or None (answer 406); with
+    ``only``, the best of the formats with those keys (an answer that needs named graphs).
 
     A missing Accept, or one that accepts anything, gets the ``default`` format; HTML only when
     the client names it (browsers do). Of formats the client accepts equally, an exact match
@@ -240,12 +247,14 @@ def choose(accept_header: str, kind: Kind, default: str, html: bool = True) -> F
     Remembered per header value (cut to :data:`MAX_ACCEPT_LENGTH`): clients send a handful of
     distinct headers.
     """
-    return _choose(bounded(accept_header), kind, default, html)
+    return _choose(bounded(accept_header), kind, default, html, only)
 
 
 @lru_cache(maxsize=1024)
-def _choose(accept_header: str, kind: Kind, default: str, html: bool) -> Format | None:
-    candidates = offered(kind, html)
+def _choose(
+    accept_header: str, kind: Kind, default: str, html: bool, only: frozenset[str] | None
+) -> Format | None:
+    candidates = [f for f in offered(kind, html) if only is None or f.key in only]
     default_fmt = _BY_KEY[default]
     ranges = _parse_accept(accept_header)
     if not ranges:
@@ -279,11 +288,14 @@ def negotiate(
     kind: Kind,
     default: str,
     html: bool = True,
+    only: frozenset[str] | None = None,
 ) -> Format | None:
     """The format for an answer of ``kind``: the first ``?format=``/``output=`` value that names
-    a format of that kind, otherwise the best match for the Accept header (None: answer 406)."""
+    a format of that kind, otherwise the best match for the Accept header (None: answer 406).
+    With ``only``, formats other than those keys are not offered."""
     values = [requested] if isinstance(requested, str) else list(requested or [])
     for value in values:
-        if value and (fmt := by_parameter(value, kind, html)) is not None:
+        fmt = by_parameter(value, kind, html) if value else None
+        if fmt is not None and (only is None or fmt.key in only):
             return fmt
-    return choose(accept_header, kind, default, html)
+    return choose(accept_header, kind, default, html, only)

@@ -38,6 +38,7 @@ __all__ = ["PAGE_PARAMETERS", "TRIM_AFTER_BYTES", "PageCache", "init_app", "page
 
 # Fragments and the editor's names: an index lookup costs less than the memory it would take
 # from the pages kept (the names keep their own small answers, keyed by what they read).
+# The change feed: it offers only the quad formats, which the key's formats do not tell apart.
 _NOT_CACHED = (
     "/sparql",
     "/search",
@@ -46,6 +47,7 @@ _NOT_CACHED = (
     "/static/",
     "/fragments",
     "/editor/names.json",
+    "/changes",
 )
 
 #: The query parameters a cached page reads: the format, the Graph Store's graph, a class

@@ -11,7 +11,17 @@ from markupsafe import Markup
 from .dataset import current_snapshot
 from .formatting import dated, human_date, human_number, money, readable
 
-__all__ = ["iri_for_path", "local_url", "public_root", "register_template_helpers"]
+__all__ = [
+    "CHANGE_FEED_PATH",
+    "iri_for_path",
+    "local_url",
+    "public_root",
+    "register_template_helpers",
+]
+
+#: Where the change feed's root node is, under the URL root (:mod:`.change_feed`); the
+#: catalogue and VoID link it.
+CHANGE_FEED_PATH = "changes/"
 
 
 def public_root() -> str:
