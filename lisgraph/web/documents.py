@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from flask import Response, abort, render_template, request
 
 from ..vocab import RDF
-from .dataset_description import LICENCE
+from .dataset_facts import LICENCE
 from .negotiation import Format, by_extension, negotiate, offered
 from .urls import public_root
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from flask import Flask, Response, request
 
 from .dataset import current_snapshot
-from .dataset_description import modified
+from .dataset_facts import modified
 
 __all__ = ["init_conditional_responses"]
 

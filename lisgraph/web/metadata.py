@@ -22,11 +22,13 @@ from ..canonical import from_rdflib
 from ..store import GRAPH_FORMATS
 from ..vocab import VCARD
 from .dataset import current_snapshot
-from .dataset_description import ENGLAND, catalog_graph, dataset_iri, void_graph
+from .dataset_facts import ENGLAND, dataset_iri
+from .dcat_catalogue import catalog_graph
 from .documents import not_acceptable
 from .jsonld_context import context
 from .negotiation import Format, negotiate, offered
 from .urls import local_url, public_root
+from .void_description import void_graph
 
 __all__ = ["bp"]
 

@@ -33,7 +33,6 @@ from ..views.programme import (
 from ..views.resource import describe_rdf, exists, resource_view
 from ..vocab import lis_namespace
 from .dataset import current_snapshot
-from .dataset_description import schema_org_dataset
 from .documents import (
     check_path,
     document_response,
@@ -44,6 +43,7 @@ from .documents import (
 )
 from .named_graphs import graph_document, serialize_triples
 from .negotiation import Format
+from .schema_org_dataset import schema_org_dataset
 from .static_files import static_files
 from .structured_data import resource_jsonld
 from .urls import iri_for_path, local_url, public_root

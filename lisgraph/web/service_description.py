@@ -21,7 +21,7 @@ from ..vocab import (
     lis_namespace,
 )
 from .dataset import current_snapshot
-from .dataset_description import LICENCE, dataset_iri
+from .dataset_facts import LICENCE, dataset_iri
 from .urls import public_root
 
 __all__ = ["service_description"]

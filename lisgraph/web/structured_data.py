@@ -21,7 +21,7 @@ from ..views.resource import describe_rdf
 from ..views.schema_org import schema_org_statements
 from ..vocab import SCHEMA, prefixes
 from .dataset import current_snapshot
-from .dataset_description import TITLE, dataset_iri
+from .dataset_facts import TITLE, dataset_iri
 from .page_cache import PAGE_PARAMETERS
 from .urls import public_root
 
