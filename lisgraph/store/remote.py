@@ -23,6 +23,8 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef
 
 from ..errors import QueryError, StoreError
 from ..sparql_text import OPAQUE, code_only, rewrite_code
@@ -35,6 +37,7 @@ from .results import QueryResult
 __all__ = [
     "RemoteStore",
     "expand_escaped_names",
+    "graphs_named_by_iri",
     "has_dataset_clause",
     "uses_named_graphs",
     "without_dataset_clauses",
@@ -53,6 +56,44 @@ def uses_named_graphs(query: str) -> bool:
     GRAPH a query sees the default graph only, whatever named graphs its dataset has."""
     code = code_only(query)
     return bool(_GRAPH.search(code) or _CODEPOINT_ESCAPE.search(code))
+
+
+_GRAPH_VARIABLE = re.compile(r"(?<![\w:?$])GRAPH\s*[?$]", re.IGNORECASE)
+
+
+def graphs_named_by_iri(query: str) -> frozenset[str] | None:
+    """The named graphs ``query`` can read, when each of its GRAPH patterns names its graph by
+    an IRI (``GRAPH <g> { }``, ``GRAPH ex:g { }``): only those. None when one names it by a
+    variable (it may read any named graph), or when the query cannot be read here (rdflib's
+    parser, which may disagree with the store's): then any named graph may be read.
+
+    A pattern ``GRAPH <g> { P }`` matches in graph ``g`` only, so a dataset whose named graphs
+    are the ones named this way gives the same answers as one with every source graph."""
+    code = code_only(query)
+    if _GRAPH_VARIABLE.search(code) or _CODEPOINT_ESCAPE.search(code):
+        return None
+    try:
+        algebra = translateQuery(parseQuery(query)).algebra
+    except Exception:  # noqa: BLE001 (rdflib raises bare Exception: see lisgraph/README.md, R4)
+        return None
+    terms: list[object] = []
+    _collect_graph_terms(algebra, terms)
+    if not terms or not all(isinstance(term, URIRef) for term in terms):
+        return None
+    return frozenset(str(term) for term in terms)
+
+
+def _collect_graph_terms(node: object, terms: list[object]) -> None:
+    """The graph terms of every GRAPH pattern under ``node`` (rdflib's algebra: ``Graph``; the
+    parse tree it keeps inside EXISTS: ``GraphGraphPattern``), into ``terms``."""
+    if isinstance(node, CompValue):
+        if node.name in ("Graph", "GraphGraphPattern"):
+            terms.append(node.get("term"))
+        for value in node.values():
+            _collect_graph_terms(value, terms)
+    elif isinstance(node, list | tuple | set):
+        for item in node:
+            _collect_graph_terms(item, terms)
 
 
 def has_dataset_clause(query: str) -> bool:
@@ -146,10 +187,18 @@ class RemoteStore:
             # The embedded store's dataset: the union graph and every source graph. The source
             # graphs are sent only to a query that can see them (through GRAPH): at 1M triples
             # they are 2,825 IRIs (257 KB) that the store reads with every request
-            # (bench/RESULTS.md, "Named graphs only when needed").
-            named_needed = uses_named_graphs(query)
+            # (bench/RESULTS.md, "Named graphs only when needed"). A query whose GRAPH
+            # patterns all name their graph by IRI is sent those graphs alone (the source
+            # graphs among them: the union graph is no named graph of the embedded store).
             default_graphs = [pub.graph]
-            named_graphs = list(pub.graphs) if named_needed else []
+            named_graphs = []
+            if uses_named_graphs(query):
+                named = graphs_named_by_iri(query)
+                named_graphs = (
+                    list(pub.graphs)
+                    if named is None
+                    else [g for g in pub.graphs if g in named]
+                )
         defaults = [g for g in default_graphs if g in self._ours] or [self._nothing]
         named = [g for g in named_graphs if g in self._ours] or [self._nothing]
         return [("default-graph-uri", g) for g in defaults] + [
