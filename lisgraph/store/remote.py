@@ -74,7 +74,7 @@ def graphs_named_by_iri(query: str) -> frozenset[str] | None:
         return None
     try:
         algebra = translateQuery(parseQuery(query)).algebra
-    except Exception:  # noqa: BLE001 (rdflib raises bare Exception: see lisgraph/README.md, R4)
+    except Exception:  # rdflib raises bare Exception (lisgraph/README.md, R4)
         return None
     terms: list[object] = []
     _collect_graph_terms(algebra, terms)
@@ -193,11 +193,9 @@ class RemoteStore:
             default_graphs = [pub.graph]
             named_graphs = []
             if uses_named_graphs(query):
-                named = graphs_named_by_iri(query)
+                by_iri = graphs_named_by_iri(query)
                 named_graphs = (
-                    list(pub.graphs)
-                    if named is None
-                    else [g for g in pub.graphs if g in named]
+                    list(pub.graphs) if by_iri is None else [g for g in pub.graphs if g in by_iri]
                 )
         defaults = [g for g in default_graphs if g in self._ours] or [self._nothing]
         named = [g for g in named_graphs if g in self._ours] or [self._nothing]
