@@ -14,13 +14,14 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
-from ..errors import BuildNotFoundError, StoreError
+from ..errors import BuildNotFoundError, LisgraphError, StoreError
 from ..sparql_text import iri
 from .connector import Endpoint
 
 __all__ = [
     "Publication",
     "default_graph",
+    "holds_own_dataset",
     "publication_graph",
     "read_published_digest",
     "read_publication",
@@ -100,3 +101,48 @@ def read_published_digest(endpoint: Endpoint, graph: str) -> str:
     if len(digests) != 1:
         raise StoreError(f"The publication record of <{graph}> names {len(digests)} builds.")
     return str(digests[0])
+
+
+def holds_own_dataset(endpoint: Endpoint, publication: Publication) -> bool:
+    """Whether the store at ``endpoint``, asked with no dataset, answers from lisgraph's: its
+    named graphs are exactly the published sources, the union graph and the record, its default
+    graph has as many triples as the union graph, and the record is not among them. So holds an
+    Oxigraph store loaded from the store image alone (:mod:`lisgraph.publish.store_image`);
+    not Virtuoso, whose default graph is then every graph, its own included. False too when the
+    store cannot say (an error, an answer of another shape).
+    """
+    graph, record = publication.graph, publication_graph(publication.graph)
+    expected = {graph, record, *publication.graphs}
+    counts = (
+        "SELECT ?default ?union ?record WHERE { "
+        "{ SELECT (COUNT(*) AS ?default) WHERE { ?s ?p ?o } } "
+        f"{{ SELECT (COUNT(*) AS ?union) WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }} }} "
+        f"{{ SELECT (COUNT(*) AS ?record) WHERE {{ {iri(graph)} {iri(DCTERMS.identifier)} ?d }} }} "
+        "}"
+    )
+    try:
+        _, body = endpoint.request(
+            query=f"SELECT ?g WHERE {{ GRAPH ?g {{ }} }} LIMIT {len(expected) + 1}"
+        )
+        named = [row["g"] for row in _solutions(body)]
+        if {term.value if term is not None else None for term in named} != expected:
+            return False
+        _, body = endpoint.request(query=counts)
+        rows = list(_solutions(body))
+        if len(rows) != 1 or any(rows[0][name] is None for name in ("default", "union", "record")):
+            return False
+        default, union, in_default = (
+            int(rows[0][name].value) for name in ("default", "union", "record")
+        )
+    except (LisgraphError, SyntaxError, ValueError):
+        return False
+    return default == union > 0 and in_default == 0
+
+
+def _solutions(body: bytes) -> ox.QuerySolutions:
+    """SPARQL JSON results as solutions. Raises SyntaxError when they are not, ValueError for
+    a boolean."""
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise ValueError("a boolean, not solutions")
+    return solutions

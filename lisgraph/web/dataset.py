@@ -35,7 +35,12 @@ from ..store.admission import Admission
 from ..store.answer_cache import CacheLimits, QueryCache
 from ..store.connector import Endpoint
 from ..store.embedded import EmbeddedStore
-from ..store.publication import default_graph, read_publication, read_published_digest
+from ..store.publication import (
+    default_graph,
+    holds_own_dataset,
+    read_publication,
+    read_published_digest,
+)
 from ..store.query_pool import QueryPool
 from ..store.remote import RemoteStore
 from ..store.replicas import Replicas
@@ -281,9 +286,11 @@ class RemoteSource:
         urls = tuple(e.query_url for e in endpoints)
         self._version, self._checked = (urls, publication.digest), time.monotonic()
         reader = Replicas(endpoints) if len(endpoints) > 1 else endpoints[0]
+        # Each replica answers some queries: all must hold lisgraph's dataset as their own.
+        own = all(holds_own_dataset(endpoint, publication) for endpoint in endpoints)
         return Snapshot(
             config=self.config,
-            store=RemoteStore(reader, publication),
+            store=RemoteStore(reader, publication, own_dataset=own),
             build=build,
             build_info=build.info(),
             cache=_new_cache(self.config),

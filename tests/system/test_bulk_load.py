@@ -56,7 +56,8 @@ def test_virtuoso_bulk_loader_on_the_same_host(built: BuildResult, tmp_path: Pat
         image = store.dir / "lisgraph.nq"
         done = run_lisgraph("store-image", "--build", str(built.out_dir), "--image", str(image))
         assert done.returncode == 0, done.stderr
-        store.sql(f"ld_dir('{store.dir}', 'lisgraph.nq', 'urn:lisgraph:unused');")
+        # The image's default-graph triples (the union again) go to the union graph.
+        store.sql(f"ld_dir('{store.dir}', 'lisgraph.nq', '{BASE}graph/lisgraph');")
         store.sql("rdf_loader_run();")
         store.sql("checkpoint;")
         errors = store.sql(
