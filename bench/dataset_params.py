@@ -3,6 +3,7 @@
 
     python bench/dataset_params.py --build dist --before 47c921a
     python bench/dataset_params.py --build /tmp/syn1m/dist --before 47c921a --stores oxigraph
+    python bench/dataset_params.py --build dist --before 546cacf --distinct --query point,graph
 
 For each store (Oxigraph server, read-only, over the build's store image loaded by
 ``oxigraph load``; Virtuoso with lisgraph's test ini, published to by ``lisgraph publish``),
@@ -233,11 +234,16 @@ def run_store(kind: str, args: argparse.Namespace, before: Path, work: Path) -> 
     work.mkdir(parents=True)
     with ExitStack() as stack:
         if kind == "oxigraph":
-            store_url, starting = oxigraph_store(dist, work)
+            store_url, starting = (
+                read_only_server(args.location, work / "oxigraph.log")
+                if args.location
+                else oxigraph_store(dist, work)
+            )
             store_pgid: int = stack.enter_context(starting)
         else:
             store_url, store_pgid = stack.enter_context(virtuoso_store(dist, work))
-        mirror = work / f"mirror-{kind}"  # shared: the mirror is made once, by the first
+        # Shared: the mirror is made once, by the first (or given: --mirror).
+        mirror = args.mirror or work / f"mirror-{kind}"
         fronts = {}
         for name, url, code in (
             ("embedded", None, ROOT),
@@ -248,19 +254,26 @@ def run_store(kind: str, args: argparse.Namespace, before: Path, work: Path) -> 
             front_url, running = front_end(dist, url, code, mirror, log, args.cache)
             fronts[name] = (front_url, stack.enter_context(running))
         settled = settle([store_pgid, *(pgid for _, pgid in fronts.values())])
-        results: dict[str, Any] = measure(
-            fronts, store_pgid, args.rounds, args.block, QUERIES[args.query], args.distinct
-        )
-        results["settled_s"] = settled
-    embedded = results["embedded"]
-    for name in ("before", "after"):
-        row = results[name]
-        row["cpu_vs_embedded"] = round(
-            (row["front_end_cpu_ms"] + row["store_cpu_ms"]) / embedded["front_end_cpu_ms"], 2
-        )
-    results["after/before median"] = {
-        "ratio": round(results["after"]["median_ms"] / results["before"]["median_ms"], 3)
-    }
+        by_query: dict[str, Any] = {}
+        for query in args.query.split(","):
+            by_query[query] = measure(
+                fronts, store_pgid, args.rounds, args.block, QUERIES[query], args.distinct
+            )
+    for results in by_query.values():
+        embedded = results["embedded"]
+        for name in ("before", "after"):
+            row = results[name]
+            row["front_end_cpu_vs_embedded"] = round(
+                row["front_end_cpu_ms"] / embedded["front_end_cpu_ms"], 2
+            )
+            row["cpu_vs_embedded"] = round(
+                (row["front_end_cpu_ms"] + row["store_cpu_ms"]) / embedded["front_end_cpu_ms"], 2
+            )
+        results["after/before median"] = {
+            "ratio": round(results["after"]["median_ms"] / results["before"]["median_ms"], 3)
+        }
+    results = by_query if len(by_query) > 1 else by_query[args.query]
+    results["settled_s"] = settled
     return results
 
 
@@ -270,8 +283,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--before", required=True, help="the commit to compare with")
     parser.add_argument("--stores", default="oxigraph,virtuoso")
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--location", type=Path, help="Oxigraph: serve this store (loaded from the image already)"
+    )
+    parser.add_argument("--mirror", type=Path, help="where the build is mirrored already")
     parser.add_argument("--block", type=int, default=10)
-    parser.add_argument("--query", choices=sorted(QUERIES), default="point")
+    parser.add_argument(
+        "--query", default="point", help=f"one or more of {sorted(QUERIES)}, comma-separated"
+    )
     parser.add_argument(
         "--distinct", action="store_true", help="every lookup a new text (no cache answers it)"
     )

@@ -8,7 +8,8 @@ in the request: the default graph is the union graph, and its named graphs are t
 union graph and the record. A front-end that finds a store so (:func:`~lisgraph.store.
 publication.holds_own_dataset`) sends a ``GRAPH`` query none of the thousands of
 ``named-graph-uri`` parameters the 1M build would need. Virtuoso's ``ld_dir`` puts default-graph
-triples in the graph it is given: the union graph's name, where they are already.
+triples in the graph it is given, and would hold each geometry of the union twice there (it
+stores a ``geo:wktLiteral`` as a new geometry each time): ``--no-default-graph`` leaves them out.
 
 A bulk loader fills a new store in seconds where ``publish`` takes minutes at 1M triples (9.5 s
 and 16 s against 806 s and 667 s, the scale review of 2026-12-04), and a new store is read by
@@ -41,8 +42,11 @@ class StoreImage:
     graphs: int
 
 
-def write_store_image(build_dir: Path, graph: str, out: Path) -> StoreImage:
-    """Write the image of the build in ``build_dir``, published as ``graph``, to ``out``.
+def write_store_image(
+    build_dir: Path, graph: str, out: Path, *, union_as_default: bool = True
+) -> StoreImage:
+    """Write the image of the build in ``build_dir``, published as ``graph``, to ``out`` (with
+    the union graph's triples again in the default graph, unless ``union_as_default`` is false).
 
     Raises StoreError when the build has blank nodes (as ``publish`` does), BuildNotFoundError
     when ``build_dir`` holds no finished build, BuildWriteError when ``out`` cannot be written.
@@ -58,7 +62,7 @@ def write_store_image(build_dir: Path, graph: str, out: Path) -> StoreImage:
                 for line in lines:
                     image.write(line.rstrip().removesuffix(b".").rstrip() + tail)
                     quads += 1
-            for line in graphs[graph]:  # the union again, in the default graph
+            for line in graphs[graph] if union_as_default else ():  # the union again
                 image.write(line.rstrip().removesuffix(b".").rstrip() + b" .\n")
                 quads += 1
     except OSError as exc:
