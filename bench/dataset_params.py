@@ -3,6 +3,7 @@
 
     python bench/dataset_params.py --build dist --before 47c921a
     python bench/dataset_params.py --build /tmp/syn1m/dist --before 47c921a --stores oxigraph
+    python bench/dataset_params.py --build dist --before 546cacf --distinct --query point,graph
 
 For each store (Oxigraph server, read-only, over the build's store image loaded by
 ``oxigraph load``; Virtuoso with lisgraph's test ini, published to by ``lisgraph publish``),
@@ -44,6 +45,10 @@ from lisgraph.publish.store_image import write_store_image  # noqa: E402
 BASE = "https://w3id.org/lisgraph/"
 UNION = BASE + "graph/lisgraph"
 POINT = f"SELECT ?p ?o WHERE {{ <{BASE}id/lep/E37000057> ?p ?o }}"
+#: A lookup in every named graph (GRAPH with a variable: the source graphs go with it), of a
+#: subject in few graphs (3 in the 1M synthetic build, 2 in the real one).
+GRAPH_POINT = f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ <{BASE}id/organisation/fe-news> ?p ?o }} }}"
+QUERIES = {"point": POINT, "graph": GRAPH_POINT}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -91,7 +96,7 @@ def process(
 
 
 def front_end(
-    dist: Path, store_url: str | None, code: Path, mirror: Path, log: Path
+    dist: Path, store_url: str | None, code: Path, mirror: Path, log: Path, cache: bool = False
 ) -> tuple[str, Any]:
     """``lisgraph serve`` from the code in ``code`` (two workers, cache off): its URL, and the
     context that runs it."""
@@ -100,11 +105,9 @@ def front_end(
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
     if store_url:
         command += ["--store", store_url]
-    env = {
-        "PYTHONPATH": str(code),
-        "LISGRAPH_QUERY_CACHE_ENTRIES": "0",
-        "LISGRAPH_MIRROR_DIR": str(mirror),
-    }
+    env = {"PYTHONPATH": str(code), "LISGRAPH_MIRROR_DIR": str(mirror)}
+    if not cache:
+        env["LISGRAPH_QUERY_CACHE_ENTRIES"] = "0"
     url = f"http://127.0.0.1:{port}/"
     # From ``code``: ``python -m`` puts the working directory first on sys.path.
     return url, process(command, url + "health", env, log, cwd=code)
@@ -168,10 +171,10 @@ def settle(pgids: list[int], limit: float = 600) -> float:
     return round(time.monotonic() - began, 1)
 
 
-def lookup(session: requests.Session, url: str) -> float:
+def lookup(session: requests.Session, url: str, query: str = POINT) -> float:
     began = time.perf_counter()
     response = session.post(
-        url + "sparql", data={"query": POINT},
+        url + "sparql", data={"query": query},
         headers={"Accept": "application/sparql-results+json"}, timeout=300,
     )  # fmt: skip
     elapsed = time.perf_counter() - began
@@ -181,8 +184,20 @@ def lookup(session: requests.Session, url: str) -> float:
 
 
 def measure(
-    fronts: dict[str, tuple[str, int]], store_pgid: int | None, rounds: int, block: int
+    fronts: dict[str, tuple[str, int]],
+    store_pgid: int | None,
+    rounds: int,
+    block: int,
+    query: str = POINT,
+    distinct: bool = False,
 ) -> dict[str, dict[str, float]]:
+    """Each front-end's latencies and CPU per lookup. ``distinct``: every lookup's text differs
+    (a numbered comment), so no answer cache or ready response can answer it."""
+    numbers = iter(range(10**9))
+
+    def text() -> str:
+        return f"{query} # {next(numbers)}" if distinct else query
+
     names = list(fronts)
     times: dict[str, list[float]] = {name: [] for name in names}
     front_cpu = dict.fromkeys(names, 0.0)
@@ -190,14 +205,14 @@ def measure(
     sessions = {name: requests.Session() for name in names}
     for name in names:  # warm: connections, the store's caches
         for _ in range(3):
-            lookup(sessions[name], fronts[name][0])
+            lookup(sessions[name], fronts[name][0], text())
     for number in range(rounds):
         order = names[number % len(names) :] + names[: number % len(names)]
         for name in order:
             url, pgid = fronts[name]
             before = cpu_seconds(pgid), cpu_seconds(store_pgid) if store_pgid else 0.0
             for _ in range(block):
-                times[name].append(lookup(sessions[name], url))
+                times[name].append(lookup(sessions[name], url, text()))
             front_cpu[name] += cpu_seconds(pgid) - before[0]
             if store_pgid:
                 store_cpu[name] += cpu_seconds(store_pgid) - before[1]
@@ -219,11 +234,16 @@ def run_store(kind: str, args: argparse.Namespace, before: Path, work: Path) -> 
     work.mkdir(parents=True)
     with ExitStack() as stack:
         if kind == "oxigraph":
-            store_url, starting = oxigraph_store(dist, work)
+            store_url, starting = (
+                read_only_server(args.location, work / "oxigraph.log")
+                if args.location
+                else oxigraph_store(dist, work)
+            )
             store_pgid: int = stack.enter_context(starting)
         else:
             store_url, store_pgid = stack.enter_context(virtuoso_store(dist, work))
-        mirror = work / f"mirror-{kind}"  # shared: the mirror is made once, by the first
+        # Shared: the mirror is made once, by the first (or given: --mirror).
+        mirror = args.mirror or work / f"mirror-{kind}"
         fronts = {}
         for name, url, code in (
             ("embedded", None, ROOT),
@@ -231,20 +251,29 @@ def run_store(kind: str, args: argparse.Namespace, before: Path, work: Path) -> 
             ("after", store_url, ROOT),
         ):
             log = work / f"serve-{name}.log"
-            front_url, running = front_end(dist, url, code, mirror, log)
+            front_url, running = front_end(dist, url, code, mirror, log, args.cache)
             fronts[name] = (front_url, stack.enter_context(running))
         settled = settle([store_pgid, *(pgid for _, pgid in fronts.values())])
-        results: dict[str, Any] = measure(fronts, store_pgid, args.rounds, args.block)
-        results["settled_s"] = settled
-    embedded = results["embedded"]
-    for name in ("before", "after"):
-        row = results[name]
-        row["cpu_vs_embedded"] = round(
-            (row["front_end_cpu_ms"] + row["store_cpu_ms"]) / embedded["front_end_cpu_ms"], 2
-        )
-    results["after/before median"] = {
-        "ratio": round(results["after"]["median_ms"] / results["before"]["median_ms"], 3)
-    }
+        by_query: dict[str, Any] = {}
+        for query in args.query.split(","):
+            by_query[query] = measure(
+                fronts, store_pgid, args.rounds, args.block, QUERIES[query], args.distinct
+            )
+    for results in by_query.values():
+        embedded = results["embedded"]
+        for name in ("before", "after"):
+            row = results[name]
+            row["front_end_cpu_vs_embedded"] = round(
+                row["front_end_cpu_ms"] / embedded["front_end_cpu_ms"], 2
+            )
+            row["cpu_vs_embedded"] = round(
+                (row["front_end_cpu_ms"] + row["store_cpu_ms"]) / embedded["front_end_cpu_ms"], 2
+            )
+        results["after/before median"] = {
+            "ratio": round(results["after"]["median_ms"] / results["before"]["median_ms"], 3)
+        }
+    results = by_query if len(by_query) > 1 else by_query[args.query]
+    results["settled_s"] = settled
     return results
 
 
@@ -254,7 +283,20 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--before", required=True, help="the commit to compare with")
     parser.add_argument("--stores", default="oxigraph,virtuoso")
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--location", type=Path, help="Oxigraph: serve this store (loaded from the image already)"
+    )
+    parser.add_argument("--mirror", type=Path, help="where the build is mirrored already")
     parser.add_argument("--block", type=int, default=10)
+    parser.add_argument(
+        "--query", default="point", help=f"one or more of {sorted(QUERIES)}, comma-separated"
+    )
+    parser.add_argument(
+        "--distinct", action="store_true", help="every lookup a new text (no cache answers it)"
+    )
+    parser.add_argument(
+        "--cache", action="store_true", help="the front-ends' answer cache on (off by default)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "dataset_params.json")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"before": args.before, "build": str(args.build)}

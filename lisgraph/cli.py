@@ -404,6 +404,13 @@ def _add_store_image(commands: _Commands) -> None:
         help="then load the image into a new Oxigraph store in DIR (which must not exist or be "
         "empty) with 'oxigraph load'",
     )
+    p.add_argument(
+        "--no-default-graph",
+        action="store_true",
+        help="leave the default graph out (for Virtuoso's ld_dir, which would load the union's "
+        "geometries twice); by default the union is written there too, so that an Oxigraph store "
+        "loaded from the image alone is sent no dataset with a query",
+    )
     p.set_defaults(func=_cmd_store_image)
 
 
@@ -413,7 +420,9 @@ def _cmd_store_image(args: argparse.Namespace) -> int:
     out = Path(args.image)
     if args.oxigraph_location:
         check_new_store(Path(args.oxigraph_location))  # before the minutes of writing the image
-    image = write_store_image(settings.dist_dir, graph, out)
+    image = write_store_image(
+        settings.dist_dir, graph, out, union_as_default=not args.no_default_graph
+    )
     print(f"Wrote {image.quads:,} quads in {image.graphs:,} graphs (<{graph}>) to {out}.")
     if args.oxigraph_location:
         location = Path(args.oxigraph_location)

@@ -29,6 +29,13 @@ def test_the_image_holds_what_publish_writes(built: BuildResult, tmp_path: Path)
     assert len(store) == image.quads
     union = ox.NamedNode(UNION)
     assert len(list(store.quads_for_pattern(None, None, None, union))) == built.triples
+    # The union once more as the default graph: the store's own dataset is lisgraph's.
+    default = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(
+        None, None, None, ox.DefaultGraph())}  # fmt: skip
+    assert default == {
+        (q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, union)
+    }
     sources = [g for g in store.named_graphs() if g.value not in (UNION, publication_graph(UNION))]
     assert sources, "the build has source graphs"
     assert image.graphs == len(sources) + 2

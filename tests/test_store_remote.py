@@ -14,6 +14,7 @@ from lisgraph.store.publication import Publication
 from lisgraph.store.remote import (
     RemoteStore,
     expand_escaped_names,
+    graphs_named_by_iri,
     has_dataset_clause,
     uses_named_graphs,
     without_dataset_clauses,
@@ -103,6 +104,43 @@ def test_a_query_with_graph_is_sent_every_source_graph() -> None:
     assert _sent("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }") == [
         ("default-graph-uri", UNION),
         *[("named-graph-uri", g) for g in SOURCES],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * { GRAPH <http://g/a> { ?s ?p ?o } }", {"http://g/a"}),
+        (
+            "PREFIX g: <http://g/> SELECT * { GRAPH g:a { ?s ?p ?o } "
+            "FILTER EXISTS { GRAPH <b> { ?s ?p ?o } } }",
+            {"http://g/a", "b"},
+        ),
+        ("BASE <http://g/> SELECT * { GRAPH <a> { ?s ?p ?o } }", {"http://g/a"}),
+        ("SELECT * { { SELECT ?s { GRAPH <http://g/a> { ?s ?p ?o } } } }", {"http://g/a"}),
+        ("SELECT * { GRAPH <http://g/a> { ?s ?p ?o } GRAPH ?g { ?s ?p ?o } }", None),
+        ("SELECT * { GRAPH <http://g/a> { ?s ?p ?o } { SELECT * { GRAPH $g { } } } }", None),
+        ("SELECT * { \\u0047RAPH <http://g/a> { ?s ?p ?o } }", None),
+        ("SELECT * { GRAPH <http://g/a> { ?s ?p ", None),  # not readable here: every graph
+    ],
+)
+def test_graphs_named_by_iri_are_found_and_a_variable_means_any(
+    query: str, expected: set[str] | None
+) -> None:
+    assert graphs_named_by_iri(query) == (None if expected is None else frozenset(expected))
+
+
+def test_a_query_naming_its_graphs_is_sent_those_sources_only() -> None:
+    """Only the source graphs the query names go (the union graph and other graphs are no named
+    graphs of the embedded store: GRAPH on them matches nothing there)."""
+    query = (
+        f"SELECT * {{ GRAPH <{SOURCES[2]}> {{ ?s ?p ?o }} GRAPH <{UNION}> {{ ?s ?p ?o }} "
+        "GRAPH <http://example.org/other> { ?s ?p ?o } }"
+    )
+    assert _sent(query) == [("default-graph-uri", UNION), ("named-graph-uri", SOURCES[2])]
+    assert _sent(f"ASK {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }}") == [
+        ("default-graph-uri", UNION),
+        ("named-graph-uri", NOTHING),
     ]
 
 

@@ -2,6 +2,15 @@
 (the union graph, one graph per source, the publication record), for a store's own bulk loader
 (``oxigraph load``, Virtuoso's ``ld_dir`` and ``rdf_loader_run``): ``lisgraph store-image``.
 
+The union graph's triples are written a second time as triples of the default graph, so that a
+store holding the image alone (Oxigraph) answers from lisgraph's dataset with no dataset named
+in the request: the default graph is the union graph, and its named graphs are the sources, the
+union graph and the record. A front-end that finds a store so (:func:`~lisgraph.store.
+publication.holds_own_dataset`) sends a ``GRAPH`` query none of the thousands of
+``named-graph-uri`` parameters the 1M build would need. Virtuoso's ``ld_dir`` puts default-graph
+triples in the graph it is given, and would hold each geometry of the union twice there (it
+stores a ``geo:wktLiteral`` as a new geometry each time): ``--no-default-graph`` leaves them out.
+
 A bulk loader fills a new store in seconds where ``publish`` takes minutes at 1M triples (9.5 s
 and 16 s against 806 s and 667 s, the scale review of 2026-12-04), and a new store is read by
 nobody until the front-ends are pointed at it: the old version keeps serving, whole, meanwhile.
@@ -33,8 +42,11 @@ class StoreImage:
     graphs: int
 
 
-def write_store_image(build_dir: Path, graph: str, out: Path) -> StoreImage:
-    """Write the image of the build in ``build_dir``, published as ``graph``, to ``out``.
+def write_store_image(
+    build_dir: Path, graph: str, out: Path, *, union_as_default: bool = True
+) -> StoreImage:
+    """Write the image of the build in ``build_dir``, published as ``graph``, to ``out`` (with
+    the union graph's triples again in the default graph, unless ``union_as_default`` is false).
 
     Raises StoreError when the build has blank nodes (as ``publish`` does), BuildNotFoundError
     when ``build_dir`` holds no finished build, BuildWriteError when ``out`` cannot be written.
@@ -50,6 +62,9 @@ def write_store_image(build_dir: Path, graph: str, out: Path) -> StoreImage:
                 for line in lines:
                     image.write(line.rstrip().removesuffix(b".").rstrip() + tail)
                     quads += 1
+            for line in graphs[graph] if union_as_default else ():  # the union again
+                image.write(line.rstrip().removesuffix(b".").rstrip() + b" .\n")
+                quads += 1
     except OSError as exc:
         raise BuildWriteError(f"The store image {out} could not be written: {exc}") from exc
     return StoreImage(out, quads, len(graphs))

@@ -1,5 +1,12 @@
 """The HTTP side of a remote SPARQL store: where it answers, how to sign in, and its failures as
-lisgraph errors (through SPARQLWrapper, as rdflib's ``SPARQLConnector`` does for its store).
+lisgraph errors.
+
+Queries go over kept-alive connections (:class:`KeptConnections`: one per store and thread, in
+each process), sent with :mod:`http.client`: a front-end asks its store a query per request, and
+a new connection, SPARQLWrapper's and urllib's request objects cost the front-end about as much
+CPU as a point lookup costs the store (bench/RESULTS.md, "A point lookup over a remote store").
+Updates, and every request to a store that signs in by HTTP Digest, go through SPARQLWrapper,
+as rdflib's ``SPARQLConnector`` does for its store (publishing is not on a request's path).
 
 Credentials are settings (:class:`~lisgraph.config.StoreSettings`), given in the environment only:
 ``LISGRAPH_STORE_USER``, ``LISGRAPH_STORE_PASSWORD`` and ``LISGRAPH_STORE_AUTH`` (``basic``, the
@@ -8,12 +15,17 @@ default, or ``digest``).
 
 from __future__ import annotations
 
+import base64
 import http.client
+import os
 import re
 import socket
+import threading
 import urllib.error
+import urllib.parse
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from http.client import HTTPException
 
 from SPARQLWrapper import DIGEST, POST, URLENCODED, SPARQLWrapper
@@ -22,7 +34,87 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 from ..config import StoreSettings
 from ..errors import ConfigError, QueryError, QueryTimeoutError, StoreError
 
-__all__ = ["Endpoint", "too_large"]
+__all__ = ["Endpoint", "KeptConnections", "too_large"]
+
+
+class KeptConnections:
+    """Open HTTP connections to stores, kept for the next request: one per store (scheme, host,
+    port) and thread, in each process; all closed when the endpoint holding them is dropped.
+
+    A process forked from one that holds connections (a query process from its web worker) makes
+    its own: the connections it inherited are never used nor closed there, since their sockets
+    are its parent's (a query process closes the inherited descriptors at once, and closing the
+    objects later would close whatever descriptor then has that number).
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._pid = os.getpid()
+        self._tables: list[dict[tuple[str, str, int | None], http.client.HTTPConnection]] = []
+        self._lock = threading.Lock()
+        self._inherited: list[object] = []
+
+    def _table(self) -> dict[tuple[str, str, int | None], http.client.HTTPConnection]:
+        pid = os.getpid()
+        table = getattr(self._local, "table", None)
+        if table is not None and self._local.pid == pid:
+            return table  # type: ignore[no-any-return]
+        if pid != self._pid:  # forked: every table so far is the parent's
+            self._inherited.append(self._tables)
+            self._tables, self._pid, self._lock = [], pid, threading.Lock()
+        table = {}
+        with self._lock:
+            self._tables.append(table)
+        self._local.table, self._local.pid = table, pid
+        return table
+
+    def close(self) -> None:
+        """Close every connection this process keeps here (none may be in use)."""
+        if self._pid != os.getpid():
+            return
+        with self._lock:
+            tables, self._tables = self._tables, []
+        for table in tables:
+            for connection in table.values():
+                connection.close()
+            table.clear()
+
+    def __del__(self) -> None:
+        self.close()
+
+    def get(
+        self, url: urllib.parse.SplitResult, timeout: float
+    ) -> tuple[http.client.HTTPConnection, bool]:
+        """A connection to ``url``'s store, and whether it was used before (kept open)."""
+        key = (url.scheme, url.hostname or "", url.port)
+        table = self._table()
+        connection = table.get(key)
+        if connection is not None and connection.sock is not None:
+            connection.timeout = timeout
+            connection.sock.settimeout(timeout)
+            return connection, True
+        kind = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+        connection = kind(url.hostname or "", url.port, timeout=timeout)
+        connection.connect()
+        # http.client writes the headers and the body in two sends: without this, the body
+        # waits for the store to acknowledge the headers (Nagle's algorithm).
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        table[key] = connection
+        return connection, False
+
+    def discard(self, url: urllib.parse.SplitResult) -> None:
+        """Close and forget this thread's connection to ``url``'s store (after a failure)."""
+        connection = self._table().pop((url.scheme, url.hostname or "", url.port), None)
+        if connection is not None:
+            connection.close()
+
+
+@lru_cache(maxsize=16)
+def _encoded(params: tuple[tuple[str, str], ...]) -> str:
+    """``params`` form-encoded. Cached: a query that may read every named graph is sent the same
+    thousands of ``named-graph-uri`` parameters each time (2,825 at the 1M build)."""
+    return urllib.parse.urlencode(params)
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -39,6 +131,10 @@ class Endpoint:
     password: str | None = None
     auth: str = "basic"
     timeout: float = 30.0
+    #: This endpoint's own (``dataclasses.replace`` makes an endpoint with new ones).
+    connections: KeptConnections = field(
+        default_factory=KeptConnections, init=False, compare=False, repr=False
+    )
 
     @classmethod
     def from_settings(
@@ -91,6 +187,8 @@ class Endpoint:
         """
         url = self.query_url if update is None else (self.update_url or self.query_url)
         _allow_many_response_headers()
+        if update is None and not (self.user and self.auth == "digest"):
+            return self._query_kept(url, query or "", params, accept)
         wrapper = self._wrapper(url)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setQuery(update if update is not None else query or "")
@@ -125,6 +223,72 @@ class Endpoint:
             raise StoreError(f"Cannot reach the SPARQL store at {url}: {exc.reason}.") from exc
         except (OSError, HTTPException) as exc:
             raise StoreError(f"The connection to the SPARQL store at {url} failed: {exc}") from exc
+
+    def _query_kept(
+        self, url: str, query: str, params: Sequence[tuple[str, str]], accept: str
+    ) -> tuple[str, bytes]:
+        """:meth:`request` for a query, over this thread's kept connection to the store; the same
+        answer and errors (a failure to reach the store has the OSError or HTTPException that
+        said so as its cause, as :func:`.replicas._unreachable` reads it)."""
+        parts = urllib.parse.urlsplit(url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        body = urllib.parse.urlencode([("query", query)])
+        body += f"&{_encoded(tuple(params))}" if params else ""
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": accept,
+            "User-Agent": "lisgraph",
+        }
+        if self.user:
+            token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        try:
+            status, media_type, answer = self._send_kept(parts, path, body.encode(), headers)
+        except TimeoutError as exc:
+            raise QueryTimeoutError(
+                f"The SPARQL store at {url} did not answer within {self.timeout:g} seconds."
+            ) from exc
+        except ConnectionRefusedError as exc:
+            raise StoreError(f"Cannot reach the SPARQL store at {url}: {exc}.") from exc
+        except (OSError, HTTPException) as exc:
+            raise StoreError(f"The connection to the SPARQL store at {url} failed: {exc}") from exc
+        if 200 <= status < 300:
+            return media_type, answer
+        detail = " ".join(answer[:2000].decode("utf-8", "replace").split())[:500]
+        if status == 400:
+            raise QueryError(f"The SPARQL store rejected the query: {detail}")
+        if status == 401:
+            raise StoreError(
+                f"The SPARQL store at {url} refused lisgraph's credentials (HTTP 401): set "
+                "LISGRAPH_STORE_USER and LISGRAPH_STORE_PASSWORD (and LISGRAPH_STORE_AUTH=digest "
+                "for stores such as Virtuoso)."
+            )
+        raise StoreError(f"The SPARQL store at {url} failed: HTTP {status}: {detail}")
+
+    def _send_kept(
+        self, url: urllib.parse.SplitResult, path: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, str, bytes]:
+        """POST ``body`` over the kept connection: the status, media type and whole answer. A
+        kept connection the store has closed meanwhile is replaced once (a query is read-only,
+        so sending it again changes nothing); any other failure closes it and is raised."""
+        for attempt in range(2):
+            connection, kept = self.connections.get(url, self.timeout)  # may raise OSError
+            try:
+                connection.request("POST", path, body, headers)
+                response = connection.getresponse()
+                answer = response.read()
+            except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
+                self.connections.discard(url)
+                if kept and attempt == 0:
+                    continue
+                raise
+            except BaseException:
+                self.connections.discard(url)
+                raise
+            if response.will_close:
+                self.connections.discard(url)
+            return response.status, response.headers.get_content_type(), answer
+        raise AssertionError("unreachable")  # the loop returns or raises
 
 
 #: Virtuoso echoes every named-graph-uri of a request as an X-SPARQL-named-graph response

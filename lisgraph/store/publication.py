@@ -14,13 +14,14 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
-from ..errors import BuildNotFoundError, StoreError
+from ..errors import BuildNotFoundError, LisgraphError, StoreError
 from ..sparql_text import iri
 from .connector import Endpoint
 
 __all__ = [
     "Publication",
     "default_graph",
+    "holds_own_dataset",
     "publication_graph",
     "read_published_digest",
     "read_publication",
@@ -53,28 +54,35 @@ def read_publication(endpoint: Endpoint, graph: str) -> Publication:
     Raises BuildNotFoundError when nothing has been published there, StoreError when the store
     cannot be asked.
     """
+    # One query (the record is read whole, from one version), its rows small: the digest and
+    # date once, then one row a part. Each row repeating them made the answer 2x as long, and
+    # reading it most of a front-end's move to a new store at 1M triples (2,826 parts).
     query = (
-        f"SELECT ?digest ?part ?built WHERE {{ GRAPH {iri(publication_graph(graph))} {{ "
-        f"{iri(graph)} {iri(DCTERMS.identifier)} ?digest ; {iri(DCTERMS.hasPart)} ?part "
-        f"OPTIONAL {{ {iri(graph)} {iri(DCTERMS.modified)} ?built }} }} }}"
+        f"SELECT ?digest ?built ?part WHERE {{ GRAPH {iri(publication_graph(graph))} {{ "
+        f"{{ {iri(graph)} {iri(DCTERMS.identifier)} ?digest "
+        f"OPTIONAL {{ {iri(graph)} {iri(DCTERMS.modified)} ?built }} }} "
+        f"UNION {{ {iri(graph)} {iri(DCTERMS.hasPart)} ?part }} }} }}"
     )
     _, body = endpoint.request(query=query)
     solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    rows = []
+    digests: set[str] = set()
+    parts: set[str] = set()
     built: str | None = None
     for row in solutions:  # type: ignore[union-attr]
-        rows.append((row["digest"].value, row["part"].value))
-        if row["built"] is not None:
-            built = row["built"].value
-    if not rows:
+        if row["part"] is not None:
+            parts.add(row["part"].value)
+        elif row["digest"] is not None:
+            digests.add(row["digest"].value)
+            if row["built"] is not None:
+                built = row["built"].value
+    if not (digests and parts):
         raise BuildNotFoundError(
             f"Nothing has been published to graph <{graph}> at {endpoint.query_url}: run "
             "'lisgraph publish' first."
         )
-    digests = {digest for digest, _ in rows}
     if len(digests) != 1:
         raise StoreError(f"The publication record of <{graph}> names {len(digests)} builds.")
-    return Publication(graph, digests.pop(), tuple(sorted({part for _, part in rows})), built)
+    return Publication(graph, digests.pop(), tuple(sorted(parts)), built)
 
 
 def read_published_digest(endpoint: Endpoint, graph: str) -> str:
@@ -100,3 +108,45 @@ def read_published_digest(endpoint: Endpoint, graph: str) -> str:
     if len(digests) != 1:
         raise StoreError(f"The publication record of <{graph}> names {len(digests)} builds.")
     return str(digests[0])
+
+
+def holds_own_dataset(endpoint: Endpoint, publication: Publication) -> bool:
+    """Whether the store at ``endpoint``, asked with no dataset, answers from lisgraph's: its
+    named graphs are exactly the published sources, the union graph and the record, and its
+    default graph is the union graph's triples (checked by its shape, cheaply at any size: not
+    empty, the first triple of each is in the other, and the record is not in it). So holds an
+    Oxigraph store loaded from the store image alone (:mod:`lisgraph.publish.store_image`);
+    not Virtuoso, whose default graph is then every graph, its own included, nor a store
+    ``publish`` loaded over HTTP (its default graph is empty). False too when the store cannot
+    say (an error, an answer of another shape).
+    """
+    graph, record = publication.graph, publication_graph(publication.graph)
+    expected = {graph, record, *publication.graphs}
+    union = iri(graph)
+    shape = (
+        "ASK { { SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 1 } "
+        f"GRAPH {union} {{ ?s ?p ?o }} "
+        f"{{ SELECT ?a ?b ?c WHERE {{ GRAPH {union} {{ ?a ?b ?c }} }} LIMIT 1 }} ?a ?b ?c . "
+        f"FILTER NOT EXISTS {{ {union} {iri(DCTERMS.identifier)} ?digest }} }}"
+    )
+    try:
+        _, body = endpoint.request(
+            query=f"SELECT ?g WHERE {{ GRAPH ?g {{ }} }} LIMIT {len(expected) + 1}"
+        )
+        named = [row["g"] for row in _solutions(body)]
+        if {term.value if term is not None else None for term in named} != expected:
+            return False
+        _, body = endpoint.request(query=shape)
+        answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    except (LisgraphError, SyntaxError, ValueError):
+        return False
+    return isinstance(answer, ox.QueryBoolean) and bool(answer)
+
+
+def _solutions(body: bytes) -> ox.QuerySolutions:
+    """SPARQL JSON results as solutions. Raises SyntaxError when they are not, ValueError for
+    a boolean."""
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise ValueError("a boolean, not solutions")
+    return solutions

@@ -23,9 +23,11 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef
 
 from ..errors import QueryError, StoreError
-from ..sparql_text import OPAQUE, code_only, rewrite_code
+from ..sparql_text import OPAQUE, code_only, iri, rewrite_code
 from .connector import Endpoint
 from .policy import check_query, query_kind
 from .publication import Publication, publication_graph
@@ -35,7 +37,9 @@ from .results import QueryResult
 __all__ = [
     "RemoteStore",
     "expand_escaped_names",
+    "graphs_named_by_iri",
     "has_dataset_clause",
+    "limit_graph_variables",
     "uses_named_graphs",
     "without_dataset_clauses",
 ]
@@ -53,6 +57,85 @@ def uses_named_graphs(query: str) -> bool:
     GRAPH a query sees the default graph only, whatever named graphs its dataset has."""
     code = code_only(query)
     return bool(_GRAPH.search(code) or _CODEPOINT_ESCAPE.search(code))
+
+
+_GRAPH_VARIABLE = re.compile(r"(?<![\w:?$])GRAPH\s*[?$]", re.IGNORECASE)
+
+
+def graphs_named_by_iri(query: str) -> frozenset[str] | None:
+    """The named graphs ``query`` can read, when each of its GRAPH patterns names its graph by
+    an IRI (``GRAPH <g> { }``, ``GRAPH ex:g { }``): only those. None when one names it by a
+    variable (it may read any named graph), or when the query cannot be read here (rdflib's
+    parser, which may disagree with the store's): then any named graph may be read.
+
+    A pattern ``GRAPH <g> { P }`` matches in graph ``g`` only, so a dataset whose named graphs
+    are the ones named this way gives the same answers as one with every source graph."""
+    code = code_only(query)
+    if _GRAPH_VARIABLE.search(code) or _CODEPOINT_ESCAPE.search(code):
+        return None
+    try:
+        algebra = translateQuery(parseQuery(query)).algebra
+    except Exception:  # rdflib raises bare Exception (lisgraph/README.md, R4)
+        return None
+    terms: list[object] = []
+    _collect_graph_terms(algebra, terms)
+    if not terms or not all(isinstance(term, URIRef) for term in terms):
+        return None
+    return frozenset(str(term) for term in terms)
+
+
+def _collect_graph_terms(node: object, terms: list[object]) -> None:
+    """The graph terms of every GRAPH pattern under ``node`` (rdflib's algebra: ``Graph``; the
+    parse tree it keeps inside EXISTS: ``GraphGraphPattern``), into ``terms``."""
+    if isinstance(node, CompValue):
+        if node.name in ("Graph", "GraphGraphPattern"):
+            terms.append(node.get("term"))
+        for value in node.values():
+            _collect_graph_terms(value, terms)
+    elif isinstance(node, list | tuple | set):
+        for item in node:
+            _collect_graph_terms(item, terms)
+
+
+_GRAPH_VARIABLE_BLOCK = re.compile(r"(?<![\w:?$])GRAPH\s*([?$]\w+)\s*\{", re.IGNORECASE)
+
+
+def limit_graph_variables(query: str, excluded: Sequence[str]) -> str | None:
+    """``query`` with each ``GRAPH ?v { P }`` written ``{ GRAPH ?v { P } FILTER(?v NOT IN
+    (excluded)) }``: the same answers over a dataset with the ``excluded`` graphs among its named
+    graphs as the query over one without them (the group holds only that pattern, whose every
+    solution binds ``?v``). None when a GRAPH in ``query`` is not of that form (one names its
+    graph by IRI, a codepoint escape could spell the keyword), or its braces do not close: such
+    a query is sent with the dataset named instead."""
+    # Strings, IRIs and comments blanked to as many spaces: code only, at the same offsets.
+    masked = OPAQUE.sub(lambda match: " " * len(match.group(0)), query)
+    if _CODEPOINT_ESCAPE.search(masked):
+        return None
+    blocks = list(_GRAPH_VARIABLE_BLOCK.finditer(masked))
+    if len(blocks) != len(_GRAPH.findall(masked)):
+        return None
+    listed = ", ".join(iri(g) for g in excluded)
+    edits: list[tuple[int, int, str]] = []  # (offset, 0: closing before 1: opening, text)
+    for block in blocks:
+        depth, end = 0, None
+        for offset in range(block.end() - 1, len(masked)):
+            if masked[offset] == "{":
+                depth += 1
+            elif masked[offset] == "}":
+                depth -= 1
+                if depth == 0:
+                    end = offset + 1
+                    break
+        if end is None:
+            return None
+        edits.append((block.start(), 1, "{ "))
+        edits.append((end, 0, f" FILTER({block.group(1)} NOT IN ({listed})) }}"))
+    out, last = [], 0
+    for offset, _, text in sorted(edits):
+        out += [query[last:offset], text]
+        last = offset
+    out.append(query[last:])
+    return "".join(out)
 
 
 def has_dataset_clause(query: str) -> bool:
@@ -126,33 +209,54 @@ class RemoteStore:
     """A published lisgraph dataset in a remote SPARQL store (or in read replicas of it, each
     query to the next: :class:`~.replicas.Replicas`)."""
 
-    def __init__(self, endpoint: Endpoint | Replicas, publication: Publication) -> None:
+    def __init__(
+        self, endpoint: Endpoint | Replicas, publication: Publication, own_dataset: bool = False
+    ) -> None:
+        """``own_dataset``: the store's own dataset is lisgraph's, as checked by
+        :func:`~.publication.holds_own_dataset` (its default graph is the union graph; its named
+        graphs the sources, the union graph and the record): a query that names no dataset is
+        sent none, a ``GRAPH ?g`` query the two graphs to pass over instead of every source."""
         self.endpoint = endpoint
         self.publication = publication
+        self.own_dataset = own_dataset
         # A graph name no one publishes: stands for "an empty graph" in a dataset description.
         self._nothing = f"{publication_graph(publication.graph)}#none"
         self._ours = frozenset({publication.graph, *publication.graphs})
 
     def _dataset(
         self, query: str, default_graphs: Sequence[str], named_graphs: Sequence[str]
-    ) -> list[tuple[str, str]]:
-        """The dataset to send: what the embedded store would query, limited to our graphs."""
+    ) -> tuple[str, list[tuple[str, str]]]:
+        """The query to send, and its dataset: what the embedded store would query, limited to
+        our graphs (no parameters when the store's own dataset answers the same)."""
         pub = self.publication
         if has_dataset_clause(query):
             stated = _query_dataset(query)
             if not (default_graphs or named_graphs):
                 default_graphs, named_graphs = stated
+        if not (default_graphs or named_graphs) and self.own_dataset:
+            if not uses_named_graphs(query):
+                return query, []
+            if graphs_named_by_iri(query) is None:  # by IRI: the few graphs named, below
+                limited = limit_graph_variables(query, (pub.graph, publication_graph(pub.graph)))
+                if limited is not None:
+                    return limited, []
         if not (default_graphs or named_graphs):
             # The embedded store's dataset: the union graph and every source graph. The source
             # graphs are sent only to a query that can see them (through GRAPH): at 1M triples
             # they are 2,825 IRIs (257 KB) that the store reads with every request
-            # (bench/RESULTS.md, "Named graphs only when needed").
-            named_needed = uses_named_graphs(query)
+            # (bench/RESULTS.md, "Named graphs only when needed"). A query whose GRAPH
+            # patterns all name their graph by IRI is sent those graphs alone (the source
+            # graphs among them: the union graph is no named graph of the embedded store).
             default_graphs = [pub.graph]
-            named_graphs = list(pub.graphs) if named_needed else []
+            named_graphs = []
+            if uses_named_graphs(query):
+                by_iri = graphs_named_by_iri(query)
+                named_graphs = (
+                    list(pub.graphs) if by_iri is None else [g for g in pub.graphs if g in by_iri]
+                )
         defaults = [g for g in default_graphs if g in self._ours] or [self._nothing]
         named = [g for g in named_graphs if g in self._ours] or [self._nothing]
-        return [("default-graph-uri", g) for g in defaults] + [
+        return query, [("default-graph-uri", g) for g in defaults] + [
             ("named-graph-uri", g) for g in named
         ]
 
@@ -170,7 +274,7 @@ class RemoteStore:
         text = expand_escaped_names(sparql)
         text = f"BASE <{base_iri}>\n{text}" if base_iri else text
         try:
-            params = self._dataset(text, default_graphs, named_graphs)
+            text, params = self._dataset(text, default_graphs, named_graphs)
         except Exception as exc:  # rdflib's parser disagrees with Oxigraph's on the dataset
             raise QueryError(f"The query's FROM clauses could not be read: {exc}") from exc
         # The dataset travels as protocol parameters only (filtered to our graphs).

@@ -35,7 +35,12 @@ from ..store.admission import Admission
 from ..store.answer_cache import CacheLimits, QueryCache
 from ..store.connector import Endpoint
 from ..store.embedded import EmbeddedStore
-from ..store.publication import default_graph, read_publication, read_published_digest
+from ..store.publication import (
+    default_graph,
+    holds_own_dataset,
+    read_publication,
+    read_published_digest,
+)
 from ..store.query_pool import QueryPool
 from ..store.remote import RemoteStore
 from ..store.replicas import Replicas
@@ -296,9 +301,11 @@ class RemoteSource:
         urls = tuple(e.query_url for e in endpoints)
         self._version, self._checked = (urls, publication.digest), time.monotonic()
         reader = Replicas(endpoints) if len(endpoints) > 1 else endpoints[0]
+        # Each replica answers some queries: all must hold lisgraph's dataset as their own.
+        own = all(holds_own_dataset(endpoint, publication) for endpoint in endpoints)
         return Snapshot(
             config=self.config,
-            store=RemoteStore(reader, publication),
+            store=RemoteStore(reader, publication, own_dataset=own),
             build=build,
             build_info=build.info(),
             cache=_new_cache(self.config),
@@ -308,9 +315,23 @@ class RemoteSource:
 class SnapshotHolder:
     """Holds the current snapshot and swaps in a new version when its source has one."""
 
-    def __init__(self, source: Source, admission: Admission | None = None) -> None:
+    #: After a version fails to load, it is tried again no sooner than this (seconds), doubled
+    #: at each failure up to :attr:`RETRY_MAX_SECONDS`: a store not mirrored yet is asked for
+    #: its whole record (2,826 rows at 1M triples) not at every request, but a few times.
+    RETRY_SECONDS = 0.25
+    RETRY_MAX_SECONDS = 5.0
+
+    def __init__(
+        self,
+        source: Source,
+        admission: Admission | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._source = source
         self._admission = admission
+        self._clock = clock
+        #: The version that failed to load, when to try it again, and the wait after that.
+        self._failed: tuple[Hashable, float, float] | None = None
         #: Called with the new snapshot after each switch (in the request that made it).
         self.listeners: list[Callable[[Snapshot], None]] = []
         self._identity = source.identity()
@@ -347,13 +368,25 @@ class SnapshotHolder:
         identity = self._source.identity()
         if identity is None or identity == self._identity:
             return self._snapshot
+        failed = self._failed
+        if failed is not None and failed[0] == identity and self._clock() < failed[1]:
+            return self._snapshot  # it failed a moment ago: not again at every request
         with self._lock:
             if identity != self._identity:
                 try:
                     fresh = self._load()
                 except (LisgraphError, OSError) as exc:
-                    log.error("Could not load the new build (still serving the old one): %s", exc)
+                    wait = failed[2] if failed is not None and failed[0] == identity else 0.0
+                    wait = min(max(self.RETRY_SECONDS, 2 * wait), self.RETRY_MAX_SECONDS)
+                    self._failed = (identity, self._clock() + wait, wait)
+                    log.error(
+                        "Could not load the new build (still serving the old one; trying again "
+                        "in %.2g s): %s",
+                        wait,
+                        exc,
+                    )
                     return self._snapshot
+                self._failed = None
                 old, self._snapshot, self._identity = self._snapshot, fresh, identity
                 # Its query processes stop once the queries they run are answered (from the
                 # old version, whole); this request, and every later one, goes on meanwhile.
