@@ -255,6 +255,13 @@ def _add_publish(commands: _Commands) -> None:
         "--graph", metavar="IRI", help="the union graph to write (default: BASE graph/lisgraph)"
     )
     _build_option(p, "the build to publish")
+    _add_publish_pacing(p)
+    _add_publish_switching(p)
+    p.set_defaults(func=_cmd_publish)
+
+
+def _add_publish_pacing(p: argparse.ArgumentParser) -> None:
+    """``publish``'s batches, retries, timeouts and progress."""
     p.add_argument(
         "--batch-size",
         type=int,
@@ -285,6 +292,11 @@ def _add_publish(commands: _Commands) -> None:
         action=argparse.BooleanOptionalAction,
         help="show graphs, batches, triples and rate as it goes (default: on a terminal only)",
     )
+
+
+def _add_publish_switching(p: argparse.ArgumentParser) -> None:
+    """How ``publish`` puts the new version where readers see it: blue/green through a store
+    pointer, or in place."""
     p.add_argument(
         "--pointer",
         metavar="FILE",
@@ -315,7 +327,6 @@ def _add_publish(commands: _Commands) -> None:
         help="write into a store that already publishes a version (and that front-ends may "
         "read): staging graphs, then one switch that copies every triple inside the store",
     )
-    p.set_defaults(func=_cmd_publish)
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:

@@ -19,7 +19,6 @@ from lisgraph.store.embedded import EmbeddedStore
 from .helpers import BASE, PROJECT_DIR
 
 PACK = PROJECT_DIR / "data" / "reference" / "public-data"
-SHARED = PROJECT_DIR.parent / "shared" / "reference" / "public-data"
 PREFIXES = (
     "PREFIX lis: <https://w3id.org/lisgraph/def/lis#> "
     "PREFIX geo: <http://www.opengis.net/ont/geosparql#> "
@@ -51,13 +50,6 @@ def _select(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
         {k: v.value for k, v in row.items() if v is not None}
         for row in store.query(PREFIXES + query).rows()
     ]
-
-
-def test_copies_match_the_shared_pack() -> None:
-    if not SHARED.exists():
-        pytest.skip("shared/reference is not beside this checkout")
-    for name in (*PLACE_FILES, "lep-funding.csv", "sic2007-sections.csv"):
-        assert (PACK / name).read_bytes() == (SHARED / name).read_bytes(), name
 
 
 def test_every_district_has_its_region(store: EmbeddedStore) -> None:

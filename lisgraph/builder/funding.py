@@ -101,6 +101,148 @@ def _known_sources(directory: Path) -> dict[str, str]:
         return {row["source_url"]: row["id"] for row in csv.DictReader(handle)}
 
 
+class _Quads:
+    """The quads being made, with IRIs under the build's base."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.lis_base = lis_namespace(base)
+        self.quads: list[ox.Quad] = []
+
+    def iri(self, ref: str) -> ox.NamedNode:
+        return ox.NamedNode(self.base + ref)
+
+    def lis(self, term: str) -> ox.NamedNode:
+        return ox.NamedNode(self.lis_base + term)
+
+    def add(
+        self, graph: str, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal
+    ) -> None:
+        self.quads.append(ox.Quad(s, p, o, self.iri(graph)))
+
+
+def _check_row(path: Path, line: int, row: dict[str, str]) -> None:
+    codes = row["lep_gss_code"].split(";")
+    if (
+        row["fund"] not in _FUNDS
+        or not all(_LEP.match(c) for c in codes)
+        or not re.fullmatch(r"\d+", row["amount_gbp"])
+        or (row["date"] and not _DATE.match(row["date"]))
+    ):
+        raise DataLoadError(
+            f"{path}:{line}: expected a fund ({', '.join(_FUNDS)}), E37 GSS codes, "
+            "an amount in whole pounds and an ISO date or none.",
+            str(path),
+            line,
+        )
+
+
+def _describe_source(
+    out: _Quads,
+    catalogue: str,
+    source: ox.NamedNode,
+    row: dict[str, str],
+    describer: ox.NamedNode,
+    whose: str,
+) -> None:
+    """A source no pack describes yet: its type, title, address and publisher (the website's
+    owner, named by its domain), in ``catalogue``, as ``describer`` states them."""
+    url = row["source_url"]
+    secondary = row["secondary"].startswith("yes")
+    out.add(catalogue, source, _RDF_TYPE, out.lis("SecondarySource" if secondary else "Source"))
+    out.add(
+        catalogue,
+        source,
+        ox.NamedNode(_DCT + "title"),
+        ox.Literal(row["source_publisher"], language="en"),
+    )
+    out.add(catalogue, source, out.lis("address"), ox.Literal(url))
+    if secondary:
+        what = row["secondary"].removeprefix("yes").strip(" ()") or "a copy"
+        out.add(
+            catalogue,
+            source,
+            out.lis("secondaryOf"),
+            ox.Literal(f"{row['source_publisher']}: {what} ({whose} words)", language="en"),
+        )
+    domain = urlparse(url).netloc.removeprefix("www.")
+    publisher = out.iri(f"id/organisation/website/{_slug(domain, 60)}")
+    out.add(catalogue, publisher, _RDF_TYPE, _ORG_FORMAL)
+    out.add(catalogue, publisher, _PREF_LABEL, ox.Literal(domain, language="en"))
+    out.add(catalogue, publisher, ox.NamedNode(_DCT + "source"), describer)
+    out.add(catalogue, source, ox.NamedNode(_DCT + "publisher"), publisher)
+    out.add(catalogue, source, ox.NamedNode(_DCT + "source"), describer)
+
+
+def _recipients(
+    out: _Quads, graph: str, thing: ox.NamedNode, row: dict[str, str], source: ox.NamedNode
+) -> None:
+    """Who received the money: the authority the row's scope names (the LEP areas it covers
+    beside it), else the LEPs the row codes."""
+    codes = row["lep_gss_code"].split(";")
+    scope = row["round_or_scope"]
+    authority = next((a for k, a in _AUTHORITIES.items() if k in scope), None)
+    if not authority:
+        for code in codes:
+            out.add(graph, thing, out.lis("recipient"), out.iri(f"id/lep/{code}"))
+        return
+    out.add(graph, thing, out.lis("recipient"), out.iri(f"id/{authority}"))
+    if authority == "organisation/greater-london-authority":  # no other graph has it
+        gla = out.iri(f"id/{authority}")
+        out.add(graph, gla, _RDF_TYPE, _ORG_FORMAL)
+        out.add(graph, gla, _PREF_LABEL, ox.Literal("Greater London Authority", language="en"))
+        out.add(graph, gla, ox.NamedNode(_DCT + "source"), source)
+    for code in codes:
+        out.add(graph, thing, out.lis("coversArea"), out.iri(f"id/lep-area/{code}"))
+
+
+def _allocation(
+    out: _Quads,
+    graph: str,
+    sid: str,
+    source: ox.NamedNode,
+    row: dict[str, str],
+    editors: ox.NamedNode,
+    whose: str,
+) -> None:
+    """The row's ``lis:FundingAllocation`` in the source's ``graph``; a date the pack worked
+    out is the editors', in their graph."""
+    fund = _FUNDS[row["fund"]]
+    lep_key = "-".join(c.lower() for c in row["lep_gss_code"].split(";"))
+    thing = out.iri(f"id/funding/{sid}/{lep_key}-{fund}-{_slug(row['round_or_scope'])}")
+    out.add(graph, thing, _RDF_TYPE, out.lis("FundingAllocation"))
+    label = (
+        f"{row['fund']}, {row['round_or_scope']}: {row['lep_name']} "
+        f"({row['amount_as_stated']}, {row['source_publisher']})"
+    )
+    out.add(graph, thing, _PREF_LABEL, ox.Literal(label, language="en"))
+    out.add(graph, thing, out.lis("fund"), out.iri(f"id/programme/{fund}"))
+    _recipients(out, graph, thing, row, source)
+    amount = ox.Literal(row["amount_gbp"], datatype=ox.NamedNode(_XSD + "decimal"))
+    out.add(graph, thing, out.lis("amount"), amount)
+    out.add(graph, thing, out.lis("currency"), ox.Literal("GBP"))
+    if "provisional" in row["note"].lower():
+        out.add(graph, thing, out.lis("valueQualifier"), out.iri("id/qualifier/provisional"))
+    scope = ox.Literal(row["round_or_scope"], language="en")
+    out.add(graph, thing, out.lis("fundingRound"), scope)
+    words = ox.Literal(row["source_words"], language="en")
+    out.add(graph, thing, out.lis("sourceWords"), words)
+    notes = [f"Amount as stated: {row['amount_as_stated']}."]
+    notes += [n for n in (row["date_note"], row["note"]) if n]
+    out.add(graph, thing, out.lis("sourceNote"), ox.Literal(" ".join(notes), language="en"))
+    out.add(graph, thing, ox.NamedNode(_DCT + "source"), source)
+    if not row["date"]:
+        return
+    date = _date(row["date"])
+    if not _WORKED_OUT.search(row["date_note"]):
+        out.add(graph, thing, ox.NamedNode(_DCT + "date"), date)
+        return
+    out.add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "date"), date)
+    working = f"The date is {whose} working, not the source's: {row['date_note']}"
+    out.add(EDITORS_GRAPH, thing, out.lis("sourceNote"), ox.Literal(working, language="en"))
+    out.add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "source"), editors)
+
+
 def funding_quads(directory: Path, base: str) -> list[ox.Quad]:
     """The funding rows of ``directory/lep-funding.csv`` and ``lep-funding-found.csv`` as quads,
     IRIs under ``base``.
@@ -108,149 +250,25 @@ def funding_quads(directory: Path, base: str) -> list[ox.Quad]:
     Raises DataLoadError naming the file and line for wrong columns, an unknown fund, a
     malformed GSS code, amount or date.
     """
-    quads: list[ox.Quad] = []
-
-    def iri(ref: str) -> ox.NamedNode:
-        return ox.NamedNode(base + ref)
-
-    def lis(term: str) -> ox.NamedNode:
-        return ox.NamedNode(lis_namespace(base) + term)
-
-    def add(graph: str, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        quads.append(ox.Quad(s, p, o, iri(graph)))
-
+    out = _Quads(base)
     known = _known_sources(directory)
-    pack = iri("id/source/public-data-pack")
-    editors = iri("id/source/lisgraph-editors")
+    pack = out.iri("id/source/public-data-pack")
+    editors = out.iri("id/source/lisgraph-editors")
     described: set[str] = set()
     for path, catalogue, describer, whose in (
         (directory / FUNDING_CSV, CATALOGUE_GRAPH, pack, "the public-data pack's"),
         (directory / FOUND_CSV, EDITORS_GRAPH, editors, "the editors'"),
     ):
         for line, row in read_rows(path, _COLUMNS):
-            codes = row["lep_gss_code"].split(";")
-            if (
-                row["fund"] not in _FUNDS
-                or not all(_LEP.match(c) for c in codes)
-                or not re.fullmatch(r"\d+", row["amount_gbp"])
-                or (row["date"] and not _DATE.match(row["date"]))
-            ):
-                raise DataLoadError(
-                    f"{path}:{line}: expected a fund ({', '.join(_FUNDS)}), E37 GSS codes, "
-                    "an amount in whole pounds and an ISO date or none.",
-                    str(path),
-                    line,
-                )
+            _check_row(path, line, row)
             url = row["source_url"]
             sid = known.get(url) or source_id(url)
-            source = iri(f"id/source/{sid}")
+            source = out.iri(f"id/source/{sid}")
             graph = f"graph/source-{sid}"
-            add(graph, iri(graph), _DERIVED_FROM, source)
+            out.add(graph, out.iri(graph), _DERIVED_FROM, source)
             if url not in known and sid not in described:
                 described.add(sid)
-                secondary = row["secondary"].startswith("yes")
-                cls = "SecondarySource" if secondary else "Source"
-                add(catalogue, source, _RDF_TYPE, lis(cls))
-                add(
-                    catalogue,
-                    source,
-                    ox.NamedNode(_DCT + "title"),
-                    ox.Literal(row["source_publisher"], language="en"),
-                )
-                add(catalogue, source, lis("address"), ox.Literal(url))
-                if secondary:
-                    what = row["secondary"].removeprefix("yes").strip(" ()") or "a copy"
-                    add(
-                        catalogue,
-                        source,
-                        lis("secondaryOf"),
-                        ox.Literal(
-                            f"{row['source_publisher']}: {what} ({whose} words)",
-                            language="en",
-                        ),
-                    )
-                domain = urlparse(url).netloc.removeprefix("www.")
-                publisher = iri(f"id/organisation/website/{_slug(domain, 60)}")
-                add(
-                    catalogue,
-                    publisher,
-                    _RDF_TYPE,
-                    _ORG_FORMAL,
-                )
-                add(catalogue, publisher, _PREF_LABEL, ox.Literal(domain, language="en"))
-                add(catalogue, publisher, ox.NamedNode(_DCT + "source"), describer)
-                add(catalogue, source, ox.NamedNode(_DCT + "publisher"), publisher)
-                add(catalogue, source, ox.NamedNode(_DCT + "source"), describer)
-
-            fund = _FUNDS[row["fund"]]
-            lep_key = "-".join(c.lower() for c in codes)
-            thing = iri(f"id/funding/{sid}/{lep_key}-{fund}-{_slug(row['round_or_scope'])}")
-            add(graph, thing, _RDF_TYPE, lis("FundingAllocation"))
-            add(
-                graph,
-                thing,
-                _PREF_LABEL,
-                ox.Literal(
-                    f"{row['fund']}, {row['round_or_scope']}: {row['lep_name']} "
-                    f"({row['amount_as_stated']}, {row['source_publisher']})",
-                    language="en",
-                ),
-            )
-            add(graph, thing, lis("fund"), iri(f"id/programme/{fund}"))
-            scope = row["round_or_scope"]
-            authority = next((a for k, a in _AUTHORITIES.items() if k in scope), None)
-            if authority:
-                add(graph, thing, lis("recipient"), iri(f"id/{authority}"))
-                if authority == "organisation/greater-london-authority":  # no other graph has it
-                    gla = iri(f"id/{authority}")
-                    add(
-                        graph,
-                        gla,
-                        _RDF_TYPE,
-                        _ORG_FORMAL,
-                    )
-                    add(
-                        graph,
-                        gla,
-                        _PREF_LABEL,
-                        ox.Literal("Greater London Authority", language="en"),
-                    )
-                    add(graph, gla, ox.NamedNode(_DCT + "source"), source)
-                for code in codes:
-                    add(graph, thing, lis("coversArea"), iri(f"id/lep-area/{code}"))
-            else:
-                for code in codes:
-                    add(graph, thing, lis("recipient"), iri(f"id/lep/{code}"))
-            add(
-                graph,
-                thing,
-                lis("amount"),
-                ox.Literal(row["amount_gbp"], datatype=ox.NamedNode(_XSD + "decimal")),
-            )
-            add(graph, thing, lis("currency"), ox.Literal("GBP"))
-            if "provisional" in row["note"].lower():
-                add(graph, thing, lis("valueQualifier"), iri("id/qualifier/provisional"))
-            add(graph, thing, lis("fundingRound"), ox.Literal(row["round_or_scope"], language="en"))
-            add(graph, thing, lis("sourceWords"), ox.Literal(row["source_words"], language="en"))
-            notes = [f"Amount as stated: {row['amount_as_stated']}."]
-            notes += [n for n in (row["date_note"], row["note"]) if n]
-            add(graph, thing, lis("sourceNote"), ox.Literal(" ".join(notes), language="en"))
-            add(graph, thing, ox.NamedNode(_DCT + "source"), source)
-            if row["date"]:
-                date = _date(row["date"])
-                if _WORKED_OUT.search(row["date_note"]):
-                    add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "date"), date)
-                    add(
-                        EDITORS_GRAPH,
-                        thing,
-                        lis("sourceNote"),
-                        ox.Literal(
-                            f"The date is {whose} working, not the source's: {row['date_note']}",
-                            language="en",
-                        ),
-                    )
-                    add(EDITORS_GRAPH, thing, ox.NamedNode(_DCT + "source"), editors)
-                else:
-                    add(graph, thing, ox.NamedNode(_DCT + "date"), date)
-    add(EDITORS_GRAPH, iri(EDITORS_GRAPH), _DERIVED_FROM, editors)
-    return quads
+                _describe_source(out, catalogue, source, row, describer, whose)
+            _allocation(out, graph, sid, source, row, editors, whose)
+    out.add(EDITORS_GRAPH, out.iri(EDITORS_GRAPH), _DERIVED_FROM, editors)
+    return out.quads

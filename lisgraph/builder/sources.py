@@ -32,11 +32,11 @@ from ..errors import DataLoadError
 from ..shacl import RewrittenLiteral, rewritten_literals
 from ..vocab import OWL, PROV, RDF, VANN, lis_namespace
 from .derive import derive
-from .funding import FOUND_CSV, FUNDING_CSV, funding_quads
+from .funding import funding_quads
 from .ons_lookup import lookup_graph
-from .places import place_files, place_quads
-from .public_sources import pack_files, public_source_quads
-from .sic import SIC_CSV, sic_quads
+from .places import place_quads
+from .public_sources import public_source_quads
+from .sic import sic_quads
 
 __all__ = [
     "REFERENCE_GRAPH",
@@ -67,7 +67,7 @@ class OntologyVersion:
 
 @dataclass
 class Loaded:
-    """The loaded dataset: an in-memory Oxigraph store of quads, and the files read.
+    """The loaded dataset: an in-memory Oxigraph store of quads.
 
     ``rewritten`` are the files' literals the store holds as other terms (``"300"^^xsd:byte``
     as ``"300"^^xsd:integer``; :mod:`lisgraph.shacl.literal_forms`), each naming its file and
@@ -75,7 +75,6 @@ class Loaded:
     """
 
     store: ox.Store
-    files: list[Path]
     rewritten: list[RewrittenLiteral] = field(default_factory=list)
 
 
@@ -190,15 +189,27 @@ def load(
     Raises DataLoadError for an unreadable or malformed file, or a data file that does not say
     which source it comes from.
     """
-    base = settings.base
     store = ox.Store()
-    read: list[Path] = []
+    rewritten = _load_ontology(store, settings.ontology_dir, settings.base, version)
+    rewritten += _load_data(
+        store, data_files if data_files is not None else _turtle_files(settings.data_dir), settings
+    )
+    if with_reference:
+        _load_reference(store, settings, all_data=data_files is None)
+    derive(store, settings)
+    return Loaded(store=store, rewritten=rewritten)
+
+
+def _load_ontology(
+    store: ox.Store, directory: Path, base: str, version: OntologyVersion | None
+) -> list[RewrittenLiteral]:
+    """Each ontology file in its own graph, the namespace URI the base gives, and the release's
+    version stamped if there is one. Returns the literals the store holds as other terms."""
     rewritten: list[RewrittenLiteral] = []
-    for path in _turtle_files(settings.ontology_dir):
+    for path in _turtle_files(directory):
         triples = parse_turtle(path, base)
         rewritten += _rewritten_in(path, triples)
         _add(store, triples, _ontology_graph_iri(path, base))
-        read.append(path)
     # The namespace URI follows the configured base, which a static file cannot say.
     ontology = ox.NamedNode(f"{base}def/lis")
     store.add(
@@ -211,10 +222,18 @@ def load(
     )
     if version is not None:
         _stamp_version(store, version)
+    return rewritten
 
-    for path in data_files if data_files is not None else _turtle_files(settings.data_dir):
-        triples = parse_turtle(path, base)
-        graph = data_graph_iri(path, base)
+
+def _load_data(
+    store: ox.Store, paths: Iterable[Path], settings: Settings
+) -> list[RewrittenLiteral]:
+    """Each data file in its own graph, which must say which source it comes from. Returns the
+    literals the store holds as other terms."""
+    rewritten: list[RewrittenLiteral] = []
+    for path in paths:
+        triples = parse_turtle(path, settings.base)
+        graph = data_graph_iri(path, settings.base)
         graph_node = ox.NamedNode(graph)
         if not any(t.subject == graph_node and t.predicate == _DERIVED_FROM for t in triples):
             raise DataLoadError(
@@ -224,13 +243,17 @@ def load(
             )
         rewritten += _rewritten_in(path, triples)
         _add(store, triples, graph)
-        read.append(path)
+    return rewritten
 
-    if not with_reference:
-        derive(store, settings)
-        return Loaded(store=store, files=read, rewritten=rewritten)
-    if data_files is None:  # the pack speaks of the seeds' strategies: only with all the data
-        _load_public_sources(store, settings, read)
+
+def _load_reference(store: ox.Store, settings: Settings, all_data: bool) -> None:
+    """The ONS lookup and the public-data pack's places; with all the data, also the
+    public-sources pack (it speaks of the seeds' strategies), the funding rows (they name the
+    LEPs and authorities of the data) and the SIC sections."""
+    base = settings.base
+    if all_data:
+        pack = settings.reference_csv.parent / "public-sources"
+        store.extend(public_source_quads(pack, base))
     lookup = lookup_graph(settings.reference_csv, base)
     reference_graph = base + REFERENCE_GRAPH
     lookup_triples = ox.parse(
@@ -245,22 +268,8 @@ def load(
             ox.NamedNode(reference_graph),
         )
     )
-    read.append(settings.reference_csv)
     places = settings.reference_csv.parent / "public-data"
     store.extend(place_quads(places, base))
-    read.extend(place_files(places))
-    if data_files is None:  # the funding rows name the LEPs and authorities of the data
+    if all_data:
         store.extend(funding_quads(places, base))
-        read.append(places / FUNDING_CSV)
-        read.append(places / FOUND_CSV)
         store.extend(sic_quads(places, base))
-        read.append(places / SIC_CSV)
-    derive(store, settings)
-    return Loaded(store=store, files=read, rewritten=rewritten)
-
-
-def _load_public_sources(store: ox.Store, settings: Settings, read: list[Path]) -> None:
-    """Add the public-sources pack (data/reference/public-sources/), one graph per source."""
-    pack = settings.reference_csv.parent / "public-sources"
-    store.extend(public_source_quads(pack, settings.base))
-    read.extend(pack_files(pack))

@@ -73,7 +73,7 @@ GRAPH_STORE_BATCH_SIZE = 20000
 @dataclass(frozen=True)
 class PublishResult:
     """What ``publish`` wrote (the union graph, its triple count, the named graphs) and how:
-    the method, the batch size it started at and the one it ended at, the batches the store
+    the method, the batch size it ended at, the batches the store
     refused as too large, and what else it had to adapt to (``notes``)."""
 
     graph: str
@@ -82,7 +82,6 @@ class PublishResult:
     digest: str
     requests: int
     method: str
-    first_batch_size: int
     batch_size: int
     splits: tuple[BatchSplit, ...]
     notes: tuple[str, ...]
@@ -247,7 +246,6 @@ def publish(
         digest=digest,
         requests=loader.requests,
         method=loader.method,
-        first_batch_size=size,
         batch_size=loader.batch_size,
         splits=tuple(loader.splits),
         notes=tuple(loader.notes),

@@ -52,7 +52,6 @@ def service_description() -> Graph:
     graph.bind("dcterms", DCTERMS)
     service = URIRef(public_root() + "sparql#service")
     dataset = dataset_iri()  # the same IRI as in VoID, DCAT and schema.org
-    default_graph = URIRef(public_root() + "sparql#default-graph")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, endpoint_url))
     canonical = URIRef(snapshot.base + "sparql")
@@ -77,8 +76,23 @@ def service_description() -> Graph:
         )
     )
     graph.add((service, SD.defaultDataset, dataset))
-    graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
+    _add_dataset(graph, dataset)
+    _add_graph_store(graph, service, dataset)
+    graph.add((service, DCTERMS.license, LICENCE))
+    base = snapshot.base
+    graph.bind("lis", Namespace(lis_namespace(base)))
+    _add_limits(graph, service, base)
+    _add_scheduling(graph, service, base)
+    return graph
+
+
+def _add_dataset(graph: Graph, dataset: URIRef) -> None:
+    """The dataset's default graph (the union, with its size) and each named graph with its
+    size."""
+    snapshot = current_snapshot()
+    default_graph = URIRef(public_root() + "sparql#default-graph")
+    graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
     triples = snapshot.build_info.get("triples")
@@ -99,7 +113,10 @@ def service_description() -> Graph:
         graph.add((node, SD.graph, described))
         graph.add((described, RDF.type, SD.Graph))
         graph.add((described, VOID.triples, Literal(counts.get(name, 0))))
-    # The read-only Graph Store (SPARQL 1.1 Graph Store HTTP Protocol) beside the endpoint.
+
+
+def _add_graph_store(graph: Graph, service: URIRef, dataset: URIRef) -> None:
+    """The read-only Graph Store (SPARQL 1.1 Graph Store HTTP Protocol) beside the endpoint."""
     graph_store = URIRef(public_root() + "data")
     graph.add((service, RDFS.seeAlso, graph_store))
     graph.add((graph_store, RDF.type, DCAT.DataService))
@@ -108,9 +125,12 @@ def service_description() -> Graph:
         (graph_store, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-http-rdf-update/"))
     )
     graph.add((graph_store, DCAT.servesDataset, dataset))
-    graph.add((service, DCTERMS.license, LICENCE))
-    base = snapshot.base
-    graph.bind("lis", Namespace(lis_namespace(base)))
+
+
+def _add_limits(graph: Graph, service: URIRef, base: str) -> None:
+    """The limits each query meets (time, rows, length, memory, request size), then the
+    server's (:func:`_add_scheduling`)."""
+    snapshot = current_snapshot()
     limits = snapshot.limits
     graph.add((service, lis("queryTimeout", base), Literal(Decimal(str(limits.timeout)))))
     graph.add((service, lis("maxResultRows", base), Literal(limits.max_rows)))
@@ -120,7 +140,6 @@ def service_description() -> Graph:
     if max_body:
         graph.add((service, lis("maxRequestBytes", base), Literal(int(max_body))))
     _add_scheduling(graph, service, base)
-    return graph
 
 
 def _add_scheduling(graph: Graph, service: URIRef, base: str) -> None:
