@@ -133,8 +133,7 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
         "UNION { ?lep a lis:LocalEnterprisePartnership BIND(?lep AS ?x) } "
     )
     return {
-        "programme": p
-        + "SELECT DISTINCT ?lep ?code ?name ?wave ?wave_label ?waveSource ?strategy "
+        "programme": p + "SELECT DISTINCT ?lep ?code ?name ?wave ?wave_label ?waveSource ?strategy "
         "?strategy_label ?status ?status_label ?stage ?date ?record ?leadBody ?source "
         "?source_label WHERE { "
         + v
@@ -178,11 +177,7 @@ def _queries(base: str, leps: list[str]) -> dict[str, str]:
         "GROUP BY ?lep ?code ?name ORDER BY ?name",
         "sectors": p
         + "SELECT DISTINCT ?lep ?code ?name ?section ?section_label ?sector ?sector_label ?source "
-        "WHERE { "
-        + v
-        + lep
-        + own
-        + "GRAPH ?g { ?x lis:sectorSpecialism ?sector } "
+        "WHERE { " + v + lep + own + "GRAPH ?g { ?x lis:sectorSpecialism ?sector } "
         "?sector lis:sicSection ?sic . ?sic skos:notation ?section ; skos:prefLabel ?section_label "
         "OPTIONAL { ?g prov:wasDerivedFrom ?gs } BIND(COALESCE(?gs, ?g) AS ?source) "
         + labelled("sector")
@@ -230,22 +225,49 @@ def merge_value(values: list[Value], value: Value) -> None:
     values.append(value)
 
 
+class _Records(dict[str, LepRecord]):
+    """The LEPs' records by IRI, each made when a row first names it."""
+
+    def of(self, row: dict[str, Term]) -> LepRecord:
+        iri = row["lep"].value
+        if iri not in self:
+            self[iri] = LepRecord(iri, row["code"].value, row["name"].value)
+        return self[iri]
+
+
 def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comparison:
     """Every LEP in ``leps`` (IRIs; every LEP when empty or None) that is one, in name order.
     Unknown IRIs are left out (the caller says which)."""
     chosen = list(leps or [])
     queries = _queries(base, chosen)
-    records: dict[str, LepRecord] = {}
+    records = _Records()
+    _read_programme(records, store.query(queries["programme"]).rows())
+    _read_places(records, store.query(queries["place"]).rows())
+    _read_priorities(
+        records,
+        store.query(queries["priorities"]).rows(),
+        store.query(queries["priority_totals"]).rows(),
+    )
+    _read_sectors(records, store.query(queries["sectors"]).rows())
+    _read_funding(records, store.query(queries["funding"]).rows())
+    for lep in chosen if len(chosen) <= 12 else []:
+        for row in programme_events(store, base, lep=lep):
+            if lep in records:
+                records[lep].life = life_values(row)
+    panels = [Panel(key, title, queries[key]) for key, title in PANEL_TITLES.items()]
+    return Comparison(
+        records=sorted(records.values(), key=lambda rec: rec.name.lower()),
+        columns=programme_columns(store, base),
+        panels=panels,
+    )
 
-    def record(row: dict[str, Term]) -> LepRecord:
-        iri = row["lep"].value
-        if iri not in records:
-            records[iri] = LepRecord(iri, row["code"].value, row["name"].value)
-        return records[iri]
 
+def _read_programme(records: _Records, rows: list[dict[str, Term]]) -> None:
+    """Waves, strategies, stages (each with its date and source) and lead bodies; the stage
+    furthest along is the LEP's."""
     best_stage: dict[str, int] = {}
-    for r in store.query(queries["programme"]).rows():
-        rec = record(r)
+    for r in rows:
+        rec = records.of(r)
         if "wave" in r:
             merge_value(
                 rec.waves,
@@ -274,36 +296,52 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
             rec.stage_kind = stage_kind(r["status"].value)
             rec.stage_rank = rank
             rec.stage_date = date
-    for r in store.query(queries["place"]).rows():
-        rec = record(r)
+
+
+def _read_places(records: _Records, rows: list[dict[str, Term]]) -> None:
+    """Regions and the number of districts."""
+    for r in rows:
+        rec = records.of(r)
         if "region" in r:
             merge_value(
                 rec.regions,
-                Value(
-                    r["region_label"].value, r["region"].value, cited(r["regionSource"].value)
-                ),
+                Value(r["region_label"].value, r["region"].value, cited(r["regionSource"].value)),
             )
         if "districts" in r:
             rec.districts = int(r["districts"].value)
             rec.districts_source = r["districtSource"].value
+
+
+def _read_priorities(
+    records: _Records, by_column: list[dict[str, Term]], totals: list[dict[str, Term]]
+) -> None:
+    """Priorities per column of the matrix, and in all."""
     # the query counts by the matrix's rule, per LEP and what it wrote: summed per column
-    for r in store.query(queries["priorities"]).rows():
-        rec = record(r)
+    for r in by_column:
+        rec = records.of(r)
         column = r["c"].value
         rec.by_column[column] = rec.by_column.get(column, 0) + int(r["n"].value)
-    for r in store.query(queries["priority_totals"]).rows():
-        record(r).priorities = int(r["priorities"].value)
+    for r in totals:
+        records.of(r).priorities = int(r["priorities"].value)
+
+
+def _read_sectors(records: _Records, rows: list[dict[str, Term]]) -> None:
+    """Sectors by SIC section, each section once with the LEP's own names for it."""
     sections: dict[tuple[str, str], tuple[str, str, str, list[str]]] = {}
-    for r in store.query(queries["sectors"]).rows():
-        rec = record(r)
+    for r in rows:
+        rec = records.of(r)
         key = (rec.iri, f"{r['section'].value} {r['section_label'].value}")
         first = sections.setdefault(key, (r["sector"].value, r["source"].value, rec.iri, []))
         if label_of(r, "sector") not in first[3]:
             first[3].append(label_of(r, "sector"))
     for (iri, text), (sector, source, _, names) in sorted(sections.items()):
         records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", sector, cited(source)))
-    for r in store.query(queries["funding"]).rows():
-        rec = record(r)
+
+
+def _read_funding(records: _Records, rows: list[dict[str, Term]]) -> None:
+    """Each allocation once, cited to the source that states it."""
+    for r in rows:
+        rec = records.of(r)
         parts = [_money(r["amount"].value), r["fund_label"].value]
         if "round" in r:
             parts.append(r["round"].value)
@@ -320,16 +358,6 @@ def compare_leps(store: Store, base: str, leps: list[str] | None = None) -> Comp
                 cited(r["source"].value, label_of(r, "source")),
             )
         )
-    for lep in chosen if len(chosen) <= 12 else []:
-        for row in programme_events(store, base, lep=lep):
-            if lep in records:
-                records[lep].life = life_values(row)
-    panels = [Panel(key, title, queries[key]) for key, title in PANEL_TITLES.items()]
-    return Comparison(
-        records=sorted(records.values(), key=lambda rec: rec.name.lower()),
-        columns=programme_columns(store, base),
-        panels=panels,
-    )
 
 
 def life_values(row: ProgrammeRow) -> list[Value]:

@@ -59,6 +59,14 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
         )
         for r in strategies
     ]
+    profile.priorities = _priorities(store, p, node, of_lep)
+    profile.projects = _projects(store, p, node)
+    profile.statistics = _statistics(store, p, node)
+    return profile
+
+
+def _priorities(store: Store, p: str, node: str, of_lep: str) -> dict[str, list[tuple[str, str]]]:
+    """The LEP's priorities and its strategies', grouped by the foundation each serves."""
     priorities = store.query(
         p + "SELECT DISTINCT ?p ?p_label ?f ?fl ?n WHERE { "
         f"{{ {node} lis:priority ?p }} "
@@ -76,7 +84,11 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
         )
         if item not in grouped.setdefault(group, []):
             grouped[group].append(item)
-    profile.priorities = grouped
+    return grouped
+
+
+def _projects(store: Store, p: str, node: str) -> list[tuple[str, str, str]]:
+    """Projects, investments, deals and programmes linked to the LEP or its area."""
     projects = store.query(
         p + "SELECT DISTINCT ?x ?x_label ?cl WHERE { "
         "VALUES ?type { lis:Project lis:Investment lis:GrowthDeal lis:FundingProgramme "
@@ -86,7 +98,7 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
         + labelled("x")
         + " } ORDER BY ?cl ?x_label"
     ).rows()
-    profile.projects = [
+    return [
         (
             r["x"].value,
             label_of(r, "x"),
@@ -94,6 +106,10 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
         )
         for r in projects
     ]
+
+
+def _statistics(store: Store, p: str, node: str) -> list[dict[str, str]]:
+    """Statistics about the LEP's area, with value, unit and period where stated."""
     stats = store.query(
         p + "SELECT ?s ?s_label ?value ?unit ?period WHERE { "
         f"{node} lis:area ?area . ?s a lis:Statistic ; lis:refArea ?area . "
@@ -101,7 +117,7 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
         "OPTIONAL { ?s lis:unit ?u . ?u skos:prefLabel|rdfs:label ?unit } "
         "OPTIONAL { ?s lis:refPeriod ?period } " + labelled("s") + " } ORDER BY ?s_label"
     ).rows()
-    profile.statistics = [
+    return [
         {
             "iri": r["s"].value,
             "label": label_of(r, "s"),
@@ -111,4 +127,3 @@ def lep_profile(store: Store, base: str, lep: str) -> LepProfile | None:
         }
         for r in stats
     ]
-    return profile
