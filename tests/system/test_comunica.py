@@ -159,10 +159,25 @@ def test_competency_questions_over_the_endpoint(
 
 
 #: Comunica 4.5 stops with "TypeError: Cannot read properties of undefined (reading 'merge')" in
-#: its multi-bind join (ActorRdfJoinMultiBind) on CQ19 over fragments, before any answer; each
-#: part of the query alone is answered right (its two UNION branches, the GRAPH pattern, the
-#: FILTER NOT EXISTS). A client's fault it cannot get past; strict, so a Comunica that answers
-#: it fails this mark and the question joins the others.
+#: its multi-bind join on CQ19 over fragments, before any answer. The fault is Comunica's, not
+#: the fragments' (issue 30, traced with Comunica's code): its bind join binds ?document from
+#: ``?document dcterms:creator ?lep`` and materializes the rest of the join with that value, but
+#: ``materializeOperation`` (@comunica/utils-query-operation 4.5.0, lib/MaterializeBindings.js
+#: line 122) returns a FILTER unchanged, input included, when its expression is not of type
+#: 'operator': a FILTER NOT EXISTS is of type 'existence', so the UNION branch
+#: ``?document lis:informs/a lis:LocalIndustrialStrategy FILTER NOT EXISTS {...}`` keeps
+#: ?document free and answers every document that informs a strategy. Merging such a solution
+#: with the bound one conflicts; ``Bindings.merge`` then returns undefined
+#: (utils-bindings-factory lib/Bindings.js), ``bindingsMerger`` (actor-rdf-join-inner-multi-bind
+#: lib/ActorRdfJoinMultiBind.js line 42) passes it on (asynciterator 3.10 drops only null), and
+#: the enclosing bind join's ``bindingsMerger`` reads ``.merge`` of it. The fix is Comunica's:
+#: materialize a FILTER whose expression is 'existence' too (with that one condition changed,
+#: the same Comunica over the same fragments answers the endpoint's 131 rows exactly), and skip
+#: undefined merges instead of emitting them. Comunica 5.4 does the first (its
+#: MaterializeBindings.js materializes 'existence' filters, and its multi-bind join no longer
+#: binds into a FILTER; it still emits an undefined merge) but needs Node 22.19, above the
+#: Node 20 here. Strict, so a Comunica that answers it fails this mark and the question joins
+#: the others.
 _COMUNICA_FAILS = {"19-programme-events"}
 
 
@@ -173,7 +188,7 @@ _COMUNICA_FAILS = {"19-programme-events"}
             q,
             marks=pytest.mark.xfail(
                 q.stem in _COMUNICA_FAILS,
-                reason="Comunica 4.5 crashes in its multi-bind join on this query",
+                reason="Comunica 4.5 leaves FILTER NOT EXISTS unbound in its bind join (see above)",
                 strict=True,
             ),
         )
