@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ..artifact import BuildDir
 from ..errors import BuildWriteError, PublishError
-from ..sparql_text import iri
 from . import _graphs_of  # the one definition of what a publish writes
+from .gsp_client import as_quads
 
 __all__ = ["StoreImage", "check_new_store", "load_into_oxigraph", "write_store_image"]
 
@@ -46,10 +46,8 @@ def write_store_image(build_dir: Path, graph: str, out: Path) -> StoreImage:
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("wb") as image:
             for name, lines in graphs.items():
-                tail = b" " + iri(name).encode("utf-8") + b" .\n"
-                for line in lines:
-                    image.write(line.rstrip().removesuffix(b".").rstrip() + tail)
-                    quads += 1
+                image.write(as_quads(lines, name))
+                quads += len(lines)
     except OSError as exc:
         raise BuildWriteError(f"The store image {out} could not be written: {exc}") from exc
     return StoreImage(out, quads, len(graphs))
