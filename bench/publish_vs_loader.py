@@ -204,6 +204,9 @@ def main() -> dict[str, Any]:
     parser.add_argument("--stores", default="oxigraph,virtuoso")
     parser.add_argument("--ways", default="bare,bulk,http")
     parser.add_argument(
+        "--http-rounds", type=int, help="publish over HTTP in the first N rounds only"
+    )
+    parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "out" / "publish_vs_loader.json"
     )
     args = parser.parse_args()
@@ -216,6 +219,8 @@ def main() -> dict[str, Any]:
         for number in range(args.rounds):
             for store in stores:
                 order = ways if number % 2 == 0 else ways[::-1]
+                if args.http_rounds is not None and number >= args.http_rounds:
+                    order = [way for way in order if way != "http"]
                 for way in order:
                     work = Path(temp) / f"{store}-{way}-{number}"
                     load = _load()
