@@ -2,9 +2,10 @@
 (the union graph, one graph per source, the publication record), for a store's own bulk loader
 (``oxigraph load``, Virtuoso's ``ld_dir`` and ``rdf_loader_run``): ``lisgraph store-image``.
 
-A bulk loader fills a new store in seconds where ``publish`` takes minutes at 1M triples (9.5 s
-and 16 s against 806 s and 667 s, the scale review of 2026-12-04), and a new store is read by
-nobody until the front-ends are pointed at it: the old version keeps serving, whole, meanwhile.
+At 1M triples, image and loader took 11.3 s into Virtuoso (packaged ini) and 25.8 s into
+Oxigraph, where ``publish`` over HTTP took 184 s and 41 s (medians, ``bench/RESULTS.md``;
+before issue 26, 806 s and 667 s), and a new store is read by nobody until the front-ends are
+pointed at it: the old version keeps serving, whole, meanwhile.
 """
 
 from __future__ import annotations
