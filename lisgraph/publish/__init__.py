@@ -245,7 +245,12 @@ def publish(
     switch_seconds = load(loader, graphs, graph, previous, advance)
     loaded = time.monotonic()
 
-    counts = loader.counts(list(graphs))
+    if in_place:  # the switch moved every graph: count them all again
+        counts = loader.counts(list(graphs))
+    else:  # the graphs were counted before the record was written, and nobody else writes here
+        record = publication_graph(graph)
+        counts = {name: len(set(lines)) for name, lines in graphs.items() if name != record}
+        counts |= loader.counts([record])
     for name, lines in graphs.items():
         if counts[name] != len(set(lines)):
             raise PublishError(
