@@ -3,7 +3,7 @@
 (``oxigraph load``, Virtuoso's ``ld_dir`` and ``rdf_loader_run``): ``lisgraph store-image``.
 
 At 1M triples, image and loader took 11.3 s into Virtuoso (packaged ini) and 25.8 s into
-Oxigraph, where ``publish`` over HTTP took 184 s and 41 s (medians, ``bench/RESULTS.md``;
+Oxigraph, where ``publish`` over HTTP took 36 s and 41 s (``bench/RESULTS.md``;
 before issue 26, 806 s and 667 s), and a new store is read by nobody until the front-ends are
 pointed at it: the old version keeps serving, whole, meanwhile.
 """
