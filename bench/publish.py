@@ -48,8 +48,9 @@ from bench.stores.virtuoso import Virtuoso  # noqa: E402
 
 
 def _virtuoso_larger_transactions(directory: Path) -> Virtuoso:
-    """The packaged ini with one setting raised: the 1M build's union graph (986,535 triples)
-    is more than a transaction may log as packaged (SR325 when it is switched)."""
+    """The packaged ini with one setting raised: the 1M build of 2026-11-25 had a union graph of
+    986,535 triples, more than a transaction may log as packaged (SR325 when ``--in-place``
+    switches it; a publish into a store nobody reads has no such switch)."""
     server = Virtuoso(directory, packaged=True)
     ini = server.dir / "virtuoso.ini"
     raised = "[Parameters]\nTransactionAfterImageLimit = 1500000000\n"

@@ -1,13 +1,16 @@
-"""Read replicas, measured: one front-end over one Oxigraph read-only replica, and one over two
-(a store pointer naming both), point lookups from several clients at once, interleaved.
+"""Read replicas, measured: front-ends over Oxigraph read-only replicas (a store pointer naming
+them), point lookups from several clients at once, the layouts interleaved.
 
-    python bench/replicas.py --build dist --rounds 4 --seconds 10 --clients 4
+    python bench/replicas.py --build dist --rounds 4 --seconds 10 --layouts 1x1,1x2,2x1,2x2
+
+A layout ``FxR`` is F front-ends over R replicas (R at most 2); the clients are dealt out to
+its front-ends in turn, as a load balancer would.
 
 Both replicas serve one store loaded offline from the build's store image (``oxigraph load``;
 several read-only servers share one directory). Each front-end has two workers, the query
 cache off and the per-client limits raised (every client comes from 127.0.0.1). For each round
-and front-end in turn: ``--clients`` threads send the point lookup back to back for
-``--seconds``; answered requests per second, and the CPU per request of the front-end's
+and layout in turn: ``--clients`` threads send the point lookup back to back for
+``--seconds``; answered requests per second, and the CPU per request of the layout's front-ends'
 processes and of each replica's (utime + stime of each process group over that window). From
 the CPU per request: the cores a front-end and the replicas need per 1,000 lookups a second.
 One JSON object to standard output.
@@ -58,13 +61,15 @@ def front_end(dist: Path, pointer: Path, mirror: Path, log: Path) -> tuple[str, 
     return url, process(command, url + "health", env, log)
 
 
-def load(url: str, clients: int, seconds: float) -> int:
-    """Answered lookups from ``clients`` threads over ``seconds``."""
+def load(urls: list[str], clients: int, seconds: float) -> int:
+    """Answered lookups from ``clients`` threads over ``seconds``, client n asking ``urls[n %
+    len(urls)]``."""
     answered = [0] * clients
     stop = time.monotonic() + seconds
 
     def client(number: int) -> None:
         session = requests.Session()
+        url = urls[number % len(urls)]
         while time.monotonic() < stop:
             response = session.post(
                 url + "sparql", data={"query": POINT}, timeout=60,
@@ -95,7 +100,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--layouts", default="1x1,1x2", help="FxR: F front-ends over R replicas")
     args = parser.parse_args()
+    layouts = {f"{f} front-end(s) over {r} replica(s)": (int(f), int(r))
+               for f, r in (layout.split("x") for layout in args.layouts.split(","))}  # fmt: skip
     dist = args.build.resolve()
     with tempfile.TemporaryDirectory(prefix="lisgraph-replicas-") as temp, ExitStack() as stack:
         work = Path(temp)
@@ -104,29 +112,35 @@ def main() -> None:
         for n in range(2):
             url, running = read_only_server(location, work / f"replica-{n}.log")
             stores.append((url, stack.enter_context(running)))
-        fronts: dict[str, tuple[str, int]] = {}
-        for name, count in (("1 replica", 1), ("2 replicas", 2)):
+        # front-ends over each number of replicas, as many as the layouts need
+        fronts: dict[int, list[tuple[str, int]]] = {}
+        for count in sorted({r for _, r in layouts.values()}):
             pointer = work / f"pointer-{count}"
             pointer.write_text("".join(url + "\n" for url, _ in stores[:count]))
-            url, running = front_end(dist, pointer, work / "mirror", work / f"fe-{count}.log")
-            fronts[name] = (url, stack.enter_context(running))
-        settle([pgid for _, pgid in fronts.values()])
-        totals = {name: _Total() for name in fronts}
+            for n in range(max(f for f, r in layouts.values() if r == count)):
+                log = work / f"fe-{count}-{n}.log"
+                url, running = front_end(dist, pointer, work / "mirror", log)
+                fronts.setdefault(count, []).append((url, stack.enter_context(running)))
+        settle([pgid for each in fronts.values() for _, pgid in each])
+        totals = {name: _Total() for name in layouts}
         for number in range(args.rounds):
-            names = list(fronts)[number % 2 :] + list(fronts)[: number % 2]
+            names = list(layouts)[number % len(layouts) :] + list(layouts)[: number % len(layouts)]
             for name in names:
-                url, pgid = fronts[name]
-                before = cpu_seconds(pgid), [cpu_seconds(p) for _, p in stores]
+                count_f, count_r = layouts[name]
+                used = fronts[count_r][:count_f]
+                pgids = [pgid for _, pgid in used]
+                before = sum(map(cpu_seconds, pgids)), [cpu_seconds(p) for _, p in stores]
                 began = time.monotonic()
                 total = totals[name]
-                total.answered += load(url, args.clients, args.seconds)
+                total.answered += load([url for url, _ in used], args.clients, args.seconds)
                 total.seconds += time.monotonic() - began
-                total.front += cpu_seconds(pgid) - before[0]
+                total.front += sum(map(cpu_seconds, pgids)) - before[0]
                 for index, (_, store_pgid) in enumerate(stores):
                     total.stores[index] += cpu_seconds(store_pgid) - before[1][index]
         result: dict[str, Any] = {
             "build": str(dist), "clients": args.clients, "rounds": args.rounds,
             "seconds": args.seconds, "front_ends": {},
+            "load_average": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
         }  # fmt: skip
         for name, total in totals.items():
             answered = total.answered

@@ -248,8 +248,9 @@ def _add_publish(commands: _Commands) -> None:
         metavar="URL|auto|none",
         default="auto",
         help="load through this Graph Store Protocol endpoint; 'auto' (default): the store's "
-        "own when lisgraph knows it (Virtuoso, Oxigraph), else SPARQL Update; 'none': SPARQL "
-        "Update only. The switch to the new version always uses SPARQL Update",
+        "own when lisgraph knows it (Virtuoso: one graph a request, several at once; Oxigraph: "
+        "N-Quads of many graphs a request, for its bulk loader), else SPARQL Update; 'none': "
+        "SPARQL Update only. The switch of --in-place always uses SPARQL Update",
     )
     p.add_argument(
         "--graph", metavar="IRI", help="the union graph to write (default: BASE graph/lisgraph)"
@@ -284,8 +285,8 @@ def _add_publish_pacing(p: argparse.ArgumentParser) -> None:
         type=float,
         default=3600.0,
         metavar="SECONDS",
-        help="seconds to wait for the switch to the new version, which copies every triple "
-        "inside the store (3600)",
+        help="with --in-place: seconds to wait for the switch to the new version, which copies "
+        "every triple inside the store (3600)",
     )
     p.add_argument(
         "--progress",

@@ -5,12 +5,15 @@ stores are in ``tests/system/`` (``test_packaged_virtuoso.py``, ``test_oxigraph_
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 import pytest
 
 from lisgraph.errors import QueryError, QueryTimeoutError, StoreError
+from lisgraph.publish import gsp_client
 from lisgraph.publish.gsp_client import _conventional_url
 from lisgraph.publish.loader import Loader, Progress
 from lisgraph.store.connector import Endpoint, too_large
@@ -198,3 +201,85 @@ def test_a_switch_that_fits_is_one_request() -> None:
     loader = Loader(store, batch_size=100, pause=0)
     loader.switch([(f"urn:stage/{n}", f"urn:graph/{n}") for n in range(10)], ["urn:old"])
     assert len(store.switches) == 1 and loader.notes == []
+
+
+def _graphs(count: int, size: int) -> list[tuple[str, str, list[bytes]]]:
+    return [
+        (
+            f"urn:g{g}",
+            f"urn:g{g}",
+            [f"<urn:s{g}-{i}> <urn:p> <urn:o> .".encode() for i in range(size)],
+        )
+        for g in range(count)
+    ]
+
+
+def test_graph_store_batches_go_several_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four POSTs are in the store at once: each waits at a barrier for the other three, which
+    a loader sending one at a time never reaches (the barrier then breaks, and the load fails)."""
+    barrier = threading.Barrier(4, timeout=30)
+    posted: dict[str, bytes] = {}
+
+    def post(endpoint: Endpoint, url: str, graph: str, body: bytes) -> None:
+        barrier.wait()
+        posted[graph] = body
+
+    monkeypatch.setattr(gsp_client, "post", post)
+    loader = Loader(Endpoint("http://fake/"), 100, graph_store_url="http://fake/gs", parallel=4)
+    sent: list[int] = []
+    loader.load(_graphs(8, 30), lambda n, g: sent.append(n))
+    assert sorted(posted) == [f"urn:g{g}" for g in range(8)]
+    assert posted["urn:g3"].count(b"\n") == 30 and sum(sent) == 240
+    assert loader.requests == 8
+
+
+def test_a_refused_batch_among_parallel_ones_is_halved_and_nothing_is_lost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    received: list[bytes] = []
+    lock = threading.Lock()
+
+    def post(endpoint: Endpoint, url: str, graph: str, body: bytes) -> None:
+        lines = body.splitlines()
+        if len(lines) > 40:
+            raise StoreError("The graph store at http://fake/gs answered HTTP 413 for it.")
+        with lock:
+            received.extend(lines)
+
+    monkeypatch.setattr(gsp_client, "post", post)
+    loader = Loader(
+        Endpoint("http://fake/"),
+        100,
+        min_batch_size=10,
+        graph_store_url="http://fake/gs",
+        parallel=3,
+    )
+    graphs = _graphs(5, 70)
+    loader.load(graphs, lambda n, g: None)
+    assert sorted(received) == sorted(line for _, _, lines in graphs for line in lines)
+    assert loader.batch_size <= 40 and loader.splits and loader.splits[0].size == 70
+
+
+def test_quads_go_many_graphs_a_request_each_quad_in_its_graph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bodies: list[bytes] = []
+    monkeypatch.setattr(gsp_client, "post_quads", lambda e, url, body: bodies.append(body))
+    monkeypatch.setattr(gsp_client, "post", lambda *a: pytest.fail("one graph a request"))
+    loader = Loader(Endpoint("http://fake/"), 500, graph_store_url="http://fake/gs", quads=True)
+    loader.load([(f"urn:stage{g}", f"urn:g{g}", lines) for g, (_, _, lines) in
+                 enumerate(_graphs(4, 300))], lambda n, g: None)  # fmt: skip
+    assert [body.count(b"\n") for body in bodies] == [500, 500, 200]
+    quads = ox.Dataset(ox.parse(b"".join(bodies), ox.RdfFormat.N_QUADS))
+    assert len(quads) == 1200
+    assert {q.graph_name.value for q in quads} == {f"urn:stage{g}" for g in range(4)}
+    assert ox.Quad(ox.NamedNode("urn:s2-7"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"),
+                   ox.NamedNode("urn:stage2")) in quads  # fmt: skip
+    assert "N-Quads" in loader.method
+
+
+def test_as_quads_puts_each_triple_in_the_graph() -> None:
+    lines = [b'<urn:s> <urn:p> "a . b" .', b"<urn:s> <urn:p> <urn:o>  . "]
+    assert gsp_client.as_quads(lines, "urn:g") == (
+        b'<urn:s> <urn:p> "a . b" <urn:g> .\n<urn:s> <urn:p> <urn:o> <urn:g> .\n'
+    )

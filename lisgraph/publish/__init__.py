@@ -9,7 +9,9 @@ pointer (``pointer``, :mod:`.store_pointer`), any store but the one the pointer 
 2. The build's graphs (the merge, one graph per source; see :mod:`lisgraph.store.publication`)
    are loaded under their own names, in batches that fit the store (:mod:`.loader`), with
    retries: by the Graph Store Protocol's ``POST`` when the store offers it (given, or found:
-   :mod:`.gsp_client`), else by SPARQL Update ``INSERT DATA``.
+   :mod:`.gsp_client`; one graph a request, :data:`GRAPH_STORE_PARALLEL` requests at once, or,
+   into Oxigraph server, N-Quads of many graphs a request for its bulk loader), else by SPARQL
+   Update ``INSERT DATA``.
 3. Each graph's triple count is checked against the build; then the publication record is
    written, and counted.
 
@@ -54,6 +56,7 @@ from .store_pointer import check_not_served, wait_for_front_ends
 
 __all__ = [
     "GRAPH_STORE_BATCH_SIZE",
+    "GRAPH_STORE_PARALLEL",
     "UPDATE_BATCH_SIZE",
     "BatchSplit",
     "Progress",
@@ -68,6 +71,10 @@ log = logging.getLogger(__name__)
 #: of that kind).
 UPDATE_BATCH_SIZE = 2000
 GRAPH_STORE_BATCH_SIZE = 20000
+#: Graph Store requests sent at once, one graph each: what a store costs per request, whatever
+#: its size, then overlaps (Debian's Virtuoso: 100 POSTs of 350 triples in 6.2-6.6 s one at a
+#: time, 3.1-3.5 s four at a time, 2.8-3.1 s eight at a time, at a load average of 15).
+GRAPH_STORE_PARALLEL = 4
 
 
 @dataclass(frozen=True)
@@ -193,9 +200,11 @@ def publish(
     if pointer is not None and not in_place:
         wait_for_front_ends(pointer, settle_seconds)
 
-    graph_store_url = endpoint.graph_store_url
+    graph_store_url, quads = endpoint.graph_store_url, False
     if graph_store_url is None and find_graph_store_endpoint:
-        graph_store_url = find_graph_store(endpoint, _staging_name(graph, len(graphs)))
+        found = find_graph_store(endpoint, _staging_name(graph, len(graphs)))
+        if found is not None:
+            graph_store_url, quads = found.url, found.takes_quads
     size = batch_size or (GRAPH_STORE_BATCH_SIZE if graph_store_url else UPDATE_BATCH_SIZE)
     loader = Loader(
         endpoint,
@@ -206,6 +215,8 @@ def publish(
         graph_store_url=graph_store_url,
         fall_back=endpoint.graph_store_url is None,
         switch_timeout=switch_timeout,
+        quads=quads,
+        parallel=GRAPH_STORE_PARALLEL if graph_store_url and not quads else 1,
     )
     total = sum(len(lines) for lines in graphs.values())
     sent = 0
@@ -233,7 +244,12 @@ def publish(
     switch_seconds = load(loader, graphs, graph, previous, advance)
     loaded = time.monotonic()
 
-    counts = loader.counts(list(graphs))
+    if in_place:  # the switch moved every graph: count them all again
+        counts = loader.counts(list(graphs))
+    else:  # the graphs were counted before the record was written, and nobody else writes here
+        record = publication_graph(graph)
+        counts = {name: len(set(lines)) for name, lines in graphs.items() if name != record}
+        counts |= loader.counts([record])
     for name, lines in graphs.items():
         if counts[name] != len(set(lines)):
             raise PublishError(

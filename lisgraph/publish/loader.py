@@ -8,14 +8,20 @@ sends the halves, down to a floor, and keeps the size that worked for the rest o
 Failures that may pass (the store restarting, a dropped connection) are retried as they are.
 
 Loading is idempotent: a batch is a set of triples without blank nodes, so sending it twice (a
-retry after a timeout whose request the store still finished) adds nothing.
+retry after a timeout whose request the store still finished) adds nothing. Nor does the order
+matter, so batches may go ``parallel`` at a time: a store costs about the same per request
+whatever its size (a Graph Store ``POST`` of 350 triples into Debian's Virtuoso took 62 ms one
+at a time and 31 ms four at a time, measured), and the 1M synthetic build has 2,827 graphs.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
@@ -83,21 +89,30 @@ class Loader:
     graph_store_url: str | None = None
     #: When the Graph Store endpoint was found (not given), a refusal falls back to Update.
     fall_back: bool = False
+    #: The Graph Store endpoint takes N-Quads for the whole dataset (Oxigraph server's): a batch
+    #: spans graphs, as by SPARQL Update, and the store bulk-loads it.
+    quads: bool = False
+    #: Batches sent at once (each on its own connection).
+    parallel: int = 1
     #: Seconds to wait for the switch, which copies every triple once (minutes at 1M).
     switch_timeout: float = 3600.0
     requests: int = 0
     splits: list[BatchSplit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def method(self) -> str:
+        if self.graph_store_url and self.quads:
+            return f"Graph Store Protocol at {self.graph_store_url} (N-Quads, bulk)"
         if self.graph_store_url:
             return f"Graph Store Protocol at {self.graph_store_url}"
         return f"SPARQL Update at {self.endpoint.update_url or self.endpoint.query_url}"
 
     def _retry(self, what: str, send: Callable[[], object], *, batch: bool = False) -> None:
         for attempt in range(self.retries + 1):
-            self.requests += 1
+            with self._lock:
+                self.requests += 1
             try:
                 send()
                 return
@@ -238,42 +253,54 @@ class Loader:
         )
 
     def _send_batch(self, parts: Sequence[_Part], what: str) -> None:
-        if self.graph_store_url:
-            (part,) = parts
-            url = self.graph_store_url
-            body = b"\n".join(part.lines) + b"\n"
+        url = self.graph_store_url
+        if url:
+            send: Callable[[], None]
+            if self.quads:
+                body = b"".join(gsp_client.as_quads(part.lines, part.graph) for part in parts)
+                send = lambda: gsp_client.post_quads(self.endpoint, url, body)  # noqa: E731
+            else:
+                (part,) = parts
+                lines = b"\n".join(part.lines) + b"\n"
+                send = lambda: gsp_client.post(self.endpoint, url, part.graph, lines)  # noqa: E731
             try:
-                self._retry(
-                    what, lambda: gsp_client.post(self.endpoint, url, part.graph, body), batch=True
-                )
+                self._retry(what, send, batch=True)
                 return
             except gsp_client.GraphStoreRefusedError as exc:
                 if not self.fall_back:
                     raise
-                self.notes.append(f"{exc} Loaded by SPARQL Update instead.")
-                log.warning("%s Loading by SPARQL Update instead.", exc)
-                self.graph_store_url = None
+                with self._lock:
+                    if self.graph_store_url:  # the first batch refused says so (others may follow)
+                        self.notes.append(f"{exc} Loaded by SPARQL Update instead.")
+                        log.warning("%s Loading by SPARQL Update instead.", exc)
+                    self.graph_store_url = None
         blocks = "".join(f"GRAPH {iri(part.graph)} {{\n{_text(part.lines)}}}\n" for part in parts)
         text = f"INSERT DATA {{\n{blocks}}}"
         self._retry(what, lambda: self.endpoint.request(update=text), batch=True)
 
     def _next_batch(
-        self, graphs: Sequence[tuple[str, str, Sequence[bytes]]], index: int, offset: int
+        self,
+        graphs: Sequence[tuple[str, str, Sequence[bytes]]],
+        index: int,
+        offset: int,
+        size: int | None = None,
     ) -> tuple[list[_Part], int, int]:
-        """The next batch from (graph ``index``, line ``offset``) on, and where it ends. By
-        SPARQL Update a batch may span graphs; by the Graph Store Protocol it holds one."""
+        """The next batch (of ``size`` triples, or ``batch_size``) from (graph ``index``, line
+        ``offset``) on, and where it ends. By SPARQL Update, or by N-Quads, a batch may span
+        graphs; by the Graph Store Protocol it holds one."""
+        limit = size or self.batch_size
         parts: list[_Part] = []
         size = 0
-        while index < len(graphs) and size < self.batch_size:
+        while index < len(graphs) and size < limit:
             graph, name, lines = graphs[index]
-            take = lines[offset : offset + self.batch_size - size]
+            take = lines[offset : offset + limit - size]
             if take:
                 parts.append(_Part(graph, name, take))
                 size += len(take)
             offset += len(take)
             if offset >= len(lines):
                 index, offset = index + 1, 0
-            if parts and self.graph_store_url:
+            if parts and self.graph_store_url and not self.quads:
                 break
         return parts, index, offset
 
@@ -283,38 +310,77 @@ class Loader:
         progress: Callable[[int, int], None],
     ) -> None:
         """Add each ``(graph, name, lines)``'s N-Triples ``lines`` to ``graph`` (``name`` is
-        the graph they are staged for, for messages), in batches that fit the store;
-        ``progress(triples, graph number)`` after each batch.
+        the graph they are staged for, for messages), in batches that fit the store, up to
+        ``parallel`` at once; ``progress(triples, graph number)`` after each batch.
 
-        Raises StoreError when the store fails, or still refuses a batch of the floor size.
+        A batch the store refuses as too large is halved (its halves sent again, and the
+        batches after it made at the smaller size), down to ``min_batch_size``.
+
+        Raises StoreError when the store fails, or still refuses a batch of the floor size
+        (after the batches already sent have had their answers).
         """
-        index, offset, number = 0, 0, 0
+        again: deque[_Batch] = deque()  # halves of refused batches, sent before new ones
+        made = self._batches(graphs)
+        number = 0
+        with ThreadPoolExecutor(max(1, self.parallel), thread_name_prefix="publish") as pool:
+            running: dict[Future[None], _Batch] = {}
+            while True:
+                while len(running) < max(1, self.parallel):
+                    batch = again.popleft() if again else next(made, None)
+                    if batch is None:
+                        break
+                    number += 1
+                    what = f"Loading batch {number} (<{batch.label}>)"
+                    running[pool.submit(self._send_batch, batch.parts, what)] = batch
+                if not running:
+                    return
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    batch = running.pop(future)
+                    try:
+                        future.result()
+                    except _BatchTooLargeError as refused:
+                        again.extend(self._halves(batch, refused))
+                        continue
+                    except BaseException:
+                        for other in running:
+                            other.cancel()
+                        raise
+                    progress(batch.size, batch.graph_number)
+
+    def _batches(self, graphs: Sequence[tuple[str, str, Sequence[bytes]]]) -> Iterator[_Batch]:
+        """The batches of ``graphs`` in turn, each made at the batch size of that moment."""
+        index, offset = 0, 0
         while True:
-            parts, next_index, next_offset = self._next_batch(graphs, index, offset)
+            parts, index, offset = self._next_batch(graphs, index, offset)
             if not parts:
                 return
-            size = sum(len(part.lines) for part in parts)
-            name = parts[0].name + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
-            try:
-                self._send_batch(parts, f"Loading batch {number + 1} (<{name}>)")
-            except _BatchTooLargeError as refused:
-                if size <= self.min_batch_size:
-                    raise StoreError(_floor_message(self, size, name, refused.reason)) from (
-                        refused.cause
-                    )
-                smaller = max(self.min_batch_size, size // 2)
-                self.splits.append(BatchSplit(size, smaller, refused.reason))
-                log.info(
-                    "The store refused %d triples in one request (%s); trying %d",
-                    size,
-                    refused.reason,
-                    smaller,
-                )
-                self.batch_size = smaller
-                continue
-            number += 1
-            index, offset = next_index, next_offset
-            progress(size, min(index + 1, len(graphs)))
+            yield _Batch(parts, min(index + 1, len(graphs)))
+
+    def _halves(self, batch: _Batch, refused: _BatchTooLargeError) -> list[_Batch]:
+        """The batch the store refused as too large, in batches of half its size; the smaller
+        size kept for the batches still to be made. Raises StoreError at the floor."""
+        size = batch.size
+        if size <= self.min_batch_size:
+            raise StoreError(_floor_message(self, size, batch.label, refused.reason)) from (
+                refused.cause
+            )
+        smaller = max(self.min_batch_size, size // 2)
+        self.splits.append(BatchSplit(size, smaller, refused.reason))
+        log.info(
+            "The store refused %d triples in one request (%s); trying %d",
+            size,
+            refused.reason,
+            smaller,
+        )
+        self.batch_size = min(self.batch_size, smaller)
+        pieces = [(part.graph, part.name, part.lines) for part in batch.parts]
+        index, offset, halves = 0, 0, list[_Batch]()
+        while True:
+            parts, index, offset = self._next_batch(pieces, index, offset, size=smaller)
+            if not parts:
+                return halves
+            halves.append(_Batch(parts, batch.graph_number))
 
 
 #: Graphs named in one request when clearing or counting many (stores compile long requests).
@@ -362,3 +428,20 @@ def _floor_message(loader: Loader, size: int, name: str, reason: str) -> str:
         f"the smallest batch size (--min-batch-size {loader.min_batch_size}): {reason}. To "
         f"publish, {advice}. Nothing was switched: the old version is still published."
     )
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One request's triples, and the number of the graph it ends in (for progress)."""
+
+    parts: list[_Part]
+    graph_number: int
+
+    @property
+    def size(self) -> int:
+        return sum(len(part.lines) for part in self.parts)
+
+    @property
+    def label(self) -> str:
+        more = len(self.parts) - 1
+        return self.parts[0].name + (f" and {more} more" if more else "")

@@ -11,9 +11,10 @@ publication.holds_own_dataset`) sends a ``GRAPH`` query none of the thousands of
 triples in the graph it is given, and would hold each geometry of the union twice there (it
 stores a ``geo:wktLiteral`` as a new geometry each time): ``--no-default-graph`` leaves them out.
 
-A bulk loader fills a new store in seconds where ``publish`` takes minutes at 1M triples (9.5 s
-and 16 s against 806 s and 667 s, the scale review of 2026-12-04), and a new store is read by
-nobody until the front-ends are pointed at it: the old version keeps serving, whole, meanwhile.
+At 1M triples, image and loader took 11.3 s into Virtuoso (packaged ini) and 25.8 s into
+Oxigraph, where ``publish`` over HTTP took 36 s and 41 s (``bench/RESULTS.md``;
+before issue 26, 806 s and 667 s), and a new store is read by nobody until the front-ends are
+pointed at it: the old version keeps serving, whole, meanwhile.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from pathlib import Path
 
 from ..artifact import BuildDir
 from ..errors import BuildWriteError, PublishError
-from ..sparql_text import iri
 from . import _graphs_of  # the one definition of what a publish writes
+from .gsp_client import as_quads
 
 __all__ = ["StoreImage", "check_new_store", "load_into_oxigraph", "write_store_image"]
 
@@ -58,10 +59,8 @@ def write_store_image(
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("wb") as image:
             for name, lines in graphs.items():
-                tail = b" " + iri(name).encode("utf-8") + b" .\n"
-                for line in lines:
-                    image.write(line.rstrip().removesuffix(b".").rstrip() + tail)
-                    quads += 1
+                image.write(as_quads(lines, name))
+                quads += len(lines)
             for line in graphs[graph] if union_as_default else ():  # the union again
                 image.write(line.rstrip().removesuffix(b".").rstrip() + b" .\n")
                 quads += 1
