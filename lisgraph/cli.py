@@ -19,10 +19,15 @@ from .builder.changes import diff_builds
 from .builder.releases import remove_release
 from .builder.synthetic import generate
 from .config import ServerConfig, Settings, StoreSettings, from_environment
-from .errors import LisgraphError, NotConformingError, Violation
+from .errors import ConfigError, LisgraphError, NotConformingError, Violation
 from .publish import GRAPH_STORE_BATCH_SIZE, UPDATE_BATCH_SIZE, Progress, publish
 from .publish.mirror import mirror
-from .publish.store_image import check_new_store, load_into_oxigraph, write_store_image
+from .publish.store_image import (
+    check_new_store,
+    load_into_oxigraph,
+    load_into_virtuoso,
+    write_store_image,
+)
 from .publish.store_pointer import switch_store_pointer
 from .store import GRAPH_FORMATS, RESULT_FORMATS
 from .store.connector import Endpoint
@@ -417,6 +422,14 @@ def _add_store_image(commands: _Commands) -> None:
         "empty) with 'oxigraph load'",
     )
     p.add_argument(
+        "--virtuoso-isql",
+        metavar="HOST:PORT",
+        help="then load the image into the new Virtuoso whose SQL port this is, on this host, "
+        "with its bulk loader (ld_dir, rdf_loader_run, checkpoint through isql; the image's "
+        "directory in its DirsAllowed; credentials from LISGRAPH_STORE_USER and "
+        "LISGRAPH_STORE_PASSWORD); implies --no-default-graph",
+    )
+    p.add_argument(
         "--no-default-graph",
         action="store_true",
         help="leave the default graph out (for Virtuoso's ld_dir, which would load the union's "
@@ -427,13 +440,25 @@ def _add_store_image(commands: _Commands) -> None:
 
 
 def _cmd_store_image(args: argparse.Namespace) -> int:
-    settings = Settings.from_mapping(_config(args))
+    config = _config(args)
+    settings = Settings.from_mapping(config)
     graph = args.graph or default_graph(settings.base)
     out = Path(args.image)
     if args.oxigraph_location:
         check_new_store(Path(args.oxigraph_location))  # before the minutes of writing the image
+    if args.oxigraph_location and args.virtuoso_isql:
+        raise ConfigError("Give --oxigraph-location or --virtuoso-isql, not both.")
+    user, password = config.get("STORE_USER"), config.get("STORE_PASSWORD")
+    if args.virtuoso_isql and not (user and password):
+        raise ConfigError(
+            "--virtuoso-isql signs in with LISGRAPH_STORE_USER and LISGRAPH_STORE_PASSWORD: "
+            "set both (a Virtuoso user allowed to run the bulk loader, dba by default)."
+        )
     image = write_store_image(
-        settings.dist_dir, graph, out, union_as_default=not args.no_default_graph
+        settings.dist_dir,
+        graph,
+        out,
+        union_as_default=not (args.no_default_graph or args.virtuoso_isql),
     )
     print(f"Wrote {image.quads:,} quads in {image.graphs:,} graphs (<{graph}>) to {out}.")
     if args.oxigraph_location:
@@ -444,6 +469,13 @@ def _cmd_store_image(args: argparse.Namespace) -> int:
             f"(oxigraph serve-read-only --location {location} --bind HOST:PORT), point the "
             "front-ends at it (lisgraph serve --store http://HOST:PORT/query), then stop the "
             "old store."
+        )
+    if args.virtuoso_isql:
+        seconds = load_into_virtuoso(out, args.virtuoso_isql, graph, str(user), str(password))
+        print(
+            f"Loaded them into the new Virtuoso at {args.virtuoso_isql} in {seconds:.1f} s with "
+            "its bulk loader. Point the front-ends at its SPARQL endpoint, then stop the old "
+            "store."
         )
     return EXIT_OK
 

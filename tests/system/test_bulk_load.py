@@ -48,24 +48,26 @@ def test_oxigraph_load_then_serve_read_only(built: BuildResult, tmp_path: Path) 
 
 
 def test_virtuoso_bulk_loader_on_the_same_host(built: BuildResult, tmp_path: Path) -> None:
-    """The README's recipe: the image in a directory of the store's DirsAllowed, then isql."""
+    """The README's recipe: ``store-image --virtuoso-isql`` writes the image in a directory of
+    the store's DirsAllowed and runs the store's bulk loader through isql; a second load into
+    the same store, which now holds a version, is refused and changes nothing."""
     if VIRTUOSO is None:
         pytest.skip(VIRTUOSO_MISSING)
     store = Virtuoso(tmp_path / "virtuoso").start()  # its DirsAllowed is its own directory
+    dba = {"LISGRAPH_STORE_USER": "dba", "LISGRAPH_STORE_PASSWORD": "dba"}
     try:
         image = store.dir / "lisgraph.nq"
-        done = run_lisgraph(
-            "store-image", "--build", str(built.out_dir), "--image", str(image),
-            "--no-default-graph",  # ld_dir would hold the union's geometries twice
-        )  # fmt: skip
+        load = ("store-image", "--build", str(built.out_dir), "--image", str(image),
+                "--virtuoso-isql", f"127.0.0.1:{store.sql_port}")  # fmt: skip
+        done = run_lisgraph(*load, env=dba)
         assert done.returncode == 0, done.stderr
-        store.sql(f"ld_dir('{store.dir}', 'lisgraph.nq', 'urn:lisgraph:unused');")
-        store.sql("rdf_loader_run();")
-        store.sql("checkpoint;")
-        errors = store.sql(
-            "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;"
-        )
-        assert "lisgraph.nq" not in errors, errors
+        assert "with its bulk loader" in done.stdout
         _serves_the_build(store, built, tmp_path / "mirrors")
+        again = run_lisgraph(*load, env=dba)
+        assert again.returncode == 2
+        assert "already holds" in again.stderr and "never into one that serves" in again.stderr
+        assert store.count(UNION) == built.triples
+        wrong = run_lisgraph(*load, env={**dba, "LISGRAPH_STORE_PASSWORD": "wrong"})
+        assert wrong.returncode == 2 and "Bad login" in wrong.stderr, wrong.stderr
     finally:
         store.stop()
