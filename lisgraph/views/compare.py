@@ -8,6 +8,7 @@ count in a column is the sum over the LEP and what it wrote, as LEP pages count.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -327,15 +328,10 @@ def _read_priorities(
 
 def _read_sectors(records: _Records, rows: list[dict[str, Term]]) -> None:
     """Sectors by SIC section, each section once with the LEP's own names for it."""
-    sections: dict[tuple[str, str], tuple[str, str, str, list[str]]] = {}
-    for r in rows:
-        rec = records.of(r)
-        key = (rec.iri, f"{r['section'].value} {r['section_label'].value}")
-        first = sections.setdefault(key, (r["sector"].value, r["source"].value, rec.iri, []))
-        if label_of(r, "sector") not in first[3]:
-            first[3].append(label_of(r, "sector"))
-    for (iri, text), (sector, source, _, names) in sorted(sections.items()):
-        records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", sector, cited(source)))
+    for iri, value in sector_values(
+        rows, lambda r: records.of(r).iri, lambda r: cited(r["source"].value)
+    ):
+        records[iri].sectors.append(value)
 
 
 def _read_funding(records: _Records, rows: list[dict[str, Term]]) -> None:
@@ -390,16 +386,57 @@ class Row:
         return len({tuple(v.text for v in cell) for cell in self.cells}) > 1
 
 
+def stated(n: int) -> list[Value]:
+    """A count of what the sources list: "not stated" for none listed."""
+    return [Value(str(n) if n else NOT_STATED)]
+
+
+def column_rows(columns: list[Column], counts: list[dict[str, int]]) -> list[Row]:
+    """One row per column of the programme matrix (each foundation and Grand Challenge): the
+    priorities each compared thing has under it, ``counts`` giving each one's by column IRI."""
+    rows = []
+    for column in columns:
+        kind = "Foundation" if column.group == "foundation" else "Grand Challenge"
+        rows.append(
+            Row(
+                f"c:{column.iri}",
+                f"{kind}: {column.label}",
+                "priorities",
+                [stated(c.get(column.iri, 0)) for c in counts],
+            )
+        )
+    return rows
+
+
+def sector_values(
+    rows: list[dict[str, Term]],
+    owner: Callable[[dict[str, Term]], str],
+    source: Callable[[dict[str, Term]], tuple[tuple[str, str], ...]],
+) -> list[tuple[str, Value]]:
+    """Sectors by SIC section, sorted by owner (the IRI ``owner`` gives a row) and section: one
+    value per owner and section, naming the section and the owner's own sector names under it,
+    linked to the first sector met and cited to its source."""
+    names: dict[tuple[str, str], list[str]] = {}
+    first: dict[tuple[str, str], Value] = {}
+    for r in rows:
+        key = (owner(r), f"{r['section'].value} {r['section_label'].value}")
+        listed = names.setdefault(key, [])
+        if label_of(r, "sector") not in listed:
+            listed.append(label_of(r, "sector"))
+        first.setdefault(key, Value("", r["sector"].value, source(r)))
+    found = []
+    for (iri, text), listed in sorted(names.items()):
+        head = first[iri, text]
+        found.append((iri, Value(f"{text} ({', '.join(listed)})", head.iri, head.sources)))
+    return found
+
+
 def side_by_side(comparison: Comparison) -> list[Row]:
     """The comparison as rows of fields, one cell per LEP (in the comparison's order)."""
     recs = comparison.records
 
     def count(n: int, source: str = "") -> list[Value]:
         return [Value(str(n), "", cited(source))]
-
-    def stated(n: int) -> list[Value]:
-        """A count of what the sources list: "not stated" for none listed."""
-        return [Value(str(n) if n else NOT_STATED)]
 
     rows = [
         Row("wave", "Wave", "programme", [r.waves for r in recs]),
@@ -415,17 +452,8 @@ def side_by_side(comparison: Comparison) -> list[Row]:
             [count(r.districts, r.districts_source) for r in recs],
         ),
         Row("priorities", "Priorities (all)", "priorities", [stated(r.priorities) for r in recs]),
+        *column_rows(comparison.columns, [r.by_column for r in recs]),
     ]
-    for column in comparison.columns:
-        kind = "Foundation" if column.group == "foundation" else "Grand Challenge"
-        rows.append(
-            Row(
-                f"c:{column.iri}",
-                f"{kind}: {column.label}",
-                "priorities",
-                [stated(r.by_column.get(column.iri, 0)) for r in recs],
-            )
-        )
     rows.append(Row("sectors", "Sectors (SIC 2007 section)", "sectors", [r.sectors for r in recs]))
     rows.append(Row("funding", "Funding", "funding", [r.funding for r in recs]))
     return rows

@@ -14,15 +14,17 @@ from ..store import Store, Term
 from ..vocab import prologue
 from .compare import (
     KINDS_LABEL,
-    NOT_STATED,
     Panel,
     Row,
     TableColumn,
     Value,
     cited,
+    column_rows,
     merge_value,
+    sector_values,
     sorted_rows,
     stage_kind,
+    stated,
 )
 from .labels import label_of, labelled
 from .programme import Column, programme_columns
@@ -75,9 +77,8 @@ def _values(strategies: list[str]) -> str:
 
 def _source() -> str:
     """Bind ?source (and its label) to the source of the named graph ?g."""
-    return (
-        "OPTIONAL { ?g prov:wasDerivedFrom ?gs } BIND(COALESCE(?gs, ?g) AS ?source) "
-        + labelled("source")
+    return "OPTIONAL { ?g prov:wasDerivedFrom ?gs } BIND(COALESCE(?gs, ?g) AS ?source) " + labelled(
+        "source"
     )
 
 
@@ -118,9 +119,7 @@ def _queries(base: str, strategies: list[str]) -> dict[str, str]:
         + " } ORDER BY ?strategy_label ?date ?stage ?source",
         "priorities": p
         + "SELECT DISTINCT ?strategy ?strategy_label ?priority ?priority_label ?position ?source "
-        "?source_label WHERE { "
-        + strategy
-        + "GRAPH ?g { ?strategy lis:priority ?priority } "
+        "?source_label WHERE { " + strategy + "GRAPH ?g { ?strategy lis:priority ?priority } "
         "OPTIONAL { ?priority lis:listPosition ?position } "
         + labelled("priority")
         + " "
@@ -204,18 +203,10 @@ def compare_strategies(
         )
     for r in store.query(queries["columns"]).rows():
         record(r).by_column[r["c"].value] = int(r["n"].value)
-    sections: dict[tuple[str, str], list[str]] = {}
-    first: dict[tuple[str, str], Value] = {}
-    for r in store.query(queries["sectors"]).rows():
-        rec = record(r)
-        key = (rec.iri, f"{r['section'].value} {r['section_label'].value}")
-        names = sections.setdefault(key, [])
-        if label_of(r, "sector") not in names:
-            names.append(label_of(r, "sector"))
-        first.setdefault(key, Value("", r["sector"].value, source(r)))
-    for (iri, text), names in sorted(sections.items()):
-        head = first[(iri, text)]
-        records[iri].sectors.append(Value(f"{text} ({', '.join(names)})", head.iri, head.sources))
+    for iri, sector in sector_values(
+        store.query(queries["sectors"]).rows(), lambda r: record(r).iri, source
+    ):
+        records[iri].sectors.append(sector)
     panels = [Panel(key, title, queries[key]) for key, title in PANEL_TITLES.items()]
     return StrategyComparison(
         records=sorted(records.values(), key=lambda rec: rec.name.lower()),
@@ -228,9 +219,6 @@ def strategies_side_by_side(comparison: StrategyComparison) -> list[Row]:
     """The comparison as rows of fields, one cell per strategy (in the comparison's order)."""
     recs = comparison.records
 
-    def stated(n: int) -> list[Value]:
-        return [Value(str(n) if n else NOT_STATED)]
-
     rows = [
         Row("authors", "Author(s)", "programme", [r.authors for r in recs]),
         Row("wave", "Wave", "programme", [r.waves for r in recs]),
@@ -240,19 +228,14 @@ def strategies_side_by_side(comparison: StrategyComparison) -> list[Row]:
         Row("lead", "Lead body (at that stage)", "stages", [r.lead_bodies for r in recs]),
         Row("life", "Every stage the sources record", "stages", [r.life for r in recs]),
         Row("count", "Priorities (all)", "priorities", [stated(len(r.priorities)) for r in recs]),
-        Row("priorities", "Priorities, in the source's order", "priorities",
-            [r.priorities for r in recs]),
+        Row(
+            "priorities",
+            "Priorities, in the source's order",
+            "priorities",
+            [r.priorities for r in recs],
+        ),
+        *column_rows(comparison.columns, [r.by_column for r in recs]),
     ]
-    for column in comparison.columns:
-        kind = "Foundation" if column.group == "foundation" else "Grand Challenge"
-        rows.append(
-            Row(
-                f"c:{column.iri}",
-                f"{kind}: {column.label}",
-                "priorities",
-                [stated(r.by_column.get(column.iri, 0)) for r in recs],
-            )
-        )
     rows.append(Row("sectors", "Sectors (SIC 2007 section)", "sectors", [r.sectors for r in recs]))
     return rows
 
