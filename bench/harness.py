@@ -49,6 +49,25 @@ ROOT = Path(__file__).resolve().parent.parent
 # --- processes -----------------------------------------------------------------------------------
 
 
+def synthetic_build(work: Path, triples: int) -> tuple[Path, Path]:
+    """The synthetic project of ``triples`` triples in ``work`` and its build: (project, dist),
+    made by ``lisgraph synth`` and ``lisgraph build`` unless a finished build is there already."""
+    from lisgraph.artifact import BuildDir
+
+    project = work / f"synthetic-{triples}"
+    dist = project / "dist"
+    if not BuildDir(dist).is_complete():
+        subprocess.run(
+            [sys.executable, "-m", "lisgraph", "synth", "--triples", str(triples),
+             "--out", str(project)], check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "lisgraph", "build", "--out", str(dist)], check=True,
+            env={"LISGRAPH_PROJECT_DIR": str(project), "PATH": ""}, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    return project, dist
+
+
 def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import synthetic_build
 from lisgraph.artifact import BuildDir
 from lisgraph.web import create_app
 from lisgraph.web.page_cache import PageCache
@@ -50,17 +52,7 @@ def main() -> None:
     parser.add_argument("--work", default=None, help="directory to keep the synthetic build in")
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="lisgraph-pages-bench-"))
-    project = work / f"synthetic-{args.triples}"
-    dist = project / "dist"
-    if not BuildDir(dist).is_complete():
-        subprocess.run(
-            [sys.executable, "-m", "lisgraph", "synth", "--triples", str(args.triples),
-             "--out", str(project)], check=True, stdout=subprocess.DEVNULL,
-        )
-        subprocess.run(
-            [sys.executable, "-m", "lisgraph", "build", "--out", str(dist)], check=True,
-            env={"LISGRAPH_PROJECT_DIR": str(project), "PATH": ""}, stdout=subprocess.DEVNULL,
-        )
+    project, dist = synthetic_build(work, args.triples)
     build = BuildDir(dist)
     app = create_app({"PROJECT_DIR": str(project), "DIST_DIR": str(dist)})
     client = app.test_client()

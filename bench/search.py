@@ -11,14 +11,16 @@ as a SPARQL query over every label (the baseline: case-insensitive prefix match 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from timing import median_seconds
 
+from bench.harness import synthetic_build
 from lisgraph.artifact import BuildDir
 from lisgraph.builder.search_entries import search_entries
 from lisgraph.search_index import search, write_index
@@ -41,17 +43,7 @@ def main() -> None:
     parser.add_argument("--work", default=None, help="directory to keep the synthetic build in")
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="lisgraph-search-bench-"))
-    project = work / f"synthetic-{args.triples}"
-    dist = project / "dist"
-    if not BuildDir(dist).is_complete():
-        subprocess.run(
-            [sys.executable, "-m", "lisgraph", "synth", "--triples", str(args.triples),
-             "--out", str(project)], check=True, stdout=subprocess.DEVNULL,
-        )
-        subprocess.run(
-            [sys.executable, "-m", "lisgraph", "build", "--out", str(dist)], check=True,
-            env={"LISGRAPH_PROJECT_DIR": str(project), "PATH": ""}, stdout=subprocess.DEVNULL,
-        )
+    project, dist = synthetic_build(work, args.triples)
     build = BuildDir(dist)
     triples = build.info()["triples"]
     store = EmbeddedStore.from_build(build.path)
