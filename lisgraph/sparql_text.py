@@ -11,7 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["OPAQUE", "code_only", "iri", "rewrite_code", "string"]
+__all__ = ["NOT_XML", "NOT_XML_WRITTEN", "OPAQUE", "code_only", "iri", "rewrite_code", "string"]
+
+#: A character XML 1.0 cannot carry (outside its ``Char`` production): the RDF/XML dump and
+#: SPARQL XML results have no way to write one (Virtuoso's XML results cut a string at U+0000).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: How a Turtle file or a SPARQL query may write such a character: as it is, or as a ``\u`` or
+#: ``\U`` escape (a few escapes of characters XML can carry match too: \u0009, \u000A, \u000D).
+NOT_XML_WRITTEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+    r"|\\(?:u|U0000)(?:00[01][0-9A-Fa-f]|[Ff]{3}[EeFf])"
+)
 
 # Strings (long and short, both quotes), IRIs and comments, which may contain anything.
 OPAQUE = re.compile(

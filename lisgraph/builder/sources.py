@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..errors import DataLoadError
 from ..shacl import RewrittenLiteral, rewritten_literals
+from ..sparql_text import NOT_XML, NOT_XML_WRITTEN
 from ..vocab import OWL, PROV, RDF, VANN, lis_namespace
 from .derive import derive
 from .funding import funding_quads
@@ -119,13 +120,46 @@ def parse_turtle(path: Path, base: str) -> list[ox.Triple]:
     Raises DataLoadError naming the file, line and column of a syntax error.
     """
     try:
-        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base))
+        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base))
     except SyntaxError as exc:
         line = exc.lineno
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         raise DataLoadError(f"{path}:{line}: malformed Turtle: {message}", str(path), line) from exc
     except (OSError, ValueError) as exc:
         raise DataLoadError(f"Cannot read {path}: {exc}", str(path)) from exc
+    _refuse_not_xml(path, triples)
+    return triples
+
+
+def _refuse_not_xml(path: Path, triples: list[ox.Triple]) -> None:
+    """Raise DataLoadError naming the file and line of each literal holding a character XML 1.0
+    cannot carry (:data:`~lisgraph.sparql_text.NOT_XML`): the RDF/XML dump could not be read
+    back, and a store answering in SPARQL XML would lose it. Reads the file's text again only
+    when it writes such a character at all."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    written = [text.count("\n", 0, m.start()) + 1 for m in NOT_XML_WRITTEN.finditer(text)]
+    if not written:
+        return
+    held = [
+        (triple, NOT_XML.findall(triple.object.value))
+        for triple in triples
+        if isinstance(triple.object, ox.Literal) and NOT_XML.search(triple.object.value)
+    ]
+    if not held:
+        return  # only escapes of characters XML can carry (\u0009, \u000A, \u000D)
+    lines = ", ".join(str(n) for n in sorted(set(written))[:20])
+    raise DataLoadError(
+        f"{path}:{written[0]}: literals hold characters XML 1.0 cannot carry (written at line "
+        f"{lines}), so the RDF/XML dump and SPARQL XML results could not: "
+        + "; ".join(
+            f"{t.subject} {t.predicate} holds "
+            + ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
+            for t, chars in held[:20]
+        )
+        + ". Leave the character out, or write what it stands for in words.",
+        str(path),
+        written[0],
+    )
 
 
 def data_graph_iri(path: Path, base: str) -> str:
