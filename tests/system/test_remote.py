@@ -441,3 +441,20 @@ def test_refusals_hold_in_front_of_a_remote_store(remote_server: str) -> None:
         remote_server + "sparql", data={"query": "SELECT WHERE {"}, timeout=30
     )
     assert malformed.status_code == 400 and "not valid SPARQL" in malformed.text
+
+
+def test_characters_xml_cannot_carry_come_back_whole(server: str, remote_server: str) -> None:
+    """The front-end asks the store for SPARQL XML results, which cannot carry U+0000 (Virtuoso's
+    cut the string there): a query that writes such a character is answered in JSON, whole."""
+    query = 'SELECT ?x WHERE { BIND("a\\u0000b\\u0001c" AS ?x) }'
+    answers = [
+        requests.post(
+            url + "sparql",
+            data={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        ).json()["results"]["bindings"]
+        for url in (server, remote_server)
+    ]
+    assert answers[0] == answers[1]
+    assert [row["x"]["value"] for row in answers[1]] == ["a\x00b\x01c"]
