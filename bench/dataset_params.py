@@ -141,14 +141,21 @@ def read_only_server(location: Path, log: Path) -> tuple[str, Any]:
 
 
 @contextmanager
-def virtuoso_store(dist: Path, work: Path) -> Iterator[tuple[str, int]]:
-    """Virtuoso (lisgraph's test ini), the build published to it by ``lisgraph publish``."""
+def virtuoso_store(dist: Path, work: Path, bulk: bool = False) -> Iterator[tuple[str, int]]:
+    """Virtuoso (lisgraph's test ini), the build published to it by ``lisgraph publish`` (or,
+    with ``bulk``, loaded by ``lisgraph store-image --virtuoso-isql``)."""
     server = Virtuoso(work / "virtuoso").start()
     try:
+        how = (
+            ["store-image", "--build", str(dist), "--image", str(server.dir / "image.nq"),
+             "--virtuoso-isql", f"127.0.0.1:{server.sql_port}"]
+            if bulk
+            else ["publish", "--build", str(dist), *server.publish_args("auto")]
+        )  # fmt: skip
+        signin = {"LISGRAPH_STORE_USER": "dba", "LISGRAPH_STORE_PASSWORD": "dba"} if bulk else {}
         done = subprocess.run(
-            [sys.executable, "-m", "lisgraph", "publish", "--build", str(dist),
-             *server.publish_args("auto")],
-            cwd=ROOT, env={**os.environ, **server.env}, capture_output=True, text=True,
+            [sys.executable, "-m", "lisgraph", *how],
+            cwd=ROOT, env={**os.environ, **server.env, **signin}, capture_output=True, text=True,
             timeout=3600, check=False,
         )  # fmt: skip
         if done.returncode != 0:
@@ -241,7 +248,8 @@ def run_store(kind: str, args: argparse.Namespace, before: Path, work: Path) -> 
             )
             store_pgid: int = stack.enter_context(starting)
         else:
-            store_url, store_pgid = stack.enter_context(virtuoso_store(dist, work))
+            loaded = virtuoso_store(dist, work, bulk=args.virtuoso_bulk)
+            store_url, store_pgid = stack.enter_context(loaded)
         # Shared: the mirror is made once, by the first (or given: --mirror).
         mirror = args.mirror or work / f"mirror-{kind}"
         fronts = {}
@@ -287,6 +295,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "--location", type=Path, help="Oxigraph: serve this store (loaded from the image already)"
     )
     parser.add_argument("--mirror", type=Path, help="where the build is mirrored already")
+    parser.add_argument(
+        "--virtuoso-bulk",
+        action="store_true",
+        help="load Virtuoso by store-image --virtuoso-isql instead of publish over HTTP",
+    )
     parser.add_argument("--block", type=int, default=10)
     parser.add_argument(
         "--query", default="point", help=f"one or more of {sorted(QUERIES)}, comma-separated"
