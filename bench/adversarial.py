@@ -57,7 +57,7 @@ SEMLEP = "https://w3id.org/lisgraph/id/lep/E37000057"
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 # Virtuoso refuses the cross product by its cost estimate; this one runs to its limit.
 VIRTUOSO_HEAVY = (
-    'SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . '
+    "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . "
     'FILTER(REGEX(CONCAT(STR(?c), STR(?f)), "q.*z.*x$")) }'
 )
 BIG = (
@@ -180,8 +180,12 @@ def flooder(
     while time.monotonic() < until:
         n += 1
         try:
-            r = session.post(endpoint, data={"query": f"{query} #{n}{threading.get_ident()}"},
-                             headers=headers, timeout=max(1.0, until - time.monotonic() + 40))
+            r = session.post(
+                endpoint,
+                data={"query": f"{query} #{n}{threading.get_ident()}"},
+                headers=headers,
+                timeout=max(1.0, until - time.monotonic() + 40),
+            )
             statuses[r.status_code] += 1
             if r.status_code == 429:
                 time.sleep(min(float(r.headers.get("Retry-After", "1")), 1.0))
@@ -209,9 +213,7 @@ def slow_reader(url: str, until: float, stats: Counter[str]) -> None:
         sock.close()
 
 
-def well_behaved(
-    targets: dict[str, Any], until: float, headers: dict[str, str]
-) -> dict[str, Any]:
+def well_behaved(targets: dict[str, Any], until: float, headers: dict[str, str]) -> dict[str, Any]:
     session = requests.Session()
     times: dict[str, list[float]] = {k: [] for k in targets}
     ok: Counter[str] = Counter()
@@ -224,8 +226,13 @@ def well_behaved(
             sent[kind] += 1
             started = time.monotonic()
             try:
-                r = session.request(method, url, headers={**headers, **kwargs.pop("headers", {})},
-                                    timeout=5, **kwargs)
+                r = session.request(
+                    method,
+                    url,
+                    headers={**headers, **kwargs.pop("headers", {})},
+                    timeout=5,
+                    **kwargs,
+                )
                 if r.status_code == 200:
                     ok[kind] += 1
                     times[kind].append((time.monotonic() - started) * 1000)
@@ -241,13 +248,15 @@ def well_behaved(
             "success": round(ok[kind] / max(1, sent[kind]), 3),
             "p50_ms": round(statistics.median(values), 1) if values else None,
             "p99_ms": round(values[min(len(values) - 1, int(len(values) * 0.99))], 1)
-            if values else None,
+            if values
+            else None,
         }
     return out
 
 
-def scenario(args: argparse.Namespace, base: str, endpoint: str, pgid: int, k: int,
-             virtuoso: bool) -> dict[str, Any]:
+def scenario(
+    args: argparse.Namespace, base: str, endpoint: str, pgid: int, k: int, virtuoso: bool
+) -> dict[str, Any]:
     parts = urlsplit(endpoint)
     until = time.monotonic() + args.seconds
     flood_statuses: Counter[str | int] = Counter()
@@ -255,16 +264,28 @@ def scenario(args: argparse.Namespace, base: str, endpoint: str, pgid: int, k: i
     slow_stats: dict[str, int] = {}
     sampler = Sampler(pgid)
     sampler.start()
-    threads = [threading.Thread(target=lambda: slow_stats.update(
-        slow_headers(parts.hostname or "", parts.port or 80, k, until, parts.path)))]
+    threads = [
+        threading.Thread(
+            target=lambda: slow_stats.update(
+                slow_headers(parts.hostname or "", parts.port or 80, k, until, parts.path)
+            )
+        )
+    ]
     heavy = VIRTUOSO_HEAVY if virtuoso else CROSS
     for _ in range(args.flood):
-        threads.append(threading.Thread(target=flooder, args=(
-            endpoint, heavy, until, flood_statuses, {"X-Forwarded-For": "10.0.0.66"})))
+        threads.append(
+            threading.Thread(
+                target=flooder,
+                args=(endpoint, heavy, until, flood_statuses, {"X-Forwarded-For": "10.0.0.66"}),
+            )
+        )
     if not virtuoso:
         for _ in range(args.readers):
-            threads.append(threading.Thread(target=slow_reader, args=(
-                base + "downloads/lisgraph.nq", until, reader_stats)))
+            threads.append(
+                threading.Thread(
+                    target=slow_reader, args=(base + "downloads/lisgraph.nq", until, reader_stats)
+                )
+            )
     for t in threads:
         t.start()
     time.sleep(2)  # let the attack settle
@@ -277,8 +298,11 @@ def scenario(args: argparse.Namespace, base: str, endpoint: str, pgid: int, k: i
         targets = {
             "health (ASK {})": lambda n: ("GET", endpoint, {"params": {"query": "ASK {}"}}),
             "point lookup": lookup,
-            "resource (DESCRIBE)": lambda n: ("GET", endpoint, {
-                "params": {"query": f"DESCRIBE <{SEMLEP}>"}, "headers": {"Accept": "text/turtle"}}),
+            "resource (DESCRIBE)": lambda n: (
+                "GET",
+                endpoint,
+                {"params": {"query": f"DESCRIBE <{SEMLEP}>"}, "headers": {"Accept": "text/turtle"}},
+            ),
         }
     else:
         page = base + "doc/" + SEMLEP.split("/lisgraph/", 1)[1].replace("id/", "", 1)
@@ -299,10 +323,16 @@ def scenario(args: argparse.Namespace, base: str, endpoint: str, pgid: int, k: i
         "flooding_address": dict(flood_statuses),
         "slow_header_clients": slow_stats,
         "slow_readers": dict(reader_stats),
-        "rss_mb": {"start": round(sampler.samples[0]), "max": round(max(sampler.samples)),
-                   "end": round(sampler.samples[-1])},
-        "pss_mb": {"start": round(sampler.pss[0]), "max": round(max(sampler.pss)),
-                   "end": round(sampler.pss[-1])},
+        "rss_mb": {
+            "start": round(sampler.samples[0]),
+            "max": round(max(sampler.samples)),
+            "end": round(sampler.samples[-1]),
+        },
+        "pss_mb": {
+            "start": round(sampler.pss[0]),
+            "max": round(max(sampler.pss)),
+            "end": round(sampler.pss[-1]),
+        },
     }
 
 
@@ -317,12 +347,25 @@ def big_answers(endpoint: str, pgid: int, clients: int, query: str = BIG) -> dic
     def ask(i: int) -> None:
         started = time.monotonic()
         try:
-            with requests.post(endpoint, data={"query": query + f" #{i}"}, timeout=120, stream=True,
-                               headers={"Accept": "application/sparql-results+json",
-                                        "X-Forwarded-For": f"10.0.1.{i}"}) as r:
+            with requests.post(
+                endpoint,
+                data={"query": query + f" #{i}"},
+                timeout=120,
+                stream=True,
+                headers={
+                    "Accept": "application/sparql-results+json",
+                    "X-Forwarded-For": f"10.0.1.{i}",
+                },
+            ) as r:
                 if r.status_code != 200:
-                    results.append((r.status_code, len(r.content), r.text[:100],
-                                    round(time.monotonic() - started, 1)))
+                    results.append(
+                        (
+                            r.status_code,
+                            len(r.content),
+                            r.text[:100],
+                            round(time.monotonic() - started, 1),
+                        )
+                    )
                     return
                 first = None
                 size = 0
@@ -330,8 +373,15 @@ def big_answers(endpoint: str, pgid: int, clients: int, query: str = BIG) -> dic
                     first = first or round(time.monotonic() - started, 1)
                     size += len(chunk)
                 complete = size == int(r.headers.get("Content-Length", -1))
-                results.append((200, size, "complete" if complete else "CUT SHORT",
-                                round(time.monotonic() - started, 1), {"first_byte_s": first}))
+                results.append(
+                    (
+                        200,
+                        size,
+                        "complete" if complete else "CUT SHORT",
+                        round(time.monotonic() - started, 1),
+                        {"first_byte_s": first},
+                    )
+                )
         except requests.RequestException as exc:
             results.append((type(exc).__name__, 0, "", round(time.monotonic() - started, 1)))
 
@@ -350,8 +400,9 @@ def big_answers(endpoint: str, pgid: int, clients: int, query: str = BIG) -> dic
 
     def others() -> None:
         while any(t.is_alive() for t in threads) and time.monotonic() < until:
-            run = well_behaved({"point lookup": lookup}, time.monotonic() + 2,
-                               {"X-Forwarded-For": "10.0.2.1"})
+            run = well_behaved(
+                {"point lookup": lookup}, time.monotonic() + 2, {"X-Forwarded-For": "10.0.2.1"}
+            )
             for kind, stats in run.items():
                 total = meanwhile.setdefault(kind, {"sent": 0, "ok": 0, "p50_ms": []})
                 total["sent"] += stats["sent"]
@@ -369,12 +420,22 @@ def big_answers(endpoint: str, pgid: int, clients: int, query: str = BIG) -> dic
     time.sleep(1)
     sampler.stop.set()
     sampler.join()
-    return {"clients": clients, "answers": results, "health_meanwhile": health,
-            "others_meanwhile": meanwhile,
-            "rss_mb": {"start": round(sampler.samples[0]), "max": round(max(sampler.samples)),
-                       "end": round(sampler.samples[-1])},
-            "pss_mb": {"start": round(sampler.pss[0]), "max": round(max(sampler.pss)),
-                       "end": round(sampler.pss[-1])}}
+    return {
+        "clients": clients,
+        "answers": results,
+        "health_meanwhile": health,
+        "others_meanwhile": meanwhile,
+        "rss_mb": {
+            "start": round(sampler.samples[0]),
+            "max": round(max(sampler.samples)),
+            "end": round(sampler.samples[-1]),
+        },
+        "pss_mb": {
+            "start": round(sampler.pss[0]),
+            "max": round(max(sampler.pss)),
+            "end": round(sampler.pss[-1]),
+        },
+    }
 
 
 def main() -> None:
@@ -385,16 +446,25 @@ def main() -> None:
     parser.add_argument("--flood", type=int, default=4)
     parser.add_argument("--readers", type=int, default=2)
     parser.add_argument("--big", type=int, default=0)
-    parser.add_argument("--big-rows", type=int, default=1_000_000,
-                        help="rows of --big-query stored")
-    parser.add_argument("--big-query", choices=["computed", "stored"], default="computed",
-                        help="computed: strings made by CONCAT (the engine keeps them until the "
-                        "query ends); stored: the store's own terms (start the server with "
-                        "LISGRAPH_MAX_RESULT_ROWS and LISGRAPH_MAX_RESULT_BYTES raised)")
+    parser.add_argument(
+        "--big-rows", type=int, default=1_000_000, help="rows of --big-query stored"
+    )
+    parser.add_argument(
+        "--big-query",
+        choices=["computed", "stored"],
+        default="computed",
+        help="computed: strings made by CONCAT (the engine keeps them until the "
+        "query ends); stored: the store's own terms (start the server with "
+        "LISGRAPH_MAX_RESULT_ROWS and LISGRAPH_MAX_RESULT_BYTES raised)",
+    )
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--settle", type=float, default=0,
-                        help="seconds to wait once the server answers (its workers make the "
-                        "build's pages in the background first)")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0,
+        help="seconds to wait once the server answers (its workers make the "
+        "build's pages in the background first)",
+    )
     parser.add_argument("--virtuoso", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -405,10 +475,26 @@ def main() -> None:
         directory = tempfile.mkdtemp(prefix="lisgraph-adversarial-virtuoso-")
         server = Virtuoso(Path(directory)).start()
         subprocess.run(
-            [sys.executable, "-m", "lisgraph", "publish", "--endpoint", server.sparql_auth,
-             "--build", str(args.build)], check=True, capture_output=True, cwd=ROOT,
-            env={**os.environ, "LISGRAPH_STORE_USER": USER, "LISGRAPH_STORE_PASSWORD": PASSWORD,
-                 "LISGRAPH_STORE_AUTH": "digest"})
+            [
+                sys.executable,
+                "-m",
+                "lisgraph",
+                "publish",
+                "--endpoint",
+                server.sparql_auth,
+                "--build",
+                str(args.build),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "LISGRAPH_STORE_USER": USER,
+                "LISGRAPH_STORE_PASSWORD": PASSWORD,
+                "LISGRAPH_STORE_AUTH": "digest",
+            },
+        )
         assert server.process is not None
         base, endpoint, pgid = server.url + "/", server.sparql, server.process.pid
         stop = server.stop
@@ -418,10 +504,27 @@ def main() -> None:
             prefix="lisgraph-adversarial-", suffix=".log", delete=False
         )
         process = subprocess.Popen(
-            [sys.executable, "-m", "lisgraph", "serve", "--host", "127.0.0.1", "--port",
-             str(port), "--build", str(args.build), "--no-build", "--workers", str(args.workers)],
+            [
+                sys.executable,
+                "-m",
+                "lisgraph",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--build",
+                str(args.build),
+                "--no-build",
+                "--workers",
+                str(args.workers),
+            ],
             env={**os.environ, "LISGRAPH_FORWARDED_HEADER": "X-Forwarded-For"},
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+        )
         base = f"http://127.0.0.1:{port}/"
         endpoint, pgid = base + "sparql", process.pid
         for _ in range(300):
@@ -434,6 +537,7 @@ def main() -> None:
         def stop() -> None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=60)
+
     try:
         time.sleep(args.settle)
         out["idle_rss_mb"] = round(session_rss_mb(pgid))
@@ -443,9 +547,12 @@ def main() -> None:
             out["runs"].append(run)
             time.sleep(3)
         if args.big:
-            out["big"] = big_answers(endpoint, pgid, args.big,
-                                     BIG if args.big_query == "computed"
-                                     else BIG_STORED.format(rows=args.big_rows))
+            out["big"] = big_answers(
+                endpoint,
+                pgid,
+                args.big,
+                BIG if args.big_query == "computed" else BIG_STORED.format(rows=args.big_rows),
+            )
             print(json.dumps(out["big"]), flush=True)
     finally:
         stop()

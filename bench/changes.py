@@ -27,13 +27,25 @@ def _build(work: Path, triples: int, seed: int) -> BuildDir:
     dist = project / "dist"
     if not BuildDir(dist).is_complete():
         subprocess.run(
-            [sys.executable, "-m", "lisgraph", "synth", "--triples", str(triples),
-             "--seed", str(seed), "--out", str(project)],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "lisgraph",
+                "synth",
+                "--triples",
+                str(triples),
+                "--seed",
+                str(seed),
+                "--out",
+                str(project),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         subprocess.run(
             [sys.executable, "-m", "lisgraph", "build", "--out", str(dist)],
-            check=True, env={"LISGRAPH_PROJECT_DIR": str(project), "PATH": ""},
+            check=True,
+            env={"LISGRAPH_PROJECT_DIR": str(project), "PATH": ""},
             stdout=subprocess.DEVNULL,
         )
     return BuildDir(dist).resolved()

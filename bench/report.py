@@ -88,16 +88,16 @@ def ratios(q: dict[str, Any]) -> dict[str, float]:
         ),
     }
     for name, row in queries.items():
-        out[f"{name}: uncached p50 / cached p50 (goal >= 5)"] = (
-            _ratio(row["lisgraph HTTP"]["p50_ms"], row["lisgraph HTTP, cached"]["p50_ms"])
+        out[f"{name}: uncached p50 / cached p50 (goal >= 5)"] = _ratio(
+            row["lisgraph HTTP"]["p50_ms"], row["lisgraph HTTP, cached"]["p50_ms"]
         )
     if "Virtuoso HTTP" in point:
-        out["point lookup: HTTP throughput / Virtuoso (goal >= 1)"] = (
-            _ratio(point["lisgraph HTTP"]["rps"], point["Virtuoso HTTP"]["rps"])
+        out["point lookup: HTTP throughput / Virtuoso (goal >= 1)"] = _ratio(
+            point["lisgraph HTTP"]["rps"], point["Virtuoso HTTP"]["rps"]
         )
         deref = q["dereferencing"]
-        out["resource page Turtle / Virtuoso DESCRIBE (goal >= 1)"] = (
-            _ratio(deref["resource page, Turtle"], deref["Virtuoso DESCRIBE, Turtle"])
+        out["resource page Turtle / Virtuoso DESCRIBE (goal >= 1)"] = _ratio(
+            deref["resource page, Turtle"], deref["Virtuoso DESCRIBE, Turtle"]
         )
     return out
 

@@ -186,8 +186,17 @@ def start_section(dist: Path, repeats: int) -> dict[str, float]:
         port = free_port()
         began = time.perf_counter()
         with started(
-            [sys.executable, "-m", "lisgraph", "serve", "--no-build", "--port", str(port),
-             "--build", str(dist)],
+            [
+                sys.executable,
+                "-m",
+                "lisgraph",
+                "serve",
+                "--no-build",
+                "--port",
+                str(port),
+                "--build",
+                str(dist),
+            ],
             f"http://127.0.0.1:{port}/health",
             {},
         ):

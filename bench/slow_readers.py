@@ -83,8 +83,10 @@ def well_behaved(base: str, until: float) -> dict[str, Any]:
     times: dict[str, list[float]] = {"/health": [], "page": []}
     sent = {"/health": 0, "page": 0}
     while time.monotonic() < until:
-        for kind, url, accept in (("/health", base + "health", "*/*"),
-                                  ("page", base + PAGE, "text/html")):
+        for kind, url, accept in (
+            ("/health", base + "health", "*/*"),
+            ("page", base + PAGE, "text/html"),
+        ):
             sent[kind] += 1
             started = time.monotonic()
             try:
@@ -98,10 +100,12 @@ def well_behaved(base: str, until: float) -> dict[str, Any]:
     for kind, values in times.items():
         values.sort()
         out[kind] = {
-            "sent": sent[kind], "ok": len(values),
+            "sent": sent[kind],
+            "ok": len(values),
             "p50_ms": round(statistics.median(values), 1) if values else None,
             "p99_ms": round(values[min(len(values) - 1, int(len(values) * 0.99))], 1)
-            if values else None,
+            if values
+            else None,
         }
     return out
 
@@ -118,10 +122,27 @@ def main() -> None:
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="lisgraph-slow-readers-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [sys.executable, "-m", "lisgraph", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--build", str(args.build), "--no-build", "--workers", str(args.workers)],
-        env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "lisgraph",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--build",
+            str(args.build),
+            "--no-build",
+            "--workers",
+            str(args.workers),
+        ],
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        cwd=ROOT,
+    )
     base = f"http://127.0.0.1:{port}/"
     out: dict[str, Any] = {"build": str(args.build)}
     try:
@@ -139,17 +160,22 @@ def main() -> None:
         for n in [int(x) for x in args.readers.split(",") if x]:
             until = time.monotonic() + args.seconds
             results: list[dict[str, Any]] = [{} for _ in range(n)]
-            threads = [threading.Thread(target=read_dump, args=(port, 1024, until, r))
-                       for r in results]
+            threads = [
+                threading.Thread(target=read_dump, args=(port, 1024, until, r)) for r in results
+            ]
             for t in threads:
                 t.start()
             time.sleep(2)
             good = well_behaved(base, until)
             for t in threads:
                 t.join(60)
-            run = {"readers": n, "seconds": args.seconds, "well_behaved": good,
-                   "reader_bytes_each": sorted({r.get("bytes", 0) for r in results}),
-                   "reader_errors": sorted({r["error"] for r in results if "error" in r})}
+            run = {
+                "readers": n,
+                "seconds": args.seconds,
+                "well_behaved": good,
+                "reader_bytes_each": sorted({r.get("bytes", 0) for r in results}),
+                "reader_errors": sorted({r["error"] for r in results if "error" in r}),
+            }
             print(json.dumps(run), flush=True)
             out["hold"].append(run)
             time.sleep(3)

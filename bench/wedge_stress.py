@@ -62,6 +62,7 @@ def main() -> dict[str, Any]:
         work = Path(temp)
         stores = [Virtuoso(work / f"virtuoso-{n}").start() for n in range(2)]
         pointer, mirrors = work / "store-url", work / "mirrors"
+
         def read(label: str, target: str, pause: float) -> None:
             """Ask ``target`` the count of both graphs, back to back, until told to stop."""
             session = requests.Session()
@@ -102,7 +103,6 @@ def main() -> dict[str, Any]:
             }  # fmt: skip
             url = f"http://127.0.0.1:{port}/"
             with process(command, url + "health", front_env, work / "serve.log"):
-
                 readers = [threading.Thread(target=read, args=("front-end", url + "sparql", 0))
                            for _ in range(4)]  # fmt: skip
                 readers += [threading.Thread(target=read, args=("store", s.query_url, 0.2))

@@ -264,7 +264,7 @@ def test_layout_file_names_are_spelled_only_in_artifact() -> None:
     probe = (
         '"""Reads lisgraph.nq."""\n'
         'x = build / "lisgraph.nq"\n'
-        "y = f\"{path / 'changes'}\", \"SHA256SUMS\"\n"
+        'y = f"{path / \'changes\'}", "SHA256SUMS"\n'
     )
     assert sorted(_spelled(probe, names)) == [(2, "lisgraph.nq"), (3, "SHA256SUMS"), (3, "changes")]
 

@@ -192,9 +192,7 @@ def _lead_links(store: ox.Store) -> dict[str, dict[str, set[str]]]:
         )
         if row["p"] is not None:
             term = str(row["p"].value).rsplit("#", 1)[1]
-            entry.setdefault(term, set()).add(
-                str(row["org"].value).removeprefix(f"{BASE}id/")
-            )
+            entry.setdefault(term, set()).add(str(row["org"].value).removeprefix(f"{BASE}id/"))
     return links
 
 

@@ -33,8 +33,7 @@ def test_the_image_holds_what_publish_writes(built: BuildResult, tmp_path: Path)
     default = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(
         None, None, None, ox.DefaultGraph())}  # fmt: skip
     assert default == {
-        (q.subject, q.predicate, q.object)
-        for q in store.quads_for_pattern(None, None, None, union)
+        (q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, union)
     }
     sources = [g for g in store.named_graphs() if g.value not in (UNION, publication_graph(UNION))]
     assert sources, "the build has source graphs"

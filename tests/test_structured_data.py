@@ -50,9 +50,7 @@ def _without_schema_org(graph: Graph) -> Graph:
     return kept
 
 
-@pytest.mark.parametrize(
-    "doc", ["lep/E37000007", "strategy/west-midlands-lis", "region/E12000002"]
-)
+@pytest.mark.parametrize("doc", ["lep/E37000007", "strategy/west-midlands-lis", "region/E12000002"])
 def test_a_resource_page_carries_what_its_turtle_holds(client: FlaskClient, doc: str) -> None:
     items = _jsonld(client, f"/doc/{doc}.html")
     # the resource is the top node (not a top-level @graph, which Comunica reads into a

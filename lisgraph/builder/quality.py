@@ -61,8 +61,7 @@ def dangling_links(store: ox.Store, base: str) -> dict[str, Any]:
     )
     links = sum(1 for _ in _solutions(store, objects))
     unsaid = (
-        f"SELECT ?o WHERE {{ {{ {objects} }} "
-        "FILTER NOT EXISTS { GRAPH ?h { ?o ?q ?x } } }"
+        f"SELECT ?o WHERE {{ {{ {objects} }} FILTER NOT EXISTS {{ GRAPH ?h {{ ?o ?q ?x }} }} }}"
     )
     dangling = sorted(row["o"].value for row in _solutions(store, unsaid))
     return {"links": links, "dangling": len(dangling), "examples": dangling[:EXAMPLES]}

@@ -238,9 +238,7 @@ class Admission:
 
     # Budgets
 
-    def _budget_slot(
-        self, client: int, now: float, claim: bool
-    ) -> tuple[int, float, float] | None:
+    def _budget_slot(self, client: int, now: float, claim: bool) -> tuple[int, float, float] | None:
         """The slot of ``client``'s budget, what it owes now and its recent query-seconds; with
         ``claim``, a slot for it (an empty or paid-off one, else the least indebted of its
         probes)."""

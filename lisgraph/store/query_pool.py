@@ -95,9 +95,7 @@ class QueryPool:
             self._remember(text)
             ticket = self.admission.enter(client, heavy=True)
 
-    def _run_admitted(
-        self, job: Job, text: str, ticket: Ticket
-    ) -> tuple[Outcome | None, Ticket]:
+    def _run_admitted(self, job: Job, text: str, ticket: Ticket) -> tuple[Outcome | None, Ticket]:
         started: float | None = None
         entered = time.monotonic()
         try:

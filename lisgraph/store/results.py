@@ -334,9 +334,7 @@ def write_result(
     with tsv:
         reparsed = ox.parse_query_results(tsv.reader(), format=tsv_format)
         assert isinstance(reparsed, ox.QuerySolutions)
-        return _filled(
-            limits.spool(), lambda out: reparsed.serialize(out, format=fmt_results), xml
-        )
+        return _filled(limits.spool(), lambda out: reparsed.serialize(out, format=fmt_results), xml)
 
 
 def _filled(spool: Spool, write: Callable[[IO[bytes]], object], xml: bool = False) -> Spool:

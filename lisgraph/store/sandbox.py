@@ -28,6 +28,7 @@ A child never outlives its worker: it asks the kernel for SIGKILL when its paren
 sockets, its own pipe's other end) so it can hold no port and sees EOF when the worker goes,
 and sets its own CPU-time limit before each query, so even an orphan stops at the time limit.
 """
+
 from __future__ import annotations
 
 import atexit

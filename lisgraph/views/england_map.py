@@ -248,8 +248,7 @@ def england_map(
     strategy's latest stage, or with ``on`` (YYYY-MM-DD) by the stage it had reached that day,
     or by ``colouring`` (:func:`wave_colouring`, :func:`sector_colouring`)."""
     query = (
-        prologue(base)
-        + f"PREFIX geo: <{GEO}> "
+        prologue(base) + f"PREFIX geo: <{GEO}> "
         "SELECT ?lep ?name ?area ?wkt ?status ?status_label ?stage ?date WHERE { "
         "?lep a lis:LocalEnterprisePartnership ; skos:prefLabel ?name ; lis:area ?area . "
         "?area geo:hasGeometry/geo:asWKT ?wkt . "

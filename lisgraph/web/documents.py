@@ -53,9 +53,7 @@ def negotiated_rdf(html: bool = True) -> Format | None:
     )
 
 
-def document_response(
-    body: str | bytes, fmt: Format, doc_path: str, negotiated: bool
-) -> Response:
+def document_response(body: str | bytes, fmt: Format, doc_path: str, negotiated: bool) -> Response:
     """A document in format ``fmt``: ``Content-Location`` naming that format's own URL,
     ``Link`` headers to the others, and ``Vary: Accept`` when ``Accept`` chose the format."""
     response = Response(body, content_type=fmt.content_type)

@@ -147,9 +147,7 @@ class PageCache:
                 self._bytes -= len(old[0])
             self._items[key] = (body, headers)
             self._bytes += len(body)
-            while self._items and (
-                len(self._items) > self.entries or self._bytes > self.max_bytes
-            ):
+            while self._items and (len(self._items) > self.entries or self._bytes > self.max_bytes):
                 _, (dropped, _) = self._items.popitem(last=False)
                 self._bytes -= len(dropped)
 

@@ -94,9 +94,7 @@ def test_select_values_come_back_through_rdflib(server: str, fmt: str) -> None:
     result = Result.parse(io.BytesIO(body), format=fmt)
     got = {row[S]: row.get(V) for row in result.bindings}
     if fmt == "csv":
-        assert {s: _as_text(v) for s, v in got.items()} == {
-            s: str(v) for s, v in SUBJECTS.items()
-        }
+        assert {s: _as_text(v) for s, v in got.items()} == {s: str(v) for s, v in SUBJECTS.items()}
     else:
         assert got == SUBJECTS
     if fmt == "xml":
@@ -170,9 +168,7 @@ def test_construct_values_come_back_through_rdflib(server: str, fmt: str) -> Non
 
 
 @pytest.mark.parametrize("return_format", [TURTLE, RDFXML, JSONLD])
-def test_construct_values_come_back_through_sparqlwrapper(
-    server: str, return_format: str
-) -> None:
+def test_construct_values_come_back_through_sparqlwrapper(server: str, return_format: str) -> None:
     converted = _wrapper(server, CONSTRUCT, return_format)
     if isinstance(converted, bytes):  # Turtle comes as text, to be parsed by the caller
         converted = Graph().parse(data=converted, format="turtle")

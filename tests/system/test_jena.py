@@ -43,9 +43,7 @@ def jena_probe(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(jar.read(name))
     classpath = ":".join([*(str(JAVA_DIR / f"{j}.jar") for j in JARS), str(out)])
-    subprocess.run(
-        ["javac", "-d", str(out), "-cp", classpath, str(PROBE)], check=True, timeout=300
-    )
+    subprocess.run(["javac", "-d", str(out), "-cp", classpath, str(PROBE)], check=True, timeout=300)
     return ["java", "-cp", classpath, "JenaProbe"]
 
 

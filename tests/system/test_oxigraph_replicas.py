@@ -116,4 +116,3 @@ def test_this_module_runs_the_shared_tests() -> None:
     assert "test_competency_answers_match_the_embedded_store" in _REMOTE
     assert "test_dumps_are_the_same_bytes" in _REMOTE
     assert len(_PROTOCOL) >= 10
-
