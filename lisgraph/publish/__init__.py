@@ -182,9 +182,54 @@ def publish(
     """
     started = time.monotonic()
     build_dir = Path(os.path.realpath(dist_dir))
-    info = BuildDir(build_dir).info()
-    digest = str(info["inputs_digest"])
+    digest = str(BuildDir(build_dir).info()["inputs_digest"])
     graphs = _graphs_of(build_dir, graph, digest)
+    previous = _checked_target(endpoint, graph, pointer, read_url, in_place, settle_seconds)
+    loader = _loader_for(
+        endpoint,
+        _staging_name(graph, len(graphs)),
+        batch_size=batch_size,
+        min_batch_size=min_batch_size,
+        retries=retries,
+        pause=pause,
+        find_graph_store_endpoint=find_graph_store_endpoint,
+        switch_timeout=switch_timeout,
+    )
+    progress = _ProgressReport(loader, graphs, started, on_progress)
+    load = _load_in_place if in_place else _load_into_unread_store
+    switch_seconds = load(loader, graphs, graph, previous, progress.advance)
+    loaded = time.monotonic()
+    counts = _checked_counts(loader, graphs, graph, in_place)
+    return PublishResult(
+        graph=graph,
+        triples=counts[graph],
+        graphs={name: counts[name] for name in graphs if name != graph},
+        digest=digest,
+        requests=loader.requests,
+        method=loader.method,
+        batch_size=loader.batch_size,
+        splits=tuple(loader.splits),
+        notes=tuple(loader.notes),
+        seconds=time.monotonic() - started,
+        triples_sent=progress.sent,
+        load_seconds=loaded - started - switch_seconds,
+        switch_seconds=switch_seconds,
+        in_place=in_place,
+    )
+
+
+def _checked_target(
+    endpoint: Endpoint,
+    graph: str,
+    pointer: Path | None,
+    read_url: str | None,
+    in_place: bool,
+    settle_seconds: float,
+) -> Publication | None:
+    """What the store publishes now (None: nothing), once it is known that publish may write
+    into it (see :func:`publish`), and, with a pointer, the front-ends have left it.
+
+    Raises StoreInUseError when it may not."""
     if pointer is not None:
         check_not_served(pointer, (read_url, endpoint.query_url, endpoint.update_url))
     previous = _previous(endpoint, graph)
@@ -199,14 +244,29 @@ def publish(
         )
     if pointer is not None and not in_place:
         wait_for_front_ends(pointer, settle_seconds)
+    return previous
 
+
+def _loader_for(
+    endpoint: Endpoint,
+    probe_graph: str,
+    *,
+    batch_size: int | None,
+    min_batch_size: int,
+    retries: int,
+    pause: float,
+    find_graph_store_endpoint: bool,
+    switch_timeout: float,
+) -> Loader:
+    """A loader by the store's Graph Store endpoint (given, or found by asking for
+    ``probe_graph``), else by SPARQL Update, with the batch sizes of :func:`publish`."""
     graph_store_url, quads = endpoint.graph_store_url, False
     if graph_store_url is None and find_graph_store_endpoint:
-        found = find_graph_store(endpoint, _staging_name(graph, len(graphs)))
+        found = find_graph_store(endpoint, probe_graph)
         if found is not None:
             graph_store_url, quads = found.url, found.takes_quads
     size = batch_size or (GRAPH_STORE_BATCH_SIZE if graph_store_url else UPDATE_BATCH_SIZE)
-    loader = Loader(
+    return Loader(
         endpoint,
         batch_size=max(size, 1),
         min_batch_size=max(1, min(min_batch_size, size)),
@@ -218,32 +278,48 @@ def publish(
         quads=quads,
         parallel=GRAPH_STORE_PARALLEL if graph_store_url and not quads else 1,
     )
-    total = sum(len(lines) for lines in graphs.values())
-    sent = 0
-    batches = 0
 
-    def advance(count: int, number: int) -> None:
-        nonlocal sent, batches
-        sent += count
-        batches += 1
-        if on_progress is not None:
-            on_progress(
+
+class _ProgressReport:
+    """Counts what the loader has sent, and tells ``on_progress`` after every batch."""
+
+    def __init__(
+        self,
+        loader: Loader,
+        graphs: dict[str, list[bytes]],
+        started: float,
+        on_progress: Callable[[Progress], None] | None,
+    ) -> None:
+        self._loader, self._graphs, self._started = loader, len(graphs), started
+        self._on_progress = on_progress
+        self._total = sum(len(lines) for lines in graphs.values())
+        self.sent = 0
+        self.batches = 0
+
+    def advance(self, count: int, number: int) -> None:
+        self.sent += count
+        self.batches += 1
+        if self._on_progress is not None:
+            self._on_progress(
                 Progress(
                     graph_number=number,
-                    graphs=len(graphs),
-                    batches=batches,
-                    triples_sent=sent,
-                    triples=total,
-                    seconds=time.monotonic() - started,
-                    batch_size=loader.batch_size,
-                    method=loader.method,
+                    graphs=self._graphs,
+                    batches=self.batches,
+                    triples_sent=self.sent,
+                    triples=self._total,
+                    seconds=time.monotonic() - self._started,
+                    batch_size=self._loader.batch_size,
+                    method=self._loader.method,
                 )
             )
 
-    load = _load_in_place if in_place else _load_into_unread_store
-    switch_seconds = load(loader, graphs, graph, previous, advance)
-    loaded = time.monotonic()
 
+def _checked_counts(
+    loader: Loader, graphs: dict[str, list[bytes]], graph: str, in_place: bool
+) -> dict[str, int]:
+    """Each published graph's triple count in the store, once each equals the build's.
+
+    Raises PublishError for one that does not."""
     if in_place:  # the switch moved every graph: count them all again
         counts = loader.counts(list(graphs))
     else:  # the graphs were counted before the record was written, and nobody else writes here
@@ -255,22 +331,7 @@ def publish(
             raise PublishError(
                 f"After publishing, <{name}> holds {counts[name]} triples, not {len(set(lines))}."
             )
-    return PublishResult(
-        graph=graph,
-        triples=counts[graph],
-        graphs={name: counts[name] for name in graphs if name != graph},
-        digest=digest,
-        requests=loader.requests,
-        method=loader.method,
-        batch_size=loader.batch_size,
-        splits=tuple(loader.splits),
-        notes=tuple(loader.notes),
-        seconds=time.monotonic() - started,
-        triples_sent=sent,
-        load_seconds=loaded - started - switch_seconds,
-        switch_seconds=switch_seconds,
-        in_place=in_place,
-    )
+    return counts
 
 
 def _load_into_unread_store(
