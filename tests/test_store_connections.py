@@ -5,6 +5,7 @@ The same against real stores: tests/system/test_remote.py (Virtuoso), test_oxigr
 
 from __future__ import annotations
 
+import base64
 import gc
 import os
 import threading
@@ -34,6 +35,8 @@ class _Store(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         form = urllib.parse.parse_qs(body)
         self.server.sent.append(form)  # type: ignore[attr-defined]
+        proxy_signin = self.headers.get("Proxy-Authorization")
+        self.server.targets.append((self.path, proxy_signin))  # type: ignore[attr-defined]
         status, answer = (400, b"syntax error at line 1") if "BAD" in body else (200, ASK)
         self.send_response(status)
         self.send_header("Content-Type", "application/sparql-results+json")
@@ -53,6 +56,7 @@ def store() -> Iterator[ThreadingHTTPServer]:
     gc.collect()  # see test_store_replicas.py's replica_servers
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Store)
     server.connections, server.sent, server.close_after = 0, [], False  # type: ignore[attr-defined]
+    server.targets = []  # type: ignore[attr-defined]
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     yield server
@@ -141,3 +145,34 @@ def test_a_store_that_is_not_there_cannot_be_reached() -> None:
         port = probe.getsockname()[1]
     with pytest.raises(StoreError, match="Cannot reach the SPARQL store"):
         Endpoint(f"http://127.0.0.1:{port}/query", timeout=5).request(query="ASK {}")
+
+
+def test_queries_go_through_the_proxy_the_environment_names(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As urllib, SPARQLWrapper and requests do: ``http_proxy``, with its sign-in, and
+    ``no_proxy``. Here the loopback server stands for the proxy; the store's host does not
+    resolve, so only the proxy can answer."""
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://us%40er:pa%3Ass@127.0.0.1:{store.server_address[1]}")
+    endpoint = Endpoint("http://store.invalid:8890/sparql?x=1", timeout=10)
+    for _ in range(3):
+        assert endpoint.request(query="ASK {}") == ("application/sparql-results+json", ASK)
+    assert store.connections == 1  # kept alive, through the proxy too
+    token = base64.b64encode(b"us@er:pa:ss").decode()
+    assert store.targets == [("http://store.invalid:8890/sparql?x=1", f"Basic {token}")] * 3
+
+    monkeypatch.setenv("no_proxy", "store.invalid")
+    with pytest.raises(StoreError, match="store.invalid"):
+        Endpoint("http://store.invalid:8890/sparql", timeout=10).request(query="ASK {}")
+    assert len(store.targets) == 3  # not through the proxy: straight to a host that is not there
+
+
+def test_without_a_proxy_in_the_environment_a_store_is_reached_directly(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert _endpoint(store).request(query="ASK {}")[1] == ASK
+    assert store.targets == [("/query", None)]

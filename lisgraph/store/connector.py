@@ -7,6 +7,8 @@ a new connection, SPARQLWrapper's and urllib's request objects cost the front-en
 CPU as a point lookup costs the store (bench/RESULTS.md, "A point lookup over a remote store").
 Updates, and every request to a store that signs in by HTTP Digest, go through SPARQLWrapper,
 as rdflib's ``SPARQLConnector`` does for its store (publishing is not on a request's path).
+Both honour the proxy the environment names (``http_proxy``, ``https_proxy``, ``no_proxy``), as
+urllib and requests do (:func:`proxy_for`).
 
 Credentials are settings (:class:`~lisgraph.config.StoreSettings`), given in the environment only:
 ``LISGRAPH_STORE_USER``, ``LISGRAPH_STORE_PASSWORD`` and ``LISGRAPH_STORE_AUTH`` (``basic``, the
@@ -23,6 +25,7 @@ import socket
 import threading
 import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,7 +37,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 from ..config import StoreSettings
 from ..errors import ConfigError, QueryError, QueryTimeoutError, StoreError
 
-__all__ = ["Endpoint", "KeptConnections", "too_large"]
+__all__ = ["Endpoint", "KeptConnection", "KeptConnections", "proxy_for", "too_large"]
 
 
 class KeptConnections:
@@ -50,11 +53,11 @@ class KeptConnections:
     def __init__(self) -> None:
         self._local = threading.local()
         self._pid = os.getpid()
-        self._tables: list[dict[tuple[str, str, int | None], http.client.HTTPConnection]] = []
+        self._tables: list[dict[tuple[str, str, int | None], KeptConnection]] = []
         self._lock = threading.Lock()
         self._inherited: list[object] = []
 
-    def _table(self) -> dict[tuple[str, str, int | None], http.client.HTTPConnection]:
+    def _table(self) -> dict[tuple[str, str, int | None], KeptConnection]:
         pid = os.getpid()
         table = getattr(self._local, "table", None)
         if table is not None and self._local.pid == pid:
@@ -75,38 +78,78 @@ class KeptConnections:
         with self._lock:
             tables, self._tables = self._tables, []
         for table in tables:
-            for connection in table.values():
-                connection.close()
+            for kept in table.values():
+                kept.connection.close()
             table.clear()
 
     def __del__(self) -> None:
         self.close()
 
-    def get(
-        self, url: urllib.parse.SplitResult, timeout: float
-    ) -> tuple[http.client.HTTPConnection, bool]:
-        """A connection to ``url``'s store, and whether it was used before (kept open)."""
+    def get(self, url: urllib.parse.SplitResult, timeout: float) -> tuple[KeptConnection, bool]:
+        """A connection to ``url``'s store, and whether it was used before (kept open). Through
+        the proxy the environment names for it, if any (see :func:`proxy_for`)."""
         key = (url.scheme, url.hostname or "", url.port)
         table = self._table()
-        connection = table.get(key)
-        if connection is not None and connection.sock is not None:
-            connection.timeout = timeout
-            connection.sock.settimeout(timeout)
-            return connection, True
+        kept = table.get(key)
+        if kept is not None and kept.connection.sock is not None:
+            kept.connection.timeout = timeout
+            kept.connection.sock.settimeout(timeout)
+            return kept, True
         kind = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
-        connection = kind(url.hostname or "", url.port, timeout=timeout)
-        connection.connect()
+        proxy = proxy_for(url)
+        if proxy is None:
+            kept = KeptConnection(kind(url.hostname or "", url.port, timeout=timeout))
+        elif url.scheme == "https":  # a tunnel through the proxy (CONNECT)
+            connection = kind(proxy.hostname or "", proxy.port, timeout=timeout)
+            connection.set_tunnel(url.hostname or "", url.port, headers=_proxy_signin(proxy))
+            kept = KeptConnection(connection)
+        else:  # the proxy is sent the whole URL, and its sign-in
+            connection = http.client.HTTPConnection(
+                proxy.hostname or "", proxy.port, timeout=timeout
+            )
+            origin = f"{url.scheme}://{url.netloc.rpartition('@')[2]}"
+            kept = KeptConnection(connection, origin, _proxy_signin(proxy))
+        kept.connection.connect()
         # http.client writes the headers and the body in two sends: without this, the body
         # waits for the store to acknowledge the headers (Nagle's algorithm).
-        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        table[key] = connection
-        return connection, False
+        kept.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        table[key] = kept
+        return kept, False
 
     def discard(self, url: urllib.parse.SplitResult) -> None:
         """Close and forget this thread's connection to ``url``'s store (after a failure)."""
-        connection = self._table().pop((url.scheme, url.hostname or "", url.port), None)
-        if connection is not None:
-            connection.close()
+        kept = self._table().pop((url.scheme, url.hostname or "", url.port), None)
+        if kept is not None:
+            kept.connection.close()
+
+
+@dataclass(frozen=True)
+class KeptConnection:
+    """A kept connection, and how a request goes over it: to the store itself (``origin`` ""),
+    or to a proxy, which is sent the whole URL (``origin`` + path) and ``headers``."""
+
+    connection: http.client.HTTPConnection
+    origin: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def proxy_for(url: urllib.parse.SplitResult) -> urllib.parse.SplitResult | None:
+    """The proxy to reach ``url`` through, as the environment says for urllib, SPARQLWrapper and
+    requests alike (``http_proxy``, ``https_proxy``, ``no_proxy``); None to connect directly."""
+    proxy = urllib.request.getproxies().get(url.scheme)
+    if not proxy or urllib.request.proxy_bypass(url.hostname or ""):
+        return None
+    return urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+
+
+def _proxy_signin(proxy: urllib.parse.SplitResult) -> dict[str, str]:
+    """The ``Proxy-Authorization`` header for a proxy URL with a user in it (else none)."""
+    if proxy.username is None:
+        return {}
+    user = urllib.parse.unquote(proxy.username)
+    password = urllib.parse.unquote(proxy.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return {"Proxy-Authorization": f"Basic {token}"}
 
 
 @lru_cache(maxsize=16)
@@ -272,9 +315,15 @@ class Endpoint:
         kept connection the store has closed meanwhile is replaced once (a query is read-only,
         so sending it again changes nothing); any other failure closes it and is raised."""
         for attempt in range(2):
-            connection, kept = self.connections.get(url, self.timeout)  # may raise OSError
+            route, kept = self.connections.get(url, self.timeout)  # may raise OSError
+            connection = route.connection
             try:
-                connection.request("POST", path, body, headers)
+                connection.request(
+                    "POST",
+                    route.origin + path,
+                    body,
+                    headers | route.headers if route.headers else headers,
+                )
                 response = connection.getresponse()
                 answer = response.read()
             except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
