@@ -28,6 +28,7 @@ def _file(tmp_path: Path, literal: str) -> Path:
         ('"raw \x0c form feed"', "U+000C"),
         (r'"\uFFFE"', "U+FFFE"),
         (r'"x\u001Fy"@en', "U+001F"),
+        ('"raw \ufffe, as UTF-8"', "U+FFFE"),
     ],
 )
 def test_a_literal_xml_cannot_carry_is_refused_with_its_line(
@@ -48,6 +49,7 @@ def test_a_literal_xml_cannot_carry_is_refused_with_its_line(
         r'"tab\u0009, line\u000A, return\u000D"',  # escapes of characters XML carries
         r'"\U0001F600 and \u00e9"',
         '"""a\ttab\nand a line"""',
+        '"\ufeff a byte-order mark, \u00a3 and \u2013, as UTF-8"',
     ],
 )
 def test_characters_xml_carries_are_read(tmp_path: Path, literal: str) -> None:

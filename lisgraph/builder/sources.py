@@ -134,9 +134,12 @@ def parse_turtle(path: Path, base: str) -> list[ox.Triple]:
 def _refuse_not_xml(path: Path, triples: list[ox.Triple]) -> None:
     """Raise DataLoadError naming the file and line of each literal holding a character XML 1.0
     cannot carry (:data:`~lisgraph.sparql_text.NOT_XML`): the RDF/XML dump could not be read
-    back, and a store answering in SPARQL XML would lose it. Reads the file's text again only
-    when it writes such a character at all."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    back, and a store answering in SPARQL XML would lose it. The file's bytes are tested first
+    (:func:`_may_write_not_xml`); its literals are read only when it may write one."""
+    data = path.read_bytes()
+    if not _may_write_not_xml(data):
+        return
+    text = data.decode("utf-8", errors="replace")
     written = [text.count("\n", 0, m.start()) + 1 for m in NOT_XML_WRITTEN.finditer(text)]
     if not written:
         return
@@ -159,6 +162,30 @@ def _refuse_not_xml(path: Path, triples: list[ox.Triple]) -> None:
         + ". Leave the character out, or write what it stands for in words.",
         str(path),
         written[0],
+    )
+
+
+#: Every byte but the control characters XML 1.0 cannot carry (it carries tab, line feed and
+#: carriage return), 0xEF (which starts U+FFFE and U+FFFF in UTF-8) and the backslash (which
+#: starts an escape): what ``bytes.translate`` deletes, leaving only what needs a second look.
+_PLAIN_BYTES = bytes(b for b in range(256) if (b in (9, 10, 13) or b >= 32) and b not in b"\xef\\")
+
+
+def _may_write_not_xml(data: bytes) -> bool:
+    """Whether UTF-8 Turtle ``data`` may write a character XML 1.0 cannot carry: a control
+    byte, U+FFFE or U+FFFF as they are, or a ``\\u``/``\\U`` escape of one. One pass over
+    the bytes for most files (0.05 s for the 154 MB of the 1M synthetic build's data)."""
+    rest = data.translate(None, _PLAIN_BYTES)
+    if not rest:
+        return False
+    if rest.translate(None, b"\xef\\"):
+        return True  # a control byte
+    if b"\xef" in rest and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data):
+        return True
+    return (
+        b"\\" in rest
+        and (b"\\u" in data or b"\\U" in data)
+        and (NOT_XML_WRITTEN.search(data.decode("utf-8", "replace")) is not None)
     )
 
 
