@@ -20,6 +20,7 @@ from rdflib.term import Node
 
 from ..canonical import from_rdflib
 from ..store import GRAPH_FORMATS
+from ..views.dataset_counts import resource_iris
 from ..vocab import VCARD
 from .dataset import current_snapshot
 from .dataset_facts import ENGLAND, dataset_iri
@@ -189,14 +190,11 @@ def catalog() -> Response:
 def sitemap() -> Response:
     snapshot = current_snapshot()
     root = public_root()
-    rows = snapshot.store.query(
-        "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
-        f'"{snapshot.base}id/")) }} ORDER BY ?s'
-    ).rows()
+    resources = resource_iris(snapshot.store, snapshot.base)
     urls = [root, root + "sparql", root + "def/lis", root + "catalog"]
     urls += [root + path for path in ("id/", "graph/", "def/", "downloads/")]
     urls += [local_url(name) for name in snapshot.store.named_graphs()]
-    urls += [local_url(r["s"].value).replace(root + "id/", root + "doc/", 1) for r in rows]
+    urls += [local_url(iri).replace(root + "id/", root + "doc/", 1) for iri in resources]
     body = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

@@ -1,6 +1,6 @@
 """The dataset in VoID: counts, one subset per named graph with its class and property
 partitions, every vocabulary used, the linkset to ONS geography and the change feed; made from
-the served build and kept per build."""
+the served build (the counts: :mod:`lisgraph.views.dataset_counts`) and kept per build."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, VOID
 
 from ..artifact import DUMP_FORMATS, PROVENANCE_FILE, VALIDATION_FILE
+from ..views.dataset_counts import (
+    GraphCounts,
+    Partition,
+    class_partitions,
+    graph_partitions,
+    ons_link_counts,
+    property_partitions,
+    vocabularies,
+)
 from ..vocab import LDES, ONS_GEOGRAPHY, TREE
 from .dataset import current_snapshot
 from .dataset_facts import (
@@ -27,18 +36,9 @@ __all__ = ["void_graph"]
 
 _EXAMPLES = ("id/lep/E37000057", "id/strategy/south-east-midlands-lis", "id/wave/1")
 
-_VOCABULARY_QUERY = """SELECT DISTINCT ?term WHERE {
-  { ?s ?term ?o } UNION { ?s a ?term FILTER(isIRI(?term)) }
-}"""
-
-
-def _namespace(iri: str) -> str:
-    cut = max(iri.rfind("#"), iri.rfind("/"))
-    return iri[: cut + 1]
-
 
 def _add_partitions(
-    graph: Graph, node: URIRef, classes: list[tuple[str, int]], properties: list[tuple[str, int]]
+    graph: Graph, node: URIRef, classes: list[Partition], properties: list[Partition]
 ) -> None:
     """``node``'s class partitions (class, entities) and property partitions (property,
     triples), numbered in the order given."""
@@ -52,46 +52,6 @@ def _add_partitions(
         graph.add((node, VOID.propertyPartition, part))
         graph.add((part, VOID.property, URIRef(prop)))
         graph.add((part, VOID.triples, Literal(count)))
-
-
-def _partitions(graph: Graph, node: URIRef) -> None:
-    """Class and property partitions of the whole dataset (the merge of its graphs)."""
-    store = current_snapshot().store
-    classes = store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } "
-        "GROUP BY ?c ORDER BY ?c"
-    ).rows()
-    properties = store.query(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
-    ).rows()
-    _add_partitions(
-        graph,
-        node,
-        [(r["c"].value, int(r["n"].value)) for r in classes],
-        [(r["p"].value, int(r["n"].value)) for r in properties],
-    )
-
-
-def _graph_partitions() -> dict[str, tuple[int, list[tuple[str, int]], list[tuple[str, int]]]]:
-    """Per named graph: its triples, class partitions and property partitions, in three
-    grouped queries (one per graph took seconds with hundreds of sources)."""
-    store = current_snapshot().store
-    found: dict[str, tuple[int, list[tuple[str, int]], list[tuple[str, int]]]] = {}
-    for row in store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    ).rows():
-        found[row["g"].value] = (int(row["n"].value), [], [])
-    for row in store.query(
-        "SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } "
-        "GROUP BY ?g ?c ORDER BY ?g ?c"
-    ).rows():
-        found[row["g"].value][1].append((row["c"].value, int(row["n"].value)))
-    for row in store.query(
-        "SELECT ?g ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-        "GROUP BY ?g ?p ORDER BY ?g ?p"
-    ).rows():
-        found[row["g"].value][2].append((row["p"].value, int(row["n"].value)))
-    return found
 
 
 def void_graph() -> Graph:
@@ -149,11 +109,11 @@ def _void_graph() -> Graph:
     ):
         if key in info:
             graph.add((dataset, prop, Literal(int(info[key]))))
-    terms = [r["term"].value for r in snapshot.store.query(_VOCABULARY_QUERY).rows()]
-    for namespace in sorted({_namespace(t) for t in terms if t.startswith("http")}):
+    store = snapshot.store
+    for namespace in vocabularies(store):
         graph.add((dataset, VOID.vocabulary, URIRef(namespace)))
-    _partitions(graph, dataset)
-    per_graph = _graph_partitions()
+    _add_partitions(graph, dataset, class_partitions(store), property_partitions(store))
+    per_graph = graph_partitions(store)
     for number, name in enumerate(snapshot.store.named_graphs(), start=1):
         subset = URIRef(f"{dataset}-graph-{number}")
         graph.add((dataset, VOID.subset, subset))
@@ -161,10 +121,10 @@ def _void_graph() -> Graph:
         graph.add((subset, DCTERMS.identifier, Literal(name)))
         graph.add((subset, FOAF.page, URIRef(local_url(name))))
         graph.add((subset, VOID.dataDump, URIRef(f"{root}data?graph={quote(name, safe='')}")))
-        triples, classes, properties = per_graph.get(name, (0, [], []))
-        graph.add((subset, VOID.triples, Literal(triples)))
-        _add_partitions(graph, subset, classes, properties)
-    _linkset(graph, dataset)
+        counts = per_graph.get(name, GraphCounts(0))
+        graph.add((subset, VOID.triples, Literal(counts.triples)))
+        _add_partitions(graph, subset, counts.classes, counts.properties)
+    _linkset(graph, dataset, ons_link_counts(store))
     releases = snapshot.releases()
     if releases:
         latest = f"{root}downloads/{releases[-1].version}/"
@@ -179,22 +139,18 @@ def _void_graph() -> Graph:
     return graph
 
 
-def _linkset(graph: Graph, dataset: URIRef) -> None:
-    """The links into ONS statistical geography (districts' and LEP areas' GSS codes)."""
-    store = current_snapshot().store
-    rows = store.query(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?o) && "
-        f'STRSTARTS(STR(?o), "{ONS_GEOGRAPHY}")) }} GROUP BY ?p ORDER BY ?p'
-    ).rows()
+def _linkset(graph: Graph, dataset: URIRef, links: list[Partition]) -> None:
+    """The links into ONS statistical geography (districts' and LEP areas' GSS codes): each
+    linking property and its triples."""
     ons = URIRef(f"{dataset}-ons-geography")
     graph.add((ons, RDF.type, VOID.Dataset))
     graph.add((ons, DCTERMS.title, Literal("ONS statistical geography", lang="en")))
     graph.add((ons, VOID.uriSpace, Literal(ONS_GEOGRAPHY)))
-    for number, row in enumerate(rows, start=1):
+    for number, (prop, count) in enumerate(links, start=1):
         linkset = URIRef(f"{dataset}-linkset-ons-{number}")
         graph.add((dataset, VOID.subset, linkset))
         graph.add((linkset, RDF.type, VOID.Linkset))
         graph.add((linkset, VOID.subjectsTarget, dataset))
         graph.add((linkset, VOID.objectsTarget, ons))
-        graph.add((linkset, VOID.linkPredicate, URIRef(row["p"].value)))
-        graph.add((linkset, VOID.triples, Literal(int(row["n"].value))))
+        graph.add((linkset, VOID.linkPredicate, URIRef(prop)))
+        graph.add((linkset, VOID.triples, Literal(count)))
