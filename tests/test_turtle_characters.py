@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from lisgraph.builder.sources import parse_turtle
+from lisgraph.builder.sources import parse_turtle, refuse_not_xml
+from lisgraph.canonical import merged_ntriples
 from lisgraph.errors import DataLoadError
 
 BASE = "https://w3id.org/lisgraph/"
@@ -54,3 +56,33 @@ def test_a_literal_xml_cannot_carry_is_refused_with_its_line(
 )
 def test_characters_xml_carries_are_read(tmp_path: Path, literal: str) -> None:
     assert len(parse_turtle(_file(tmp_path, literal), BASE)) == 2
+
+
+def _store(*literals: str) -> ox.Store:
+    store = ox.Store()
+    for number, text in enumerate(literals):
+        store.add(
+            ox.Quad(
+                ox.NamedNode(f"{BASE}id/x"),
+                ox.NamedNode(f"{BASE}def/lis#p{number}"),
+                ox.Literal(text),
+                ox.NamedNode(f"{BASE}graph/funding-rows"),
+            )
+        )
+    return store
+
+
+def test_a_literal_from_another_source_is_refused_with_its_graph() -> None:
+    """A CSV source (Python's csv reader keeps U+0000) or a derivation: found in the merge."""
+    store = _store("fine", "a\x00b", "c\x1fd\ufffe")
+    with pytest.raises(DataLoadError) as refused:
+        refuse_not_xml(store, merged_ntriples(store))
+    message = str(refused.value)
+    assert f"<{BASE}id/x> <{BASE}def/lis#p1> holds U+0000, in {BASE}graph/funding-rows" in message
+    assert f"<{BASE}def/lis#p2> holds U+001F, U+FFFE, in {BASE}graph/funding-rows" in message
+    assert "#p0>" not in message
+
+
+def test_the_text_of_an_escape_in_another_source_is_not_refused() -> None:
+    store = _store("a backslash, then u0000: \\u0000", "\\\\\\u0001 as text", "tab\t, line\n")
+    refuse_not_xml(store, merged_ntriples(store))  # raises nothing

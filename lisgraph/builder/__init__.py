@@ -41,7 +41,7 @@ from .quality import measure as measure_quality
 from .releases import file_release, release_turn
 from .search_entries import search_entries
 from .sic import SIC_CSV
-from .sources import OntologyVersion, load, refuse_rewritten
+from .sources import OntologyVersion, load, refuse_not_xml, refuse_rewritten
 
 __all__ = [
     "BuildResult",
@@ -140,6 +140,7 @@ def validate_project(
         found = violations(loaded.store, shapes, rewritten=loaded.rewritten)
     if not any(v.blocks for v in found):
         refuse_rewritten(loaded)
+        refuse_not_xml(loaded.store, merged_ntriples(loaded.store))
     return found
 
 
@@ -178,6 +179,7 @@ def build_project(
     warnings = check(loaded.store, shapes, rewritten=loaded.rewritten)
     refuse_rewritten(loaded)  # conforming as written, but it would not be published so
     merged = merged_ntriples(loaded.store)  # the merge of all sources, written as the dumps
+    refuse_not_xml(loaded.store, merged)  # the RDF/XML dump could not hold it
 
     digest = inputs_digest(settings, version)
     with build_lock(out):

@@ -21,6 +21,7 @@ Files use relative IRIs, resolved against the configured base IRI.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ __all__ = [
     "data_graph_iri",
     "load",
     "parse_turtle",
+    "refuse_not_xml",
     "refuse_rewritten",
 ]
 
@@ -93,6 +95,44 @@ def refuse_rewritten(loaded: Loaded) -> None:
         path or None,
         int(line) if line.isdigit() else None,
     )
+
+
+#: A character XML 1.0 cannot carry as Oxigraph writes it in N-Triples (a ``\\u`` escape with
+#: upper-case digits), after an even number of backslashes (``\\\\u0000`` is the text).
+_NOT_XML_IN_NTRIPLES = re.compile(rb"(?<!\\)(?:\\\\)*\\u(?:000[0-8BCEF]|001[0-9A-F]|FFF[EF])")
+
+
+def refuse_not_xml(store: ox.Store, merged: bytes) -> None:
+    """Raise DataLoadError naming each graph (so its source) that holds a literal with a
+    character XML 1.0 cannot carry, whatever the source's format: the Turtle files are refused
+    as they are read (:func:`parse_turtle`, with file and line); this finds the rest (a CSV
+    source, a derivation) in ``merged``, the merge's N-Triples
+    (:func:`~lisgraph.canonical.merged_ntriples`), where Oxigraph writes each such character
+    as an escape."""
+    if b"\\u" not in merged:
+        return
+    found: list[str] = []
+    for match in _NOT_XML_IN_NTRIPLES.finditer(merged):
+        start = merged.rfind(b"\n", 0, match.start()) + 1
+        end = merged.find(b"\n", match.end())
+        line = merged[start : end if end >= 0 else len(merged)]
+        (triple,) = ox.parse(input=line + b"\n", format=ox.RdfFormat.N_TRIPLES)
+        graphs = sorted(
+            quad.graph_name.value
+            for quad in store.quads_for_pattern(triple.subject, triple.predicate, triple.object)
+            if isinstance(quad.graph_name, ox.NamedNode)
+        )
+        chars = NOT_XML.findall(triple.object.value)
+        held = ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
+        found.append(f"  {triple.subject} {triple.predicate} holds {held}, in {', '.join(graphs)}")
+        if len(found) == 20:
+            break
+    if found:
+        raise DataLoadError(
+            "Literals hold characters XML 1.0 cannot carry, so the RDF/XML dump and SPARQL XML "
+            "results could not (leave the character out, or write what it stands for in "
+            "words):\n" + "\n".join(dict.fromkeys(found))
+        )
 
 
 def _rewritten_in(path: Path, triples: list[ox.Triple]) -> list[RewrittenLiteral]:

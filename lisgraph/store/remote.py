@@ -45,12 +45,13 @@ __all__ = [
 ]
 
 #: What a query for solutions asks the store for, and how each answer is read. SPARQL XML
-#: results first: Virtuoso 7 writes them for a point lookup in 1.0 ms of its own CPU, its JSON
-#: in 2.4 ms (its TSV in 0.7 ms, but without datatypes or languages) (bench/RESULTS.md, "What
-#: a store spends writing its answer"). XML 1.0 cannot carry a few characters (U+0000 among
-#: them: Virtuoso cuts the string there); the build refuses a literal holding one
-#: (:func:`lisgraph.builder.sources.parse_turtle`), so only a query that writes one itself can
-#: make one, and such a query asks for JSON.
+#: results first: Virtuoso 7 writes a point lookup's in 1.2-1.3 ms of its own CPU, its JSON in
+#: 1.8-2.7 ms (its TSV is cheaper still, but loses datatypes and languages); Oxigraph writes
+#: either in 0.2 ms (bench/RESULTS.md, "What a store spends writing its answer"). XML 1.0
+#: cannot carry a few characters (U+0000 among them: Virtuoso cuts the string there); the
+#: build refuses a literal holding one (:func:`lisgraph.builder.sources.parse_turtle`,
+#: :func:`~lisgraph.builder.sources.refuse_not_xml`), so only a query that writes one itself
+#: can make one, and such a query asks for JSON.
 _SOLUTIONS_ACCEPT = "application/sparql-results+xml, application/sparql-results+json;q=0.9"
 _JSON_ACCEPT = "application/sparql-results+json"
 _SOLUTIONS_FORMATS = {
