@@ -16,6 +16,7 @@ from ..vocab import ONS_GEOGRAPHY
 
 __all__ = [
     "GraphCounts",
+    "Partition",
     "class_partitions",
     "graph_partitions",
     "ons_link_counts",
