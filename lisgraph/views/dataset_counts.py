@@ -1,6 +1,5 @@
-"""What the served dataset holds, counted for its descriptions (VoID, the sitemap): the
-vocabularies it uses, its class and property partitions, each named graph's, its links into ONS
-geography, and the IRIs of its resources.
+"""What the served dataset holds, counted for its VoID description: the vocabularies it uses,
+its class and property partitions, each named graph's, and its links into ONS geography.
 
 Each is one query, or a few grouped ones: one per named graph took seconds with hundreds of
 sources. The web app keeps what it makes from them per build.
@@ -21,7 +20,6 @@ __all__ = [
     "graph_partitions",
     "ons_link_counts",
     "property_partitions",
-    "resource_iris",
     "vocabularies",
 ]
 
@@ -98,12 +96,3 @@ def ons_link_counts(store: Store) -> list[Partition]:
         f"STRSTARTS(STR(?o), {string(ONS_GEOGRAPHY)})) }} GROUP BY ?p ORDER BY ?p"
     ).rows()
     return [(row["p"].value, int(row["n"].value)) for row in rows]
-
-
-def resource_iris(store: Store, base: str) -> list[str]:
-    """Every subject under ``{base}id/``, sorted."""
-    rows = store.query(
-        "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
-        f"{string(base + 'id/')})) }} ORDER BY ?s"
-    ).rows()
-    return [row["s"].value for row in rows]

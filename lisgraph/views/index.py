@@ -14,7 +14,14 @@ from ..store import Store
 from ..vocab import prologue
 from .labels import fallback_label, label_map
 
-__all__ = ["Kind", "kinds_of_things", "leps_with_areas", "suggestions", "things_of_kind"]
+__all__ = [
+    "Kind",
+    "kinds_of_things",
+    "leps_with_areas",
+    "subjects_under",
+    "suggestions",
+    "things_of_kind",
+]
 
 
 @dataclass(frozen=True)
@@ -25,7 +32,8 @@ class Kind:
     count: int
 
 
-def _subjects(store: Store, prefix: str) -> list[str]:
+def subjects_under(store: Store, prefix: str) -> list[str]:
+    """Every subject whose IRI starts with ``prefix``, sorted."""
     rows = store.query(
         "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
         f"{sparql_text.string(prefix)})) }} ORDER BY ?s"
@@ -36,7 +44,7 @@ def _subjects(store: Store, prefix: str) -> list[str]:
 def kinds_of_things(store: Store, base: str) -> list[Kind]:
     """Every ``id/{segment}/`` with the number of things described under it, by segment."""
     counts: dict[str, int] = {}
-    for iri in _subjects(store, base + "id/"):
+    for iri in subjects_under(store, base + "id/"):
         segment = iri[len(base) + 3 :].split("/", 1)[0]
         counts[segment] = counts.get(segment, 0) + 1
     return [Kind(segment, n) for segment, n in sorted(counts.items())]
@@ -44,7 +52,7 @@ def kinds_of_things(store: Store, base: str) -> list[Kind]:
 
 def things_of_kind(store: Store, base: str, segment: str) -> list[tuple[str, str]]:
     """Every thing described under ``id/{segment}/``, with its label, by label."""
-    iris = _subjects(store, f"{base}id/{segment}/")
+    iris = subjects_under(store, f"{base}id/{segment}/")
     labels = label_map(store, set(iris))
     things = [(iri, labels.get(iri) or fallback_label(iri)) for iri in iris]
     return sorted(things, key=lambda pair: pair[1].lower())

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from ..canonical import from_rdflib
 from ..store import GRAPH_FORMATS
-from ..views.dataset_counts import resource_iris
+from ..views.index import subjects_under
 from ..vocab import VCARD
 from .dataset import current_snapshot
 from .dataset_facts import ENGLAND, dataset_iri
@@ -190,7 +190,7 @@ def catalog() -> Response:
 def sitemap() -> Response:
     snapshot = current_snapshot()
     root = public_root()
-    resources = resource_iris(snapshot.store, snapshot.base)
+    resources = subjects_under(snapshot.store, snapshot.base + "id/")
     urls = [root, root + "sparql", root + "def/lis", root + "catalog"]
     urls += [root + path for path in ("id/", "graph/", "def/", "downloads/")]
     urls += [local_url(name) for name in snapshot.store.named_graphs()]
