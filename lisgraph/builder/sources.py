@@ -122,8 +122,7 @@ def refuse_not_xml(store: ox.Store, merged: bytes) -> None:
             for quad in store.quads_for_pattern(triple.subject, triple.predicate, triple.object)
             if isinstance(quad.graph_name, ox.NamedNode)
         )
-        chars = NOT_XML.findall(triple.object.value)
-        held = ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
+        held = _code_points(triple.object.value)
         found.append(f"  {triple.subject} {triple.predicate} holds {held}, in {', '.join(graphs)}")
         if len(found) == 20:
             break
@@ -160,23 +159,29 @@ def parse_turtle(path: Path, base: str) -> list[ox.Triple]:
     Raises DataLoadError naming the file, line and column of a syntax error.
     """
     try:
-        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base))
+        data = path.read_bytes()  # read once: parsed, then tested for characters XML cannot carry
+        triples = list(ox.parse(input=data, format=ox.RdfFormat.TURTLE, base_iri=base))
     except SyntaxError as exc:
         line = exc.lineno
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         raise DataLoadError(f"{path}:{line}: malformed Turtle: {message}", str(path), line) from exc
     except (OSError, ValueError) as exc:
         raise DataLoadError(f"Cannot read {path}: {exc}", str(path)) from exc
-    _refuse_not_xml(path, triples)
+    _refuse_not_xml(path, data, triples)
     return triples
 
 
-def _refuse_not_xml(path: Path, triples: list[ox.Triple]) -> None:
+def _code_points(text: str) -> str:
+    """The characters of ``text`` that XML 1.0 cannot carry, as ``U+0000, U+001F``."""
+    return ", ".join(sorted({f"U+{ord(c):04X}" for c in NOT_XML.findall(text)}))
+
+
+def _refuse_not_xml(path: Path, data: bytes, triples: list[ox.Triple]) -> None:
     """Raise DataLoadError naming the file and line of each literal holding a character XML 1.0
     cannot carry (:data:`~lisgraph.sparql_text.NOT_XML`): the RDF/XML dump could not be read
-    back, and a store answering in SPARQL XML would lose it. The file's bytes are tested first
-    (:func:`_may_write_not_xml`); its literals are read only when it may write one."""
-    data = path.read_bytes()
+    back, and a store answering in SPARQL XML would lose it. The file's bytes ``data`` are
+    tested first (:func:`_may_write_not_xml`); its literals are read only when it may write
+    one."""
     if not _may_write_not_xml(data):
         return
     text = data.decode("utf-8", errors="replace")
@@ -184,7 +189,7 @@ def _refuse_not_xml(path: Path, triples: list[ox.Triple]) -> None:
     if not written:
         return
     held = [
-        (triple, NOT_XML.findall(triple.object.value))
+        (triple, _code_points(triple.object.value))
         for triple in triples
         if isinstance(triple.object, ox.Literal) and NOT_XML.search(triple.object.value)
     ]
@@ -194,11 +199,7 @@ def _refuse_not_xml(path: Path, triples: list[ox.Triple]) -> None:
     raise DataLoadError(
         f"{path}:{written[0]}: literals hold characters XML 1.0 cannot carry (written at line "
         f"{lines}), so the RDF/XML dump and SPARQL XML results could not: "
-        + "; ".join(
-            f"{t.subject} {t.predicate} holds "
-            + ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
-            for t, chars in held[:20]
-        )
+        + "; ".join(f"{t.subject} {t.predicate} holds {chars}" for t, chars in held[:20])
         + ". Leave the character out, or write what it stands for in words.",
         str(path),
         written[0],
