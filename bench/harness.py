@@ -30,7 +30,9 @@ __all__ = [
     "in_process_throughput",
     "latencies",
     "median_of",
+    "process_cpu_seconds",
     "run_in_process",
+    "run_lisgraph",
     "session_cpu_seconds",
     "session_of_port",
     "started",
@@ -114,6 +116,31 @@ def gunicorn(app: str, port: int, workers: int) -> list[str]:
 # --- measuring -----------------------------------------------------------------------------------
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime
+
+
+def run_lisgraph(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 3600
+) -> subprocess.CompletedProcess[str]:
+    """``python -m lisgraph ARGS`` from this checkout, to its end. Raises RuntimeError with the
+    command's last words when it fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "lisgraph", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"lisgraph {args[0]} failed: {done.stderr[-2000:]}")
+    return done
 
 
 def session_cpu_seconds(session: int) -> float:

@@ -37,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import run_lisgraph  # noqa: E402
 from bench.stores.oxigraph_server import OXIGRAPH, OxigraphServer  # noqa: E402
 from bench.stores.virtuoso import ISQL, Virtuoso  # noqa: E402
 
@@ -99,20 +100,6 @@ def peak_rss(pid: Callable[[], int | None], name: str | None = None) -> Iterator
         thread.join()
 
 
-def lisgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "lisgraph", *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"lisgraph {args[0]} failed: {done.stderr[-2000:]}")
-    return done
-
-
 def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -148,8 +135,8 @@ def oxigraph_run(way: str, dist: Path, image: Path, work: Path) -> dict[str, Any
         server = OxigraphServer(work / "serve").start()
         began = time.monotonic()
         with peak_rss(lambda: server.process.pid if server.process else None) as peak:
-            lisgraph("publish", "--build", str(dist), "--no-progress", "--endpoint",
-                     server.query_url, "--update-endpoint", server.update_url)  # fmt: skip
+            run_lisgraph("publish", "--build", str(dist), "--no-progress", "--endpoint",
+                         server.query_url, "--update-endpoint", server.update_url)  # fmt: skip
         seconds = time.monotonic() - began
     try:
         quads = int(server.select(COUNT)[1][0])
@@ -178,8 +165,10 @@ def virtuoso_run(way: str, dist: Path, image: Path, work: Path) -> dict[str, Any
             began = time.monotonic()
             if way == "bulk":  # the command writes the image and runs the same three statements
                 signin = {"LISGRAPH_STORE_USER": "dba", "LISGRAPH_STORE_PASSWORD": "dba"}
-                lisgraph("store-image", "--build", str(dist), "--image", str(server.dir / "v.nq"),
-                         "--virtuoso-isql", f"127.0.0.1:{server.sql_port}", env=signin)  # fmt: skip
+                target = str(server.dir / "v.nq")
+                isql_address = f"127.0.0.1:{server.sql_port}"
+                run_lisgraph("store-image", "--build", str(dist), "--image", target,
+                             "--virtuoso-isql", isql_address, env=signin)  # fmt: skip
             elif way == "bare":
                 isql("ld_dir('.', 'v.nq', 'urn:unused');")
                 isql("rdf_loader_run();")
@@ -187,8 +176,8 @@ def virtuoso_run(way: str, dist: Path, image: Path, work: Path) -> dict[str, Any
                 errors = isql("SELECT COUNT(*) FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
                 assert " 0\n" in errors or "\n0\n" in errors, errors
             else:
-                lisgraph("publish", "--build", str(dist), "--no-progress",
-                         "--endpoint", server.sparql_auth, env=server.env)  # fmt: skip
+                run_lisgraph("publish", "--build", str(dist), "--no-progress",
+                             "--endpoint", server.sparql_auth, env=server.env)  # fmt: skip
             seconds = time.monotonic() - began
         query = COUNT.replace("} }", "} FILTER(STRSTARTS(STR(?g), 'https://w3id.org/lisgraph/')) }")
         quads = int(server.select(query)[1][0])
@@ -223,7 +212,7 @@ def main() -> dict[str, Any]:
         images = {store: Path(temp) / f"{store}.nq" for store in stores}
         for store, image in images.items():
             extra = ["--no-default-graph"] if store == "virtuoso" else []
-            lisgraph("store-image", "--build", str(dist), "--image", str(image), *extra)
+            run_lisgraph("store-image", "--build", str(dist), "--image", str(image), *extra)
         for number in range(args.rounds):
             for store in stores:
                 order = ways if number % 2 == 0 else ways[::-1]

@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import process_cpu_seconds, run_lisgraph  # noqa: E402
 from bench.stores.oxigraph_server import OXIGRAPH, OxigraphReadOnly  # noqa: E402
 from bench.stores.server import StoreServer  # noqa: E402
 from bench.stores.virtuoso import Virtuoso  # noqa: E402
@@ -52,22 +51,6 @@ FORMATS = {
     "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
     "xml": ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
 }
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def process_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def lisgraph(*args: str, env: dict[str, str] | None = None) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "lisgraph", *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)},
-        check=True,
-        capture_output=True,
-    )
 
 
 @contextmanager
@@ -77,15 +60,15 @@ def loaded_store(kind: str, dist: Path, work: Path) -> Iterator[tuple[StoreServe
         virtuoso = Virtuoso(work / "virtuoso").start()
         signin = {"LISGRAPH_STORE_USER": "dba", "LISGRAPH_STORE_PASSWORD": "dba"}
         image = virtuoso.dir / "image.nq"
-        lisgraph("store-image", "--build", str(dist), "--image", str(image),
-                 "--virtuoso-isql", f"127.0.0.1:{virtuoso.sql_port}", env=signin)  # fmt: skip
+        run_lisgraph("store-image", "--build", str(dist), "--image", str(image),
+                     "--virtuoso-isql", f"127.0.0.1:{virtuoso.sql_port}", env=signin)  # fmt: skip
         store: StoreServer = virtuoso
         url = virtuoso.sparql
     else:
         assert OXIGRAPH, "oxigraph (pip install oxigraph) is needed"
         store = OxigraphReadOnly(work / "oxigraph")
-        lisgraph("store-image", "--build", str(dist), "--image", str(work / "image.nq"),
-                 "--oxigraph-location", str(store.dir / "data"))  # fmt: skip
+        run_lisgraph("store-image", "--build", str(dist), "--image", str(work / "image.nq"),
+                     "--oxigraph-location", str(store.dir / "data"))  # fmt: skip
         store.start()
         url = store.query_url
     try:
@@ -104,7 +87,7 @@ def block(
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": media_type}
     answers = []
     assert store.process is not None
-    before, began = process_cpu(store.process.pid), time.perf_counter()
+    before, began = process_cpu_seconds(store.process.pid), time.perf_counter()
     for number in range(count):
         body = urllib.parse.urlencode({"query": f"{query} # {tag} {number}"})
         connection.request("POST", parts.path, body, headers)
@@ -112,7 +95,7 @@ def block(
         answers.append(response.read())
         assert response.status == 200, answers[-1][:300]
     wall = time.perf_counter() - began
-    cpu = process_cpu(store.process.pid) - before
+    cpu = process_cpu_seconds(store.process.pid) - before
     connection.close()
     return cpu / count * 1000, wall / count * 1000, answers
 

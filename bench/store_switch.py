@@ -39,6 +39,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import run_lisgraph  # noqa: E402
 from bench.stores.oxigraph_server import OxigraphReadOnly  # noqa: E402
 from bench.stores.server import free_port, stop_process_group  # noqa: E402
 
@@ -48,11 +49,6 @@ BOTH = (
     "SELECT ?n ?m WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } } "
     "{ SELECT (COUNT(*) AS ?m) WHERE { GRAPH ?g { ?s ?p ?o } } } }"
 )
-
-
-def lisgraph(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "lisgraph", *args], cwd=ROOT, check=True,
-                   capture_output=True, timeout=3600)  # fmt: skip
 
 
 def changed_copy(build: Path, target: Path) -> Path:
@@ -148,11 +144,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for n, build in enumerate(builds):
             directory = work / f"store-{n}"
             if not (directory / "data").exists():
-                lisgraph("store-image", "--build", str(build), "--image", str(work / f"{n}.nq"),
-                         "--oxigraph-location", str(directory / "data"))  # fmt: skip
+                run_lisgraph("store-image", "--build", str(build), "--image", str(work / f"{n}.nq"),
+                             "--oxigraph-location", str(directory / "data"))  # fmt: skip
             stores.append(OxigraphReadOnly(directory).start())
             urls.append(stores[-1].query_url)
-            lisgraph("mirror", "--store", urls[-1], "--mirror-dir", str(work / "mirrors"))
+            run_lisgraph("mirror", "--store", urls[-1], "--mirror-dir", str(work / "mirrors"))
         pointer = work / "store-url"
         point(pointer, urls[0])
         env = {

@@ -32,7 +32,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.publish_vs_loader import lisgraph, peak_rss  # noqa: E402
+from bench.harness import process_cpu_seconds, run_lisgraph  # noqa: E402
+from bench.publish_vs_loader import peak_rss  # noqa: E402
 from bench.sections import QUERIES  # noqa: E402
 from bench.stores.oxigraph_server import OXIGRAPH, OxigraphServer  # noqa: E402
 from bench.stores.server import StoreServer  # noqa: E402
@@ -47,11 +48,6 @@ COUNTS = {
 }
 ALL = {**QUERIES, **COUNTS}
 ACCEPT = "text/csv, application/n-triples;q=0.9"
-
-
-def _cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100
 
 
 @contextmanager
@@ -137,7 +133,7 @@ def measure(
             assert server.process is not None
             pid = server.process.pid
             times, rows = [], set()
-            cpu = _cpu(pid)
+            cpu = process_cpu_seconds(pid)
             with peak_rss(lambda pid=pid: pid) as peak:  # type: ignore[misc]
                 for _ in range(repeats):
                     data = {"query": query, **_params(store, union)}
@@ -149,7 +145,9 @@ def measure(
             row["store's union of the sources" if union else "lisgraph's union graph"] = {
                 "median_ms": round(statistics.median(times) * 1000, 1),
                 "lines (or count)": sorted(rows),
-                "store_cpu_ms_per_query": round((_cpu(pid) - cpu) * 1000 / len(times), 1),
+                "store_cpu_ms_per_query": round(
+                    (process_cpu_seconds(pid) - cpu) * 1000 / len(times), 1
+                ),
                 "store_peak_rss_mb": round(peak["bytes"] / 2**20),
             }
             print(name, union, row, file=sys.stderr, flush=True)
@@ -167,7 +165,7 @@ def main() -> dict[str, Any]:
     result: dict[str, Any] = {"build": str(args.build.resolve())}
     with tempfile.TemporaryDirectory(prefix="lisgraph-union-") as temp:
         image, sources = Path(temp) / "image.nq", Path(temp) / "sources.nq"
-        lisgraph("store-image", "--build", str(args.build.resolve()), "--image", str(image))
+        run_lisgraph("store-image", "--build", str(args.build.resolve()), "--image", str(image))
         merge = f"<{UNION}> .\n".encode()
         with image.open("rb") as whole, sources.open("wb") as out:
             out.writelines(line for line in whole if not line.endswith(merge))
