@@ -129,18 +129,18 @@ def validate_project(
     Either judges a literal the store would rewrite as the file wrote it.
     Returns the violations (empty when the data conforms). Raises DataLoadError when a file
     cannot be read or parsed, or when nothing blocks but a file has a literal the build would
-    publish as another term (as the build refuses it).
+    publish as another term, or one XML cannot carry (as the build refuses them).
     """
     loaded = load(settings, data_files=files, with_reference=files is None)
     shapes = load_shapes(settings.shapes_dir, settings.base)
+    merged = merged_ntriples(loaded.store)
     if reference:
-        data = to_rdflib(as_written(merged_ntriples(loaded.store), loaded.rewritten))
-        found = reference_violations(data, shapes)
+        found = reference_violations(to_rdflib(as_written(merged, loaded.rewritten)), shapes)
     else:
         found = violations(loaded.store, shapes, rewritten=loaded.rewritten)
     if not any(v.blocks for v in found):
         refuse_rewritten(loaded)
-        refuse_not_xml(loaded.store, merged_ntriples(loaded.store))
+        refuse_not_xml(loaded.store, merged)
     return found
 
 
